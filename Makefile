@@ -1,0 +1,218 @@
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# kaslrboot top-level Makefile.  `make help` lists the targets.
+#
+#   make [BOARD=<board> | BOARD_DIR=<dir>] [O=<dir>] [CROSS_COMPILE=<prefix>] [V=1]
+#
+# Configuration is Kconfig (Kconfiglib): <O>/.config, generated
+# <O>/include/generated/autoconf.h (C) and <O>/auto.conf (make).  Objects are
+# listed per directory in objects.mk files, OpenSBI style.
+
+srctree := $(CURDIR)
+export srctree
+
+BOARD ?= qemu-virt-riscv64
+ifeq ($(origin BOARD_DIR),undefined)
+BOARD_DIR := $(srctree)/boards/$(BOARD)
+endif
+BOARD_DIR := $(abspath $(BOARD_DIR))
+O ?= build/$(BOARD)
+override O := $(abspath $(O))
+HOST_O := $(srctree)/build/host
+KB_CACHE ?= $(srctree)/cache
+MBEDTLS_DIR ?= $(KB_CACHE)/src/mbedtls
+LIBFDT_DIR ?= $(KB_CACHE)/src/libfdt
+override MBEDTLS_DIR := $(abspath $(MBEDTLS_DIR))
+override LIBFDT_DIR := $(abspath $(LIBFDT_DIR))
+PYTHON ?= /usr/bin/python3
+export KB_CACHE BOARD_DIR
+
+# Only the directories the user overrode are skipped by setup.
+ifneq ($(origin MBEDTLS_DIR),file)
+export MBEDTLS_DIR
+endif
+ifneq ($(origin LIBFDT_DIR),file)
+export LIBFDT_DIR
+endif
+
+ifeq ($(V),1)
+Q :=
+vecho = @true
+else
+Q := @
+vecho = @echo
+endif
+
+include $(srctree)/fdt/libfdt.mk
+
+KCONFIG = $(Q)KCONFIG_CONFIG=$(O)/.config BOARD_DIR=$(BOARD_DIR) $(PYTHON) $(srctree)/scripts/kconfig.py
+
+.DEFAULT_GOAL := all
+.PHONY: all setup run test bench tools help clean distclean menuconfig \
+	olddefconfig savedefconfig host-tests qemu-tests check-setup
+
+# ---------------------------------------------------------------- set-up
+
+# Installs missing Debian packages and fetches third-party sources; a no-op
+# (a few dpkg queries) when everything is there.
+check-setup:
+	$(Q)$(srctree)/scripts/setup.sh --check || $(srctree)/scripts/setup.sh
+
+setup:
+	$(Q)$(srctree)/scripts/setup.sh
+
+# ---------------------------------------------------------- configuration
+
+# make <board>_defconfig: boards/<board>/ (or BOARD_DIR= for a board kept
+# elsewhere); the output goes to O= if given, else build/<board>/.
+%_defconfig: check-setup
+	$(Q)d=$(srctree)/boards/$*; [ -d "$$d" ] || d=$(BOARD_DIR); \
+	 [ -f "$$d/defconfig" ] || { echo "no board '$*' (boards/$*/defconfig)"; exit 1; }; \
+	 o=$(if $(filter command line,$(origin O)),$(O),$(srctree)/build/$*); \
+	 mkdir -p $$o && echo "BOARD_DIR := $$d" > $$o/board.mk && \
+	 KCONFIG_CONFIG=$$o/.config BOARD_DIR=$$d $(PYTHON) scripts/kconfig.py defconfig $$d/defconfig
+
+menuconfig: $(O)/.config
+	$(KCONFIG) menuconfig
+
+olddefconfig: $(O)/.config
+	$(KCONFIG) olddefconfig
+
+savedefconfig: $(O)/.config
+	$(KCONFIG) savedefconfig $(O)/defconfig
+
+# A build directory remembers which board it was configured for.
+-include $(O)/board.mk
+
+$(O)/.config: | check-setup
+	$(Q)mkdir -p $(O) && echo "BOARD_DIR := $(BOARD_DIR)" > $(O)/board.mk
+	$(KCONFIG) defconfig $(BOARD_DIR)/defconfig
+
+$(O)/auto.conf $(O)/include/generated/autoconf.h: $(O)/.config $(srctree)/Kconfig
+	$(Q)mkdir -p $(O)/include/generated
+	$(KCONFIG) genconfig $(O)/include/generated/autoconf.h $(O)/auto.conf >/dev/null
+
+config-goals := %_defconfig menuconfig olddefconfig savedefconfig setup check-setup \
+	clean distclean help host-tests
+ifneq ($(filter-out $(config-goals),$(or $(MAKECMDGOALS),all)),)
+include $(O)/auto.conf
+endif
+
+ifneq ($(CONFIG_ARCH),)
+# ------------------------------------------------------------ toolchain
+
+CROSS_COMPILE ?= $(CONFIG_CROSS_COMPILE)
+CC       = $(CROSS_COMPILE)gcc
+OBJCOPY  = $(CROSS_COMPILE)objcopy
+READELF  = $(CROSS_COMPILE)readelf
+SIZE     = $(CROSS_COMPILE)size
+HOSTCC  ?= gcc
+
+ARCH := $(CONFIG_ARCH)
+ARCH_DIR := loader/arch/$(ARCH)
+
+# Flags shared by every target object (arch.mk adds its own).
+KB_CPPFLAGS = -I$(O)/include/generated -I$(srctree)/loader/include \
+	-I$(LIBFDT_DIR) -include kaslrboot/kconfig.h
+KB_CFLAGS = -std=gnu11 -Os -g -Wall -Wextra -Werror=implicit-function-declaration \
+	-ffreestanding -fno-common -ffunction-sections -fdata-sections \
+	-fno-stack-protector -fPIE -fvisibility=hidden \
+	-include kaslrboot/hidden.h
+KB_LDFLAGS = -static -pie --no-dynamic-linker -z text -z noexecstack --no-warn-rwx-segments \
+	--gc-sections --build-id=none -nostdlib
+
+loader-objs-y :=
+libfdt-objs-y :=
+mbedtls-objs-y :=
+include $(srctree)/$(ARCH_DIR)/arch.mk
+include $(srctree)/$(ARCH_DIR)/objects.mk
+include $(srctree)/loader/objects.mk
+include $(srctree)/fdt/objects.mk
+include $(srctree)/drivers/objects.mk
+include $(srctree)/crypto/objects.mk
+-include $(BOARD_DIR)/objects.mk
+
+LOADER_OBJS  := $(addprefix $(O)/,$(loader-objs-y))
+LIBFDT_OBJS  := $(addprefix $(O)/libfdt/,$(libfdt-objs-y))
+MBEDTLS_OBJS := $(addprefix $(O)/mbedtls/,$(mbedtls-objs-y))
+ALL_OBJS := $(LOADER_OBJS) $(LIBFDT_OBJS) $(MBEDTLS_OBJS)
+
+$(O)/%.o: $(srctree)/%.c $(O)/include/generated/autoconf.h | check-setup
+	$(vecho) "  CC      $*.c"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(KB_CPPFLAGS) $(ARCH_CPPFLAGS) $(KB_CFLAGS) $(ARCH_CFLAGS) -MMD -MP -c $< -o $@
+
+$(O)/%.o: $(srctree)/%.S $(O)/include/generated/autoconf.h | check-setup
+	$(vecho) "  AS      $*.S"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(KB_CPPFLAGS) $(ARCH_CPPFLAGS) $(ARCH_CFLAGS) -D__ASSEMBLY__ -MMD -MP -c $< -o $@
+
+# Third-party code: built from the fetched (or vendor-supplied) tree with
+# the same target flags; warnings are theirs, not ours.
+$(O)/libfdt/%.o: $(LIBFDT_DIR)/%.c $(O)/include/generated/autoconf.h | check-setup
+	$(vecho) "  CC      libfdt/$*.c"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(KB_CPPFLAGS) $(ARCH_CPPFLAGS) $(KB_CFLAGS) $(ARCH_CFLAGS) \
+		-DFDT_ASSUME_MASK=0 -w -c $< -o $@
+
+$(O)/mbedtls/%.o: $(MBEDTLS_DIR)/library/%.c $(O)/include/generated/autoconf.h | check-setup
+	$(vecho) "  CC      mbedtls/$*.c"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(KB_CPPFLAGS) $(ARCH_CPPFLAGS) $(KB_CFLAGS) $(ARCH_CFLAGS) \
+		$(MBEDTLS_CPPFLAGS) -w -c $< -o $@
+
+$(O)/kaslrboot.ld: $(srctree)/$(ARCH_DIR)/kaslrboot.ld.S $(O)/include/generated/autoconf.h
+	$(Q)$(CC) -E -P -x assembler-with-cpp $(KB_CPPFLAGS) -D__LINKER__ $< -o $@
+
+$(O)/kaslrboot.elf: $(ALL_OBJS) $(O)/kaslrboot.ld $(srctree)/scripts/check-relocs.sh
+	$(vecho) "  LD      $(notdir $@)"
+	$(Q)$(LD_PIE) $(KB_LDFLAGS) -T $(O)/kaslrboot.ld -Map=$(O)/kaslrboot.map \
+		$(ALL_OBJS) $(LIBC) $(LIBGCC) $(LIBC_LDFLAGS) -o $@.tmp
+	$(Q)$(srctree)/scripts/check-relocs.sh $(READELF) $@.tmp $(ARCH_ALLOWED_RELOCS)
+	$(Q)mv $@.tmp $@
+
+$(O)/kaslrboot.bin: $(O)/kaslrboot.elf
+	$(vecho) "  OBJCOPY $(notdir $@)"
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+all: $(O)/kaslrboot.bin
+	$(vecho) "  BUILT   $(O)/kaslrboot.bin"
+
+-include $(ALL_OBJS:.o=.d)
+
+endif # CONFIG_ARCH
+
+# ----------------------------------------------------------------- run
+
+QEMU_TIMEOUT ?= 30
+run: all
+	$(Q)BOARD_DIR=$(BOARD_DIR) QEMU_TIMEOUT=$(QEMU_TIMEOUT) $(srctree)/scripts/qemu-run.sh $(O) \
+		$(CONFIG_BOARD) "$(BOOTARGS)" $(QEMU_EXTRA)
+
+# ---------------------------------------------------------------- tests
+
+include $(srctree)/tests/tests.mk
+
+# ---------------------------------------------------------------- bench
+
+bench: all
+	$(Q)$(srctree)/scripts/bench.sh $(O) $(SIZE)
+
+# -------------------------------------------------------------- cleaning
+
+clean:
+	rm -rf $(srctree)/build
+
+distclean: clean
+	rm -rf $(KB_CACHE)
+
+help:
+	@echo "kaslrboot: make [BOARD=<board>|BOARD_DIR=<dir>] [O=<dir>] [V=1] <target>"
+	@echo "  all (default)     build <O>/kaslrboot.elf and .bin (default O=build/<board>)"
+	@echo "  run               build and boot in QEMU: BOOTARGS=\"...\" QEMU_EXTRA=\"...\""
+	@echo "  test              host unit tests (ASan/UBSan) and QEMU boot tests"
+	@echo "  bench             sizes (and, later, instruction counts)"
+	@echo "  setup             install missing Debian packages, fetch mbedTLS/libfdt"
+	@echo "  <board>_defconfig menuconfig olddefconfig savedefconfig"
+	@echo "  clean             remove build/ ; distclean also removes the source cache"
+	@echo "  boards: $(notdir $(wildcard $(srctree)/boards/*))"

@@ -1,0 +1,6 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# mbedTLS from $(MBEDTLS_DIR) with kaslrboot's minimal configuration.
+MBEDTLS_CPPFLAGS = -I$(MBEDTLS_DIR)/include \
+	-DMBEDTLS_CONFIG_FILE='"$(srctree)/crypto/mbedtls_config.h"'
+mbedtls-objs-$(CONFIG_CRYPTO_MBEDTLS) += aes.o ctr_drbg.o sha256.o platform_util.o
+# crypto/crypto.o (the DRBG API) arrives with the entropy issue

@@ -1,0 +1,3 @@
+# SPDX-License-Identifier: BSD-2-Clause
+loader-objs-$(CONFIG_SERIAL_NS16550) += drivers/serial/ns16550.o
+include $(srctree)/drivers/rng/objects.mk

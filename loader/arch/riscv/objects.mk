@@ -1,0 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
+loader-objs-y += loader/arch/riscv/entry.o
+loader-objs-y += loader/arch/riscv/sbi.o
+loader-objs-y += loader/arch/riscv/arch.o

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: BSD-2-Clause
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include <kaslrboot/arch.h>
+#include <kaslrboot/console.h>
+#include <kaslrboot/error.h>
+#include <kaslrboot/fdt_util.h>
+
+extern const struct kb_serial_driver __kb_serial_drivers_start[];
+extern const struct kb_serial_driver __kb_serial_drivers_end[];
+
+static struct kb_console console;
+static int console_ready;
+
+const struct kb_console *kb_console_get(void)
+{
+	return console_ready ? &console : NULL;
+}
+
+static void kb_putc(char c)
+{
+	if (console_ready)
+		console.put_char(&console, c);
+	else
+		kb_arch_early_putc(c);
+}
+
+static void kb_puts(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\n')
+			kb_putc('\r');
+		kb_putc(*s);
+	}
+}
+
+static int kb_vprintf(const char *fmt, va_list ap)
+{
+	char buf[256];
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+
+	kb_puts(buf);
+	if (n >= (int)sizeof(buf))
+		kb_puts("[...]");
+	return n;
+}
+
+int kb_printf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = kb_vprintf(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+void kb_log(const char *fmt, ...)
+{
+	va_list ap;
+
+	kb_puts("kaslrboot: ");
+	va_start(ap, fmt);
+	kb_vprintf(fmt, ap);
+	va_end(ap);
+	kb_puts("\n");
+}
+
+void kb_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	kb_puts("kaslrboot: error: ");
+	va_start(ap, fmt);
+	kb_vprintf(fmt, ap);
+	va_end(ap);
+	kb_puts("\n");
+}
+
+int kb_console_init(const void *fdt, char *path, unsigned int pathlen,
+		    struct kb_diag *d)
+{
+	const struct kb_serial_driver *drv;
+	const char *opts;
+	int node, i, err;
+
+	node = kb_fdt_stdout_node(fdt, &opts, d);
+	if (node < 0)
+		return node;
+	kb_fdt_path(fdt, node, path, pathlen);
+	if (!kb_fdt_node_enabled(fdt, node))
+		return kb_diag_set(d, KB_ENODEV, "console: %s is disabled", path);
+
+	for (drv = __kb_serial_drivers_start; drv < __kb_serial_drivers_end; drv++) {
+		for (i = 0; drv->compatible[i]; i++) {
+			if (fdt_node_check_compatible(fdt, node, drv->compatible[i]) != 0)
+				continue;
+			struct kb_console con = { .driver = drv->name };
+
+			err = drv->probe(fdt, node, &con, d);
+			if (err)
+				return err;
+			console = con;
+			console_ready = 1;
+			return 0;
+		}
+	}
+	return kb_diag_set(d, KB_ENODEV,
+			   "console: no driver in this build for %s (compatible \"%s\")",
+			   path, (const char *)fdt_getprop(fdt, node, "compatible", NULL) ?: "?");
+}

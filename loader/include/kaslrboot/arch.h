@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * What loader/main.c needs from loader/arch/<arch>/: kept small on purpose.
+ * Arch code does entry, cache maintenance, early console, power-off and
+ * handoff; everything else is generic.
+ */
+#ifndef KASLRBOOT_ARCH_H
+#define KASLRBOOT_ARCH_H
+
+#include <stdint.h>
+
+/* What the previous stage handed over, as found at entry. */
+struct kb_boot_info {
+	uintptr_t dtb;		/* device tree (physical = virtual, MMU off) */
+	unsigned long hartid;	/* RISC-V hart id / arm64: 0 */
+	uintptr_t load_base;	/* where kaslrboot itself runs */
+	const char *entry_mode;	/* "S-mode", "EL2", ... for the log */
+};
+
+/* Generic boot flow (loader/main.c). */
+void kb_main(const struct kb_boot_info *bi) __attribute__((noreturn));
+
+/* Print one character on the firmware console before the device-tree UART
+ * is probed; returns 0 if the firmware took it, negative if there is none. */
+int kb_arch_early_putc(char c);
+
+/* Power the machine off (for now: after the map is printed / on a
+ * fail-closed error in test set-ups).  Falls back to kb_arch_halt(). */
+void kb_arch_poweroff(void) __attribute__((noreturn));
+
+/* Stop this CPU for good (wait-for-interrupt loop, interrupts masked). */
+void kb_arch_halt(void) __attribute__((noreturn));
+
+/* Linker-script symbols (addresses only). */
+extern char __image_start[], __image_file_end[], __image_end[];
+extern char __bss_start[], __bss_end[], __stack_bottom[], __stack_top[];
+
+#endif

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Console: the UART named by /chosen/stdout-path, driven by whichever
+ * registered serial driver matches its compatible.  Before it is found,
+ * output goes to the firmware console (kb_arch_early_putc) if any.
+ */
+#ifndef KASLRBOOT_CONSOLE_H
+#define KASLRBOOT_CONSOLE_H
+
+#include <stdint.h>
+
+#include <kaslrboot/diag.h>
+
+struct kb_console {
+	const char *driver;	/* driver name, for the log */
+	uint64_t phys;		/* register base, CPU physical address */
+	uintptr_t base;		/* same, as a pointer-sized integer */
+	uint32_t reg_shift;
+	uint32_t reg_width;	/* bytes per register access: 1 or 4 */
+	void (*put_char)(const struct kb_console *con, char c);
+};
+
+struct kb_serial_driver {
+	const char *name;
+	const char *const *compatible;	/* NULL-terminated */
+	/* Fill con from the node; no output, no side effects on failure. */
+	int (*probe)(const void *fdt, int node, struct kb_console *con,
+		     struct kb_diag *d);
+};
+
+/* Register a driver in the table the linker script collects. */
+#define KB_SERIAL_DRIVER(sym)						\
+	static const struct kb_serial_driver sym			\
+	__attribute__((used, aligned(sizeof(void *)),			\
+		       section(".kb_drivers.serial." #sym)))
+
+/* Probe the stdout-path UART.  On success output switches to it. */
+int kb_console_init(const void *fdt, char *path, unsigned int pathlen,
+		    struct kb_diag *d);
+const struct kb_console *kb_console_get(void);
+
+int kb_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "kaslrboot: <msg>\n" */
+void kb_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "kaslrboot: error: <msg>\n" */
+void kb_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Diagnostics: a one-line, human-readable reason attached to an error code.
+ *
+ * Pure modules (fdt/, crypto/, the planner...) never print.  They fill a
+ * struct kb_diag and return a negative KB_E* code; the caller (the loader,
+ * a host tool, a unit test) decides where the line goes.
+ */
+#ifndef KASLRBOOT_DIAG_H
+#define KASLRBOOT_DIAG_H
+
+#define KB_DIAG_LEN 160
+
+struct kb_diag {
+	char msg[KB_DIAG_LEN];
+};
+
+/* Format the message (printf-style) and return err unchanged, so that a
+ * failure path reads:  return kb_diag_set(d, KB_EINVAL, "...", ...);
+ * d may be NULL. */
+int kb_diag_set(struct kb_diag *d, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static inline void kb_diag_clear(struct kb_diag *d)
+{
+	if (d)
+		d->msg[0] = '\0';
+}
+
+#endif

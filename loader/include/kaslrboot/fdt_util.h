@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Small, checked device-tree helpers on top of libfdt (pure; fdt/fdt_util.c).
+ * Every helper treats a NULL property or a negative length as "absent or
+ * broken" before looking at the length as a size (barebox once compared a
+ * negative fdt_getprop() length against size_t).
+ */
+#ifndef KASLRBOOT_FDT_UTIL_H
+#define KASLRBOOT_FDT_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <kaslrboot/diag.h>
+
+/* True when the node has no status, or status is "okay" / "ok". */
+bool kb_fdt_node_enabled(const void *fdt, int node);
+
+/* Read #address-cells / #size-cells of node (for its children).  Absent:
+ * *cells = dflt.  Present but not exactly 4 bytes, or a value other than 1
+ * or 2: KB_EINVAL with a diag naming the node and the value. */
+int kb_fdt_get_cells(const void *fdt, int node, const char *prop,
+		     uint32_t dflt, uint32_t *cells, struct kb_diag *d);
+
+/* Read a big-endian number of 1 or 2 cells. */
+uint64_t kb_fdt_read_cells(const void *p, uint32_t cells);
+
+/* Full path of node into buf (truncated with "..." if too long); returns buf. */
+const char *kb_fdt_path(const void *fdt, int node, char *buf, size_t len);
+
+/*
+ * Reg entry idx of node, as a CPU physical address: the entry is read with
+ * the parent's cells and translated up through every ancestor's "ranges"
+ * (absent or empty ranges = identity mapping).  KB_ENOENT if there is no
+ * such entry, KB_EINVAL / KB_ERANGE on malformed reg/ranges or an address
+ * outside every range, with a diag.
+ */
+int kb_fdt_reg_cpu(const void *fdt, int node, int idx, uint64_t *addr,
+		   uint64_t *size, struct kb_diag *d);
+
+/*
+ * Resolve /chosen/stdout-path (or linux,stdout-path): the path or alias
+ * before any ':' options.  Returns the node offset, or KB_ENOENT / KB_EINVAL
+ * with a diag.  *opts points at the option string after ':' (or "").
+ */
+int kb_fdt_stdout_node(const void *fdt, const char **opts, struct kb_diag *d);
+
+#endif

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# qemu-run.sh O BOARD "BOOTARGS" [QEMU_EXTRA...]
+#
+# Boot the built loader in QEMU, -nographic.  Returns QEMU's status when the
+# guest powers off; after QEMU_TIMEOUT seconds (default 30) QEMU is killed
+# and the status is 124.  The board's boards/<board>/qemu.sh says how the
+# machine is started (QEMU binary, firmware, machine options).
+set -uo pipefail
+O=$1; BOARD_NAME=$2; BOOTARGS=$3; shift 3
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+BOARD_DIR=${BOARD_DIR:-$top/boards/$BOARD_NAME}
+QEMU_TIMEOUT=${QEMU_TIMEOUT:-30}
+
+# shellcheck source=/dev/null
+. "$BOARD_DIR/qemu.sh"	# defines qemu_cmd (an array) from $O
+
+args=("${qemu_cmd[@]}")
+[ -n "$BOOTARGS" ] && args+=(-append "$BOOTARGS")
+args+=("$@")
+[ -n "${V:-}" ] && echo "qemu-run: ${args[*]}" >&2
+timeout --foreground -k 5 "$QEMU_TIMEOUT" "${args[@]}" </dev/null
+rc=$?
+if [ $rc = 124 ]; then
+	echo "qemu-run: timed out after ${QEMU_TIMEOUT}s (the guest did not power off)" >&2
+fi
+exit $rc

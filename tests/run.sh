@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# tests/run.sh [--host-only] HOST_O
+#
+# Runs every host unit-test binary (cmocka, TAP output) and, unless
+# --host-only, every QEMU test in tests/qemu/*.sh (environment: O, BOARD_DIR).
+# Each test prints "ok - name" or "not ok - name"; a binary that dies
+# (sanitizer report, crash) counts as one failure.  Ends with the line
+# "N passed, N failed" and exits non-zero if anything failed or nothing ran.
+set -uo pipefail
+host_only=0
+if [ "${1:-}" = --host-only ]; then host_only=1; shift; fi
+HOST_O=$1
+top=$(cd "$(dirname "$0")/.." && pwd)
+export KB_FIXTURE_DIR=$HOST_O/fixtures
+log=$HOST_O/test-logs
+mkdir -p "$log"
+pass=0; fail=0
+
+count() {	# count NAME LOGFILE RC
+	local name=$1 file=$2 rc=$3 p f
+	p=$(grep -c '^ok ' "$file")
+	f=$(grep -c '^not ok ' "$file")
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		f=1
+		echo "not ok - $name exited with status $rc" >> "$file"
+	fi
+	pass=$((pass + p)); fail=$((fail + f))
+	if [ "$f" != 0 ]; then
+		echo "FAIL $name ($p passed, $f failed):"
+		grep -v '^ok ' "$file" | sed 's/^/    /' | tail -n 40
+	else
+		echo "ok   $name ($p passed)"
+	fi
+}
+
+for t in "$HOST_O"/tests/test_*; do
+	[ -x "$t" ] || continue
+	name=host/$(basename "$t")
+	CMOCKA_MESSAGE_OUTPUT=TAP "$t" > "$log/$(basename "$t").log" 2>&1
+	count "$name" "$log/$(basename "$t").log" $?
+done
+
+if [ $host_only = 0 ]; then
+	for t in "$top"/tests/qemu/*.sh; do
+		[ -f "$t" ] || continue
+		name=qemu/$(basename "$t" .sh)
+		bash "$t" > "$log/qemu-$(basename "$t" .sh).log" 2>&1
+		count "$name" "$log/qemu-$(basename "$t" .sh).log" $?
+	done
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ] && [ "$pass" -gt 0 ]

@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# Tests: host unit tests (cmocka, ASan + UBSan) for the pure modules, and
+# QEMU boot tests.  tests/run.sh runs them all and prints "N passed, N failed".
+
+HOST_CFLAGS = -std=gnu11 -g -O1 -Wall -Wextra -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=all \
+	-I$(srctree)/loader/include -I$(LIBFDT_DIR)
+
+host-tests :=
+host-fixtures :=
+-include $(srctree)/tests/host/tests.mk
+
+HOST_LIBFDT_OBJS := $(addprefix $(HOST_O)/libfdt/,$(libfdt-objs))
+HOST_TEST_BINS := $(addprefix $(HOST_O)/tests/test_,$(host-tests))
+HOST_FIXTURES := $(patsubst $(srctree)/tests/fixtures/%.dts,$(HOST_O)/fixtures/%.dtb,$(abspath $(host-fixtures)))
+
+$(HOST_O)/libfdt/%.o: $(LIBFDT_DIR)/%.c | check-setup
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -DFDT_ASSUME_MASK=0 -w -c $< -o $@
+
+define host_test_rule
+$(HOST_O)/tests/test_$(1): $$(addprefix $(srctree)/,$$(test-$(1)-srcs)) $(HOST_LIBFDT_OBJS) $(wildcard $(srctree)/loader/include/kaslrboot/*.h)
+	$$(vecho) "  HOSTCC  test_$(1)"
+	$(Q)mkdir -p $$(dir $$@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $$(filter %.c,$$^) $(HOST_LIBFDT_OBJS) -lcmocka -o $$@
+endef
+$(foreach t,$(host-tests),$(eval $(call host_test_rule,$(t))))
+
+$(HOST_O)/fixtures/%.dtb: $(srctree)/tests/fixtures/%.dts | check-setup
+	$(Q)mkdir -p $(dir $@)
+	$(Q)dtc -q -I dts -O dtb -o $@ $<
+
+host-tests: $(HOST_TEST_BINS) $(HOST_FIXTURES)
+	$(Q)$(srctree)/tests/run.sh --host-only $(HOST_O)
+
+test: check-setup all $(HOST_TEST_BINS) $(HOST_FIXTURES)
+	$(Q)O=$(O) BOARD_DIR=$(BOARD_DIR) $(srctree)/tests/run.sh $(HOST_O)
