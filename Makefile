@@ -25,6 +25,7 @@ LIBFDT_DIR ?= $(KB_CACHE)/src/libfdt
 override MBEDTLS_DIR := $(abspath $(MBEDTLS_DIR))
 override LIBFDT_DIR := $(abspath $(LIBFDT_DIR))
 PYTHON ?= /usr/bin/python3
+HOSTCC ?= gcc
 export KB_CACHE BOARD_DIR
 
 # Only the directories the user overrode are skipped by setup.
@@ -106,7 +107,6 @@ CC       = $(CROSS_COMPILE)gcc
 OBJCOPY  = $(CROSS_COMPILE)objcopy
 READELF  = $(CROSS_COMPILE)readelf
 SIZE     = $(CROSS_COMPILE)size
-HOSTCC  ?= gcc
 
 ARCH := $(CONFIG_ARCH)
 ARCH_DIR := loader/arch/$(ARCH)
@@ -137,6 +137,9 @@ LIBFDT_OBJS  := $(addprefix $(O)/libfdt/,$(libfdt-objs-y))
 MBEDTLS_OBJS := $(addprefix $(O)/mbedtls/,$(mbedtls-objs-y))
 ALL_OBJS := $(LOADER_OBJS) $(LIBFDT_OBJS) $(MBEDTLS_OBJS)
 
+KB_VERSION := $(shell git -C $(srctree) describe --always --dirty 2>/dev/null || echo unknown)
+$(O)/loader/main.o: KB_CFLAGS += -DKB_VERSION='"$(KB_VERSION)"'
+
 $(O)/%.o: $(srctree)/%.c $(O)/include/generated/autoconf.h | check-setup
 	$(vecho) "  CC      $*.c"
 	$(Q)mkdir -p $(dir $@)
@@ -153,13 +156,14 @@ $(O)/libfdt/%.o: $(LIBFDT_DIR)/%.c $(O)/include/generated/autoconf.h | check-set
 	$(vecho) "  CC      libfdt/$*.c"
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(KB_CPPFLAGS) $(ARCH_CPPFLAGS) $(KB_CFLAGS) $(ARCH_CFLAGS) \
-		-DFDT_ASSUME_MASK=0 -w -c $< -o $@
+		-DFDT_ASSUME_MASK=0 -w -MMD -MP -c $< -o $@
 
-$(O)/mbedtls/%.o: $(MBEDTLS_DIR)/library/%.c $(O)/include/generated/autoconf.h | check-setup
+$(O)/mbedtls/%.o: $(MBEDTLS_DIR)/library/%.c $(srctree)/crypto/mbedtls_config.h \
+		$(O)/include/generated/autoconf.h | check-setup
 	$(vecho) "  CC      mbedtls/$*.c"
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(KB_CPPFLAGS) $(ARCH_CPPFLAGS) $(KB_CFLAGS) $(ARCH_CFLAGS) \
-		$(MBEDTLS_CPPFLAGS) -w -c $< -o $@
+		$(MBEDTLS_CPPFLAGS) -w -MMD -MP -c $< -o $@
 
 $(O)/kaslrboot.ld: $(srctree)/$(ARCH_DIR)/kaslrboot.ld.S $(O)/include/generated/autoconf.h
 	$(Q)$(CC) -E -P -x assembler-with-cpp $(KB_CPPFLAGS) -D__LINKER__ $< -o $@
@@ -184,10 +188,13 @@ endif # CONFIG_ARCH
 
 # ----------------------------------------------------------------- run
 
+# BOOTARGS and QEMU_EXTRA reach scripts/qemu-run.sh through the environment
+# (make exports command-line variables), so quotes in them survive.
 QEMU_TIMEOUT ?= 30
+export BOOTARGS QEMU_EXTRA
 run: all
-	$(Q)BOARD_DIR=$(BOARD_DIR) QEMU_TIMEOUT=$(QEMU_TIMEOUT) $(srctree)/scripts/qemu-run.sh $(O) \
-		$(CONFIG_BOARD) "$(BOOTARGS)" $(QEMU_EXTRA)
+	$(Q)BOARD_DIR=$(BOARD_DIR) QEMU_TIMEOUT=$(QEMU_TIMEOUT) \
+		$(srctree)/scripts/qemu-run.sh $(O) $(CONFIG_BOARD)
 
 # ---------------------------------------------------------------- tests
 

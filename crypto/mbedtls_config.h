@@ -23,6 +23,10 @@
 #define MBEDTLS_AES_FEWER_TABLES
 #define MBEDTLS_SHA256_SMALLER
 
+/* Known-answer tests of the primitives (NIST CAVP vectors built into
+ * mbedTLS), run at every boot by kb_crypto_selftest(). */
+#define MBEDTLS_SELF_TEST
+
 /* No OS: nothing may reach for /dev/urandom, time() or malloc(). */
 #define MBEDTLS_NO_PLATFORM_ENTROPY
 

@@ -3,4 +3,5 @@
 MBEDTLS_CPPFLAGS = -I$(MBEDTLS_DIR)/include \
 	-DMBEDTLS_CONFIG_FILE='"$(srctree)/crypto/mbedtls_config.h"'
 mbedtls-objs-$(CONFIG_CRYPTO_MBEDTLS) += aes.o ctr_drbg.o sha256.o platform_util.o
-# crypto/crypto.o (the DRBG API) arrives with the entropy issue
+loader-objs-$(CONFIG_CRYPTO_MBEDTLS) += crypto/crypto.o
+$(O)/crypto/%.o: KB_CPPFLAGS += $(MBEDTLS_CPPFLAGS)

@@ -3,4 +3,3 @@
 loader-objs-y += fdt/memmap.o
 loader-objs-y += fdt/fdt_util.o
 libfdt-objs-y += $(libfdt-objs)
-loader-objs-y += fdt/memmap_covers.o

@@ -82,6 +82,19 @@ void kb_error(const char *fmt, ...)
 	kb_puts("\n");
 }
 
+/* The C library's stdout goes to the same console (picolibc tinystdio), so
+ * that third-party code that insists on printf() (mbedTLS self-tests)
+ * links and prints in the right place. */
+static int stdio_put(char c, FILE *f)
+{
+	(void)f;
+	kb_putc(c);
+	return (unsigned char)c;
+}
+
+static FILE kb_stdout = FDEV_SETUP_STREAM(stdio_put, NULL, NULL, _FDEV_SETUP_WRITE);
+FILE *const stdout = &kb_stdout;
+
 int kb_console_init(const void *fdt, char *path, unsigned int pathlen,
 		    struct kb_diag *d)
 {

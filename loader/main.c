@@ -23,6 +23,7 @@
 
 #include <kaslrboot/arch.h>
 #include <kaslrboot/console.h>
+#include <kaslrboot/crypto.h>
 #include <kaslrboot/error.h>
 #include <kaslrboot/memmap.h>
 
@@ -42,6 +43,24 @@ static void __attribute__((noreturn)) fatal(int err, const struct kb_diag *d)
 	if (IS_ENABLED(CONFIG_POWEROFF_ON_HALT))
 		kb_arch_poweroff();
 	kb_arch_halt();
+}
+
+static void log_bootargs(const void *fdt)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	const char *args = NULL;
+	int len = -1;
+
+	if (chosen >= 0)
+		args = fdt_getprop(fdt, chosen, "bootargs", &len);
+	/* Check NULL and the length's sign before using it as a size, and
+	 * never print a property that is not a terminated string. */
+	if (args == NULL || len <= 0)
+		kb_log("bootargs: (none)");
+	else if (args[len - 1] != '\0')
+		kb_log("bootargs: (not a terminated string, ignored)");
+	else
+		kb_log("bootargs: \"%s\"", args);
 }
 
 /* 0. The blob is untrusted input: nothing reads a property before
@@ -64,7 +83,7 @@ static const void *step_device_tree(const struct kb_boot_info *bi)
 		fatal(err, &d);
 
 	err = kb_console_init(fdt, path, sizeof(path), &d);
-	kb_log("kaslrboot %s, board %s, entered in %s on hart %lu at 0x%lx",
+	kb_log("version %s, board %s, entered in %s on hart %lu at 0x%lx",
 	       KB_VERSION, CONFIG_BOARD, bi->entry_mode, bi->hartid,
 	       (unsigned long)bi->load_base);
 	if (err) {
@@ -78,6 +97,7 @@ static const void *step_device_tree(const struct kb_boot_info *bi)
 	}
 	kb_log("dtb: 0x%lx, %u bytes, structure checked",
 	       (unsigned long)bi->dtb, (unsigned int)fdt_totalsize(fdt));
+	log_bootargs(fdt);
 	return fdt;
 }
 
@@ -117,11 +137,22 @@ static void step_memory_map(const struct kb_boot_info *bi, const void *fdt)
 		kb_memmap_print(&memmap, "kaslrboot:   ", kb_printf);
 }
 
+/* 1. Entropy.  For now: the DRBG's known-answer self-test; seeding from a
+ * health-tested TRNG arrives with the entropy work. */
+static void step_entropy(void)
+{
+	if (kb_crypto_selftest() != 0)
+		fatal(KB_EFAIL, &(struct kb_diag){ "crypto: CTR_DRBG known-answer self-test failed" });
+	kb_log("crypto: %s, AES-256 CTR_DRBG known-answer self-test passed",
+	       kb_crypto_version());
+}
+
 void kb_main(const struct kb_boot_info *bi)
 {
 	const void *fdt;
 
 	fdt = step_device_tree(bi);
+	step_entropy();
 	step_memory_map(bi, fdt);
 
 	kb_log("no payload support yet: powering off");

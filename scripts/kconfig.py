@@ -22,6 +22,7 @@ except ImportError:
 
 def load(warn_to_stderr=True):
     kconf = kconfiglib.Kconfig("Kconfig", warn_to_stderr=warn_to_stderr)
+    kconf.warn_assign_undef = True      # CONFIG_FOO=y for a FOO that no longer exists
     return kconf
 
 
@@ -42,9 +43,11 @@ def main(argv):
     cmd = argv[1]
     config = os.environ.get("KCONFIG_CONFIG", ".config")
     if cmd == "defconfig":
-        kconf = load()
+        kconf = load(warn_to_stderr=False)
         kconf.load_config(argv[2])
         fail_on_warnings(kconf)
+        for w in kconf.warnings:
+            print("kconfig: " + w.strip(), file=sys.stderr)
         print(kconf.write_config(config))
     elif cmd == "olddefconfig":
         kconf = load()

@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
 #
-# qemu-run.sh O BOARD "BOOTARGS" [QEMU_EXTRA...]
+# qemu-run.sh O BOARD
+#
+# Environment: BOOTARGS (kernel command line, through -append: QEMU puts it
+# in /chosen/bootargs), QEMU_EXTRA (more QEMU options, split at white space),
+# QEMU_TIMEOUT (seconds, default 30).
 #
 # Boot the built loader in QEMU, -nographic.  Returns QEMU's status when the
 # guest powers off; after QEMU_TIMEOUT seconds (default 30) QEMU is killed
 # and the status is 124.  The board's boards/<board>/qemu.sh says how the
 # machine is started (QEMU binary, firmware, machine options).
 set -uo pipefail
-O=$1; BOARD_NAME=$2; BOOTARGS=$3; shift 3
+O=$1; BOARD_NAME=$2
+BOOTARGS=${BOOTARGS:-}
+read -ra extra <<< "${QEMU_EXTRA:-}"
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 BOARD_DIR=${BOARD_DIR:-$top/boards/$BOARD_NAME}
@@ -19,7 +25,7 @@ QEMU_TIMEOUT=${QEMU_TIMEOUT:-30}
 
 args=("${qemu_cmd[@]}")
 [ -n "$BOOTARGS" ] && args+=(-append "$BOOTARGS")
-args+=("$@")
+args+=("${extra[@]}")
 [ -n "${V:-}" ] && echo "qemu-run: ${args[*]}" >&2
 timeout --foreground -k 5 "$QEMU_TIMEOUT" "${args[@]}" </dev/null
 rc=$?

@@ -43,11 +43,11 @@ for t in "$HOST_O"/tests/test_*; do
 done
 
 if [ $host_only = 0 ]; then
-	for t in "$top"/tests/qemu/*.sh; do
+	for t in "$top"/tests/build/*.sh "$top"/tests/qemu/*.sh; do
 		[ -f "$t" ] || continue
-		name=qemu/$(basename "$t" .sh)
-		bash "$t" > "$log/qemu-$(basename "$t" .sh).log" 2>&1
-		count "$name" "$log/qemu-$(basename "$t" .sh).log" $?
+		name=$(basename "$(dirname "$t")")/$(basename "$t" .sh)
+		bash "$t" > "$log/$(basename "$(dirname "$t")")-$(basename "$t" .sh).log" 2>&1
+		count "$name" "$log/$(basename "$(dirname "$t")")-$(basename "$t" .sh).log" $?
 	done
 fi
 

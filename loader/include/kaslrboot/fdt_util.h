@@ -14,7 +14,8 @@
 
 #include <kaslrboot/diag.h>
 
-/* True when the node has no status, or status is "okay" / "ok". */
+/* True when the node has no status, or status is "okay" / "ok" (with its
+ * NUL; an unterminated or unreadable status is not enabled). */
 bool kb_fdt_node_enabled(const void *fdt, int node);
 
 /* Read #address-cells / #size-cells of node (for its children).  Absent:
@@ -23,10 +24,13 @@ bool kb_fdt_node_enabled(const void *fdt, int node);
 int kb_fdt_get_cells(const void *fdt, int node, const char *prop,
 		     uint32_t dflt, uint32_t *cells, struct kb_diag *d);
 
-/* Read a big-endian number of 1 or 2 cells. */
+/* Read a big-endian number of 1 or 2 cells (p need not be aligned).  Any
+ * other count returns 0: validate it with kb_fdt_get_cells() first. */
 uint64_t kb_fdt_read_cells(const void *p, uint32_t cells);
 
-/* Full path of node into buf (truncated with "..." if too long); returns buf. */
+/* Full path of node into buf; returns buf.  If too long, the first len - 4
+ * characters followed by "..." (len < 4: just cut).  "<node N>" if node is
+ * not a node.  len == 0 or buf == NULL: nothing is written. */
 const char *kb_fdt_path(const void *fdt, int node, char *buf, size_t len);
 
 /*
@@ -35,6 +39,10 @@ const char *kb_fdt_path(const void *fdt, int node, char *buf, size_t len);
  * (absent or empty ranges = identity mapping).  KB_ENOENT if there is no
  * such entry, KB_EINVAL / KB_ERANGE on malformed reg/ranges or an address
  * outside every range, with a diag.
+ * The whole [addr, addr + size) must lie inside one ranges entry at every
+ * level, and must not wrap before or after translation (KB_ERANGE).  A
+ * reg on the root node (no parent) is KB_EINVAL.  *addr / *size are only
+ * written on success.
  */
 int kb_fdt_reg_cpu(const void *fdt, int node, int idx, uint64_t *addr,
 		   uint64_t *size, struct kb_diag *d);
@@ -42,7 +50,11 @@ int kb_fdt_reg_cpu(const void *fdt, int node, int idx, uint64_t *addr,
 /*
  * Resolve /chosen/stdout-path (or linux,stdout-path): the path or alias
  * before any ':' options.  Returns the node offset, or KB_ENOENT / KB_EINVAL
- * with a diag.  *opts points at the option string after ':' (or "").
+ * with a diag.  *opts points at the option string after ':' (or ""; also
+ * "" on error; opts may be NULL).  stdout-path is used when present, else
+ * linux,stdout-path.  No /chosen, no property, an alias missing from
+ * /aliases or a path naming no node: KB_ENOENT.  A value that is not a
+ * NUL-terminated string or has an empty path: KB_EINVAL.
  */
 int kb_fdt_stdout_node(const void *fdt, const char **opts, struct kb_diag *d);
 

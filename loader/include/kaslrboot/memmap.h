@@ -4,10 +4,10 @@
  *
  * Pure module (fdt/memmap.c): no hardware access, builds for the host.
  * All addresses are 64-bit physical addresses, ranges are half-open
- * [base, base + size) and never wrap: a range whose end would pass 2^64 is
- * rejected when it is added, so later arithmetic can rely on base + size
- * being representable (size == 2^64 - base is allowed only through
- * KB_RANGE_TOP, see below).
+ * [base, base + size) and never wrap: a range whose end would pass
+ * UINT64_MAX (size > UINT64_MAX - base) is rejected with KB_ERANGE when it
+ * is added, so later arithmetic can rely on base + size being representable.
+ * (Consequence: no range can include the very last byte, 2^64 - 1.)
  *
  * The tables are supplied by the caller with their capacity; when one is
  * full, adding to it fails with KB_ENOSPC and a diagnostic.  Nothing is ever
@@ -55,7 +55,8 @@ struct kb_memmap {
 	unsigned int resv_cap;
 };
 
-/* Point the map at caller-owned tables and empty it. */
+/* Point the map at caller-owned tables and empty it.  A NULL table gets
+ * capacity 0 whatever was passed. */
 void kb_memmap_init(struct kb_memmap *m, struct kb_region *mem,
 		    unsigned int mem_cap, struct kb_region *resv,
 		    unsigned int resv_cap);
@@ -65,7 +66,19 @@ void kb_memmap_init(struct kb_memmap *m, struct kb_region *mem,
  * 8-byte alignment, totalsize <= bufsize, then libfdt's fdt_check_full()
  * over every tag.  bufsize is the number of bytes the caller knows to be
  * readable at fdt.  Errors: KB_EFDT / KB_EALIGN / KB_ERANGE with a diag line
- * naming what was wrong ("dtb: bad magic 0x12345678 ...").
+ * naming what was wrong ("dtb: bad magic 0x12345678 ...").  Checked in this
+ * order, one distinct message each:
+ *   fdt NULL                              KB_EFDT   "dtb: no blob ..."
+ *   bufsize < 40 (header)                 KB_ERANGE "dtb: buffer of N bytes is too small for a header ..."
+ *   magic                                 KB_EFDT   "dtb: bad magic 0x... (expected 0xd00dfeed)"
+ *   version outside libfdt's window       KB_EFDT   "dtb: unsupported version V (last compatible L)"
+ *   fdt not 8-byte aligned                KB_EALIGN "dtb: blob at P is not 8-byte aligned"
+ *   totalsize > bufsize                   KB_ERANGE "dtb: totalsize T exceeds the buffer size B"
+ *   reservation block offset not 8-aligned KB_EALIGN "dtb: memory reservation block at offset 0x... is not 8-byte aligned"
+ *   structure block offset not 4-aligned  KB_EALIGN "dtb: structure block at offset 0x... is not 4-byte aligned"
+ *   fdt_check_full(fdt, totalsize) fails  KB_EFDT   "dtb: structure check failed: FDT_ERR_..."
+ * The header is copied out before it is decoded, so magic and version are
+ * reported even for a misaligned blob.
  */
 int kb_fdt_validate(const void *fdt, size_t bufsize, struct kb_diag *d);
 
@@ -86,12 +99,33 @@ int kb_fdt_validate(const void *fdt, size_t bufsize, struct kb_diag *d);
  * multiple of the entry size, a property whose length cannot be read, an
  * entry that wraps past 2^64, or an initrd whose end is below its start
  * is an error (KB_EINVAL / KB_ERANGE).  A full table is KB_ENOSPC.
+ *
+ * Details:
+ *  - the regions are appended to what m already holds (a caller may add
+ *    its own first); on error m holds whatever was added before it;
+ *  - memory nodes are looked for among the root's children only (their
+ *    reg is read with the root's cells); device_type is compared as a
+ *    NUL-terminated string; an enabled memory node without reg is
+ *    KB_EINVAL (reg is required); an empty reg adds nothing;
+ *  - /reserved-memory's own "ranges" is not applied (the binding requires
+ *    it to be empty, i.e. identity); zero-size entries are skipped;
+ *  - initrd: both properties or neither (one alone is KB_EINVAL); the two
+ *    may have different widths; end == start adds nothing;
+ *  - libfdt errors while walking the tree are KB_EFDT;
+ *  - names: memory and reserved-memory regions get the node path,
+ *    /memreserve/ entries "/memreserve/ <index>", the initrd "/chosen", the
+ *    blob "dtb";
+ *  - discovery order: memory nodes; then /memreserve/, /reserved-memory,
+ *    initrd, dtb in the reservation table.
  */
 int kb_memmap_from_fdt(struct kb_memmap *m, const void *fdt, uint64_t dtb_addr,
 		       struct kb_diag *d);
 
 /* Append a memory range / reservation supplied by the caller.  size 0 is a
- * no-op.  Fails with KB_ERANGE if base + size wraps, KB_ENOSPC if full. */
+ * no-op.  Fails with KB_ERANGE if base + size wraps, KB_ENOSPC if full,
+ * KB_EINVAL if m is NULL or (add_resv) kind / flags are unknown.  name may
+ * be NULL (""); a longer name is cut to KB_REGION_NAME_LEN - 4 characters
+ * followed by "...". */
 int kb_memmap_add_mem(struct kb_memmap *m, uint64_t base, uint64_t size,
 		      const char *name, struct kb_diag *d);
 int kb_memmap_add_resv(struct kb_memmap *m, uint64_t base, uint64_t size,
@@ -110,7 +144,12 @@ const char *kb_region_kind_name(enum kb_region_kind kind);
  *   "<prefix>mem   0x0000000080000000-0x00000000a0000000  512 MiB  /memory@80000000"
  *   "<prefix>resv  0x0000000080000000-0x0000000080040000  256 KiB  reserved-memory no-map /reserved-memory/mmode_resv0@80000000"
  * (end exclusive, sizes in the largest unit that divides them exactly,
- * else bytes).  The format is stable: tests parse it. */
+ * else bytes, e.g. "4660 B"; units B KiB MiB GiB TiB PiB EiB).  Exactly:
+ *   "%smem   0x%016"PRIx64"-0x%016"PRIx64"  <size>  <name>\n"
+ *   "%sresv  0x%016"PRIx64"-0x%016"PRIx64"  <size>  <kind>[ no-map] <name>\n"
+ * memory ranges first, then reservations, each in table order.  A NULL m
+ * or pr prints nothing; a NULL prefix is "".
+ * The format is stable: tests parse it. */
 void kb_memmap_print(const struct kb_memmap *m, const char *prefix,
 		     int (*pr)(const char *fmt, ...));
 

@@ -1,0 +1,535 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Memory map from a device tree: RAM (memory nodes) and what of it is taken
+ * (/memreserve/, /reserved-memory, initrd, the blob itself).
+ *
+ * Pure module: no hardware access, no allocation, builds for the host.
+ * The blob is untrusted: every length is checked before it is used, every
+ * range is checked for wrap-around with a subtraction that cannot itself
+ * wrap, and a full table is an error, never a silent drop.
+ */
+/* stdio.h first: newlib's inttypes.h under -ffreestanding only defines
+ * PRIx64 once its own sys/types.h has been seen. */
+#include <stdio.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include <kaslrboot/error.h>
+#include <kaslrboot/fdt_util.h>
+#include <kaslrboot/memmap.h>
+
+#define PATH_LEN 64
+
+void kb_memmap_init(struct kb_memmap *m, struct kb_region *mem,
+		    unsigned int mem_cap, struct kb_region *resv,
+		    unsigned int resv_cap)
+{
+	m->mem = mem;
+	m->nmem = 0;
+	/* A NULL table has no room, whatever capacity was claimed. */
+	m->mem_cap = mem ? mem_cap : 0;
+	m->resv = resv;
+	m->nresv = 0;
+	m->resv_cap = resv ? resv_cap : 0;
+}
+
+/* ---- validation ---------------------------------------------------- */
+
+int kb_fdt_validate(const void *fdt, size_t bufsize, struct kb_diag *d)
+{
+	struct fdt_header h;
+	uint32_t magic, version, last_comp, totalsize;
+	int r;
+
+	if (fdt == NULL)
+		return kb_diag_set(d, KB_EFDT, "dtb: no blob (NULL pointer)");
+	/* The header is read before anything else: it must be readable. */
+	if (bufsize < sizeof(h))
+		return kb_diag_set(d, KB_ERANGE,
+				   "dtb: buffer of %zu bytes is too small for a header (%zu bytes)",
+				   bufsize, sizeof(h));
+
+	/* Copy the header out so that a misaligned blob can still be
+	 * identified before the alignment check refuses it. */
+	memcpy(&h, fdt, sizeof(h));
+	magic = fdt32_to_cpu(h.magic);
+	version = fdt32_to_cpu(h.version);
+	last_comp = fdt32_to_cpu(h.last_comp_version);
+	totalsize = fdt32_to_cpu(h.totalsize);
+
+	if (magic != FDT_MAGIC)
+		return kb_diag_set(d, KB_EFDT,
+				   "dtb: bad magic 0x%08" PRIx32 " (expected 0x%08x)",
+				   magic, (unsigned int)FDT_MAGIC);
+	/* Same window as libfdt: older or newer layouts are not parsed. */
+	if (version < FDT_FIRST_SUPPORTED_VERSION ||
+	    last_comp > FDT_LAST_SUPPORTED_VERSION || version < last_comp)
+		return kb_diag_set(d, KB_EFDT,
+				   "dtb: unsupported version %" PRIu32 " (last compatible %" PRIu32 ")",
+				   version, last_comp);
+	/* libfdt reads the blob with aligned 32/64-bit accesses. */
+	if ((uintptr_t)fdt & 7)
+		return kb_diag_set(d, KB_EALIGN,
+				   "dtb: blob at %p is not 8-byte aligned", fdt);
+	/* Nothing beyond the readable buffer may be trusted or touched. */
+	if (totalsize > bufsize)
+		return kb_diag_set(d, KB_ERANGE,
+				   "dtb: totalsize %" PRIu32 " exceeds the buffer size %zu",
+				   totalsize, bufsize);
+	/* The spec aligns these blocks and libfdt relies on it (64-bit
+	 * reservation entries, 32-bit tag loads); fdt_check_full() does not
+	 * check it, and a misaligned load can trap on the target. */
+	if (fdt32_to_cpu(h.off_mem_rsvmap) & 7)
+		return kb_diag_set(d, KB_EALIGN,
+				   "dtb: memory reservation block at offset 0x%" PRIx32
+				   " is not 8-byte aligned", fdt32_to_cpu(h.off_mem_rsvmap));
+	if (fdt32_to_cpu(h.off_dt_struct) & 3)
+		return kb_diag_set(d, KB_EALIGN,
+				   "dtb: structure block at offset 0x%" PRIx32
+				   " is not 4-byte aligned", fdt32_to_cpu(h.off_dt_struct));
+	/* Every block offset, tag, name and string offset in bounds. */
+	r = fdt_check_full(fdt, totalsize);
+	if (r)
+		return kb_diag_set(d, KB_EFDT, "dtb: structure check failed: %s",
+				   fdt_strerror(r));
+	return KB_OK;
+}
+
+/* ---- tables --------------------------------------------------------- */
+
+/* Copy a name, truncating with "..." so that a cut is visible. */
+static void copy_name(char *dst, const char *src)
+{
+	size_t n;
+
+	if (src == NULL)
+		src = "";
+	n = strlen(src);
+	if (n < KB_REGION_NAME_LEN) {
+		memcpy(dst, src, n + 1);
+		return;
+	}
+	memcpy(dst, src, KB_REGION_NAME_LEN - 4);
+	memcpy(dst + KB_REGION_NAME_LEN - 4, "...", 4);
+}
+
+static int add_region(struct kb_region *tab, unsigned int *n, unsigned int cap,
+		      const char *what, uint64_t base, uint64_t size,
+		      uint32_t kind, uint32_t flags, const char *name,
+		      struct kb_diag *d)
+{
+	struct kb_region *r;
+
+	if (size == 0)
+		return KB_OK;
+	/* Ranges are half-open and base + size must be representable. */
+	if (size > UINT64_MAX - base)
+		return kb_diag_set(d, KB_ERANGE,
+				   "memmap: %s 0x%" PRIx64 "+0x%" PRIx64 " wraps past 2^64",
+				   name ? name : "?", base, size);
+	/* Never drop a region: a lost reservation could be overwritten. */
+	if (*n >= cap)
+		return kb_diag_set(d, KB_ENOSPC,
+				   "memmap: %s table full (%u entries), cannot add %s 0x%" PRIx64
+				   "+0x%" PRIx64, what, cap, name ? name : "?", base, size);
+	r = &tab[*n];
+	r->base = base;
+	r->size = size;
+	r->kind = kind;
+	r->flags = flags;
+	copy_name(r->name, name);
+	(*n)++;
+	return KB_OK;
+}
+
+int kb_memmap_add_mem(struct kb_memmap *m, uint64_t base, uint64_t size,
+		      const char *name, struct kb_diag *d)
+{
+	if (m == NULL)
+		return kb_diag_set(d, KB_EINVAL, "memmap: no map");
+	return add_region(m->mem, &m->nmem, m->mem_cap, "memory", base, size,
+			  KB_REGION_MEMORY, 0, name, d);
+}
+
+int kb_memmap_add_resv(struct kb_memmap *m, uint64_t base, uint64_t size,
+		       enum kb_region_kind kind, uint32_t flags,
+		       const char *name, struct kb_diag *d)
+{
+	if (m == NULL)
+		return kb_diag_set(d, KB_EINVAL, "memmap: no map");
+	/* Only known kinds and flags: the print and the planner switch on them. */
+	if ((uint32_t)kind > KB_REGION_OTHER || (flags & ~KB_REGION_NOMAP) != 0)
+		return kb_diag_set(d, KB_EINVAL,
+				   "memmap: %s: bad kind %u or flags 0x%" PRIx32,
+				   name ? name : "?", (unsigned int)kind, flags);
+	return add_region(m->resv, &m->nresv, m->resv_cap, "reservation", base,
+			  size, kind, flags, name, d);
+}
+
+/* ---- device tree ---------------------------------------------------- */
+
+/* Does the node have device_type = "memory" (as its first string)? */
+static bool is_memory_node(const void *fdt, int node)
+{
+	const char *t;
+	int len;
+
+	t = fdt_getprop(fdt, node, "device_type", &len);
+	if (t == NULL || len < 0)
+		return false;
+	/* Compare with the NUL so that nothing past len is read. */
+	return len >= (int)sizeof("memory") &&
+	       memcmp(t, "memory", sizeof("memory")) == 0;
+}
+
+/*
+ * Add every entry of node's reg, read with ac/sc cells, as a memory range
+ * (resv == false) or a KB_REGION_RESERVED_MEMORY reservation.
+ * A missing reg is reported as KB_ENOENT without a diagnostic: the callers
+ * decide whether that is an error.
+ */
+static int add_reg(struct kb_memmap *m, const void *fdt, int node,
+		   uint32_t ac, uint32_t sc, bool resv, uint32_t flags,
+		   struct kb_diag *d)
+{
+	char path[PATH_LEN];
+	const fdt32_t *reg;
+	uint32_t entry;
+	int len, n, i, r;
+
+	reg = fdt_getprop(fdt, node, "reg", &len);
+	if (reg == NULL || len < 0) {
+		if (len == -FDT_ERR_NOTFOUND)
+			return KB_ENOENT;
+		return kb_diag_set(d, KB_EINVAL, "dtb: %s: cannot read reg: %s",
+				   kb_fdt_path(fdt, node, path, sizeof(path)),
+				   fdt_strerror(len));
+	}
+	entry = (ac + sc) * (uint32_t)sizeof(fdt32_t);
+	/* A partial trailing entry would be read past the property. */
+	if ((uint32_t)len % entry != 0)
+		return kb_diag_set(d, KB_EINVAL,
+				   "dtb: %s: reg length %d is not a multiple of %" PRIu32
+				   " (#address-cells=%" PRIu32 ", #size-cells=%" PRIu32 ")",
+				   kb_fdt_path(fdt, node, path, sizeof(path)),
+				   len, entry, ac, sc);
+
+	kb_fdt_path(fdt, node, path, sizeof(path));
+	n = (int)((uint32_t)len / entry);
+	for (i = 0; i < n; i++, reg += ac + sc) {
+		uint64_t base = kb_fdt_read_cells(reg, ac);
+		uint64_t size = kb_fdt_read_cells(reg + ac, sc);
+
+		if (size == 0)
+			continue;
+		/* Ranges must not wrap: later arithmetic relies on it. */
+		if (size > UINT64_MAX - base)
+			return kb_diag_set(d, KB_ERANGE,
+					   "dtb: %s: reg entry %d 0x%" PRIx64 "+0x%" PRIx64
+					   " wraps past 2^64", path, i, base, size);
+		if (resv)
+			r = kb_memmap_add_resv(m, base, size,
+					       KB_REGION_RESERVED_MEMORY, flags,
+					       path, d);
+		else
+			r = kb_memmap_add_mem(m, base, size, path, d);
+		if (r)
+			return r;
+	}
+	return KB_OK;
+}
+
+static int scan_memory(struct kb_memmap *m, const void *fdt, struct kb_diag *d)
+{
+	char path[PATH_LEN];
+	uint32_t ac, sc;
+	int node, r;
+
+	r = kb_fdt_get_cells(fdt, 0, "#address-cells", 2, &ac, d);
+	if (r)
+		return r;
+	r = kb_fdt_get_cells(fdt, 0, "#size-cells", 1, &sc, d);
+	if (r)
+		return r;
+
+	fdt_for_each_subnode(node, fdt, 0) {
+		if (!is_memory_node(fdt, node) || !kb_fdt_node_enabled(fdt, node))
+			continue;
+		r = add_reg(m, fdt, node, ac, sc, false, 0, d);
+		/* reg is required for a memory node (Devicetree spec 3.4). */
+		if (r == KB_ENOENT)
+			return kb_diag_set(d, KB_EINVAL,
+					   "dtb: %s: memory node has no reg",
+					   kb_fdt_path(fdt, node, path, sizeof(path)));
+		if (r)
+			return r;
+	}
+	/* The walk must end at the end of the children, not on an error. */
+	if (node != -FDT_ERR_NOTFOUND)
+		return kb_diag_set(d, KB_EFDT, "dtb: walking / failed: %s",
+				   fdt_strerror(node));
+	return KB_OK;
+}
+
+static int scan_memreserve(struct kb_memmap *m, const void *fdt,
+			   struct kb_diag *d)
+{
+	char name[32];
+	int n, i, r;
+
+	n = fdt_num_mem_rsv(fdt);
+	/* Negative: the block runs past totalsize without a terminator. */
+	if (n < 0)
+		return kb_diag_set(d, KB_EFDT,
+				   "dtb: memory reservation block: %s",
+				   fdt_strerror(n));
+	for (i = 0; i < n; i++) {
+		uint64_t base, size;
+
+		r = fdt_get_mem_rsv(fdt, i, &base, &size);
+		if (r)
+			return kb_diag_set(d, KB_EFDT,
+					   "dtb: /memreserve/ %d: %s", i,
+					   fdt_strerror(r));
+		if (size == 0)
+			continue;
+		/* Ranges must not wrap: later arithmetic relies on it. */
+		if (size > UINT64_MAX - base)
+			return kb_diag_set(d, KB_ERANGE,
+					   "dtb: /memreserve/ %d 0x%" PRIx64 "+0x%" PRIx64
+					   " wraps past 2^64", i, base, size);
+		snprintf(name, sizeof(name), "/memreserve/ %d", i);
+		r = kb_memmap_add_resv(m, base, size, KB_REGION_MEMRESERVE, 0,
+				       name, d);
+		if (r)
+			return r;
+	}
+	return KB_OK;
+}
+
+static int scan_reserved_memory(struct kb_memmap *m, const void *fdt,
+				struct kb_diag *d)
+{
+	uint32_t ac, sc;
+	int rm, child, r;
+
+	rm = fdt_subnode_offset(fdt, 0, "reserved-memory");
+	if (rm == -FDT_ERR_NOTFOUND)
+		return KB_OK;
+	if (rm < 0)
+		return kb_diag_set(d, KB_EFDT, "dtb: /reserved-memory: %s",
+				   fdt_strerror(rm));
+
+	r = kb_fdt_get_cells(fdt, rm, "#address-cells", 2, &ac, d);
+	if (r)
+		return r;
+	r = kb_fdt_get_cells(fdt, rm, "#size-cells", 1, &sc, d);
+	if (r)
+		return r;
+
+	fdt_for_each_subnode(child, fdt, rm) {
+		uint32_t flags = 0;
+		int len;
+
+		if (!kb_fdt_node_enabled(fdt, child))
+			continue;
+		if (fdt_getprop(fdt, child, "no-map", &len) != NULL && len >= 0)
+			flags |= KB_REGION_NOMAP;
+		r = add_reg(m, fdt, child, ac, sc, true, flags, d);
+		/* No reg: a dynamic (size / alloc-ranges) region that the
+		 * kernel allocates itself later; nothing is there yet. */
+		if (r == KB_ENOENT)
+			continue;
+		if (r)
+			return r;
+	}
+	if (child != -FDT_ERR_NOTFOUND)
+		return kb_diag_set(d, KB_EFDT, "dtb: walking /reserved-memory failed: %s",
+				   fdt_strerror(child));
+	return KB_OK;
+}
+
+/* Read a 4- or 8-byte /chosen property; KB_ENOENT (no diag) if absent. */
+static int chosen_u64(const void *fdt, int chosen, const char *prop,
+		      uint64_t *val, struct kb_diag *d)
+{
+	const fdt32_t *p;
+	int len;
+
+	p = fdt_getprop(fdt, chosen, prop, &len);
+	if (p == NULL || len < 0) {
+		if (len == -FDT_ERR_NOTFOUND)
+			return KB_ENOENT;
+		return kb_diag_set(d, KB_EINVAL, "dtb: /chosen: cannot read %s: %s",
+				   prop, fdt_strerror(len));
+	}
+	/* Only one or two whole cells can be read as an address. */
+	if (len != 4 && len != 8)
+		return kb_diag_set(d, KB_EINVAL,
+				   "dtb: /chosen: %s has length %d, expected 4 or 8",
+				   prop, len);
+	*val = kb_fdt_read_cells(p, (uint32_t)len / 4);
+	return KB_OK;
+}
+
+static int scan_initrd(struct kb_memmap *m, const void *fdt, struct kb_diag *d)
+{
+	uint64_t start = 0, end = 0;
+	int chosen, rs, re;
+
+	chosen = fdt_subnode_offset(fdt, 0, "chosen");
+	if (chosen == -FDT_ERR_NOTFOUND)
+		return KB_OK;
+	if (chosen < 0)
+		return kb_diag_set(d, KB_EFDT, "dtb: /chosen: %s",
+				   fdt_strerror(chosen));
+
+	rs = chosen_u64(fdt, chosen, "linux,initrd-start", &start, d);
+	if (rs && rs != KB_ENOENT)
+		return rs;
+	re = chosen_u64(fdt, chosen, "linux,initrd-end", &end, d);
+	if (re && re != KB_ENOENT)
+		return re;
+	if (rs == KB_ENOENT && re == KB_ENOENT)
+		return KB_OK;
+	/* Half an initrd cannot be protected: refuse rather than guess. */
+	if (rs == KB_ENOENT || re == KB_ENOENT)
+		return kb_diag_set(d, KB_EINVAL, "dtb: /chosen: %s without %s",
+				   rs ? "linux,initrd-end" : "linux,initrd-start",
+				   rs ? "linux,initrd-start" : "linux,initrd-end");
+	/* end - start below must not wrap. */
+	if (end < start)
+		return kb_diag_set(d, KB_EINVAL,
+				   "dtb: /chosen: linux,initrd-end 0x%" PRIx64
+				   " is below linux,initrd-start 0x%" PRIx64, end, start);
+	return kb_memmap_add_resv(m, start, end - start, KB_REGION_INITRD, 0,
+				  "/chosen", d);
+}
+
+int kb_memmap_from_fdt(struct kb_memmap *m, const void *fdt, uint64_t dtb_addr,
+		       struct kb_diag *d)
+{
+	uint32_t totalsize;
+	int r;
+
+	if (m == NULL || fdt == NULL)
+		return kb_diag_set(d, KB_EINVAL, "memmap: no map or no blob");
+	/* Cheap re-check of the precondition (kb_fdt_validate passed). */
+	r = fdt_check_header(fdt);
+	if (r)
+		return kb_diag_set(d, KB_EFDT, "dtb: bad header: %s",
+				   fdt_strerror(r));
+
+	r = scan_memory(m, fdt, d);
+	if (r)
+		return r;
+	r = scan_memreserve(m, fdt, d);
+	if (r)
+		return r;
+	r = scan_reserved_memory(m, fdt, d);
+	if (r)
+		return r;
+	r = scan_initrd(m, fdt, d);
+	if (r)
+		return r;
+
+	totalsize = fdt_totalsize(fdt);
+	/* The blob's own range must not wrap either. */
+	if (totalsize > UINT64_MAX - dtb_addr)
+		return kb_diag_set(d, KB_ERANGE,
+				   "dtb: blob at 0x%" PRIx64 " (%" PRIu32 " bytes) wraps past 2^64",
+				   dtb_addr, totalsize);
+	return kb_memmap_add_resv(m, dtb_addr, totalsize, KB_REGION_DTB, 0,
+				  "dtb", d);
+}
+
+/* ---- printing ------------------------------------------------------- */
+
+const char *kb_region_kind_name(enum kb_region_kind kind)
+{
+	switch (kind) {
+	case KB_REGION_MEMORY:		return "memory";
+	case KB_REGION_MEMRESERVE:	return "memreserve";
+	case KB_REGION_RESERVED_MEMORY:	return "reserved-memory";
+	case KB_REGION_INITRD:		return "initrd";
+	case KB_REGION_DTB:		return "dtb";
+	case KB_REGION_LOADER:		return "loader";
+	case KB_REGION_STACK:		return "stack";
+	case KB_REGION_OTHER:		return "other";
+	}
+	return "unknown";
+}
+
+/* "512 MiB": the largest binary unit that divides size exactly, else "B". */
+static void fmt_size(char *buf, size_t len, uint64_t size)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB",
+					    "PiB", "EiB" };
+	unsigned int u = 0;
+
+	while (size != 0 && (size & 1023) == 0 && u + 1 < sizeof(unit) / sizeof(unit[0])) {
+		size >>= 10;
+		u++;
+	}
+	snprintf(buf, len, "%" PRIu64 " %s", size, unit[u]);
+}
+
+static void print_region(const struct kb_region *r, const char *prefix,
+			 const char *tag, bool resv,
+			 int (*pr)(const char *fmt, ...))
+{
+	char size[32];
+	/* Regions are added without wrap; a hand-made one is clamped. */
+	uint64_t end = r->size > UINT64_MAX - r->base ? UINT64_MAX
+						      : r->base + r->size;
+
+	fmt_size(size, sizeof(size), r->size);
+	if (resv)
+		pr("%s%s0x%016" PRIx64 "-0x%016" PRIx64 "  %s  %s%s %.*s\n",
+		   prefix, tag, r->base, end, size,
+		   kb_region_kind_name((enum kb_region_kind)r->kind),
+		   (r->flags & KB_REGION_NOMAP) ? " no-map" : "",
+		   (int)strnlen(r->name, sizeof(r->name)), r->name);
+	else
+		pr("%s%s0x%016" PRIx64 "-0x%016" PRIx64 "  %s  %.*s\n",
+		   prefix, tag, r->base, end, size,
+		   (int)strnlen(r->name, sizeof(r->name)), r->name);
+}
+
+void kb_memmap_print(const struct kb_memmap *m, const char *prefix,
+		     int (*pr)(const char *fmt, ...))
+{
+	unsigned int i;
+
+	if (m == NULL || pr == NULL)
+		return;
+	if (prefix == NULL)
+		prefix = "";
+	for (i = 0; i < m->nmem; i++)
+		print_region(&m->mem[i], prefix, "mem   ", false, pr);
+	for (i = 0; i < m->nresv; i++)
+		print_region(&m->resv[i], prefix, "resv  ", true, pr);
+}
+
+/* ---- queries -------------------------------------------------------- */
+
+bool kb_memmap_covers(const struct kb_memmap *m, uint64_t base, uint64_t size)
+{
+	/* A wrapping range is covered by nothing. */
+	if (size > UINT64_MAX - base)
+		return false;
+	for (unsigned int i = 0; i < m->nmem; i++) {
+		const struct kb_region *r = &m->mem[i];
+
+		/* base - r->base cannot wrap once base >= r->base */
+		if (base >= r->base && base - r->base <= r->size &&
+		    size <= r->size - (base - r->base) &&
+		    (size != 0 || base - r->base < r->size))
+			return true;
+	}
+	return false;
+}

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Diagnostics: format a one-line reason into a caller-owned struct kb_diag.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include <kaslrboot/diag.h>
+
+int kb_diag_set(struct kb_diag *d, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (d == NULL)
+		return err;
+
+	va_start(ap, fmt);
+	/* vsnprintf always NUL-terminates within sizeof(d->msg) and silently
+	 * truncates a longer line, which is what a diagnostic wants. */
+	if (vsnprintf(d->msg, sizeof(d->msg), fmt, ap) < 0)
+		d->msg[0] = '\0';
+	va_end(ap);
+
+	return err;
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# bench.sh O SIZE-TOOL : size figures for one built board.
+#   - the loader image: text, data, bss (size -A grouped), file size of .bin
+#   - what each component contributes to the linked image (from the link
+#     map: kaslrboot's own code, libfdt, mbedTLS, the C library, libgcc)
+set -euo pipefail
+O=$1; SIZE=$2
+elf=$O/kaslrboot.elf; map=$O/kaslrboot.map
+board=$(sed -n 's/^CONFIG_BOARD="\(.*\)"/\1/p' "$O/.config")
+echo "bench: board $board"
+"$SIZE" -B "$elf" | awk 'NR==2 {printf "bench: loader text %d B, data %d B, bss+stack %d B (total %d B)\n", $1, $2, $3, $4}'
+echo "bench: kaslrboot.bin $(stat -c %s "$O/kaslrboot.bin") B (what is flashed / loaded)"
+# Input sections in the link map, summed per component.
+/usr/bin/python3 - "$map" <<'PY'
+import re, sys
+comp = lambda f: ("libfdt" if "/libfdt/" in f else "mbedTLS" if "/mbedtls/" in f
+                  else "C library (picolibc)" if "libc.a" in f else "libgcc" if "libgcc.a" in f
+                  else "kaslrboot")
+sizes, pending, live = {}, False, False
+for line in open(sys.argv[1]):
+    if line.startswith("Linker script and memory map"):
+        live = True; continue
+    if not live:
+        continue
+    m = re.match(r"^ (\.(?:text|rodata|srodata|data|sdata|bss|sbss|kb_drivers)\S*)(?:\s+(0x\S+)\s+(0x\S+)\s+(\S+))?\s*$", line)
+    if m:
+        if m.group(2):
+            sizes[comp(m.group(4))] = sizes.get(comp(m.group(4)), 0) + int(m.group(3), 16)
+            pending = False
+        else:
+            pending = True
+        continue
+    m = re.match(r"^\s+(0x\S+)\s+(0x\S+)\s+(\S+)\s*$", line)
+    if pending and m:
+        sizes[comp(m.group(3))] = sizes.get(comp(m.group(3)), 0) + int(m.group(2), 16)
+    pending = False
+for c in sorted(sizes):
+    print("bench:   %-22s %7d B (text+data+bss linked)" % (c, sizes[c]))
+PY
+if ls "$O"/mbedtls/*.o >/dev/null 2>&1; then
+	"$SIZE" -t "$O"/mbedtls/*.o | awk 'END {printf "bench: mbedTLS objects as built (before --gc-sections): text %d B, data %d B, bss %d B\n", $1, $2, $3}'
+fi

@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Host unit tests for fdt/fdt_util.c.
+ *
+ * Fixtures are compiled .dtb files in $KB_FIXTURE_DIR (built from
+ * tests/fixtures/<name>.dts).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include <kaslrboot/diag.h>
+#include <kaslrboot/error.h>
+#include <kaslrboot/fdt_util.h>
+#include <kaslrboot/memmap.h>
+
+#define BLOB_MAX (64 * 1024)
+
+static uint64_t blob_store[BLOB_MAX / 8];
+static void *const blob = blob_store;
+static struct kb_diag diag;
+
+/* Load $KB_FIXTURE_DIR/<name>.dtb into blob (validated). */
+static void load(const char *name)
+{
+	const char *dir = getenv("KB_FIXTURE_DIR");
+	char path[512];
+	size_t n;
+	FILE *f;
+
+	if (dir == NULL)
+		fail_msg("KB_FIXTURE_DIR is not set");
+	snprintf(path, sizeof(path), "%s/%s.dtb", dir, name);
+	f = fopen(path, "rb");
+	if (f == NULL)
+		fail_msg("cannot open fixture %s", path);
+	memset(blob_store, 0, sizeof(blob_store));
+	n = fread(blob, 1, BLOB_MAX, f);
+	fclose(f);
+	assert_true(n > 0 && n < BLOB_MAX);
+	assert_int_equal(fdt_check_full(blob, n), 0);
+	memset(&diag, 0, sizeof(diag));
+}
+
+static int node(const char *path)
+{
+	int off = fdt_path_offset(blob, path);
+
+	if (off < 0)
+		fail_msg("no node %s in fixture", path);
+	return off;
+}
+
+static void check_msg(const char *want)
+{
+	if (strcmp(diag.msg, want) != 0)
+		fail_msg("diag \"%s\", want \"%s\"", diag.msg, want);
+}
+
+static void check_msg_has(const char *needle)
+{
+	if (strstr(diag.msg, needle) == NULL)
+		fail_msg("diag \"%s\" does not contain \"%s\"", diag.msg, needle);
+	assert_true(strncmp(diag.msg, "dtb: ", 5) == 0);
+}
+
+/* ---- kb_fdt_node_enabled -------------------------------------------- */
+
+static void test_node_enabled(void **state)
+{
+	(void)state;
+	load("misc");
+	assert_true(kb_fdt_node_enabled(blob, node("/st-okay")));
+	assert_true(kb_fdt_node_enabled(blob, node("/st-ok")));
+	assert_true(kb_fdt_node_enabled(blob, node("/st-absent")));
+	assert_true(kb_fdt_node_enabled(blob, 0));
+	assert_false(kb_fdt_node_enabled(blob, node("/st-disabled")));
+	assert_false(kb_fdt_node_enabled(blob, node("/st-fail")));
+	assert_false(kb_fdt_node_enabled(blob, node("/st-unterminated")));
+	assert_false(kb_fdt_node_enabled(blob, node("/st-okayx")));
+	assert_false(kb_fdt_node_enabled(blob, node("/st-empty")));
+	/* not a node offset: cannot tell, so not enabled */
+	assert_false(kb_fdt_node_enabled(blob, 4));
+	assert_false(kb_fdt_node_enabled(blob, -1));
+}
+
+/* ---- kb_fdt_get_cells ----------------------------------------------- */
+
+static void test_get_cells_ok(void **state)
+{
+	uint32_t c = 99;
+
+	(void)state;
+	load("misc");
+	assert_int_equal(kb_fdt_get_cells(blob, node("/c-none"), "#address-cells",
+					  2, &c, &diag), KB_OK);
+	assert_int_equal(c, 2);
+	assert_int_equal(kb_fdt_get_cells(blob, node("/c-none"), "#size-cells",
+					  1, &c, &diag), KB_OK);
+	assert_int_equal(c, 1);
+	assert_int_equal(kb_fdt_get_cells(blob, node("/c-one"), "#address-cells",
+					  2, &c, &diag), KB_OK);
+	assert_int_equal(c, 1);
+	assert_int_equal(kb_fdt_get_cells(blob, 0, "#size-cells", 1, &c, &diag),
+			 KB_OK);
+	assert_int_equal(c, 2);
+}
+
+static void test_get_cells_bad(void **state)
+{
+	static const struct {
+		const char *node, *prop, *msg;
+	} t[] = {
+		{ "/c-zero", "#size-cells",
+		  "dtb: /c-zero: #size-cells = 0 is not supported (must be 1 or 2)" },
+		{ "/c-three", "#address-cells",
+		  "dtb: /c-three: #address-cells = 3 is not supported (must be 1 or 2)" },
+		{ "/c-long", "#address-cells",
+		  "dtb: /c-long: #address-cells has length 8, expected 4" },
+		{ "/c-empty", "#address-cells",
+		  "dtb: /c-empty: #address-cells has length 0, expected 4" },
+	};
+	size_t i;
+	uint32_t c;
+
+	(void)state;
+	load("misc");
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		c = 77;
+		assert_int_equal(kb_fdt_get_cells(blob, node(t[i].node), t[i].prop,
+						  2, &c, &diag), KB_EINVAL);
+		check_msg(t[i].msg);
+		assert_int_equal(c, 77);	/* untouched on error */
+		assert_int_equal(kb_fdt_get_cells(blob, node(t[i].node), t[i].prop,
+						  2, &c, NULL), KB_EINVAL);
+	}
+	/* a bad node offset is an unreadable property, not a default */
+	assert_int_equal(kb_fdt_get_cells(blob, 4, "#address-cells", 2, &c, &diag),
+			 KB_EINVAL);
+	check_msg_has("cannot read #address-cells: FDT_ERR_BADOFFSET");
+}
+
+/* ---- kb_fdt_read_cells ---------------------------------------------- */
+
+static void test_read_cells(void **state)
+{
+	static const uint8_t b[] = { 0xff, 0x12, 0x34, 0x56, 0x78,
+				     0x9a, 0xbc, 0xde, 0xf0, 0xff };
+	uint32_t aligned[2];
+
+	(void)state;
+	/* unaligned on purpose */
+	assert_int_equal(kb_fdt_read_cells(b + 1, 1), 0x12345678);
+	assert_int_equal(kb_fdt_read_cells(b + 1, 2),
+			 UINT64_C(0x123456789abcdef0));
+	memcpy(aligned, b + 1, 8);
+	assert_int_equal(kb_fdt_read_cells(aligned, 2),
+			 UINT64_C(0x123456789abcdef0));
+	/* unsupported counts read nothing */
+	assert_int_equal(kb_fdt_read_cells(b, 0), 0);
+	assert_int_equal(kb_fdt_read_cells(b, 3), 0);
+}
+
+/* ---- kb_fdt_path ---------------------------------------------------- */
+
+#define LONG_PATH \
+	"/a-rather-long-node-name-number-one/another-long-node-name-number-two/leaf@12345678"
+
+static void test_path(void **state)
+{
+	char buf[128], small[32];
+	int leaf;
+
+	(void)state;
+	load("misc");
+	assert_string_equal(kb_fdt_path(blob, 0, buf, sizeof(buf)), "/");
+	assert_string_equal(kb_fdt_path(blob, node("/st-ok"), buf, sizeof(buf)),
+			    "/st-ok");
+	leaf = node(LONG_PATH);
+	assert_ptr_equal(kb_fdt_path(blob, leaf, buf, sizeof(buf)), buf);
+	assert_string_equal(buf, LONG_PATH);
+
+	/* exactly fits, and one byte short */
+	assert_string_equal(kb_fdt_path(blob, leaf, buf, sizeof(LONG_PATH)),
+			    LONG_PATH);
+	kb_fdt_path(blob, leaf, buf, sizeof(LONG_PATH) - 1);
+	assert_int_equal(strlen(buf), sizeof(LONG_PATH) - 2);
+	assert_memory_equal(buf, LONG_PATH, sizeof(LONG_PATH) - 5);
+	assert_string_equal(buf + sizeof(LONG_PATH) - 5, "...");
+
+	assert_string_equal(kb_fdt_path(blob, leaf, small, sizeof(small)),
+			    "/a-rather-long-node-name-num...");
+	assert_string_equal(kb_fdt_path(blob, leaf, small, 4), "...");
+	assert_string_equal(kb_fdt_path(blob, leaf, small, 3), "/a");
+	assert_string_equal(kb_fdt_path(blob, leaf, small, 1), "");
+	assert_string_equal(kb_fdt_path(blob, 0, small, 1), "");
+	small[0] = 'z';
+	kb_fdt_path(blob, leaf, small, 0);	/* nothing written */
+	assert_int_equal(small[0], 'z');
+	assert_null(kb_fdt_path(blob, leaf, NULL, 10));
+
+	/* not a node */
+	assert_string_equal(kb_fdt_path(blob, 4, buf, sizeof(buf)), "<node 4>");
+}
+
+/* ---- kb_fdt_reg_cpu ------------------------------------------------- */
+
+static void check_reg(const char *path, int idx, uint64_t addr, uint64_t size)
+{
+	uint64_t a = 1, s = 1;
+	int r;
+
+	r = kb_fdt_reg_cpu(blob, node(path), idx, &a, &s, &diag);
+	if (r)
+		fail_msg("%s[%d]: %d %s", path, idx, r, diag.msg);
+	assert_int_equal(a, addr);
+	assert_int_equal(s, size);
+}
+
+static void check_reg_err(const char *path, int idx, int err, const char *msg)
+{
+	uint64_t a = 1, s = 2;
+
+	assert_int_equal(kb_fdt_reg_cpu(blob, node(path), idx, &a, &s, &diag), err);
+	check_msg(msg);
+	assert_int_equal(a, 1);		/* untouched on error */
+	assert_int_equal(s, 2);
+	assert_int_equal(kb_fdt_reg_cpu(blob, node(path), idx, &a, &s, NULL), err);
+}
+
+static void test_reg_cpu_translate(void **state)
+{
+	(void)state;
+	load("ranges");
+	check_reg("/direct@30000000", 0, 0x30000000, 0x1000);
+	check_reg("/soc/serial@100", 0, 0x10000100, 0x100);
+	check_reg("/soc/hi@20000000", 0, UINT64_C(0x400000000), 0x1000);
+	check_reg("/soc/hi@20000000", 1, UINT64_C(0x400001000), 0x1000);
+	/* two levels: bridge 0x40 -> soc 0x800040 -> CPU 0x10800040 */
+	check_reg("/soc/bridge@800000/dev@40", 0, 0x10800040, 0x10);
+	/* empty ranges and absent ranges are identity */
+	check_reg("/soc/ibus/dev@3000", 0, 0x10003000, 0x10);
+	check_reg("/soc/nobus/dev@4000", 0, 0x10004000, 0x10);
+	check_reg("/topbus/dev@0", 0, UINT64_C(0xfffffffffffff000), 0x100);
+
+	load("stdout_alias");
+	check_reg("/soc/serial@100", 0, 0x10000100, 0x100);
+}
+
+static void test_reg_cpu_errors(void **state)
+{
+	uint64_t a, s;
+
+	(void)state;
+	load("ranges");
+	check_reg_err("/soc/hi@20000000", 2, KB_ENOENT,
+		      "dtb: /soc/hi@20000000: no reg entry 2 (it has 2)");
+	check_reg_err("/soc/hi@20000000", -1, KB_ENOENT,
+		      "dtb: /soc/hi@20000000: no reg entry -1 (it has 2)");
+	check_reg_err("/soc/noreg", 0, KB_ENOENT, "dtb: /soc/noreg: no reg property");
+	check_reg_err("/soc/outside@2000000", 0, KB_ERANGE,
+		      "dtb: /soc/outside@2000000: reg entry 0 0x2000000+0x1000 is outside the ranges of its bus");
+	check_reg_err("/soc/straddle@ffff00", 0, KB_ERANGE,
+		      "dtb: /soc/straddle@ffff00: reg entry 0 0xffff00+0x200 is outside the ranges of its bus");
+	check_reg_err("/soc/badreg@0", 0, KB_EINVAL,
+		      "dtb: /soc/badreg@0: reg length 12 is not a multiple of 8 (#address-cells=1, #size-cells=1)");
+	check_reg_err("/soc/badbus/dev@0", 0, KB_EINVAL,
+		      "dtb: /soc/badbus: ranges length 16 is not a multiple of 12");
+	check_reg_err("/soc/cells3bus/dev@0", 0, KB_EINVAL,
+		      "dtb: /soc/cells3bus: #address-cells = 3 is not supported (must be 1 or 2)");
+	check_reg_err("/topbus/dev@1000", 0, KB_ERANGE,
+		      "dtb: /topbus: ranges entry 0 maps 0x1000 past 2^64");
+
+	/* the root has no parent bus */
+	assert_int_equal(kb_fdt_reg_cpu(blob, 0, 0, &a, &s, &diag), KB_EINVAL);
+	check_msg_has("dtb: /: no parent to read reg with");
+
+	load("mem_wrap");
+	check_reg_err("/memory@fffffffffffff000", 0, KB_ERANGE,
+		      "dtb: /memory@fffffffffffff000: reg entry 0 0xfffffffffffff000+0x2000 wraps past 2^64");
+	load("bad_root_size_cells0");
+	check_reg_err("/memory@80000000", 0, KB_EINVAL,
+		      "dtb: /: #size-cells = 0 is not supported (must be 1 or 2)");
+}
+
+/* ---- kb_fdt_stdout_node --------------------------------------------- */
+
+static void test_stdout_ok(void **state)
+{
+	const char *opts = NULL;
+
+	(void)state;
+	load("stdout_alias");
+	assert_int_equal(kb_fdt_stdout_node(blob, &opts, &diag),
+			 node("/soc/serial@100"));
+	assert_string_equal(opts, "115200n8");
+
+	load("stdout_path");
+	opts = NULL;
+	assert_int_equal(kb_fdt_stdout_node(blob, &opts, &diag),
+			 node("/soc/serial@100"));
+	assert_string_equal(opts, "");
+	/* opts may be NULL */
+	assert_int_equal(kb_fdt_stdout_node(blob, NULL, &diag),
+			 node("/soc/serial@100"));
+
+	load("stdout_linux");
+	assert_int_equal(kb_fdt_stdout_node(blob, &opts, &diag),
+			 node("/uart@20000000"));
+	assert_string_equal(opts, "9600");
+}
+
+static void test_stdout_errors(void **state)
+{
+	static const struct {
+		const char *fixture;
+		int err;
+		const char *msg;
+	} t[] = {
+		{ "stdout_noalias", KB_ENOENT,
+		  "dtb: /chosen: stdout-path alias 'serial3' is not in /aliases" },
+		{ "stdout_nonode", KB_ENOENT,
+		  "dtb: /chosen: stdout-path '/soc/uart@0' does not name a node: FDT_ERR_NOTFOUND" },
+		{ "stdout_unterminated", KB_EINVAL,
+		  "dtb: /chosen: stdout-path is not a NUL-terminated string" },
+		{ "stdout_none", KB_ENOENT,
+		  "dtb: /chosen: no stdout-path or linux,stdout-path" },
+		{ "mem_cells2", KB_ENOENT,
+		  "dtb: no /chosen node: FDT_ERR_NOTFOUND" },
+	};
+	const char *opts;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		load(t[i].fixture);
+		opts = NULL;
+		assert_int_equal(kb_fdt_stdout_node(blob, &opts, &diag), t[i].err);
+		check_msg(t[i].msg);
+		assert_non_null(opts);
+		assert_string_equal(opts, "");
+		assert_int_equal(kb_fdt_stdout_node(blob, NULL, NULL), t[i].err);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_node_enabled),
+		cmocka_unit_test(test_get_cells_ok),
+		cmocka_unit_test(test_get_cells_bad),
+		cmocka_unit_test(test_read_cells),
+		cmocka_unit_test(test_path),
+		cmocka_unit_test(test_reg_cpu_translate),
+		cmocka_unit_test(test_reg_cpu_errors),
+		cmocka_unit_test(test_stdout_ok),
+		cmocka_unit_test(test_stdout_errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# QEMU: `make run` plumbing (BOOTARGS, QEMU_EXTRA, timeout) and a malformed
+# device tree handed over by the firmware, rejected with its one-line error.
+. "$(dirname "$0")/../lib.sh"
+
+boot bootargs BOOTARGS='console=ttyS0 "quoted arg" nokaslr'
+check "BOOTARGS reaches /chosen/bootargs" \
+	grep -qF 'kaslrboot: bootargs: "console=ttyS0 "quoted arg" nokaslr"' "$(log_of bootargs)"
+boot plain
+check "plain boot: bootargs (none)" grep -qF 'kaslrboot: bootargs: (none)' "$(log_of plain)"
+check "plain boot: one log line per step, all prefixed" \
+	grep -qE '^kaslrboot: memory map: 1 memory range\(s\), 4 reservation\(s\)$' "$(log_of plain)"
+
+# A guest that never powers off: QEMU started paused (-S) must be killed
+QEMU_TIMEOUT=3 boot hang QEMU_EXTRA=-S
+check "make run fails after its timeout instead of hanging (rc $(rc_of hang))" \
+	[ "$(rc_of hang)" != 0 ]
+check "timeout is reported" grep -q 'timed out after 3s' "$(log_of hang)"
+
+# Malformed trees passed by the firmware (QEMU -dtb): the loader must stop
+# with the matching error and boot nothing.
+qemu-system-riscv64 -M virt,dumpdtb="$TMP/virt.dtb" -m 512M -nographic >/dev/null 2>&1
+bad_dtb() {	# NAME EXPECTED-ERROR fdtput-args...
+	local name=$1 want=$2; shift 2
+	cp "$TMP/virt.dtb" "$TMP/$name.dtb"
+	fdtput "$TMP/$name.dtb" "$@" || { notok "$name: fdtput $*"; return; }
+	boot "$name" QEMU_EXTRA="-dtb $TMP/$name.dtb"
+	if grep -qF "kaslrboot: error: $want" "$(log_of "$name")" &&
+	   grep -qF 'kaslrboot: halted: nothing was booted' "$(log_of "$name")"; then
+		ok "$name: rejected with \"$want\""
+	else
+		notok "$name: expected \"kaslrboot: error: $want\""
+		tail -n 5 "$(log_of "$name")"
+	fi
+}
+bad_dtb reg12 'dtb: /memory@80000000: reg length 12' -t x /memory@80000000 reg 0 80000000 0
+bad_dtb cells3 'dtb: /: #address-cells' -t x / '#address-cells' 3
