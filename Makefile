@@ -20,6 +20,11 @@ O ?= build/$(BOARD)
 override O := $(abspath $(O))
 HOST_O := $(srctree)/build/host
 KB_CACHE ?= $(srctree)/cache
+# A vendor's own copies (MBEDTLS_DIR= / LIBFDT_DIR= on the command line or in
+# the environment) are used as they are and never fetched.
+KB_USER_MBEDTLS := $(if $(filter command line environment,$(origin MBEDTLS_DIR)),1)
+KB_USER_LIBFDT := $(if $(filter command line environment,$(origin LIBFDT_DIR)),1)
+export KB_USER_MBEDTLS KB_USER_LIBFDT
 MBEDTLS_DIR ?= $(KB_CACHE)/src/mbedtls
 LIBFDT_DIR ?= $(KB_CACHE)/src/libfdt
 override MBEDTLS_DIR := $(abspath $(MBEDTLS_DIR))
@@ -28,13 +33,6 @@ PYTHON ?= /usr/bin/python3
 HOSTCC ?= gcc
 export KB_CACHE BOARD_DIR
 
-# Only the directories the user overrode are skipped by setup.
-ifneq ($(origin MBEDTLS_DIR),file)
-export MBEDTLS_DIR
-endif
-ifneq ($(origin LIBFDT_DIR),file)
-export LIBFDT_DIR
-endif
 
 ifeq ($(V),1)
 Q :=

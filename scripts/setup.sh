@@ -8,8 +8,9 @@
 #
 # Packages come from the machine's Debian archive (scripts/packages.txt).
 # Third-party source (mbedTLS, libfdt) is fetched by scripts/fetch-sources.sh
-# into $KB_CACHE; it is never committed.  MBEDTLS_DIR / LIBFDT_DIR, when set,
-# replace the fetched copies and are not fetched.
+# into $KB_CACHE; it is never committed.  When the Makefile was given
+# MBEDTLS_DIR= / LIBFDT_DIR= it sets KB_USER_MBEDTLS / KB_USER_LIBFDT and that
+# source is not fetched.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -27,8 +28,8 @@ missing_packages() {
 }
 
 missing_sources() {
-	[ -n "${MBEDTLS_DIR:-}" ] || [ -f "$KB_CACHE/src/mbedtls/.kb-fetched" ] || echo mbedtls
-	[ -n "${LIBFDT_DIR:-}" ] || [ -f "$KB_CACHE/src/libfdt/.kb-fetched" ] || echo libfdt
+	[ -n "${KB_USER_MBEDTLS:-}" ] || [ -f "$KB_CACHE/src/mbedtls/.kb-fetched" ] || echo mbedtls
+	[ -n "${KB_USER_LIBFDT:-}" ] || [ -f "$KB_CACHE/src/libfdt/.kb-fetched" ] || echo libfdt
 }
 
 if [ "${1:-}" = --check ]; then
