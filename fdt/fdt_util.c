@@ -80,6 +80,16 @@ int kb_fdt_get_cells(const void *fdt, int node, const char *prop,
 	return KB_OK;
 }
 
+int kb_fdt_get_reg_cells(const void *fdt, int node, uint32_t *ac, uint32_t *sc,
+			 struct kb_diag *d)
+{
+	int r = kb_fdt_get_cells(fdt, node, "#address-cells", 2, ac, d);
+
+	if (r)
+		return r;
+	return kb_fdt_get_cells(fdt, node, "#size-cells", 1, sc, d);
+}
+
 uint64_t kb_fdt_read_cells(const void *p, uint32_t cells)
 {
 	const fdt32_t *c = p;
@@ -176,10 +186,7 @@ int kb_fdt_reg_cpu(const void *fdt, int node, int idx, uint64_t *addr,
 				   kb_fdt_path(fdt, node, path, sizeof(path)),
 				   fdt_strerror(bus));
 
-	r = kb_fdt_get_cells(fdt, bus, "#address-cells", 2, &ac, d);
-	if (r)
-		return r;
-	r = kb_fdt_get_cells(fdt, bus, "#size-cells", 1, &sc, d);
+	r = kb_fdt_get_reg_cells(fdt, bus, &ac, &sc, d);
 	if (r)
 		return r;
 	entry = (ac + sc) * (uint32_t)sizeof(fdt32_t);
@@ -229,10 +236,7 @@ int kb_fdt_reg_cpu(const void *fdt, int node, int idx, uint64_t *addr,
 			return kb_diag_set(d, KB_EFDT, "dtb: %s: cannot find parent: %s",
 					   kb_fdt_path(fdt, bus, bpath, sizeof(bpath)),
 					   fdt_strerror(parent));
-		r = kb_fdt_get_cells(fdt, parent, "#address-cells", 2, &pac, d);
-		if (r)
-			return r;
-		r = kb_fdt_get_cells(fdt, parent, "#size-cells", 1, &psc, d);
+		r = kb_fdt_get_reg_cells(fdt, parent, &pac, &psc, d);
 		if (r)
 			return r;
 

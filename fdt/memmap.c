@@ -249,10 +249,7 @@ static int scan_memory(struct kb_memmap *m, const void *fdt, struct kb_diag *d)
 	uint32_t ac, sc;
 	int node, r;
 
-	r = kb_fdt_get_cells(fdt, 0, "#address-cells", 2, &ac, d);
-	if (r)
-		return r;
-	r = kb_fdt_get_cells(fdt, 0, "#size-cells", 1, &sc, d);
+	r = kb_fdt_get_reg_cells(fdt, 0, &ac, &sc, d);
 	if (r)
 		return r;
 
@@ -324,10 +321,7 @@ static int scan_reserved_memory(struct kb_memmap *m, const void *fdt,
 		return kb_diag_set(d, KB_EFDT, "dtb: /reserved-memory: %s",
 				   fdt_strerror(rm));
 
-	r = kb_fdt_get_cells(fdt, rm, "#address-cells", 2, &ac, d);
-	if (r)
-		return r;
-	r = kb_fdt_get_cells(fdt, rm, "#size-cells", 1, &sc, d);
+	r = kb_fdt_get_reg_cells(fdt, rm, &ac, &sc, d);
 	if (r)
 		return r;
 

@@ -24,6 +24,11 @@ bool kb_fdt_node_enabled(const void *fdt, int node);
 int kb_fdt_get_cells(const void *fdt, int node, const char *prop,
 		     uint32_t dflt, uint32_t *cells, struct kb_diag *d);
 
+/* Both of the above for node's children, with the Devicetree-spec defaults
+ * (#address-cells 2, #size-cells 1). */
+int kb_fdt_get_reg_cells(const void *fdt, int node, uint32_t *ac, uint32_t *sc,
+			 struct kb_diag *d);
+
 /* Read a big-endian number of 1 or 2 cells (p need not be aligned).  Any
  * other count returns 0: validate it with kb_fdt_get_cells() first. */
 uint64_t kb_fdt_read_cells(const void *p, uint32_t cells);
