@@ -91,6 +91,13 @@ $(O)/auto.conf $(O)/include/generated/autoconf.h: $(O)/.config $(srctree)/Kconfi
 	$(Q)mkdir -p $(O)/include/generated
 	$(KCONFIG) genconfig $(O)/include/generated/autoconf.h $(O)/auto.conf >/dev/null
 
+# SP 800-90B health-test cutoffs, computed at build time for every
+# min-entropy (milli-bits per sample) a driver may declare.
+HEALTH_H_MILLI := 500 1000 2000 4000 8000 16000 32000
+%/include/generated/kb_health_cutoffs.h: $(srctree)/scripts/health-cutoffs.py
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(PYTHON) $< --alpha-log2 $(or $(HEALTH_ALPHA_LOG2),30) --out $@ $(HEALTH_H_MILLI)
+
 config-goals := %_defconfig menuconfig olddefconfig savedefconfig setup check-setup \
 	clean distclean help host-tests
 ifneq ($(filter-out $(config-goals),$(or $(MAKECMDGOALS),all)),)
@@ -138,26 +145,30 @@ ALL_OBJS := $(LOADER_OBJS) $(LIBFDT_OBJS) $(MBEDTLS_OBJS)
 KB_VERSION := $(shell git -C $(srctree) describe --always --dirty 2>/dev/null || echo unknown)
 $(O)/loader/main.o: KB_CFLAGS += -DKB_VERSION='"$(KB_VERSION)"'
 
-$(O)/%.o: $(srctree)/%.c $(O)/include/generated/autoconf.h | check-setup
+GENERATED_HDRS = $(O)/include/generated/autoconf.h $(O)/include/generated/kb_health_cutoffs.h
+$(O)/include/generated/kb_health_cutoffs.h: HEALTH_ALPHA_LOG2 = $(CONFIG_HEALTH_ALPHA_LOG2)
+$(O)/include/generated/kb_health_cutoffs.h: $(O)/auto.conf
+
+$(O)/%.o: $(srctree)/%.c $(GENERATED_HDRS) | check-setup
 	$(vecho) "  CC      $*.c"
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(KB_CPPFLAGS) $(ARCH_CPPFLAGS) $(KB_CFLAGS) $(ARCH_CFLAGS) -MMD -MP -c $< -o $@
 
-$(O)/%.o: $(srctree)/%.S $(O)/include/generated/autoconf.h | check-setup
+$(O)/%.o: $(srctree)/%.S $(GENERATED_HDRS) | check-setup
 	$(vecho) "  AS      $*.S"
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(KB_CPPFLAGS) $(ARCH_CPPFLAGS) $(ARCH_CFLAGS) -D__ASSEMBLY__ -MMD -MP -c $< -o $@
 
 # Third-party code: built from the fetched (or vendor-supplied) tree with
 # the same target flags; warnings are theirs, not ours.
-$(O)/libfdt/%.o: $(LIBFDT_DIR)/%.c $(O)/include/generated/autoconf.h | check-setup
+$(O)/libfdt/%.o: $(LIBFDT_DIR)/%.c $(GENERATED_HDRS) | check-setup
 	$(vecho) "  CC      libfdt/$*.c"
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(KB_CPPFLAGS) $(ARCH_CPPFLAGS) $(KB_CFLAGS) $(ARCH_CFLAGS) \
 		-DFDT_ASSUME_MASK=0 -w -MMD -MP -c $< -o $@
 
 $(O)/mbedtls/%.o: $(MBEDTLS_DIR)/library/%.c $(srctree)/crypto/mbedtls_config.h \
-		$(O)/include/generated/autoconf.h | check-setup
+		$(GENERATED_HDRS) | check-setup
 	$(vecho) "  CC      mbedtls/$*.c"
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(KB_CPPFLAGS) $(ARCH_CPPFLAGS) $(KB_CFLAGS) $(ARCH_CFLAGS) \

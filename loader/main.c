@@ -16,8 +16,13 @@
  * that was not fully validated is ever jumped to.
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+
+#include <mbedtls/platform_util.h>
+#include <mbedtls/sha256.h>
 
 #include <libfdt.h>
 
@@ -26,6 +31,7 @@
 #include <kaslrboot/crypto.h>
 #include <kaslrboot/error.h>
 #include <kaslrboot/memmap.h>
+#include <kaslrboot/rng.h>
 
 #ifndef KB_VERSION
 #define KB_VERSION "unknown"
@@ -137,14 +143,69 @@ static void step_memory_map(const struct kb_boot_info *bi, const void *fdt)
 		kb_memmap_print(&memmap, "kaslrboot:   ", kb_printf);
 }
 
-/* 1. Entropy.  For now: the DRBG's known-answer self-test; seeding from a
- * health-tested TRNG arrives with the entropy work. */
-static void step_entropy(void)
+/*
+ * Entropy failures go through one policy (Kconfig): fail closed (default),
+ * or, on INSECURE bring-up builds, carry on without KASLR.
+ */
+static bool kaslr_enabled = true;
+
+static void entropy_failure(int err, const struct kb_diag *d)
 {
+	if (IS_ENABLED(CONFIG_ENTROPY_FAIL_CLOSED))
+		fatal(err, d);
+	kb_error("%s", d->msg[0] ? d->msg : kb_strerror(err));
+	kb_log("WARNING: INSECURE build (CONFIG_ENTROPY_FAIL_NO_KASLR): booting WITHOUT KASLR: fixed address, no kaslr-seed");
+	kaslr_enabled = false;
+	kb_entropy_finish();
+	kb_drbg_wipe();
+}
+
+/* Personalization: device-unique, not secret.  SP 800-90A 8.7.1. */
+static size_t personalization(const struct kb_boot_info *bi, const void *fdt,
+			      unsigned char *out)
+{
+	struct { char tag[12]; uint64_t hartid; unsigned char dtb_hash[32]; } p = {
+		.tag = "kaslrboot-1", .hartid = bi->hartid,
+	};
+
+	/* The DTB hash covers /serial-number and every MAC address or
+	 * board-unique property the tree carries. */
+	mbedtls_sha256_ret(fdt, fdt_totalsize(fdt), p.dtb_hash, 0);
+	memcpy(out, &p, sizeof(p));
+	return sizeof(p);
+}
+
+/* 1. Entropy: known-answer self-test of the DRBG, then a health-tested TRNG
+ * seeds it. */
+static void step_entropy(const struct kb_boot_info *bi, const void *fdt)
+{
+	unsigned char pers[64];
+	struct kb_diag d;
+	size_t plen, elen;
+	int err, serial_len = -1;
+
+	kb_diag_clear(&d);
 	if (kb_crypto_selftest() != 0)
 		fatal(KB_EFAIL, &(struct kb_diag){ "crypto: CTR_DRBG known-answer self-test failed" });
-	kb_log("crypto: %s, AES-256 CTR_DRBG known-answer self-test passed",
-	       kb_crypto_version());
+
+	err = kb_entropy_init(fdt, bi, &d);
+	if (err)
+		return entropy_failure(err, &d);
+
+	plen = personalization(bi, fdt, pers);
+	fdt_getprop(fdt, 0, "serial-number", &serial_len);
+	elen = kb_entropy_len_for_256_bits();
+	err = kb_drbg_seed(kb_entropy_read, NULL, elen, pers, plen, &d);
+	mbedtls_platform_zeroize(pers, sizeof(pers));
+	if (err) {
+		/* The callback's reason (a failed health test) beats mbedTLS's. */
+		const struct kb_diag *why = kb_entropy_last_error();
+
+		return entropy_failure(err, why->msg[0] ? why : &d);
+	}
+	kb_log("entropy: %s AES-256 CTR_DRBG (known-answer self-test passed) seeded from %u + %u bytes of TRNG output (256 bits of min-entropy + nonce), personalization: hart %lu, DTB SHA-256%s",
+	       kb_crypto_version(), (unsigned int)elen, (unsigned int)(elen + 1) / 2,
+	       bi->hartid, serial_len > 0 ? " (with serial-number)" : "");
 }
 
 void kb_main(const struct kb_boot_info *bi)
@@ -152,9 +213,14 @@ void kb_main(const struct kb_boot_info *bi)
 	const void *fdt;
 
 	fdt = step_device_tree(bi);
-	step_entropy();
+	step_entropy(bi, fdt);
 	step_memory_map(bi, fdt);
 
-	kb_log("no payload support yet: powering off");
+	/* Until placement and handoff exist: wipe what we would wipe before
+	 * handoff, then power off. */
+	kb_entropy_finish();
+	kb_drbg_wipe();
+	kb_log("KASLR: %s; no payload support yet: powering off",
+	       kaslr_enabled ? "on" : "OFF (no healthy entropy)");
 	kb_arch_poweroff();
 }

@@ -3,3 +3,6 @@ loader-objs-y += loader/main.o
 loader-objs-y += loader/console.o
 loader-objs-y += loader/lib/diag.o
 loader-objs-y += loader/lib/error.o
+loader-objs-y += loader/entropy.o
+$(O)/loader/entropy.o: KB_CPPFLAGS += $(MBEDTLS_CPPFLAGS)
+$(O)/loader/main.o: KB_CPPFLAGS += $(MBEDTLS_CPPFLAGS)

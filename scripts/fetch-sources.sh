@@ -15,6 +15,7 @@
 # Results (never committed; $KB_CACHE is in .gitignore):
 #   $KB_CACHE/src/mbedtls/   mbedTLS 2.28.x, Debian patches applied
 #   $KB_CACHE/src/libfdt/    libfdt sources, with PROVENANCE naming each file's origin
+#   $KB_CACHE/opensbi-bpo/   OpenSBI fw_jump.bin from bookworm-backports (Zkr test)
 # See docs/dependencies.md for why these copies were chosen.
 set -euo pipefail
 
@@ -61,9 +62,15 @@ setup_apt() {
 		echo "$uris" | while read -r uri rel; do
 			suites=$rel
 			# The main archive also serves -backports (newer libfdt copies).
-			[ "$rel" = "$CODENAME" ] && suites="$rel $rel-backports"
+			if [ "$rel" = "$CODENAME" ]; then suites="$rel $rel-backports"; fi
 			printf 'Types: deb-src\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: %s\n\n' \
 				"$uri" "$suites" "$KEYRING"
+			# Binary packages only from -backports (newer firmware
+			# for tests), never installed: unpacked into the cache.
+			if [ "$rel" = "$CODENAME" ]; then
+				printf 'Types: deb\nURIs: %s\nSuites: %s-backports\nComponents: main\nSigned-By: %s\n\n' \
+					"$uri" "$rel" "$KEYRING"
+			fi
 		done
 	} > "$APTDIR/sources.list.d/kaslrboot.sources"
 	apt_local apt-get -qq update || die "apt-get update (project-local) failed"
@@ -147,12 +154,33 @@ EOT
 	echo "fetch-sources: libfdt $dtcver (linux $lver + fdt_check_full from u-boot $uver) -> $out"
 }
 
-[ $# -gt 0 ] || set -- mbedtls libfdt
+# OpenSBI >= 1.4 grants S-mode the Zkr seed CSR (mseccfg.SSEED); bookworm
+# has 1.1, bookworm-backports 1.5.1.  Only the QEMU Zkr test uses it: the
+# .deb is downloaded (verified by apt) and unpacked into the cache, never
+# installed.
+fetch_opensbi_bpo() {
+	local dl=$KB_CACHE/dl/opensbi out=$KB_CACHE/opensbi-bpo deb ver
+	mkdir -p "$dl"
+	(cd "$dl" && rm -f ./*.deb && apt_local apt-get -qq download "opensbi/$CODENAME-backports" >/dev/null) ||
+		die "apt-get download opensbi/$CODENAME-backports failed"
+	deb=$(ls "$dl"/opensbi_*.deb | head -n 1)
+	ver=$(dpkg-deb -f "$deb" Version)
+	rm -rf "$out" "$out.tmp"; mkdir -p "$out.tmp"
+	dpkg-deb -x "$deb" "$out.tmp"
+	mkdir -p "$out.new"
+	cp "$out.tmp"/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin "$out.new/"
+	rm -rf "$out.tmp"; mv "$out.new" "$out"
+	echo "opensbi $ver" > "$out/.kb-fetched"
+	echo "fetch-sources: opensbi $ver (backports) fw_jump.bin -> $out"
+}
+
+[ $# -gt 0 ] || set -- mbedtls libfdt opensbi-bpo
 setup_apt
 for what in "$@"; do
 	case $what in
 	mbedtls) fetch_mbedtls ;;
 	libfdt) fetch_libfdt ;;
+	opensbi-bpo) fetch_opensbi_bpo ;;
 	*) die "unknown source '$what'" ;;
 	esac
 done

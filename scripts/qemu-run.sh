@@ -8,8 +8,9 @@
 # QEMU_TIMEOUT (seconds, default 30).
 #
 # Boot the built loader in QEMU, -nographic.  Returns QEMU's status when the
-# guest powers off; after QEMU_TIMEOUT seconds (default 30) QEMU is killed
-# and the status is 124.  The board's boards/<board>/qemu.sh says how the
+# guest powers off (3 if the loader printed "halted: nothing was booted");
+# after QEMU_TIMEOUT seconds (default 30) QEMU is killed and the status is
+# 124.  The board's boards/<board>/qemu.sh says how the
 # machine is started (QEMU binary, firmware, machine options).
 set -uo pipefail
 O=$1; BOARD_NAME=$2
@@ -27,9 +28,16 @@ args=("${qemu_cmd[@]}")
 [ -n "$BOOTARGS" ] && args+=(-append "$BOOTARGS")
 args+=("${extra[@]}")
 [ -n "${V:-}" ] && echo "qemu-run: ${args[*]}" >&2
-timeout --foreground -k 5 "$QEMU_TIMEOUT" "${args[@]}" </dev/null
-rc=$?
-if [ $rc = 124 ]; then
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+timeout --foreground -k 5 "$QEMU_TIMEOUT" "${args[@]}" </dev/null | tee "$log"
+rc=${PIPESTATUS[0]}
+if [ "$rc" = 124 ]; then
 	echo "qemu-run: timed out after ${QEMU_TIMEOUT}s (the guest did not power off)" >&2
+elif [ "$rc" = 0 ] && grep -q 'kaslrboot: halted: nothing was booted' "$log"; then
+	# The loader stopped on a fatal error and powered off: that is a
+	# failed boot, whatever QEMU's own exit status.
+	echo "qemu-run: the loader stopped on an error (see above)" >&2
+	rc=3
 fi
-exit $rc
+exit "$rc"

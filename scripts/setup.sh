@@ -30,6 +30,7 @@ missing_packages() {
 missing_sources() {
 	[ -n "${KB_USER_MBEDTLS:-}" ] || [ -f "$KB_CACHE/src/mbedtls/.kb-fetched" ] || echo mbedtls
 	[ -n "${KB_USER_LIBFDT:-}" ] || [ -f "$KB_CACHE/src/libfdt/.kb-fetched" ] || echo libfdt
+	[ -f "$KB_CACHE/opensbi-bpo/.kb-fetched" ] || echo opensbi-bpo
 }
 
 if [ "${1:-}" = --check ]; then

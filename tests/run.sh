@@ -14,6 +14,8 @@ if [ "${1:-}" = --host-only ]; then host_only=1; shift; fi
 HOST_O=$1
 top=$(cd "$(dirname "$0")/.." && pwd)
 export KB_FIXTURE_DIR=$HOST_O/fixtures
+# mbedTLS's own test vectors are read from the fetched (or vendor) source.
+export KB_MBEDTLS_DIR=${MBEDTLS_DIR:-$top/cache/src/mbedtls}
 log=$HOST_O/test-logs
 mkdir -p "$log"
 pass=0; fail=0
@@ -33,6 +35,8 @@ count() {	# count NAME LOGFILE RC
 	else
 		echo "ok   $name ($p passed)"
 	fi
+	# figures a test reports for the log (e.g. how many KAT vectors ran)
+	grep '^# .*\(KAT\|vectors\)' "$file" | sed 's/^# /     /' || true
 }
 
 for t in "$HOST_O"/tests/test_*; do

@@ -4,11 +4,16 @@
 
 HOST_CFLAGS = -std=gnu11 -g -O1 -Wall -Wextra -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	-I$(srctree)/loader/include -I$(LIBFDT_DIR)
+	-I$(srctree)/loader/include -I$(LIBFDT_DIR) -I$(HOST_O)/include/generated \
+	-DKB_HOST_TEST
+HOST_MBEDTLS_CPPFLAGS = -I$(MBEDTLS_DIR)/include \
+	-DMBEDTLS_CONFIG_FILE='"$(srctree)/crypto/mbedtls_config.h"'
 
 host-tests :=
 host-fixtures :=
 -include $(srctree)/tests/host/tests.mk
+-include $(srctree)/tests/host/health.mk
+-include $(srctree)/tests/host/drbg.mk
 
 HOST_LIBFDT_OBJS := $(addprefix $(HOST_O)/libfdt/,$(libfdt-objs))
 HOST_TEST_BINS := $(addprefix $(HOST_O)/tests/test_,$(host-tests))
@@ -18,11 +23,21 @@ $(HOST_O)/libfdt/%.o: $(LIBFDT_DIR)/%.c | check-setup
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -DFDT_ASSUME_MASK=0 -w -c $< -o $@
 
+$(HOST_O)/mbedtls/%.o: $(MBEDTLS_DIR)/library/%.c $(srctree)/crypto/mbedtls_config.h | check-setup
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(HOST_MBEDTLS_CPPFLAGS) -w -c $< -o $@
+
+# test_<t>: its sources, libfdt, and the mbedTLS files it lists (compiled
+# with the loader's own mbedTLS configuration).
 define host_test_rule
-$(HOST_O)/tests/test_$(1): $$(addprefix $(srctree)/,$$(test-$(1)-srcs)) $(HOST_LIBFDT_OBJS) $(wildcard $(srctree)/loader/include/kaslrboot/*.h)
+$(HOST_O)/tests/test_$(1): $$(addprefix $(srctree)/,$$(test-$(1)-srcs)) $(HOST_LIBFDT_OBJS) \
+		$$(patsubst %,$(HOST_O)/mbedtls/%.o,$$(test-$(1)-mbedtls)) \
+		$(HOST_O)/include/generated/kb_health_cutoffs.h \
+		$(wildcard $(srctree)/loader/include/kaslrboot/*.h)
 	$$(vecho) "  HOSTCC  test_$(1)"
 	$(Q)mkdir -p $$(dir $$@)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) $$(filter %.c,$$^) $(HOST_LIBFDT_OBJS) -lcmocka -o $$@
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $$(if $$(test-$(1)-mbedtls),$(HOST_MBEDTLS_CPPFLAGS)) \
+		$$(filter %.c %.o,$$^) -lcmocka -lm -o $$@
 endef
 $(foreach t,$(host-tests),$(eval $(call host_test_rule,$(t))))
 
@@ -31,7 +46,7 @@ $(HOST_O)/fixtures/%.dtb: $(srctree)/tests/fixtures/%.dts | check-setup
 	$(Q)dtc -q -I dts -O dtb -o $@ $<
 
 host-tests: $(HOST_TEST_BINS) $(HOST_FIXTURES)
-	$(Q)$(srctree)/tests/run.sh --host-only $(HOST_O)
+	$(Q)MBEDTLS_DIR=$(MBEDTLS_DIR) $(srctree)/tests/run.sh --host-only $(HOST_O)
 
 test: check-setup all $(HOST_TEST_BINS) $(HOST_FIXTURES)
-	$(Q)O=$(O) BOARD_DIR=$(BOARD_DIR) $(srctree)/tests/run.sh $(HOST_O)
+	$(Q)O=$(O) BOARD_DIR=$(BOARD_DIR) MBEDTLS_DIR=$(MBEDTLS_DIR) $(srctree)/tests/run.sh $(HOST_O)

@@ -1,2 +1,3 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# TRNG drivers (none yet)
+loader-objs-$(CONFIG_RNG_ZKR) += drivers/rng/zkr.o
+loader-objs-$(CONFIG_RNG_VIRTIO) += drivers/rng/virtio_rng.o

@@ -26,7 +26,8 @@ bad_dtb() {	# NAME EXPECTED-ERROR fdtput-args...
 	cp "$TMP/virt.dtb" "$TMP/$name.dtb"
 	fdtput "$TMP/$name.dtb" "$@" || { notok "$name: fdtput $*"; return; }
 	boot "$name" QEMU_EXTRA="-dtb $TMP/$name.dtb"
-	if grep -qF "kaslrboot: error: $want" "$(log_of "$name")" &&
+	if [ "$(rc_of "$name")" != 0 ] &&
+	   grep -qF "kaslrboot: error: $want" "$(log_of "$name")" &&
 	   grep -qF 'kaslrboot: halted: nothing was booted' "$(log_of "$name")"; then
 		ok "$name: rejected with \"$want\""
 	else

@@ -8,6 +8,48 @@
 #ifndef KASLRBOOT_CRYPTO_H
 #define KASLRBOOT_CRYPTO_H
 
+#include <stddef.h>
+#include <stdint.h>
+
+#include <kaslrboot/diag.h>
+
+/*
+ * The loader's one DRBG: mbedTLS CTR_DRBG, AES-256, derivation function,
+ * no prediction resistance, seeded once per boot.
+ *
+ * entropy(ctx, buf, len) must fill buf with len bytes of health-tested raw
+ * TRNG output and return 0, or return non-zero on any failure (which makes
+ * seeding fail: MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED).
+ * entropy_len is how many such bytes carry the 256 bits of min-entropy
+ * AES-256 CTR_DRBG needs: 32 for a full-entropy source, 256 * 8 / H_bits_per_byte
+ * in general (32..256).  mbedTLS then asks for entropy_len bytes of entropy
+ * input and (entropy_len + 1) / 2 bytes of nonce, in two calls (the nonce
+ * length is set explicitly: left alone, mbedTLS takes no nonce at all once
+ * entropy_len >= 48, assuming full-entropy bytes).  Entropy + nonce +
+ * personalization must fit mbedTLS's 384-byte seed input.
+ * The callback and ctx must stay valid until kb_drbg_wipe(): mbedTLS
+ * reseeds from it by itself after its reseed interval.
+ * pers/pers_len: personalization string (device-unique data), may be empty.
+ */
+int kb_drbg_seed(int (*entropy)(void *ctx, unsigned char *buf, size_t len),
+		 void *ctx, size_t entropy_len, const void *pers,
+		 size_t pers_len, struct kb_diag *d);
+
+/* True once kb_drbg_seed() succeeded and until kb_drbg_wipe(). */
+int kb_drbg_ready(void);
+
+/* len random bytes (any length; requests are split as mbedTLS needs).
+ * KB_EFAIL with a diag if the DRBG is not seeded or mbedTLS fails. */
+int kb_drbg_random(void *buf, size_t len, struct kb_diag *d);
+
+/* A uniform integer in [0, bound), bound >= 1, by rejection sampling on
+ * full 64-bit draws (no modulo bias): a draw x is rejected while
+ * x < 2^64 mod bound.  KB_EINVAL for bound 0. */
+int kb_drbg_uniform(uint64_t bound, uint64_t *out, struct kb_diag *d);
+
+/* Zeroize the DRBG state (mbedtls_ctr_drbg_free + platform_zeroize). */
+void kb_drbg_wipe(void);
+
 /* Known-answer self-test of CTR_DRBG (mbedTLS's NIST vectors, with and
  * without prediction resistance), run before first use as SP 800-90A
  * section 11.3 asks of a DRBG.  0 or KB_EFAIL.  (mbedTLS's SHA-256
