@@ -21,6 +21,9 @@
  *     KB_HEALTH_APT_CUTOFF_<milli>
  * A driver names its H with KB_HEALTH_PARAMS(<milli>); an H the build does
  * not generate is a compile error, never a silently wrong cutoff.
+ * Both cutoffs are kept within 2..512 (by the generator, and again by
+ * kb_health_init() for hand-made parameters): a cutoff of 1 would fail on
+ * every window's first sample, one above 512 could never fire.
  *
  * Start-up (4.3): the loader runs at least KB_HEALTH_STARTUP_SAMPLES
  * samples through both tests and discards them before any output is used;
