@@ -170,32 +170,18 @@ static bool range_contains(uint64_t cba, uint64_t rsz, uint64_t a, uint64_t s)
 	return s <= rsz - (a - cba);
 }
 
-int kb_fdt_reg_cpu(const void *fdt, int node, int idx, uint64_t *addr,
-		   uint64_t *size, struct kb_diag *d)
+int kb_fdt_get_reg(const void *fdt, int node, uint32_t ac, uint32_t sc,
+		   const void **reg, int *n, struct kb_diag *d)
 {
-	char path[PATH_LEN], bpath[PATH_LEN];
-	const fdt32_t *reg;
-	uint32_t ac, sc, entry;
-	uint64_t a, s;
-	int bus, len, n, r;
+	char path[PATH_LEN];
+	uint32_t entry = (ac + sc) * (uint32_t)sizeof(fdt32_t);
+	int len;
+	const void *p = fdt_getprop(fdt, node, "reg", &len);
 
-	bus = fdt_parent_offset(fdt, node);
-	if (bus < 0)
-		return kb_diag_set(d, bus == -FDT_ERR_NOTFOUND ? KB_EINVAL : KB_EFDT,
-				   "dtb: %s: no parent to read reg with: %s",
-				   kb_fdt_path(fdt, node, path, sizeof(path)),
-				   fdt_strerror(bus));
-
-	r = kb_fdt_get_reg_cells(fdt, bus, &ac, &sc, d);
-	if (r)
-		return r;
-	entry = (ac + sc) * (uint32_t)sizeof(fdt32_t);
-
-	reg = fdt_getprop(fdt, node, "reg", &len);
-	if (reg == NULL || len < 0) {
+	/* NULL or a negative length: absent or unreadable, never a size. */
+	if (p == NULL || len < 0) {
 		if (len == -FDT_ERR_NOTFOUND)
-			return kb_diag_set(d, KB_ENOENT, "dtb: %s: no reg property",
-					   kb_fdt_path(fdt, node, path, sizeof(path)));
+			return KB_ENOENT;
 		return kb_diag_set(d, KB_EINVAL, "dtb: %s: cannot read reg: %s",
 				   kb_fdt_path(fdt, node, path, sizeof(path)),
 				   fdt_strerror(len));
@@ -207,7 +193,39 @@ int kb_fdt_reg_cpu(const void *fdt, int node, int idx, uint64_t *addr,
 				   " (#address-cells=%" PRIu32 ", #size-cells=%" PRIu32 ")",
 				   kb_fdt_path(fdt, node, path, sizeof(path)),
 				   len, entry, ac, sc);
-	n = (int)((uint32_t)len / entry);
+	*reg = p;
+	*n = (int)((uint32_t)len / entry);
+	return KB_OK;
+}
+
+int kb_fdt_reg_cpu(const void *fdt, int node, int idx, uint64_t *addr,
+		   uint64_t *size, struct kb_diag *d)
+{
+	char path[PATH_LEN], bpath[PATH_LEN];
+	const fdt32_t *reg;
+	const void *regp;
+	uint32_t ac, sc;
+	uint64_t a, s;
+	int bus, n, r;
+
+	bus = fdt_parent_offset(fdt, node);
+	if (bus < 0)
+		return kb_diag_set(d, bus == -FDT_ERR_NOTFOUND ? KB_EINVAL : KB_EFDT,
+				   "dtb: %s: no parent to read reg with: %s",
+				   kb_fdt_path(fdt, node, path, sizeof(path)),
+				   fdt_strerror(bus));
+
+	r = kb_fdt_get_reg_cells(fdt, bus, &ac, &sc, d);
+	if (r)
+		return r;
+
+	r = kb_fdt_get_reg(fdt, node, ac, sc, &regp, &n, d);
+	if (r == KB_ENOENT)
+		return kb_diag_set(d, KB_ENOENT, "dtb: %s: no reg property",
+				   kb_fdt_path(fdt, node, path, sizeof(path)));
+	if (r)
+		return r;
+	reg = regp;
 	/* idx is checked against the count before it is multiplied. */
 	if (idx < 0 || idx >= n)
 		return kb_diag_set(d, KB_ENOENT, "dtb: %s: no reg entry %d (it has %d)",

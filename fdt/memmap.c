@@ -198,28 +198,14 @@ static int add_reg(struct kb_memmap *m, const void *fdt, int node,
 {
 	char path[PATH_LEN];
 	const fdt32_t *reg;
-	uint32_t entry;
-	int len, n, i, r;
+	const void *regp;
+	int n, i, r;
 
-	reg = fdt_getprop(fdt, node, "reg", &len);
-	if (reg == NULL || len < 0) {
-		if (len == -FDT_ERR_NOTFOUND)
-			return KB_ENOENT;
-		return kb_diag_set(d, KB_EINVAL, "dtb: %s: cannot read reg: %s",
-				   kb_fdt_path(fdt, node, path, sizeof(path)),
-				   fdt_strerror(len));
-	}
-	entry = (ac + sc) * (uint32_t)sizeof(fdt32_t);
-	/* A partial trailing entry would be read past the property. */
-	if ((uint32_t)len % entry != 0)
-		return kb_diag_set(d, KB_EINVAL,
-				   "dtb: %s: reg length %d is not a multiple of %" PRIu32
-				   " (#address-cells=%" PRIu32 ", #size-cells=%" PRIu32 ")",
-				   kb_fdt_path(fdt, node, path, sizeof(path)),
-				   len, entry, ac, sc);
-
+	r = kb_fdt_get_reg(fdt, node, ac, sc, &regp, &n, d);
+	if (r)
+		return r;
+	reg = regp;
 	kb_fdt_path(fdt, node, path, sizeof(path));
-	n = (int)((uint32_t)len / entry);
 	for (i = 0; i < n; i++, reg += ac + sc) {
 		uint64_t base = kb_fdt_read_cells(reg, ac);
 		uint64_t size = kb_fdt_read_cells(reg + ac, sc);

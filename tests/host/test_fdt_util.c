@@ -11,6 +11,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,21 +33,10 @@ static struct kb_diag diag;
 /* Load $KB_FIXTURE_DIR/<name>.dtb into blob (validated). */
 static void load(const char *name)
 {
-	const char *dir = getenv("KB_FIXTURE_DIR");
-	char path[512];
 	size_t n;
-	FILE *f;
 
-	if (dir == NULL)
-		fail_msg("KB_FIXTURE_DIR is not set");
-	snprintf(path, sizeof(path), "%s/%s.dtb", dir, name);
-	f = fopen(path, "rb");
-	if (f == NULL)
-		fail_msg("cannot open fixture %s", path);
 	memset(blob_store, 0, sizeof(blob_store));
-	n = fread(blob, 1, BLOB_MAX, f);
-	fclose(f);
-	assert_true(n > 0 && n < BLOB_MAX);
+	n = kb_test_load_fixture(name, blob, BLOB_MAX);
 	assert_int_equal(fdt_check_full(blob, n), 0);
 	memset(&diag, 0, sizeof(diag));
 }

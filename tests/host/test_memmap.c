@@ -12,6 +12,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,21 +41,7 @@ static struct kb_diag diag;
 /* Load $KB_FIXTURE_DIR/<name>.dtb into blob; returns its size. */
 static size_t load(const char *name)
 {
-	const char *dir = getenv("KB_FIXTURE_DIR");
-	char path[512];
-	size_t n;
-	FILE *f;
-
-	if (dir == NULL)
-		fail_msg("KB_FIXTURE_DIR is not set");
-	snprintf(path, sizeof(path), "%s/%s.dtb", dir, name);
-	f = fopen(path, "rb");
-	if (f == NULL)
-		fail_msg("cannot open fixture %s", path);
-	n = fread(blob, 1, BLOB_MAX, f);
-	fclose(f);
-	assert_true(n > 0 && n < BLOB_MAX);
-	return n;
+	return kb_test_load_fixture(name, blob, BLOB_MAX);
 }
 
 static int setup(void **state)

@@ -29,6 +29,12 @@ int kb_fdt_get_cells(const void *fdt, int node, const char *prop,
 int kb_fdt_get_reg_cells(const void *fdt, int node, uint32_t *ac, uint32_t *sc,
 			 struct kb_diag *d);
 
+/* The reg property of node as *n entries of (ac + sc) cells at *reg.
+ * KB_ENOENT (no diag) if absent; KB_EINVAL with a diag if it cannot be read
+ * or is not a whole number of entries. */
+int kb_fdt_get_reg(const void *fdt, int node, uint32_t ac, uint32_t sc,
+		   const void **reg, int *n, struct kb_diag *d);
+
 /* Read a big-endian number of 1 or 2 cells (p need not be aligned).  Any
  * other count returns 0: validate it with kb_fdt_get_cells() first. */
 uint64_t kb_fdt_read_cells(const void *p, uint32_t cells);
