@@ -65,7 +65,15 @@ int kb_fdt_validate(const void *fdt, size_t bufsize, struct kb_diag *d)
 		return kb_diag_set(d, KB_EFDT,
 				   "dtb: bad magic 0x%08" PRIx32 " (expected 0x%08x)",
 				   magic, (unsigned int)FDT_MAGIC);
-	/* Same window as libfdt: older or newer layouts are not parsed. */
+	/* Versions before 16 (2006-era tools) store full paths as node
+	 * names, and the fdt_check_full() we link (U-Boot 2023.01's copy)
+	 * dereferences a NULL name for a malformed one (found by
+	 * tests/fuzz/fuzz_plan): accept only 16 and later. */
+	if (version < 16)
+		return kb_diag_set(d, KB_EFDT,
+				   "dtb: version %" PRIu32 " predates version 16 and is not accepted",
+				   version);
+	/* Same window as libfdt: newer layouts are not parsed. */
 	if (version < FDT_FIRST_SUPPORTED_VERSION ||
 	    last_comp > FDT_LAST_SUPPORTED_VERSION || version < last_comp)
 		return kb_diag_set(d, KB_EFDT,
@@ -126,8 +134,9 @@ static int add_region(struct kb_region *tab, unsigned int *n, unsigned int cap,
 
 	if (size == 0)
 		return KB_OK;
-	/* Ranges are half-open and base + size must be representable. */
-	if (size > UINT64_MAX - base)
+	/* The last byte, base + size - 1, must be representable (a range may
+	 * end exactly at 2^64); size >= 1 here, so size - 1 cannot wrap. */
+	if (size - 1 > UINT64_MAX - base)
 		return kb_diag_set(d, KB_ERANGE,
 				   "memmap: %s 0x%" PRIx64 "+0x%" PRIx64 " wraps past 2^64",
 				   name ? name : "?", base, size);
@@ -212,8 +221,9 @@ static int add_reg(struct kb_memmap *m, const void *fdt, int node,
 
 		if (size == 0)
 			continue;
-		/* Ranges must not wrap: later arithmetic relies on it. */
-		if (size > UINT64_MAX - base)
+		/* Ranges must not wrap: later arithmetic relies on
+		 * base + size - 1 (size >= 1 here). */
+		if (size - 1 > UINT64_MAX - base)
 			return kb_diag_set(d, KB_ERANGE,
 					   "dtb: %s: reg entry %d 0x%" PRIx64 "+0x%" PRIx64
 					   " wraps past 2^64", path, i, base, size);
@@ -280,8 +290,9 @@ static int scan_memreserve(struct kb_memmap *m, const void *fdt,
 					   fdt_strerror(r));
 		if (size == 0)
 			continue;
-		/* Ranges must not wrap: later arithmetic relies on it. */
-		if (size > UINT64_MAX - base)
+		/* Ranges must not wrap: later arithmetic relies on
+		 * base + size - 1 (size >= 1 here). */
+		if (size - 1 > UINT64_MAX - base)
 			return kb_diag_set(d, KB_ERANGE,
 					   "dtb: /memreserve/ %d 0x%" PRIx64 "+0x%" PRIx64
 					   " wraps past 2^64", i, base, size);
@@ -418,8 +429,9 @@ int kb_memmap_from_fdt(struct kb_memmap *m, const void *fdt, uint64_t dtb_addr,
 		return r;
 
 	totalsize = fdt_totalsize(fdt);
-	/* The blob's own range must not wrap either. */
-	if (totalsize > UINT64_MAX - dtb_addr)
+	/* The blob's own range must not wrap either (totalsize >= 1: the
+	 * header check above passed, so totalsize - 1 cannot wrap). */
+	if (totalsize != 0 && (uint64_t)totalsize - 1 > UINT64_MAX - dtb_addr)
 		return kb_diag_set(d, KB_ERANGE,
 				   "dtb: blob at 0x%" PRIx64 " (%" PRIu32 " bytes) wraps past 2^64",
 				   dtb_addr, totalsize);
@@ -462,20 +474,26 @@ static void print_region(const struct kb_region *r, const char *prefix,
 			 const char *tag, bool resv,
 			 int (*pr)(const char *fmt, ...))
 {
-	char size[32];
-	/* Regions are added without wrap; a hand-made one is clamped. */
-	uint64_t end = r->size > UINT64_MAX - r->base ? UINT64_MAX
-						      : r->base + r->size;
+	char size[32], end[24];
+
+	/* End exclusive.  A range whose last byte is 2^64 - 1 ends at 2^64,
+	 * which only the string can hold; a hand-made one that would wrap
+	 * is clamped there too.  size - 1 >= UINT64_MAX - base <=>
+	 * base + size - 1 reaches (or passes) the top, without wrapping. */
+	if (r->size != 0 && r->size - 1 >= UINT64_MAX - r->base)
+		snprintf(end, sizeof(end), "10000000000000000");
+	else
+		snprintf(end, sizeof(end), "%016" PRIx64, r->base + r->size);
 
 	fmt_size(size, sizeof(size), r->size);
 	if (resv)
-		pr("%s%s0x%016" PRIx64 "-0x%016" PRIx64 "  %s  %s%s %.*s\n",
+		pr("%s%s0x%016" PRIx64 "-0x%s  %s  %s%s %.*s\n",
 		   prefix, tag, r->base, end, size,
 		   kb_region_kind_name((enum kb_region_kind)r->kind),
 		   (r->flags & KB_REGION_NOMAP) ? " no-map" : "",
 		   (int)strnlen(r->name, sizeof(r->name)), r->name);
 	else
-		pr("%s%s0x%016" PRIx64 "-0x%016" PRIx64 "  %s  %.*s\n",
+		pr("%s%s0x%016" PRIx64 "-0x%s  %s  %.*s\n",
 		   prefix, tag, r->base, end, size,
 		   (int)strnlen(r->name, sizeof(r->name)), r->name);
 }
@@ -499,16 +517,25 @@ void kb_memmap_print(const struct kb_memmap *m, const char *prefix,
 
 bool kb_memmap_covers(const struct kb_memmap *m, uint64_t base, uint64_t size)
 {
-	/* A wrapping range is covered by nothing. */
-	if (size > UINT64_MAX - base)
-		return false;
+	uint64_t last;
+
+	/* Work on inclusive last bytes: a range may end exactly at 2^64,
+	 * where base + size itself is not representable.  size 0 asks
+	 * whether the single address base lies inside a range. */
+	if (size == 0)
+		last = base;
+	else if (size - 1 > UINT64_MAX - base)
+		return false;		/* a wrapping range is covered by nothing */
+	else
+		last = base + (size - 1);
 	for (unsigned int i = 0; i < m->nmem; i++) {
 		const struct kb_region *r = &m->mem[i];
 
-		/* base - r->base cannot wrap once base >= r->base */
-		if (base >= r->base && base - r->base <= r->size &&
-		    size <= r->size - (base - r->base) &&
-		    (size != 0 || base - r->base < r->size))
+		/* Empty or wrapping (hand-made) ranges cover nothing. */
+		if (r->size == 0 || r->size - 1 > UINT64_MAX - r->base)
+			continue;
+		/* r->base + r->size - 1 cannot wrap after the check above. */
+		if (base >= r->base && last <= r->base + (r->size - 1))
 			return true;
 	}
 	return false;

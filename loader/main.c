@@ -4,14 +4,15 @@
  * boot; each step logs one line prefixed "kaslrboot:".
  *
  *   0. validate the device tree, find the console
- *   1. seed the CTR_DRBG from a health-tested TRNG         (entropy issue)
+ *   1. seed the CTR_DRBG from a health-tested TRNG
  *   2. build the memory map: memory nodes and every reservation
- *   3. choose a window for the kernel uniformly             (planner issue)
+ *   3. choose a window for the kernel uniformly (or the fixed one: nokaslr)
  *   4. copy and relocate the kernel                         (load issue)
  *   5. write kaslr-seed / rng-seed into /chosen             (load issue)
  *   6. wipe secrets, trash start-up code, hand off          (load issue)
  *
- * Until the later steps exist the loader powers off after step 2.
+ * Until the later steps exist the loader plans for a preview footprint
+ * (CONFIG_PLAN_PREVIEW_SIZE), wipes its secrets and powers off.
  * Every failure prints one "kaslrboot: error: ..." line and stops; nothing
  * that was not fully validated is ever jumped to.
  */
@@ -19,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <mbedtls/platform_util.h>
@@ -30,8 +32,11 @@
 #include <kaslrboot/console.h>
 #include <kaslrboot/crypto.h>
 #include <kaslrboot/error.h>
+#include <kaslrboot/bootargs.h>
 #include <kaslrboot/memmap.h>
+#include <kaslrboot/plan.h>
 #include <kaslrboot/rng.h>
+#include <kaslrboot/spans.h>
 
 #ifndef KB_VERSION
 #define KB_VERSION "unknown"
@@ -40,6 +45,8 @@
 static struct kb_region mem_table[CONFIG_MAX_MEM_REGIONS];
 static struct kb_region resv_table[CONFIG_MAX_RESV_REGIONS];
 static struct kb_memmap memmap;
+static struct kb_span free_table[CONFIG_PLAN_MAX_FREE_SPANS];
+static struct kb_freemap freemap;
 
 /* Stop for good.  Nothing has been handed control, nothing will be. */
 static void __attribute__((noreturn)) fatal(int err, const struct kb_diag *d)
@@ -51,7 +58,8 @@ static void __attribute__((noreturn)) fatal(int err, const struct kb_diag *d)
 	kb_arch_halt();
 }
 
-static void log_bootargs(const void *fdt)
+/* /chosen/bootargs, or NULL if absent or not a terminated string. */
+static const char *bootargs(const void *fdt, int *lenp)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen");
 	const char *args = NULL;
@@ -60,13 +68,24 @@ static void log_bootargs(const void *fdt)
 	if (chosen >= 0)
 		args = fdt_getprop(fdt, chosen, "bootargs", &len);
 	/* Check NULL and the length's sign before using it as a size, and
-	 * never print a property that is not a terminated string. */
-	if (args == NULL || len <= 0)
-		kb_log("bootargs: (none)");
-	else if (args[len - 1] != '\0')
+	 * never use a property that is not a terminated string. */
+	if (args == NULL || len <= 0 || args[len - 1] != '\0')
+		return NULL;
+	*lenp = len;
+	return args;
+}
+
+static void log_bootargs(const void *fdt)
+{
+	int len;
+	const char *args = bootargs(fdt, &len);
+
+	if (args)
+		kb_log("bootargs: \"%s\"", args);
+	else if (fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "bootargs", &len))
 		kb_log("bootargs: (not a terminated string, ignored)");
 	else
-		kb_log("bootargs: \"%s\"", args);
+		kb_log("bootargs: (none)");
 }
 
 /* 0. The blob is untrusted input: nothing reads a property before
@@ -148,6 +167,7 @@ static void step_memory_map(const struct kb_boot_info *bi, const void *fdt)
  * or, on INSECURE bring-up builds, carry on without KASLR.
  */
 static bool kaslr_enabled = true;
+static const char *kaslr_off_reason = "";
 
 static void entropy_failure(int err, const struct kb_diag *d)
 {
@@ -156,6 +176,7 @@ static void entropy_failure(int err, const struct kb_diag *d)
 	kb_error("%s", d->msg[0] ? d->msg : kb_strerror(err));
 	kb_log("WARNING: INSECURE build (CONFIG_ENTROPY_FAIL_NO_KASLR): booting WITHOUT KASLR: fixed address, no kaslr-seed");
 	kaslr_enabled = false;
+	kaslr_off_reason = "no healthy entropy";
 	kb_entropy_finish();
 	kb_drbg_wipe();
 }
@@ -208,6 +229,97 @@ static void step_entropy(const struct kb_boot_info *bi, const void *fdt)
 	       bi->hartid, serial_len > 0 ? " (with serial-number)" : "");
 }
 
+static int drbg_uniform(void *ctx, uint64_t bound, uint64_t *out)
+{
+	return kb_drbg_uniform(bound, out, ctx);
+}
+
+/* Size in the largest binary unit that divides it, for the log. */
+static const char *size_str(uint64_t v, char *buf, size_t len)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	unsigned int u = 0;
+
+	while (u < 4 && v >= 1024 && v % 1024 == 0) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, len, "%" PRIu64 " %s", v, unit[u]);
+	return buf;
+}
+
+/* 3. Free memory and the window.  Until payloads exist (the load step) the
+ * footprint is CONFIG_PLAN_PREVIEW_SIZE/ALIGN; with KASLR off (nokaslr, or
+ * no healthy entropy under the insecure policy) the lowest valid slot. */
+static void step_placement(const struct kb_boot_info *bi, const void *fdt)
+{
+	struct kb_span avoid[CONFIG_PLAN_MAX_AVOID + 1];
+	struct kb_slot_req req = {
+		.size = CONFIG_PLAN_PREVIEW_SIZE, .align = CONFIG_PLAN_PREVIEW_ALIGN,
+	};
+	struct kb_plan plan;
+	struct kb_diag d;
+	unsigned int navoid = 0;
+	const char *args;
+	char sz[24], al[24];
+	int err, len;
+	uint64_t grow_end;
+
+	kb_diag_clear(&d);
+	err = kb_parse_spans(CONFIG_PLAN_EXTRA_AVOID, avoid, CONFIG_PLAN_MAX_AVOID,
+			     &navoid, &d);
+	if (err)
+		fatal(err, &d);
+	/* The DTB is reserved already; its growth room must stay free too.
+	 * The blob lies in memory (checked in step 2), so this cannot wrap
+	 * unless memory reaches the top of the address space: clamp. */
+	grow_end = bi->dtb + fdt_totalsize(fdt);
+	grow_end = CONFIG_DTB_GROWTH > UINT64_MAX - grow_end ? UINT64_MAX :
+		   grow_end + CONFIG_DTB_GROWTH - 1;
+	avoid[navoid].first = bi->dtb;
+	avoid[navoid].last = grow_end;
+	navoid++;
+
+	kb_freemap_init(&freemap, free_table, CONFIG_PLAN_MAX_FREE_SPANS);
+	err = kb_freemap_build(&freemap, &memmap, avoid, navoid,
+			       (uint64_t)CONFIG_PLAN_FLOOR, (uint64_t)CONFIG_PLAN_CEILING, &d);
+	if (!err)
+		err = kb_slot_req_check(&req, &d);
+	if (err)
+		fatal(err, &d);
+	kb_log("free memory: %u range(s) after reservations%s", freemap.n,
+	       navoid > 1 ? " and CONFIG_PLAN_EXTRA_AVOID" : "");
+	if (IS_ENABLED(CONFIG_LOG_MEMORY_MAP))
+		kb_freemap_print(&freemap, "kaslrboot:   ", kb_printf);
+
+	args = bootargs(fdt, &len);
+	if (kaslr_enabled && args && kb_bootargs_has_flag(args, (size_t)len, "nokaslr")) {
+		kaslr_enabled = false;
+		kaslr_off_reason = "nokaslr";
+		kb_log("KASLR: disabled by \"nokaslr\" on the command line");
+	}
+
+	size_str(req.size, sz, sizeof(sz));
+	size_str(req.align, al, sizeof(al));
+	if (kaslr_enabled) {
+		err = kb_plan_random(&freemap, &req, drbg_uniform, &d, &plan, &d);
+		if (err)
+			fatal(err, &d);
+		unsigned int c = kb_log2_centi(plan.count);
+
+		kb_log("plan: %s image, %s-aligned: base 0x%" PRIx64 ", slot %" PRIu64
+		       " of %" PRIu64 ", %u.%02u bits of entropy",
+		       sz, al, plan.start, plan.index, plan.count, c / 100, c % 100);
+	} else {
+		err = kb_plan_fixed(&freemap, &req, 0, &plan, &d);
+		if (err)
+			fatal(err, &d);
+		kb_log("plan: %s image, %s-aligned: fixed base 0x%" PRIx64
+		       " (lowest of %" PRIu64 " slots; KASLR off)",
+		       sz, al, plan.start, plan.count);
+	}
+}
+
 void kb_main(const struct kb_boot_info *bi)
 {
 	const void *fdt;
@@ -215,12 +327,16 @@ void kb_main(const struct kb_boot_info *bi)
 	fdt = step_device_tree(bi);
 	step_entropy(bi, fdt);
 	step_memory_map(bi, fdt);
+	step_placement(bi, fdt);
 
 	/* Until placement and handoff exist: wipe what we would wipe before
 	 * handoff, then power off. */
 	kb_entropy_finish();
 	kb_drbg_wipe();
-	kb_log("KASLR: %s; no payload support yet: powering off",
-	       kaslr_enabled ? "on" : "OFF (no healthy entropy)");
+	if (kaslr_enabled)
+		kb_log("KASLR: on; no payload support yet: powering off");
+	else
+		kb_log("KASLR: OFF (%s); no payload support yet: powering off",
+		       kaslr_off_reason);
 	kb_arch_poweroff();
 }

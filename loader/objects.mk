@@ -6,3 +6,6 @@ loader-objs-y += loader/lib/error.o
 loader-objs-y += loader/entropy.o
 $(O)/loader/entropy.o: KB_CPPFLAGS += $(MBEDTLS_CPPFLAGS)
 $(O)/loader/main.o: KB_CPPFLAGS += $(MBEDTLS_CPPFLAGS)
+loader-objs-y += loader/lib/plan.o
+loader-objs-y += loader/lib/bootargs.o
+loader-objs-y += loader/lib/spans.o

@@ -46,6 +46,23 @@ for t in "$HOST_O"/tests/test_*; do
 	count "$name" "$log/$(basename "$t").log" $?
 done
 
+# libFuzzer targets: a fixed number of runs each (FUZZ_RUNS), from the
+# seed corpus in tests/fuzz/corpus/<name>/ plus what a previous run found.
+for t in "$HOST_O"/fuzz/fuzz_*; do
+	[ -x "$t" ] || continue
+	name=$(basename "$t")
+	corpus=$HOST_O/fuzz/corpus-$name
+	mkdir -p "$corpus"
+	seeds=$top/tests/fuzz/corpus/${name#fuzz_}
+	"$t" -runs="${FUZZ_RUNS:-20000}" -seed=1 -artifact_prefix="$HOST_O/fuzz/artifact-$name-" "$corpus" $( [ -d "$seeds" ] && echo "$seeds" ) \
+		> "$log/$name.log" 2>&1
+	rc=$?
+	if [ $rc = 0 ]; then
+		echo "ok - $name: $(grep -o 'Done [0-9]* runs' "$log/$name.log" | tail -n 1)" >> "$log/$name.log"
+	fi
+	count "fuzz/$name" "$log/$name.log" $rc
+done
+
 if [ $host_only = 0 ]; then
 	for t in "$top"/tests/build/*.sh "$top"/tests/qemu/*.sh; do
 		[ -f "$t" ] || continue

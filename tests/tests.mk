@@ -14,6 +14,16 @@ host-fixtures :=
 -include $(srctree)/tests/host/tests.mk
 -include $(srctree)/tests/host/health.mk
 -include $(srctree)/tests/host/drbg.mk
+-include $(srctree)/tests/host/plan.mk
+-include $(srctree)/tests/host/bootargs.mk
+-include $(srctree)/tests/host/spans.mk
+
+# Host tools (tools/tools.mk appends to HOST_TOOLS) and libFuzzer targets
+# (tests/fuzz/fuzz.mk appends to FUZZ_BINS; built with clang).
+HOST_TOOLS :=
+FUZZ_BINS :=
+-include $(srctree)/tools/tools.mk
+-include $(srctree)/tests/fuzz/fuzz.mk
 
 HOST_LIBFDT_OBJS := $(addprefix $(HOST_O)/libfdt/,$(libfdt-objs))
 HOST_TEST_BINS := $(addprefix $(HOST_O)/tests/test_,$(host-tests))
@@ -45,8 +55,10 @@ $(HOST_O)/fixtures/%.dtb: $(srctree)/tests/fixtures/%.dts | check-setup
 	$(Q)mkdir -p $(dir $@)
 	$(Q)dtc -q -I dts -O dtb -o $@ $<
 
-host-tests: $(HOST_TEST_BINS) $(HOST_FIXTURES)
+tools: $(HOST_TOOLS)
+
+host-tests: $(HOST_TEST_BINS) $(HOST_FIXTURES) $(HOST_TOOLS) $(FUZZ_BINS)
 	$(Q)MBEDTLS_DIR=$(MBEDTLS_DIR) $(srctree)/tests/run.sh --host-only $(HOST_O)
 
-test: check-setup all $(HOST_TEST_BINS) $(HOST_FIXTURES)
+test: check-setup all $(HOST_TEST_BINS) $(HOST_FIXTURES) $(HOST_TOOLS) $(FUZZ_BINS)
 	$(Q)O=$(O) BOARD_DIR=$(BOARD_DIR) MBEDTLS_DIR=$(MBEDTLS_DIR) $(srctree)/tests/run.sh $(HOST_O)

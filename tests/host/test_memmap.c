@@ -153,7 +153,14 @@ static void test_validate_bad_version(void **state)
 	fdt_set_version(blob, 1);
 	fdt_set_last_comp_version(blob, 1);
 	assert_int_equal(kb_fdt_validate(blob, n, &diag), KB_EFDT);
-	check_msg("dtb: unsupported version 1 ");
+	check_msg("dtb: version 1 predates version 16 and is not accepted");
+
+	/* v15 would reach fdt_check_full's NULL-name path (fuzzer find) */
+	n = load("mem_cells2");
+	fdt_set_version(blob, 15);
+	fdt_set_last_comp_version(blob, 2);
+	assert_int_equal(kb_fdt_validate(blob, n, &diag), KB_EFDT);
+	check_msg("dtb: version 15 predates version 16 and is not accepted");
 }
 
 static void test_validate_misaligned(void **state)
@@ -520,16 +527,20 @@ static void test_add_size_zero(void **state)
 static void test_add_wrap(void **state)
 {
 	(void)state;
+	/* one byte past 2^64 is refused */
 	assert_int_equal(kb_memmap_add_resv(&map, UINT64_C(0xfffffffffffff000),
-					    0x1000, KB_REGION_OTHER, 0, "top",
+					    0x1001, KB_REGION_OTHER, 0, "top",
 					    &diag), KB_ERANGE);
-	check_msg("memmap: top 0xfffffffffffff000+0x1000 wraps past 2^64");
+	check_msg("memmap: top 0xfffffffffffff000+0x1001 wraps past 2^64");
 	assert_int_equal(kb_memmap_add_resv(&map, UINT64_MAX, UINT64_MAX,
 					    KB_REGION_OTHER, 0, "max", &diag),
 			 KB_ERANGE);
-	assert_int_equal(kb_memmap_add_mem(&map, 1, UINT64_MAX, "m", &diag),
+	assert_int_equal(kb_memmap_add_resv(&map, UINT64_MAX, 2,
+					    KB_REGION_OTHER, 0, "max", &diag),
 			 KB_ERANGE);
-	check_msg("memmap: m 0x1+0xffffffffffffffff wraps past 2^64");
+	assert_int_equal(kb_memmap_add_mem(&map, 2, UINT64_MAX, "m", &diag),
+			 KB_ERANGE);
+	check_msg("memmap: m 0x2+0xffffffffffffffff wraps past 2^64");
 	assert_int_equal(map.nresv, 0);
 	assert_int_equal(map.nmem, 0);
 
@@ -542,6 +553,35 @@ static void test_add_wrap(void **state)
 	check_region(&resv[0], UINT64_C(0xfffffffffffff000), 0xfff,
 		     KB_REGION_OTHER, 0, "top");
 	check_region(&mem[0], 0, UINT64_MAX, KB_REGION_MEMORY, 0, "all");
+}
+
+/* A range may end exactly at 2^64, i.e. include the last byte 2^64 - 1
+ * (before: refused, since base + size is not representable). */
+static void test_add_ends_at_2_64(void **state)
+{
+	(void)state;
+	assert_int_equal(kb_memmap_add_resv(&map, UINT64_C(0xfffffffffffff000),
+					    0x1000, KB_REGION_OTHER, 0, "top",
+					    &diag), KB_OK);
+	assert_int_equal(kb_memmap_add_resv(&map, UINT64_MAX, 1,
+					    KB_REGION_STACK, 0, "last", &diag),
+			 KB_OK);
+	assert_int_equal(kb_memmap_add_mem(&map, 1, UINT64_MAX, "m", &diag),
+			 KB_OK);
+	check_region(&resv[0], UINT64_C(0xfffffffffffff000), 0x1000,
+		     KB_REGION_OTHER, 0, "top");
+	check_region(&resv[1], UINT64_MAX, 1, KB_REGION_STACK, 0, "last");
+	check_region(&mem[0], 1, UINT64_MAX, KB_REGION_MEMORY, 0, "m");
+
+	/* covers works on the inclusive last byte */
+	assert_true(kb_memmap_covers(&map, UINT64_MAX, 1));
+	assert_true(kb_memmap_covers(&map, UINT64_MAX, 0));
+	assert_true(kb_memmap_covers(&map, 1, UINT64_MAX));		/* all of it */
+	assert_true(kb_memmap_covers(&map, UINT64_C(0xfffffffffffff000), 0x1000));
+	assert_false(kb_memmap_covers(&map, 0, 1));
+	assert_false(kb_memmap_covers(&map, 0, UINT64_MAX));		/* from 0 */
+	assert_true(kb_memmap_covers(&map, 1, 0));
+	assert_false(kb_memmap_covers(&map, 0, 0));
 }
 
 static void test_add_full(void **state)
@@ -649,6 +689,25 @@ static void test_print(void **state)
 		"kb: resv  0x000000009fe00000-0x000000009fe01800  6 KiB  dtb dtb\n"
 		"kb: resv  0x0000000000000000-0x4000000000000000  4 EiB  other \n");
 
+	/* a range ending at 2^64 prints its end as 2^64; a hand-made one
+	 * that would wrap is clamped there */
+	out_len = 0;
+	out[0] = '\0';
+	kb_memmap_init(&map, mem, NMEM, resv, NRESV);
+	assert_int_equal(kb_memmap_add_mem(&map, UINT64_C(0xffffffff00000000),
+					   UINT64_C(0x100000000), "top", &diag), KB_OK);
+	assert_int_equal(kb_memmap_add_resv(&map, UINT64_MAX, 1, KB_REGION_OTHER,
+					    0, "last", &diag), KB_OK);
+	resv[1] = resv[0];
+	resv[1].base = UINT64_MAX - 1;
+	resv[1].size = 0x10;
+	map.nresv = 2;
+	kb_memmap_print(&map, "", capture);
+	assert_string_equal(out,
+		"mem   0xffffffff00000000-0x10000000000000000  4 GiB  top\n"
+		"resv  0xffffffffffffffff-0x10000000000000000  1 B  other last\n"
+		"resv  0xfffffffffffffffe-0x10000000000000000  16 B  other last\n");
+
 	/* NULL prefix, empty map, NULL callback */
 	out_len = 0;
 	out[0] = '\0';
@@ -697,6 +756,29 @@ static void test_covers(void **state)
 	assert_true(kb_memmap_covers(&map, UINT64_MAX - 0xfff, 0xfff));	/* top of 2^64 */
 	assert_false(kb_memmap_covers(&map, UINT64_MAX - 0xfff, 0x1000));
 	assert_false(kb_memmap_covers(&map, 0, 1));
+	assert_false(kb_memmap_covers(&map, UINT64_MAX, 1));
+	assert_false(kb_memmap_covers(&map, UINT64_MAX, 0));
+	assert_false(kb_memmap_covers(&map, UINT64_MAX, 2));		/* wraps */
+
+	/* a range ending at 2^64 covers up to its last byte */
+	assert_int_equal(kb_memmap_add_mem(&map, UINT64_C(0xffffffffff000000),
+					   0x1000000, "end", &diag), 0);
+	assert_true(kb_memmap_covers(&map, UINT64_MAX, 1));
+	assert_true(kb_memmap_covers(&map, UINT64_MAX, 0));
+	assert_true(kb_memmap_covers(&map, UINT64_C(0xffffffffff000000), 0x1000000));
+	assert_true(kb_memmap_covers(&map, UINT64_C(0xffffffffff800000), 0x800000));
+	assert_false(kb_memmap_covers(&map, UINT64_C(0xfffffffffeffffff), 2));
+	assert_false(kb_memmap_covers(&map, UINT64_C(0xffffffffff800000), 0x800001));
+
+	/* hand-made regions that wrap or are empty cover nothing */
+	kb_memmap_init(&map, mem, NMEM, resv, NRESV);
+	mem[0].base = UINT64_MAX - 0xf;
+	mem[0].size = 0x20;
+	mem[1].base = 0x1000;
+	mem[1].size = 0;
+	map.nmem = 2;
+	assert_false(kb_memmap_covers(&map, UINT64_MAX - 0xf, 1));
+	assert_false(kb_memmap_covers(&map, 0x1000, 0));
 }
 
 static void test_kind_names(void **state)
@@ -788,6 +870,7 @@ int main(void)
 		cmocka_unit_test_setup(test_from_fdt_resv_table_full, setup),
 		cmocka_unit_test_setup(test_add_size_zero, setup),
 		cmocka_unit_test_setup(test_add_wrap, setup),
+		cmocka_unit_test_setup(test_add_ends_at_2_64, setup),
 		cmocka_unit_test_setup(test_add_full, setup),
 		cmocka_unit_test_setup(test_add_bad_args, setup),
 		cmocka_unit_test_setup(test_add_names, setup),

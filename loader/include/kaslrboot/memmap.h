@@ -4,10 +4,12 @@
  *
  * Pure module (fdt/memmap.c): no hardware access, builds for the host.
  * All addresses are 64-bit physical addresses, ranges are half-open
- * [base, base + size) and never wrap: a range whose end would pass
- * UINT64_MAX (size > UINT64_MAX - base) is rejected with KB_ERANGE when it
- * is added, so later arithmetic can rely on base + size being representable.
- * (Consequence: no range can include the very last byte, 2^64 - 1.)
+ * [base, base + size) and never wrap: a range whose last byte would pass
+ * 2^64 - 1 (size - 1 > UINT64_MAX - base, size >= 1) is rejected with
+ * KB_ERANGE when it is added.  A range may end exactly at 2^64 (include
+ * the very last byte, 2^64 - 1), so base + size itself need not be
+ * representable: arithmetic works on the inclusive last byte,
+ * last = base + size - 1, which always is.
  *
  * The tables are supplied by the caller with their capacity; when one is
  * full, adding to it fails with KB_ENOSPC and a diagnostic.  Nothing is ever
@@ -122,7 +124,8 @@ int kb_memmap_from_fdt(struct kb_memmap *m, const void *fdt, uint64_t dtb_addr,
 		       struct kb_diag *d);
 
 /* Append a memory range / reservation supplied by the caller.  size 0 is a
- * no-op.  Fails with KB_ERANGE if base + size wraps, KB_ENOSPC if full,
+ * no-op.  Fails with KB_ERANGE if the range passes 2^64 (ending exactly at
+ * 2^64 is fine), KB_ENOSPC if full,
  * KB_EINVAL if m is NULL or (add_resv) kind / flags are unknown.  name may
  * be NULL (""); a longer name is cut to KB_REGION_NAME_LEN - 4 characters
  * followed by "...". */
@@ -133,7 +136,8 @@ int kb_memmap_add_resv(struct kb_memmap *m, uint64_t base, uint64_t size,
 		       const char *name, struct kb_diag *d);
 
 /* True if [base, base + size) lies entirely inside one memory range
- * (size 0: base inside one).  False if the range wraps past 2^64. */
+ * (size 0: base inside one).  False if the range passes 2^64 (ending
+ * exactly at 2^64 is fine). */
 bool kb_memmap_covers(const struct kb_memmap *m, uint64_t base, uint64_t size);
 
 /* Short label for a kind: "memory", "memreserve", "reserved-memory",
@@ -147,6 +151,7 @@ const char *kb_region_kind_name(enum kb_region_kind kind);
  * else bytes, e.g. "4660 B"; units B KiB MiB GiB TiB PiB EiB).  Exactly:
  *   "%smem   0x%016"PRIx64"-0x%016"PRIx64"  <size>  <name>\n"
  *   "%sresv  0x%016"PRIx64"-0x%016"PRIx64"  <size>  <kind>[ no-map] <name>\n"
+ * except that an end of 2^64 prints as 0x10000000000000000.
  * memory ranges first, then reservations, each in table order.  A NULL m
  * or pr prints nothing; a NULL prefix is "".
  * The format is stable: tests parse it. */

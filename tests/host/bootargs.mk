@@ -1,0 +1,2 @@
+host-tests += bootargs
+test-bootargs-srcs := tests/host/test_bootargs.c loader/lib/bootargs.c

@@ -1,0 +1,2 @@
+host-tests += spans
+test-spans-srcs := tests/host/test_spans.c loader/lib/spans.c loader/lib/diag.c loader/lib/error.c

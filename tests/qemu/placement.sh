@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# QEMU: the planner at boot (32 MiB / 2 MiB preview footprint until payloads
+# exist): random windows differ between boots, are aligned and lie in the
+# free memory the loader printed; nokaslr gives a fixed window; no room is
+# an error.
+. "$(dirname "$0")/../lib.sh"
+
+plan_base() { sed -n 's/^kaslrboot: plan: .* base \(0x[0-9a-f]*\)[, ].*/\1/p' "$(log_of "$1")"; }
+# is the 32 MiB window at BASE inside one printed free span?
+in_free() {	# NAME BASE
+	python3 - "$(log_of "$1")" "$2" <<'PY'
+import sys
+b = int(sys.argv[2], 16); sz = 32 << 20
+for line in open(sys.argv[1]):
+    f = line.split()
+    if len(f) > 2 and f[1] == "free" and f[2].startswith("0x"):
+        s, e = (int(x, 16) for x in f[2].split("-"))
+        if s <= b and b + sz <= e:
+            sys.exit(0)
+sys.exit(1)
+PY
+}
+
+bases=()
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	boot "r$i"
+	b=$(plan_base "r$i")
+	bases+=("$b")
+	if [ -n "$b" ] && [ $(( b % (2 << 20) )) = 0 ] && in_free "r$i" "$b"; then
+		ok "boot $i: window 0x${b#0x} is 2 MiB-aligned and inside printed free memory"
+	else
+		notok "boot $i: window '$b' aligned and free"; tail -n 8 "$(log_of "r$i")"
+	fi
+done
+distinct=$(printf '%s\n' "${bases[@]}" | sort -u | wc -l)
+check "10 boots gave $distinct distinct windows (want >= 8)" [ "$distinct" -ge 8 ]
+check "the plan line reports slot count and entropy" \
+	grep -qE '^kaslrboot: plan: 32 MiB image, 2 MiB-aligned: base 0x[0-9a-f]+, slot [0-9]+ of [0-9]+, [0-9]+\.[0-9]{2} bits of entropy$' "$(log_of r1)"
+
+# nokaslr: the same (lowest) window every boot
+for i in 1 2 3; do boot "n$i" BOOTARGS="console=ttyS0 nokaslr"; done
+check "nokaslr: logged" grep -qF 'kaslrboot: KASLR: disabled by "nokaslr" on the command line' "$(log_of n1)"
+check "nokaslr: fixed window, same on 3 boots ($(plan_base n1))" \
+	[ -n "$(plan_base n1)" ] && [ "$(plan_base n1)" = "$(plan_base n2)" ] && [ "$(plan_base n2)" = "$(plan_base n3)" ]
+check "nokaslr: final line says KASLR is off and why" grep -qF 'kaslrboot: KASLR: OFF (nokaslr)' "$(log_of n1)"
+
+# Not a whole token: KASLR stays on
+for args in "nokaslrx" "foo=nokaslr" "init=/bin/sh -- nokaslr" '"a nokaslr"'; do
+	boot tok BOOTARGS="$args"
+	check "bootargs '$args': KASLR stays on" grep -qF 'kaslrboot: KASLR: on' "$(log_of tok)"
+done
+
+# No window fits: 64 MiB of RAM leaves no 2 MiB-aligned 32 MiB hole
+boot small QEMU_MEM=64M
+check "64 MiB RAM: make run fails (rc $(rc_of small))" [ "$(rc_of small)" != 0 ]
+check "64 MiB RAM: zero slots named" \
+	grep -qF 'kaslrboot: error: plan: no 2 MiB-aligned window of 32 MiB fits in free memory' "$(log_of small)"
+
+# A malformed CONFIG_PLAN_EXTRA_AVOID stops the boot; a valid one is honoured
+cp -r "$top/boards/qemu-virt-riscv64" "$TMP/avoid-bad"
+echo 'CONFIG_PLAN_EXTRA_AVOID="0x90000000-0x80000000"' >> "$TMP/avoid-bad/defconfig"
+O=$TMP/avoid-bad-out boot avoidbad BOARD_DIR="$TMP/avoid-bad"
+check "bad CONFIG_PLAN_EXTRA_AVOID: rejected with its error" \
+	grep -qF "kaslrboot: error: avoid: bad range at '0x90000000-0x80000000' (end not above start)" "$(log_of avoidbad)"
+cp -r "$top/boards/qemu-virt-riscv64" "$TMP/avoid-ok"
+# keep the low 256 MiB out of reach: only [0x90000000, 0xa0000000) remains
+echo 'CONFIG_PLAN_EXTRA_AVOID="0x80000000-0x90000000"' >> "$TMP/avoid-ok/defconfig"
+O=$TMP/avoid-ok-out boot avoidok BOARD_DIR="$TMP/avoid-ok"
+b=$(plan_base avoidok)
+check "CONFIG_PLAN_EXTRA_AVOID honoured (window $b at or above 0x90000000)" \
+	[ -n "$b" ] && [ $(( b )) -ge $(( 0x90000000 )) ]

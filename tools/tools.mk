@@ -1,0 +1,24 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# Host tools (included from tests/tests.mk; `make tools`).
+#
+# kaslrplan: the placement kaslrboot would choose for a device tree, built
+# from the very modules the loader links (plus libfdt and the loader's
+# mbedTLS configuration), with the host-test flags (ASan/UBSan).
+
+HOST_TOOLS += $(HOST_O)/kaslrplan
+
+kaslrplan-srcs := tools/kaslrplan.c fdt/memmap.c fdt/fdt_util.c loader/lib/plan.c \
+	crypto/drbg.c loader/lib/diag.c loader/lib/error.c
+kaslrplan-mbedtls := aes ctr_drbg sha256 platform_util
+
+# Prerequisites are expanded as this file is read, before tests.mk sets
+# HOST_LIBFDT_OBJS, so its definition is spelled out here.
+$(HOST_O)/kaslrplan: $(addprefix $(srctree)/,$(kaslrplan-srcs)) \
+		$(addprefix $(HOST_O)/libfdt/,$(libfdt-objs)) \
+		$(patsubst %,$(HOST_O)/mbedtls/%.o,$(kaslrplan-mbedtls)) \
+		$(wildcard $(srctree)/loader/include/kaslrboot/*.h)
+	$(vecho) "  HOSTCC  kaslrplan"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(HOST_MBEDTLS_CPPFLAGS) \
+		$(filter %.c,$^) $(HOST_LIBFDT_OBJS) \
+		$(patsubst %,$(HOST_O)/mbedtls/%.o,$(kaslrplan-mbedtls)) -o $@
