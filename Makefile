@@ -193,15 +193,35 @@ all: $(O)/kaslrboot.bin
 
 -include $(ALL_OBJS:.o=.d)
 
+-include $(srctree)/tests/kernel/kernel.mk
+
 endif # CONFIG_ARCH
 
 # ----------------------------------------------------------------- run
 
-# BOOTARGS and QEMU_EXTRA reach scripts/qemu-run.sh through the environment
-# (make exports command-line variables), so quotes in them survive.
+# BOOTARGS and QEMU_EXTRA reach the scripts through the environment (make
+# exports command-line variables), so quotes in them survive.
 QEMU_TIMEOUT ?= 30
 export BOOTARGS QEMU_EXTRA
-run: all
+
+# What `make run` boots: PAYLOAD= (any supported kernel file; INITRD= and
+# BOOTARGS= optional), else the project's test kernel, packed by kbimage
+# into a flash image for the board's payload window.  PAYLOAD_IMG= boots a
+# ready-made flash image as it is.
+PAYLOAD ?=
+INITRD ?=
+ifeq ($(filter command line environment,$(origin PAYLOAD_IMG)),)
+PAYLOAD_IMG := $(O)/payload.img
+RUN_DEPS := $(O)/payload.img
+endif
+export PAYLOAD_IMG
+.PHONY: $(O)/payload.img
+$(O)/payload.img: $(HOST_O)/kbimage $(if $(PAYLOAD),,testkernel)
+	$(Q)$(HOST_O)/kbimage --pad $(CONFIG_PAYLOAD_MAX_SIZE) \
+		$(if $(INITRD),--initrd $(INITRD)) $${BOOTARGS:+--bootargs "$$BOOTARGS"} \
+		-o $@ $(or $(PAYLOAD),$(O)/testkernel/testkernel.elf) >/dev/null
+
+run: all $(RUN_DEPS)
 	$(Q)BOARD_DIR=$(BOARD_DIR) QEMU_TIMEOUT=$(QEMU_TIMEOUT) \
 		$(srctree)/scripts/qemu-run.sh $(O) $(CONFIG_BOARD)
 

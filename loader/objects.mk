@@ -9,3 +9,5 @@ $(O)/loader/main.o: KB_CPPFLAGS += $(MBEDTLS_CPPFLAGS)
 loader-objs-y += loader/lib/plan.o
 loader-objs-y += loader/lib/bootargs.o
 loader-objs-y += loader/lib/spans.o
+loader-objs-y += loader/lib/container.o loader/lib/elf.o loader/lib/image.o loader/lib/reloc.o
+$(O)/loader/lib/container.o: KB_CPPFLAGS += $(MBEDTLS_CPPFLAGS)

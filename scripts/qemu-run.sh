@@ -3,9 +3,9 @@
 #
 # qemu-run.sh O BOARD
 #
-# Environment: BOOTARGS (kernel command line, through -append: QEMU puts it
-# in /chosen/bootargs), QEMU_EXTRA (more QEMU options, split at white space),
-# QEMU_TIMEOUT (seconds, default 30).
+# Environment: QEMU_EXTRA (more QEMU options, split at white space),
+# QEMU_TIMEOUT (seconds, default 30), PAYLOAD_IMG (the flash image holding
+# the payload container; the command line travels inside it).
 #
 # Boot the built loader in QEMU, -nographic.  Returns QEMU's status when the
 # guest powers off (3 if the loader printed "halted: nothing was booted");
@@ -14,7 +14,6 @@
 # machine is started (QEMU binary, firmware, machine options).
 set -uo pipefail
 O=$1; BOARD_NAME=$2
-BOOTARGS=${BOOTARGS:-}
 read -ra extra <<< "${QEMU_EXTRA:-}"
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
@@ -25,7 +24,6 @@ QEMU_TIMEOUT=${QEMU_TIMEOUT:-30}
 . "$BOARD_DIR/qemu.sh"	# defines qemu_cmd (an array) from $O
 
 args=("${qemu_cmd[@]}")
-[ -n "$BOOTARGS" ] && args+=(-append "$BOOTARGS")
 args+=("${extra[@]}")
 [ -n "${V:-}" ] && echo "qemu-run: ${args[*]}" >&2
 log=$(mktemp)

@@ -11,12 +11,8 @@ HOST_MBEDTLS_CPPFLAGS = -I$(MBEDTLS_DIR)/include \
 
 host-tests :=
 host-fixtures :=
--include $(srctree)/tests/host/tests.mk
--include $(srctree)/tests/host/health.mk
--include $(srctree)/tests/host/drbg.mk
--include $(srctree)/tests/host/plan.mk
--include $(srctree)/tests/host/bootargs.mk
--include $(srctree)/tests/host/spans.mk
+# every tests/host/*.mk declares its test binary (host-tests, test-<t>-srcs, ...)
+include $(wildcard $(srctree)/tests/host/*.mk)
 
 # Host tools (tools/tools.mk appends to HOST_TOOLS) and libFuzzer targets
 # (tests/fuzz/fuzz.mk appends to FUZZ_BINS; built with clang).

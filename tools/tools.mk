@@ -22,3 +22,19 @@ $(HOST_O)/kaslrplan: $(addprefix $(srctree)/,$(kaslrplan-srcs)) \
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(HOST_MBEDTLS_CPPFLAGS) \
 		$(filter %.c,$^) $(HOST_LIBFDT_OBJS) \
 		$(patsubst %,$(HOST_O)/mbedtls/%.o,$(kaslrplan-mbedtls)) -o $@
+
+# kbimage: packs a kernel (+ initrd, + bootargs) into a kaslrboot container
+# and verifies the result with the loader's own kb_container_open.
+HOST_TOOLS += $(HOST_O)/kbimage
+
+kbimage-srcs := tools/kbimage.c loader/lib/container.c loader/lib/diag.c loader/lib/error.c
+kbimage-mbedtls := sha256 platform_util
+
+$(HOST_O)/kbimage: $(addprefix $(srctree)/,$(kbimage-srcs)) \
+		$(patsubst %,$(HOST_O)/mbedtls/%.o,$(kbimage-mbedtls)) \
+		$(wildcard $(srctree)/loader/include/kaslrboot/*.h)
+	$(vecho) "  HOSTCC  kbimage"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(HOST_MBEDTLS_CPPFLAGS) \
+		$(filter %.c,$^) \
+		$(patsubst %,$(HOST_O)/mbedtls/%.o,$(kbimage-mbedtls)) -o $@

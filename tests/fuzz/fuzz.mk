@@ -4,6 +4,7 @@
 # into the fuzzer link, so they are instrumented too).
 #
 #   make fuzz [FUZZ_TIME=seconds]   fuzz_plan for FUZZ_TIME (default 300) s
+#   make fuzz-elf / fuzz-reloc [FUZZ_TIME=seconds]   the payload targets
 #
 # tests/run.sh runs every $(HOST_O)/fuzz/fuzz_* for a fixed number of runs
 # over $(HOST_O)/fuzz/corpus-<name>/, which the link rule seeds from the
@@ -33,9 +34,73 @@ $(HOST_O)/fuzz/fuzz_plan: $(addprefix $(srctree)/,$(fuzz-plan-srcs)) \
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(filter %.c,$^) -lm -o $@
 	$(Q)$(if $(FUZZ_PLAN_SEEDS),cp $(FUZZ_PLAN_SEEDS) $(HOST_O)/fuzz/corpus-fuzz_plan/)
 
+# Payload parsers and the relocation engine: no seeds needed (fuzz_elf
+# XORs odd-mode inputs over a built-in static PIE; fuzz_reloc builds one
+# around the input's relocation tables).
+FUZZ_BINS += $(HOST_O)/fuzz/fuzz_elf $(HOST_O)/fuzz/fuzz_reloc
+
+fuzz-payload-srcs := loader/lib/elf.c loader/lib/image.c loader/lib/reloc.c \
+	loader/lib/diag.c loader/lib/error.c
+
+$(HOST_O)/fuzz/fuzz_elf $(HOST_O)/fuzz/fuzz_reloc: $(HOST_O)/fuzz/fuzz_%: \
+		$(srctree)/tests/fuzz/fuzz_%.c $(addprefix $(srctree)/,$(fuzz-payload-srcs)) \
+		$(wildcard $(srctree)/loader/include/kaslrboot/*.h) | check-setup
+	$(vecho) "  CLANG   fuzz_$*"
+	$(Q)mkdir -p $(dir $@) $(HOST_O)/fuzz/corpus-fuzz_$*
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@
+
 # Crash reproducers go to $(HOST_O)/fuzz/artifacts-fuzz_plan/, not the cwd.
 fuzz: $(HOST_O)/fuzz/fuzz_plan
 	$(Q)mkdir -p $(HOST_O)/fuzz/corpus-fuzz_plan $(HOST_O)/fuzz/artifacts-fuzz_plan
 	$(HOST_O)/fuzz/fuzz_plan -max_total_time=$(or $(FUZZ_TIME),300) \
 		-artifact_prefix=$(HOST_O)/fuzz/artifacts-fuzz_plan/ \
 		$(HOST_O)/fuzz/corpus-fuzz_plan $(HOST_O)/fuzz/seeds-plan
+
+# fuzz_container: arbitrary bytes through kb_container_open (the first byte
+# chooses hash fix-ups, see the source), with mbedTLS's SHA-256 compiled
+# into the link with clang too.  Seeds: kbimage containers, prefixed with
+# control bytes 3 (fix up every hash) and 0 (as given).
+#   make fuzz-container [FUZZ_TIME=seconds]
+FUZZ_BINS += $(HOST_O)/fuzz/fuzz_container
+
+fuzz-container-srcs := tests/fuzz/fuzz_container.c loader/lib/container.c \
+	loader/lib/diag.c loader/lib/error.c
+fuzz-container-mbedtls := sha256 platform_util
+FUZZ_CONTAINER_SEEDS := $(HOST_O)/fuzz/seeds-container
+
+$(FUZZ_CONTAINER_SEEDS)/.stamp: $(HOST_O)/kbimage | check-setup
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HOST_O)/kbimage -o $(dir $@)a.img $(srctree)/loader/lib/error.c >/dev/null
+	$(Q)$(HOST_O)/kbimage -t elf --initrd $(srctree)/loader/lib/diag.c \
+		--bootargs "console=ttyS0 quiet" -o $(dir $@)b.img $(srctree)/loader/lib/error.c >/dev/null
+	$(Q)$(HOST_O)/kbimage -t riscv-image --bootargs "" --pad 4K \
+		-o $(dir $@)c.img $(srctree)/loader/lib/error.c >/dev/null
+	$(Q)for f in a b c; do \
+		{ printf '\003'; cat $(dir $@)$$f.img; } > $(dir $@)$$f-fixed; \
+		{ printf '\000'; cat $(dir $@)$$f.img; } > $(dir $@)$$f-raw; \
+		rm -f $(dir $@)$$f.img; \
+	done
+	$(Q)touch $@
+
+$(HOST_O)/fuzz/fuzz_container: $(addprefix $(srctree)/,$(fuzz-container-srcs)) \
+		$(patsubst %,$(MBEDTLS_DIR)/library/%.c,$(fuzz-container-mbedtls)) \
+		$(srctree)/crypto/mbedtls_config.h \
+		$(wildcard $(srctree)/loader/include/kaslrboot/*.h) \
+		$(FUZZ_CONTAINER_SEEDS)/.stamp | check-setup
+	$(vecho) "  CLANG   fuzz_container"
+	$(Q)mkdir -p $(dir $@) $(HOST_O)/fuzz/corpus-fuzz_container
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(HOST_MBEDTLS_CPPFLAGS) $(filter %.c,$^) -o $@
+	$(Q)cp $(FUZZ_CONTAINER_SEEDS)/*-* $(HOST_O)/fuzz/corpus-fuzz_container/
+
+.PHONY: fuzz-container
+fuzz-container: $(HOST_O)/fuzz/fuzz_container
+	$(Q)mkdir -p $(HOST_O)/fuzz/artifacts-fuzz_container
+	$(HOST_O)/fuzz/fuzz_container -max_total_time=$(or $(FUZZ_TIME),300) \
+		-artifact_prefix=$(HOST_O)/fuzz/artifacts-fuzz_container/ \
+		$(HOST_O)/fuzz/corpus-fuzz_container $(FUZZ_CONTAINER_SEEDS)
+
+.PHONY: fuzz-elf fuzz-reloc
+fuzz-elf fuzz-reloc: fuzz-%: $(HOST_O)/fuzz/fuzz_%
+	$(Q)mkdir -p $(HOST_O)/fuzz/corpus-fuzz_$* $(HOST_O)/fuzz/artifacts-fuzz_$*
+	$(HOST_O)/fuzz/fuzz_$* -max_total_time=$(or $(FUZZ_TIME),300) \
+		-artifact_prefix=$(HOST_O)/fuzz/artifacts-fuzz_$*/ $(HOST_O)/fuzz/corpus-fuzz_$*

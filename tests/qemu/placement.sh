@@ -1,17 +1,29 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
-# QEMU: the planner at boot (32 MiB / 2 MiB preview footprint until payloads
-# exist): random windows differ between boots, are aligned and lie in the
-# free memory the loader printed; nokaslr gives a fixed window; no room is
-# an error.
+# QEMU: the planner at boot, for the test kernel's footprint: random
+# windows differ between boots, are aligned and lie in the free memory the
+# loader printed; nokaslr gives a fixed window; no room is an error.
 . "$(dirname "$0")/../lib.sh"
 
-plan_base() { sed -n 's/^kaslrboot: plan: .* base \(0x[0-9a-f]*\)[, ].*/\1/p' "$(log_of "$1")"; }
+plan_base() { sed -n 's/^kaslrboot: plan: kernel .* base \(0x[0-9a-f]*\)[, ].*/\1/p' "$(log_of "$1")"; }
+# footprint and alignment from "plan: kernel 72 KiB, 4 KiB-aligned: ..."
+plan_bytes() {	# NAME FIELD(1=size, 2=align)
+	python3 - "$(log_of "$1")" "$2" <<'PY'
+import re, sys
+u = {"B": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}
+for line in open(sys.argv[1]):
+    m = re.match(r"kaslrboot: plan: kernel (\d+) (\S+), (\d+) (\S+)-aligned", line)
+    if m:
+        v = m.groups()
+        i = 2 * (int(sys.argv[2]) - 1)
+        print(int(v[i]) * u[v[i + 1]]); break
+PY
+}
 # is the 32 MiB window at BASE inside one printed free span?
 in_free() {	# NAME BASE
-	python3 - "$(log_of "$1")" "$2" <<'PY'
+	python3 - "$(log_of "$1")" "$2" "$(plan_bytes "$1" 1)" <<'PY'
 import sys
-b = int(sys.argv[2], 16); sz = 32 << 20
+b = int(sys.argv[2], 16); sz = int(sys.argv[3])
 for line in open(sys.argv[1]):
     f = line.split()
     if len(f) > 2 and f[1] == "free" and f[2].startswith("0x"):
@@ -27,8 +39,9 @@ for i in 1 2 3 4 5 6 7 8 9 10; do
 	boot "r$i"
 	b=$(plan_base "r$i")
 	bases+=("$b")
-	if [ -n "$b" ] && [ $(( b % (2 << 20) )) = 0 ] && in_free "r$i" "$b"; then
-		ok "boot $i: window 0x${b#0x} is 2 MiB-aligned and inside printed free memory"
+	al=$(plan_bytes "r$i" 2)
+	if [ -n "$b" ] && [ -n "$al" ] && [ $(( b % al )) = 0 ] && in_free "r$i" "$b"; then
+		ok "boot $i: window 0x${b#0x} is $al-byte aligned and inside printed free memory"
 	else
 		notok "boot $i: window '$b' aligned and free"; tail -n 8 "$(log_of "r$i")"
 	fi
@@ -36,7 +49,7 @@ done
 distinct=$(printf '%s\n' "${bases[@]}" | sort -u | wc -l)
 check "10 boots gave $distinct distinct windows (want >= 8)" [ "$distinct" -ge 8 ]
 check "the plan line reports slot count and entropy" \
-	grep -qE '^kaslrboot: plan: 32 MiB image, 2 MiB-aligned: base 0x[0-9a-f]+, slot [0-9]+ of [0-9]+, [0-9]+\.[0-9]{2} bits of entropy$' "$(log_of r1)"
+	grep -qE '^kaslrboot: plan: kernel [0-9]+ [KMG]?i?B, [0-9]+ [KMG]?i?B-aligned: base 0x[0-9a-f]+, slot [0-9]+ of [0-9]+, [0-9]+\.[0-9]{2} bits of entropy$' "$(log_of r1)"
 
 # nokaslr: the same (lowest) window every boot
 for i in 1 2 3; do boot "n$i" BOOTARGS="console=ttyS0 nokaslr"; done
@@ -51,11 +64,16 @@ for args in "nokaslrx" "foo=nokaslr" "init=/bin/sh -- nokaslr" '"a nokaslr"'; do
 	check "bootargs '$args': KASLR stays on" grep -qF 'kaslrboot: KASLR: on' "$(log_of tok)"
 done
 
-# No window fits: 64 MiB of RAM leaves no 2 MiB-aligned 32 MiB hole
-boot small QEMU_MEM=64M
-check "64 MiB RAM: make run fails (rc $(rc_of small))" [ "$(rc_of small)" != 0 ]
-check "64 MiB RAM: zero slots named" \
-	grep -qF 'kaslrboot: error: plan: no 2 MiB-aligned window of 32 MiB fits in free memory' "$(log_of small)"
+# No window fits: a RISC-V Image claiming 600 MiB on a 512 MiB machine
+cp "$O/testkernel/testkernel.Image" "$TMP/huge.Image"
+python3 - "$TMP/huge.Image" <<'PY'
+import struct, sys
+f = open(sys.argv[1], "r+b"); f.seek(16); f.write(struct.pack("<Q", 600 << 20))
+PY
+boot huge PAYLOAD="$TMP/huge.Image"
+check "600 MiB image on 512 MiB: make run fails (rc $(rc_of huge))" [ "$(rc_of huge)" != 0 ]
+check "600 MiB image on 512 MiB: zero slots named" \
+	grep -qF 'kaslrboot: error: plan: no 2 MiB-aligned window of 600 MiB fits in free memory' "$(log_of huge)"
 
 # A malformed CONFIG_PLAN_EXTRA_AVOID stops the boot; a valid one is honoured
 cp -r "$top/boards/qemu-virt-riscv64" "$TMP/avoid-bad"

@@ -5,10 +5,18 @@
 . "$(dirname "$0")/../lib.sh"
 
 boot bootargs BOOTARGS='console=ttyS0 "quoted arg" nokaslr'
-check "BOOTARGS reaches /chosen/bootargs" \
-	grep -qF 'kaslrboot: bootargs: "console=ttyS0 "quoted arg" nokaslr"' "$(log_of bootargs)"
+check "BOOTARGS travels in the container" \
+	grep -qF 'kaslrboot: bootargs from the container: "console=ttyS0 "quoted arg" nokaslr"' "$(log_of bootargs)"
+check "BOOTARGS reaches the kernel's /chosen/bootargs" \
+	grep -qF 'testkernel: bootargs "console=ttyS0 \x22quoted arg\x22 nokaslr"' "$(log_of bootargs)"
 boot plain
-check "plain boot: bootargs (none)" grep -qF 'kaslrboot: bootargs: (none)' "$(log_of plain)"
+check "plain boot: no bootargs in the dtb" grep -qF 'kaslrboot: bootargs in the dtb: (none)' "$(log_of plain)"
+# Without a payload (PAYLOAD_IMG empty) -append still fills /chosen/bootargs
+boot append PAYLOAD_IMG= BOOTARGS='console=ttyS0 quiet'
+check "no payload: -append reaches /chosen/bootargs" \
+	grep -qF 'kaslrboot: bootargs in the dtb: "console=ttyS0 quiet"' "$(log_of append)"
+check "no payload: the container step stops the boot" \
+	grep -q 'kaslrboot: error: container: ' "$(log_of append)"
 check "plain boot: one log line per step, all prefixed" \
 	grep -qE '^kaslrboot: memory map: 1 memory range\(s\), 4 reservation\(s\)$' "$(log_of plain)"
 
@@ -25,7 +33,7 @@ bad_dtb() {	# NAME EXPECTED-ERROR fdtput-args...
 	local name=$1 want=$2; shift 2
 	cp "$TMP/virt.dtb" "$TMP/$name.dtb"
 	fdtput "$TMP/$name.dtb" "$@" || { notok "$name: fdtput $*"; return; }
-	boot "$name" QEMU_EXTRA="-dtb $TMP/$name.dtb"
+	boot "$name" PAYLOAD_IMG= QEMU_EXTRA="-dtb $TMP/$name.dtb"
 	if [ "$(rc_of "$name")" != 0 ] &&
 	   grep -qF "kaslrboot: error: $want" "$(log_of "$name")" &&
 	   grep -qF 'kaslrboot: halted: nothing was booted' "$(log_of "$name")"; then

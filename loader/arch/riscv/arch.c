@@ -9,13 +9,17 @@
 
 #include "sbi.h"
 
-void kb_arch_start(unsigned long hartid, uintptr_t dtb, uintptr_t base)
-	__attribute__((noreturn));
+void kb_arch_start(unsigned long hartid, uintptr_t dtb, uintptr_t base,
+		   uint64_t instret) __attribute__((noreturn));
 
-void kb_arch_start(unsigned long hartid, uintptr_t dtb, uintptr_t base)
+uint64_t kb_instret_at_entry;
+
+void kb_arch_start(unsigned long hartid, uintptr_t dtb, uintptr_t base,
+		   uint64_t instret)
 {
 	static struct kb_boot_info bi;
 
+	kb_instret_at_entry = instret;
 	bi.hartid = hartid;
 	bi.dtb = dtb;
 	bi.load_base = base;
@@ -62,4 +66,26 @@ void kb_arch_poweroff(void)
 		sbi_ecall(SBI_EXT_SRST, SBI_SRST_RESET, SBI_SRST_TYPE_SHUTDOWN,
 			  SBI_SRST_REASON_NONE, 0);
 	kb_arch_halt();
+}
+
+void kb_arch_sync_icache(uintptr_t start, uint64_t len)
+{
+	(void)start;
+	(void)len;
+	/* One hart runs; fence.i orders this hart's stores before its
+	 * instruction fetches.  (Other harts are parked in the firmware and
+	 * will be started by the kernel through SBI HSM.) */
+	__asm__ volatile("fence rw, rw\n\tfence.i" ::: "memory");
+}
+
+uint64_t kb_arch_instret(void)
+{
+	uint64_t v = 0;
+
+	if (!IS_ENABLED(CONFIG_BENCH))
+		return 0;
+	/* Readable from S-mode when the firmware sets mcounteren.IR (OpenSBI
+	 * does); exact under QEMU -icount. */
+	__asm__ volatile("csrr %0, instret" : "=r"(v));
+	return v;
 }

@@ -22,6 +22,13 @@
 _start:
 	/* An unrelocated loader must not run on other harts: a second stage
 	 * is entered on one hart (fw_jump lottery / fw_dynamic boot hart). */
+#ifdef CONFIG_BENCH
+	/* Benchmark builds only: firmware that does not grant S-mode the
+	 * counter (mcounteren.IR) would make this trap. */
+	csrr	s3, instret
+#else
+	li	s3, 0
+#endif
 	mv	s0, a0
 	mv	s1, a1
 	lla	s2, _start			/* run-time load base (link base is 0) */
@@ -57,6 +64,7 @@ _start:
 	mv	a0, s0
 	mv	a1, s1
 	mv	a2, s2
+	mv	a3, s3
 	call	kb_arch_start
 	/* not reached */
 .Lreloc_fail:

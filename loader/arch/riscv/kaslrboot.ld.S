@@ -14,7 +14,7 @@ SECTIONS
 
 	.text : {
 		KEEP(*(.text.entry))
-		*(.text .text.*)
+		*(EXCLUDE_FILE(*handoff.o) .text EXCLUDE_FILE(*handoff.o) .text.*)
 	}
 
 	. = ALIGN(8);
@@ -51,7 +51,15 @@ SECTIONS
 		*(.rela.dyn .rela.*)
 		__rela_dyn_end = .;
 	}
+	/* The handoff stub: the only bytes not wiped before the jump.  Kept
+	 * 8-byte aligned on both sides so the wipe loops use whole words. */
 	. = ALIGN(8);
+	.handoff : {
+		__handoff_start = .;
+		KEEP(*(.text.handoff))
+		. = ALIGN(8);
+		__handoff_end = .;
+	}
 	__image_file_end = .;
 
 	.bss (NOLOAD) : ALIGN(8) {

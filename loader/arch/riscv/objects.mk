@@ -3,3 +3,4 @@ loader-objs-y += loader/arch/riscv/entry.o
 loader-objs-y += loader/arch/riscv/sbi.o
 loader-objs-y += loader/arch/riscv/arch.o
 loader-objs-y += loader/arch/riscv/seed.o
+loader-objs-y += loader/arch/riscv/handoff.o

@@ -9,6 +9,13 @@
 
 #include <stdint.h>
 
+/* The ELF machine this loader boots payloads for. */
+#if defined(__riscv)
+#define KB_ARCH_MACHINE 243	/* EM_RISCV */
+#elif defined(__aarch64__)
+#define KB_ARCH_MACHINE 183	/* EM_AARCH64 */
+#endif
+
 /* What the previous stage handed over, as found at entry. */
 struct kb_boot_info {
 	uintptr_t dtb;		/* device tree (physical = virtual, MMU off) */
@@ -31,8 +38,24 @@ void kb_arch_poweroff(void) __attribute__((noreturn));
 /* Stop this CPU for good (wait-for-interrupt loop, interrupts masked). */
 void kb_arch_halt(void) __attribute__((noreturn));
 
+/* Make a freshly written image at [start, start + len) visible to
+ * instruction fetch (RISC-V: fence.i; arm64: clean D / invalidate I). */
+void kb_arch_sync_icache(uintptr_t start, uint64_t len);
+
+/* Retired-instruction counter (0 where unreadable): for benchmarks only. */
+uint64_t kb_arch_instret(void);
+
+/* Wipe the loader (all but the handoff stub) and enter the kernel per the
+ * boot protocol.  Never returns.  Nothing may be called after it. */
+void kb_arch_handoff(uintptr_t entry, unsigned long hartid, uintptr_t dtb)
+	__attribute__((noreturn));
+
+/* Instruction count at entry (for benchmarks). */
+extern uint64_t kb_instret_at_entry;
+
 /* Linker-script symbols (addresses only). */
 extern char __image_start[], __image_file_end[], __image_end[];
 extern char __bss_start[], __bss_end[], __stack_bottom[], __stack_top[];
+extern char __handoff_start[], __handoff_end[];
 
 #endif

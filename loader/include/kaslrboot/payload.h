@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Payload formats and relocation (pure: loader/lib/elf.c, image.c,
+ * reloc.c; host-buildable).  Everything here treats the payload as hostile:
+ * every offset and size is checked against the buffer with subtractions
+ * that cannot wrap, before it is used, and the loader never jumps into an
+ * image that did not pass every check.
+ *
+ * Addresses inside a payload are expressed as offsets from the image
+ * start: the aligned base the planner chooses plus `offset` (arm64
+ * text_offset; 0 otherwise).  Segment i is copied to start + seg[i].dst_off,
+ * the image occupies [start, start + footprint), the entry is at
+ * start + entry_off, and kb_payload_copy / kb_reloc_apply take the start.
+ */
+#ifndef KASLRBOOT_PAYLOAD_H
+#define KASLRBOOT_PAYLOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <kaslrboot/diag.h>
+
+#define KB_EM_RISCV	243
+#define KB_EM_AARCH64	183
+
+enum kb_payload_type {
+	KB_PAYLOAD_AUTO = 0,		/* container: detect from the bytes */
+	KB_PAYLOAD_ELF = 1,		/* ELF64 ET_DYN (PIE) */
+	KB_PAYLOAD_RISCV_IMAGE = 2,	/* Linux RISC-V Image */
+	KB_PAYLOAD_ARM64_IMAGE = 3,	/* Linux arm64 Image */
+};
+
+#define KB_MAX_SEGMENTS 16
+
+struct kb_segment {
+	uint64_t file_off;	/* in the payload buffer */
+	uint64_t filesz;	/* bytes copied */
+	uint64_t dst_off;	/* from the image base */
+	uint64_t memsz;		/* filesz <= memsz; the rest is zeroed (BSS) */
+};
+
+struct kb_payload_info {
+	uint32_t type;		/* enum kb_payload_type */
+	uint16_t machine;	/* KB_EM_* */
+	uint64_t footprint;	/* bytes from the start the image occupies (incl. BSS) */
+	uint64_t align;		/* required alignment of the base (power of two) */
+	uint64_t offset;	/* image start above the aligned base (arm64 text_offset), else 0 */
+	uint64_t entry_off;	/* entry point, from the start */
+	bool placement_anywhere; /* arm64 flags bit 3; true for ELF and RISC-V */
+	unsigned int nseg;
+	struct kb_segment seg[KB_MAX_SEGMENTS];
+	/* ELF dynamic relocations, as offsets from the base into the loaded
+	 * image (0 size = none).  Entry sizes were checked by the parser. */
+	uint64_t rela_off, rela_size;
+	uint64_t relr_off, relr_size;
+	/* ELF: the link-time address of the image base (the lowest PT_LOAD
+	 * p_vaddr rounded down to align); r_offset, RELR addresses and
+	 * RELATIVE addends are link-time addresses, so the engine subtracts
+	 * it.  0 for Images. */
+	uint64_t link_base;
+};
+
+/*
+ * ELF64 little-endian ET_DYN for `machine`: PT_LOAD segments (non-empty,
+ * in ascending p_vaddr order, non-overlapping, p_filesz <= p_memsz, file
+ * ranges inside the buffer, p_offset % p_align == p_vaddr % p_align), laid
+ * out relative to the lowest p_vaddr rounded down to the alignment; align =
+ * the largest p_align, at least min_align; entry inside a loaded
+ * executable segment; relocations from PT_DYNAMIC (DT_RELA / DT_RELASZ /
+ * DT_RELAENT == 24, DT_RELR / DT_RELRSZ / DT_RELRENT == 8), their tables
+ * inside a loaded segment's file-backed part.  ET_EXEC and anything not
+ * relocatable is KB_ENOTSUP ("payload: ELF type ET_EXEC is not
+ * relocatable").  Other faults KB_EINVAL with a one-line diag.
+ */
+int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
+		 uint64_t min_align, struct kb_payload_info *pi,
+		 struct kb_diag *d);
+
+/*
+ * Linux RISC-V Image (Documentation/arch/riscv/boot-image-header.rst):
+ * magic2 "RSC\x05" (or the deprecated "RISCV\0\0\0"), image_size mandatory
+ * (>= the file size), align 2 MiB (rv64) or 4 MiB (rv32), entry at 0, one
+ * segment.  KB_EINVAL with a diag otherwise.
+ */
+int kb_riscv_image_parse(const void *buf, size_t len, bool rv32,
+			 struct kb_payload_info *pi, struct kb_diag *d);
+
+/*
+ * Linux arm64 Image (Documentation/arch/arm64/booting.rst): magic
+ * "ARM\x64", little-endian (flags bit 0 clear), image_size (0 only for
+ * pre-3.17 kernels: rejected), text_offset, page-size bits, placement bit 3.
+ * align 2 MiB, offset = text_offset, footprint = image_size (from the
+ * start, like every other offset here), entry at 0, one segment.
+ * Big-endian kernels are KB_ENOTSUP, pre-3.17 ones (image_size 0) too.
+ */
+int kb_arm64_image_parse(const void *buf, size_t len,
+			 struct kb_payload_info *pi, struct kb_diag *d);
+
+/* Dispatch on type (KB_PAYLOAD_AUTO: ELF magic, then the Image magics). */
+int kb_payload_parse(const void *buf, size_t len, uint32_t type,
+		     uint16_t machine, uint64_t min_align,
+		     struct kb_payload_info *pi, struct kb_diag *d);
+
+/* Copy every segment from buf to dst (footprint bytes, already checked to
+ * be free memory by the caller) and zero the rest of the footprint. */
+void kb_payload_copy(const struct kb_payload_info *pi, const void *buf,
+		     void *dst);
+
+/*
+ * Relocate the loaded image at dst (footprint bytes) for run address base.
+ * First a validation pass over every entry (type supported for the
+ * machine: R_RISCV_RELATIVE, R_RISCV_64, R_RISCV_32 (RV32), R_RISCV_NONE;
+ * R_AARCH64_RELATIVE, R_AARCH64_ABS64, R_AARCH64_NONE; RELR; symbol index
+ * 0 where the type requires no symbol, the ABS types only against symbol 0
+ * with an addend (static PIE); offset and width inside the image), then the
+ * writes.  One bad entry rejects the payload with nothing written.
+ */
+int kb_reloc_apply(const struct kb_payload_info *pi, void *dst, uint64_t base,
+		   struct kb_diag *d);
+
+#endif

@@ -1,0 +1,488 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * ELF64 static-PIE payload parser, and the segment copy.
+ *
+ * The payload is hostile: every field is read with memcpy (the buffer may
+ * be unaligned), every offset and size is checked against the buffer with
+ * subtractions that cannot wrap (`off > len || size > len - off`) before it
+ * is used, and the result (struct kb_payload_info) only holds ranges that
+ * were checked, so that kb_payload_copy and kb_reloc_apply can trust it.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include <kaslrboot/error.h>
+#include <kaslrboot/payload.h>
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "kaslrboot reads little-endian payloads with memcpy: little-endian hosts only"
+#endif
+
+/* ELF64 layout (the System V gABI), as byte offsets: no structs, so that
+ * nothing depends on the buffer's alignment or the compiler's padding. */
+#define EHDR_SIZE	64
+#define E_IDENT_CLASS	4
+#define E_IDENT_DATA	5
+#define E_IDENT_VERSION	6
+#define E_TYPE		16
+#define E_MACHINE	18
+#define E_VERSION	20
+#define E_ENTRY		24
+#define E_PHOFF		32
+#define E_EHSIZE	52
+#define E_PHENTSIZE	54
+#define E_PHNUM		56
+
+#define PHDR_SIZE	56
+#define P_TYPE		0
+#define P_FLAGS		4
+#define P_OFFSET	8
+#define P_VADDR		16
+#define P_FILESZ	32
+#define P_MEMSZ		40
+#define P_ALIGN		48
+
+#define DYN_SIZE	16
+
+#define ELFCLASS32	1
+#define ELFCLASS64	2
+#define ELFDATA2LSB	1
+#define ELFDATA2MSB	2
+#define EV_CURRENT	1
+#define ET_NONE		0
+#define ET_REL		1
+#define ET_EXEC		2
+#define ET_DYN		3
+#define ET_CORE		4
+#define PN_XNUM		0xffff
+
+#define PT_LOAD		1
+#define PT_DYNAMIC	2
+#define PT_INTERP	3
+#define PF_X		1
+
+#define DT_NULL		0
+#define DT_NEEDED	1
+#define DT_PLTRELSZ	2
+#define DT_RELA		7
+#define DT_RELASZ	8
+#define DT_RELAENT	9
+#define DT_REL		17
+#define DT_RELSZ	18
+#define DT_JMPREL	23
+#define DT_RELRSZ	35
+#define DT_RELR		36
+#define DT_RELRENT	37
+
+#define RELA_ENT	24
+#define RELR_ENT	8
+
+#define H(x)	((unsigned long long)(x))
+
+static uint16_t rd16(const uint8_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static uint64_t rd64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static const char *machine_name(uint16_t m)
+{
+	switch (m) {
+	case KB_EM_RISCV:	return "RISC-V";
+	case KB_EM_AARCH64:	return "AArch64";
+	case 3:			return "i386";
+	case 40:		return "ARM";
+	case 62:		return "x86-64";
+	default:		return "unknown";
+	}
+}
+
+static const char *type_name(uint16_t t)
+{
+	switch (t) {
+	case ET_NONE:	return "ET_NONE";
+	case ET_REL:	return "ET_REL";
+	case ET_EXEC:	return "ET_EXEC";
+	case ET_DYN:	return "ET_DYN";
+	case ET_CORE:	return "ET_CORE";
+	default:	return "unknown";
+	}
+}
+
+static bool pow2(uint64_t x)
+{
+	return x != 0 && (x & (x - 1)) == 0;
+}
+
+/* The ELF header, apart from the program headers it points at. */
+static int check_ehdr(const uint8_t *b, size_t len, uint16_t machine,
+		      struct kb_diag *d)
+{
+	uint16_t type, mach;
+
+	/* Every fixed-offset read below is inside these 64 bytes. */
+	if (len < EHDR_SIZE)
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: ELF header truncated (%zu bytes, need %d)",
+				   len, EHDR_SIZE);
+	if (memcmp(b, "\177ELF", 4) != 0)
+		return kb_diag_set(d, KB_EINVAL, "payload: bad ELF magic");
+	if (b[E_IDENT_CLASS] == ELFCLASS32)
+		return kb_diag_set(d, KB_ENOTSUP,
+				   "payload: ELF class ELFCLASS32 is not supported (ELF64 only)");
+	if (b[E_IDENT_CLASS] != ELFCLASS64)
+		return kb_diag_set(d, KB_EINVAL, "payload: bad ELF class %u",
+				   b[E_IDENT_CLASS]);
+	if (b[E_IDENT_DATA] == ELFDATA2MSB)
+		return kb_diag_set(d, KB_ENOTSUP,
+				   "payload: big-endian ELF is not supported (little-endian only)");
+	if (b[E_IDENT_DATA] != ELFDATA2LSB)
+		return kb_diag_set(d, KB_EINVAL, "payload: bad ELF data encoding %u",
+				   b[E_IDENT_DATA]);
+	if (b[E_IDENT_VERSION] != EV_CURRENT || rd32(b + E_VERSION) != EV_CURRENT)
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: bad ELF version %u/%u (expected 1)",
+				   b[E_IDENT_VERSION], (unsigned int)rd32(b + E_VERSION));
+
+	type = rd16(b + E_TYPE);
+	if (type == ET_EXEC)
+		return kb_diag_set(d, KB_ENOTSUP,
+				   "payload: ELF type ET_EXEC is not relocatable");
+	if (type != ET_DYN)
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: ELF type %s (%u) is not a loadable PIE (ET_DYN)",
+				   type_name(type), type);
+
+	mach = rd16(b + E_MACHINE);
+	if (mach != machine)
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: ELF machine %u (%s), but this loader boots %s (%u)",
+				   mach, machine_name(mach), machine_name(machine), machine);
+
+	if (rd16(b + E_EHSIZE) != EHDR_SIZE)
+		return kb_diag_set(d, KB_EINVAL, "payload: e_ehsize %u, expected %d",
+				   rd16(b + E_EHSIZE), EHDR_SIZE);
+	return 0;
+}
+
+/* Find the loaded segment whose file-backed part holds [vaddr, vaddr + size)
+ * (link-time addresses); the relocation engine reads its tables from the
+ * loaded image, so they must be there after the copy, not in BSS. */
+static bool in_file_backed(const uint8_t *b, uint64_t phoff, unsigned int phnum,
+			   uint64_t vaddr, uint64_t size)
+{
+	for (unsigned int i = 0; i < phnum; i++) {
+		const uint8_t *ph = b + phoff + (uint64_t)i * PHDR_SIZE;
+		uint64_t v = rd64(ph + P_VADDR), fsz = rd64(ph + P_FILESZ);
+
+		if (rd32(ph + P_TYPE) != PT_LOAD)
+			continue;
+		/* No wrap: vaddr - v only once vaddr >= v; then the table
+		 * must fit in what is left of the file-backed part. */
+		if (vaddr >= v && vaddr - v <= fsz && size <= fsz - (vaddr - v))
+			return true;
+	}
+	return false;
+}
+
+struct dyn {
+	uint64_t val[38];	/* indexed by the DT_* tags below 38 */
+	uint64_t seen;		/* bit per tag */
+};
+
+static int read_dynamic(const uint8_t *b, size_t len, uint64_t off, uint64_t fsz,
+			struct dyn *dy, struct kb_diag *d)
+{
+	uint64_t n;
+
+	/* The dynamic array is read from the file, so its file range must be
+	 * inside the buffer (no wrap: compare against what is left). */
+	if (off > len || fsz > len - off)
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: PT_DYNAMIC (offset 0x%llx, size 0x%llx) runs past the end of the 0x%zx-byte file",
+				   H(off), H(fsz), len);
+	memset(dy, 0, sizeof(*dy));
+	/* Whole entries only: a trailing partial entry is never read. */
+	for (n = 0; n < fsz / DYN_SIZE; n++) {
+		const uint8_t *e = b + off + n * DYN_SIZE;
+		uint64_t tag = rd64(e), val = rd64(e + 8);
+
+		if (tag == DT_NULL)
+			break;
+		switch (tag) {
+		case DT_NEEDED:
+			return kb_diag_set(d, KB_ENOTSUP,
+					   "payload: ELF has DT_NEEDED (shared-library dependencies); only static PIEs are supported");
+		case DT_REL: case DT_RELSZ:
+			return kb_diag_set(d, KB_ENOTSUP,
+					   "payload: DT_REL relocations are not supported (RELA and RELR only)");
+		case DT_JMPREL: case DT_PLTRELSZ:
+			if (val == 0 && tag == DT_PLTRELSZ)
+				continue;
+			return kb_diag_set(d, KB_ENOTSUP,
+					   "payload: PLT relocations (DT_JMPREL) are not supported; only static PIEs are supported");
+		case DT_RELA: case DT_RELASZ: case DT_RELAENT:
+		case DT_RELR: case DT_RELRSZ: case DT_RELRENT:
+			/* Two values for one tag: which one would the kernel's
+			 * own start-up code use?  Refuse to guess. */
+			if (dy->seen & (UINT64_C(1) << tag))
+				return kb_diag_set(d, KB_EINVAL,
+						   "payload: dynamic tag %llu appears twice", H(tag));
+			dy->seen |= UINT64_C(1) << tag;
+			dy->val[tag] = val;
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+#define HAS(dy, t)	(((dy)->seen >> (t)) & 1)
+
+/* One relocation table from the dynamic array: present together, the entry
+ * size right, a whole number of entries, inside the file-backed data. */
+static int table(const uint8_t *b, uint64_t phoff, unsigned int phnum,
+		 const struct dyn *dy, uint64_t link_base, const char *name,
+		 unsigned int t_addr, unsigned int t_size, unsigned int t_ent,
+		 uint64_t entsize, uint64_t *off, uint64_t *size, struct kb_diag *d)
+{
+	uint64_t a = dy->val[t_addr], sz = dy->val[t_size];
+
+	*off = *size = 0;
+	if (!HAS(dy, t_addr) && !HAS(dy, t_size))
+		return 0;
+	/* Half a table: refuse to guess the other half. */
+	if (!HAS(dy, t_size))
+		return kb_diag_set(d, KB_EINVAL, "payload: DT_%s without DT_%sSZ", name, name);
+	if (!HAS(dy, t_addr))
+		return kb_diag_set(d, KB_EINVAL, "payload: DT_%sSZ without DT_%s", name, name);
+	if (sz == 0)
+		return 0;
+	/* A wrong entry size would make the engine misread every entry. */
+	if (!HAS(dy, t_ent) || dy->val[t_ent] != entsize)
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: DT_%sENT is %llu%s, expected %llu", name,
+				   H(dy->val[t_ent]), HAS(dy, t_ent) ? "" : " (missing)",
+				   H(entsize));
+	if (sz % entsize)
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: DT_%sSZ 0x%llx is not a multiple of %llu",
+				   name, H(sz), H(entsize));
+	/* The engine reads the table from the loaded image: it must be
+	 * copied there from the file (not BSS, not outside the image). */
+	if (!in_file_backed(b, phoff, phnum, a, sz))
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: DT_%s table at 0x%llx (0x%llx bytes) is not inside a segment's file-backed data",
+				   name, H(a), H(sz));
+	*off = a - link_base;	/* a >= the table's segment's p_vaddr >= link_base */
+	*size = sz;
+	return 0;
+}
+
+int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
+		 uint64_t min_align, struct kb_payload_info *pi,
+		 struct kb_diag *d)
+{
+	const uint8_t *b = buf;
+	uint64_t phoff, align, lowest = 0, prev_end = 0, entry, link_base;
+	uint64_t dyn_off = 0, dyn_sz = 0;
+	unsigned int phnum, nload = 0, ndyn = 0, i;
+	bool entry_ok = false;
+	struct dyn dy;
+	int err;
+
+	memset(pi, 0, sizeof(*pi));
+	err = check_ehdr(b, len, machine, d);
+	if (err)
+		return err;
+
+	if (rd16(b + E_PHENTSIZE) != PHDR_SIZE)
+		return kb_diag_set(d, KB_EINVAL, "payload: e_phentsize %u, expected %d",
+				   rd16(b + E_PHENTSIZE), PHDR_SIZE);
+	phnum = rd16(b + E_PHNUM);
+	if (phnum == PN_XNUM)
+		return kb_diag_set(d, KB_ENOTSUP,
+				   "payload: e_phnum PN_XNUM (extended numbering) is not supported");
+	phoff = rd64(b + E_PHOFF);
+	/* phnum * 56 < 2^22 cannot wrap; e_phoff is hostile, so compare the
+	 * table size against what is left after it, never e_phoff + size. */
+	if (phoff > len || (uint64_t)phnum * PHDR_SIZE > len - phoff)
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: program headers (e_phoff 0x%llx, %u x %d bytes) run past the end of the 0x%zx-byte file",
+				   H(phoff), phnum, PHDR_SIZE, len);
+
+	if (min_align == 0)
+		min_align = 1;
+	if (!pow2(min_align))
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: minimum alignment 0x%llx is not a power of two",
+				   H(min_align));
+	align = min_align;
+
+	/* Pass 1: check every program header, collect the PT_LOADs. */
+	for (i = 0; i < phnum; i++) {
+		const uint8_t *ph = b + phoff + (uint64_t)i * PHDR_SIZE;
+		uint32_t type = rd32(ph + P_TYPE);
+		uint64_t off = rd64(ph + P_OFFSET), va = rd64(ph + P_VADDR);
+		uint64_t fsz = rd64(ph + P_FILESZ), msz = rd64(ph + P_MEMSZ);
+		uint64_t pal = rd64(ph + P_ALIGN);
+		struct kb_segment *s;
+
+		if (type == PT_INTERP)
+			return kb_diag_set(d, KB_ENOTSUP,
+					   "payload: ELF has PT_INTERP (dynamically linked); only static PIEs are supported");
+		if (type == PT_DYNAMIC) {
+			/* One dynamic array: two would be ambiguous. */
+			if (ndyn++)
+				return kb_diag_set(d, KB_EINVAL,
+						   "payload: more than one PT_DYNAMIC");
+			dyn_off = off;
+			dyn_sz = fsz;
+			continue;
+		}
+		if (type != PT_LOAD)
+			continue;
+
+		/* The table is fixed-size: refuse, never truncate. */
+		if (nload == KB_MAX_SEGMENTS)
+			return kb_diag_set(d, KB_ENOSPC,
+					   "payload: more than %d PT_LOAD segments",
+					   KB_MAX_SEGMENTS);
+		if (msz == 0)
+			return kb_diag_set(d, KB_EINVAL, "payload: PT_LOAD %u is empty", i);
+		/* Only filesz bytes are copied; more than memsz would write
+		 * past the segment into the next one (or past the image). */
+		if (fsz > msz)
+			return kb_diag_set(d, KB_EINVAL,
+					   "payload: PT_LOAD %u p_filesz 0x%llx > p_memsz 0x%llx",
+					   i, H(fsz), H(msz));
+		/* The copy reads [off, off + fsz) from the buffer. */
+		if (off > len || fsz > len - off)
+			return kb_diag_set(d, KB_EINVAL,
+					   "payload: PT_LOAD %u file range (offset 0x%llx, size 0x%llx) runs past the end of the 0x%zx-byte file",
+					   i, H(off), H(fsz), len);
+		/* The segment's end must be a 64-bit address: every later
+		 * offset (footprint, entry, relocations) is computed from it. */
+		if (msz > UINT64_MAX - va)
+			return kb_diag_set(d, KB_EINVAL,
+					   "payload: PT_LOAD %u p_vaddr 0x%llx + p_memsz 0x%llx wraps past 2^64",
+					   i, H(va), H(msz));
+		if (pal > 1) {
+			if (!pow2(pal))
+				return kb_diag_set(d, KB_EINVAL,
+						   "payload: PT_LOAD %u p_align 0x%llx is not a power of two",
+						   i, H(pal));
+			if ((off ^ va) & (pal - 1))
+				return kb_diag_set(d, KB_EINVAL,
+						   "payload: PT_LOAD %u p_offset 0x%llx and p_vaddr 0x%llx differ modulo p_align 0x%llx",
+						   i, H(off), H(va), H(pal));
+			if (pal > align)
+				align = pal;
+		}
+		/* Sorted and disjoint: the copy and the footprint rely on
+		 * it, and overlapping segments would let one overwrite
+		 * another's data after it was checked. */
+		if (nload > 0 && va < prev_end)
+			return kb_diag_set(d, KB_EINVAL,
+					   "payload: PT_LOAD %u at 0x%llx overlaps or precedes the previous segment (which ends at 0x%llx)",
+					   i, H(va), H(prev_end));
+		if (nload == 0)
+			lowest = va;
+		prev_end = va + msz;
+
+		s = &pi->seg[nload++];
+		s->file_off = off;
+		s->filesz = fsz;
+		s->dst_off = va;	/* link address for now; rebased below */
+		s->memsz = msz;
+	}
+	if (nload == 0)
+		return kb_diag_set(d, KB_EINVAL, "payload: no PT_LOAD segment");
+
+	/* Laid out from the lowest address rounded down to the alignment,
+	 * so that start + dst_off keeps every p_vaddr's residue modulo
+	 * every p_align (and min_align). */
+	link_base = lowest & ~(align - 1);
+
+	/* Pass 2: the entry inside the file-backed part of an executable
+	 * PT_LOAD (never BSS, never data: the loader jumps there). */
+	entry = rd64(b + E_ENTRY);
+	for (i = 0; i < phnum && !entry_ok; i++) {
+		const uint8_t *ph = b + phoff + (uint64_t)i * PHDR_SIZE;
+		uint64_t va = rd64(ph + P_VADDR), fsz = rd64(ph + P_FILESZ);
+
+		if (rd32(ph + P_TYPE) == PT_LOAD && (rd32(ph + P_FLAGS) & PF_X) &&
+		    entry >= va && entry - va < fsz)
+			entry_ok = true;
+	}
+	if (!entry_ok)
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: entry point 0x%llx is not inside an executable PT_LOAD segment's file data",
+				   H(entry));
+
+	if (ndyn) {
+		err = read_dynamic(b, len, dyn_off, dyn_sz, &dy, d);
+		if (err)
+			return err;
+		err = table(b, phoff, phnum, &dy, link_base, "RELA", DT_RELA, DT_RELASZ,
+			    DT_RELAENT, RELA_ENT, &pi->rela_off, &pi->rela_size, d);
+		if (err)
+			return err;
+		err = table(b, phoff, phnum, &dy, link_base, "RELR", DT_RELR, DT_RELRSZ,
+			    DT_RELRENT, RELR_ENT, &pi->relr_off, &pi->relr_size, d);
+		if (err)
+			return err;
+	}
+
+	for (i = 0; i < nload; i++)
+		pi->seg[i].dst_off -= link_base;	/* >= lowest >= link_base */
+	pi->type = KB_PAYLOAD_ELF;
+	pi->machine = machine;
+	pi->footprint = prev_end - link_base;
+	pi->align = align;
+	pi->offset = 0;
+	pi->entry_off = entry - link_base;
+	pi->placement_anywhere = true;
+	pi->nseg = nload;
+	pi->link_base = link_base;
+	return 0;
+}
+
+void kb_payload_copy(const struct kb_payload_info *pi, const void *buf,
+		     void *dst)
+{
+	const uint8_t *src = buf;
+	uint8_t *out = dst;
+	uint64_t at = 0;
+
+	/* Segments are sorted and disjoint (checked by the parser): write
+	 * every byte of the footprint once, zeroing gaps and BSS. */
+	for (unsigned int i = 0; i < pi->nseg; i++) {
+		const struct kb_segment *s = &pi->seg[i];
+
+		memset(out + at, 0, (size_t)(s->dst_off - at));
+		memcpy(out + s->dst_off, src + s->file_off, (size_t)s->filesz);
+		memset(out + s->dst_off + s->filesz, 0, (size_t)(s->memsz - s->filesz));
+		at = s->dst_off + s->memsz;
+	}
+	memset(out + at, 0, (size_t)(pi->footprint - at));
+}

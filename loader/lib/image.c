@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Linux Image payloads (RISC-V and arm64 "Image" headers), and the format
+ * dispatch.  Hostile input: fields are read with memcpy (the buffer may be
+ * unaligned) and every size is checked before it is trusted.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include <kaslrboot/error.h>
+#include <kaslrboot/payload.h>
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "kaslrboot reads little-endian payloads with memcpy: little-endian hosts only"
+#endif
+
+/* Both headers are 64 bytes. */
+#define IMAGE_HDR_SIZE	64
+#define IMG_TEXT_OFFSET	8
+#define IMG_IMAGE_SIZE	16
+#define IMG_FLAGS	24
+
+/* Documentation/arch/riscv/boot-image-header.rst */
+#define RISCV_MAGIC_OFF		48
+#define RISCV_MAGIC		"RISCV\0\0\0"	/* deprecated, 8 bytes */
+#define RISCV_MAGIC2_OFF	56
+#define RISCV_MAGIC2		"RSC\x05"
+
+/* Documentation/arch/arm64/booting.rst */
+#define ARM64_MAGIC_OFF		56
+#define ARM64_MAGIC		"ARM\x64"
+#define ARM64_FLAG_BE		(UINT64_C(1) << 0)
+#define ARM64_FLAG_ANYWHERE	(UINT64_C(1) << 3)
+
+#define IMAGE_FLAG_BE		(UINT64_C(1) << 0)	/* RISC-V: same bit */
+
+#define SZ_2M	(UINT64_C(2) << 20)
+#define SZ_4M	(UINT64_C(4) << 20)
+
+#define H(x)	((unsigned long long)(x))
+
+static uint64_t rd64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static bool is_riscv_image(const uint8_t *b, size_t len)
+{
+	return len >= IMAGE_HDR_SIZE &&
+	       (memcmp(b + RISCV_MAGIC2_OFF, RISCV_MAGIC2, 4) == 0 ||
+		memcmp(b + RISCV_MAGIC_OFF, RISCV_MAGIC, 8) == 0);
+}
+
+static bool is_arm64_image(const uint8_t *b, size_t len)
+{
+	return len >= IMAGE_HDR_SIZE && memcmp(b + ARM64_MAGIC_OFF, ARM64_MAGIC, 4) == 0;
+}
+
+/* One segment: the whole file at the start, the rest up to image_size
+ * zeroed (the kernel's BSS and what it expects to be free). */
+static void one_segment(struct kb_payload_info *pi, size_t len, uint64_t image_size)
+{
+	pi->nseg = 1;
+	pi->seg[0].file_off = 0;
+	pi->seg[0].filesz = len;
+	pi->seg[0].dst_off = 0;
+	pi->seg[0].memsz = image_size;
+	pi->footprint = image_size;
+	pi->entry_off = 0;
+}
+
+int kb_riscv_image_parse(const void *buf, size_t len, bool rv32,
+			 struct kb_payload_info *pi, struct kb_diag *d)
+{
+	const uint8_t *b = buf;
+	uint64_t image_size;
+
+	memset(pi, 0, sizeof(*pi));
+	/* Every fixed-offset read below is inside these 64 bytes. */
+	if (len < IMAGE_HDR_SIZE)
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: RISC-V Image header truncated (%zu bytes, need %d)",
+				   len, IMAGE_HDR_SIZE);
+	if (!is_riscv_image(b, len))
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: bad RISC-V Image magic (neither \"RSC\\x05\" at 56 nor \"RISCV\" at 48)");
+	if (rd64(b + IMG_FLAGS) & IMAGE_FLAG_BE)
+		return kb_diag_set(d, KB_ENOTSUP,
+				   "payload: RISC-V Image is big-endian (flags bit 0); only little-endian kernels are supported");
+	image_size = rd64(b + IMG_IMAGE_SIZE);
+	/* Without image_size the BSS extent is unknown: placing the kernel
+	 * would be a guess about memory it will overwrite. */
+	if (image_size == 0)
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: RISC-V Image has image_size 0 (the footprint is unknown)");
+	/* The whole file is copied: it must fit in the footprint, or the
+	 * copy would run past the memory the planner checked. */
+	if (image_size < len)
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: RISC-V Image image_size 0x%llx is smaller than the 0x%zx-byte file",
+				   H(image_size), len);
+	pi->type = KB_PAYLOAD_RISCV_IMAGE;
+	pi->machine = KB_EM_RISCV;
+	pi->align = rv32 ? SZ_4M : SZ_2M;
+	pi->offset = 0;	/* text_offset is a hint from the start of RAM, not a constraint */
+	pi->placement_anywhere = true;
+	one_segment(pi, len, image_size);
+	return 0;
+}
+
+int kb_arm64_image_parse(const void *buf, size_t len,
+			 struct kb_payload_info *pi, struct kb_diag *d)
+{
+	const uint8_t *b = buf;
+	uint64_t text_offset, image_size, flags;
+
+	memset(pi, 0, sizeof(*pi));
+	/* Every fixed-offset read below is inside these 64 bytes. */
+	if (len < IMAGE_HDR_SIZE)
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: arm64 Image header truncated (%zu bytes, need %d)",
+				   len, IMAGE_HDR_SIZE);
+	if (!is_arm64_image(b, len))
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: bad arm64 Image magic (no \"ARM\\x64\" at 56)");
+	flags = rd64(b + IMG_FLAGS);
+	text_offset = rd64(b + IMG_TEXT_OFFSET);
+	image_size = rd64(b + IMG_IMAGE_SIZE);
+	/* Before 3.17 image_size was 0 and text_offset had no defined
+	 * endianness: the footprint is unknown. */
+	if (image_size == 0)
+		return kb_diag_set(d, KB_ENOTSUP,
+				   "payload: arm64 Image has image_size 0 (a pre-3.17 kernel); not supported");
+	if (flags & ARM64_FLAG_BE)
+		return kb_diag_set(d, KB_ENOTSUP,
+				   "payload: arm64 Image is big-endian (flags bit 0); only little-endian kernels are supported");
+	/* The whole file is copied: it must fit in the footprint. */
+	if (image_size < len)
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: arm64 Image image_size 0x%llx is smaller than the 0x%zx-byte file",
+				   H(image_size), len);
+	/* The image lies at [base + text_offset, + image_size): that end
+	 * must be a 64-bit address for any base (aligned bases start at 0). */
+	if (text_offset > UINT64_MAX - image_size)
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: arm64 Image text_offset 0x%llx + image_size 0x%llx wraps past 2^64",
+				   H(text_offset), H(image_size));
+	/* The entry is the first instruction: it must be aligned. */
+	if (text_offset % 4)
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: arm64 Image text_offset 0x%llx is not 4-byte aligned",
+				   H(text_offset));
+	pi->type = KB_PAYLOAD_ARM64_IMAGE;
+	pi->machine = KB_EM_AARCH64;
+	pi->align = SZ_2M;
+	pi->offset = text_offset;
+	pi->placement_anywhere = (flags & ARM64_FLAG_ANYWHERE) != 0;
+	one_segment(pi, len, image_size);
+	return 0;
+}
+
+static const char *machine_name(uint16_t m)
+{
+	return m == KB_EM_RISCV ? "RISC-V" : m == KB_EM_AARCH64 ? "AArch64" : "unknown";
+}
+
+int kb_payload_parse(const void *buf, size_t len, uint32_t type,
+		     uint16_t machine, uint64_t min_align,
+		     struct kb_payload_info *pi, struct kb_diag *d)
+{
+	const uint8_t *b = buf;
+	uint16_t want = 0;
+	int err;
+
+	memset(pi, 0, sizeof(*pi));
+	if (machine != KB_EM_RISCV && machine != KB_EM_AARCH64)
+		return kb_diag_set(d, KB_EINVAL, "payload: unknown loader machine %u", machine);
+	if (min_align == 0)
+		min_align = 1;
+	if (min_align & (min_align - 1))
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: minimum alignment 0x%llx is not a power of two",
+				   H(min_align));
+	if (type == KB_PAYLOAD_AUTO) {
+		if (len >= 4 && memcmp(b, "\177ELF", 4) == 0)
+			type = KB_PAYLOAD_ELF;
+		else if (is_arm64_image(b, len))
+			type = KB_PAYLOAD_ARM64_IMAGE;
+		else if (is_riscv_image(b, len))
+			type = KB_PAYLOAD_RISCV_IMAGE;
+		else
+			return kb_diag_set(d, KB_EINVAL,
+					   "payload: unrecognized format (%zu bytes; not ELF, RISC-V Image or arm64 Image)",
+					   len);
+	}
+
+	switch (type) {
+	case KB_PAYLOAD_ELF:
+		return kb_elf_parse(buf, len, machine, min_align, pi, d);
+	case KB_PAYLOAD_RISCV_IMAGE:
+		want = KB_EM_RISCV;
+		break;
+	case KB_PAYLOAD_ARM64_IMAGE:
+		want = KB_EM_AARCH64;
+		break;
+	default:
+		return kb_diag_set(d, KB_EINVAL, "payload: unknown payload type %u", type);
+	}
+	/* An Image for the other architecture would be jumped into. */
+	if (want != machine)
+		return kb_diag_set(d, KB_EINVAL, "payload: %s Image, but this loader boots %s",
+				   machine_name(want), machine_name(machine));
+	err = type == KB_PAYLOAD_RISCV_IMAGE ? kb_riscv_image_parse(buf, len, false, pi, d)
+					     : kb_arm64_image_parse(buf, len, pi, d);
+	if (err)
+		return err;
+	if (pi->align < min_align)
+		pi->align = min_align;
+	return 0;
+}

@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The relocation engine: RELA (R_*_RELATIVE, R_*_64/ABS64 against symbol
+ * 0, R_*_NONE) and RELR, for a static PIE loaded at a new address.
+ *
+ * Two passes over the same tables: the first validates every entry (type,
+ * symbol, target inside the image and not inside a relocation table, so
+ * that the second pass reads exactly what the first checked), the second
+ * writes.  One bad entry rejects the payload with nothing written.
+ *
+ * The new value of a relocated word is  addend + (base - link_base):  the
+ * tables hold link-time addresses, the image now starts at base.  (For an
+ * R_*_64 against symbol 0, S is the image's load bias, as glibc's static-PIE
+ * self-relocation computes it: symbol 0 is local to the image.)
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include <kaslrboot/error.h>
+#include <kaslrboot/payload.h>
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "kaslrboot reads little-endian payloads with memcpy: little-endian hosts only"
+#endif
+
+#define R_RISCV_NONE		0
+#define R_RISCV_32		1
+#define R_RISCV_64		2
+#define R_RISCV_RELATIVE	3
+
+#define R_AARCH64_NONE		0
+#define R_AARCH64_NONE_OLD	256	/* withdrawn value, still NONE */
+#define R_AARCH64_ABS64		257
+#define R_AARCH64_RELATIVE	1027
+
+#define RELA_ENT	24
+#define RELR_ENT	8
+
+#define H(x)	((unsigned long long)(x))
+
+enum action { NONE, WORD64 };
+
+struct ctx {
+	const struct kb_payload_info *pi;
+	uint8_t *img;
+	uint64_t bias;		/* base - link_base, modulo 2^64 */
+};
+
+static uint64_t rd64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static void wr64(uint8_t *p, uint64_t v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+static const char *riscv_name(uint32_t t)
+{
+	static const char *const n[] = {
+		"R_RISCV_NONE", "R_RISCV_32", "R_RISCV_64", "R_RISCV_RELATIVE",
+		"R_RISCV_COPY", "R_RISCV_JUMP_SLOT", "R_RISCV_TLS_DTPMOD32",
+		"R_RISCV_TLS_DTPMOD64", "R_RISCV_TLS_DTPREL32", "R_RISCV_TLS_DTPREL64",
+		"R_RISCV_TLS_TPREL32", "R_RISCV_TLS_TPREL64", "R_RISCV_TLSDESC",
+	};
+
+	if (t < sizeof(n) / sizeof(n[0]))
+		return n[t];
+	return t == 58 ? "R_RISCV_IRELATIVE" : NULL;
+}
+
+static const char *aarch64_name(uint32_t t)
+{
+	static const char *const n[] = {
+		"R_AARCH64_COPY", "R_AARCH64_GLOB_DAT", "R_AARCH64_JUMP_SLOT",
+		"R_AARCH64_RELATIVE", "R_AARCH64_TLS_DTPMOD", "R_AARCH64_TLS_DTPREL",
+		"R_AARCH64_TLS_TPREL", "R_AARCH64_TLSDESC", "R_AARCH64_IRELATIVE",
+	};
+
+	if (t == R_AARCH64_NONE || t == R_AARCH64_NONE_OLD)
+		return "R_AARCH64_NONE";
+	if (t == R_AARCH64_ABS64)
+		return "R_AARCH64_ABS64";
+	if (t >= 1024 && t - 1024 < sizeof(n) / sizeof(n[0]))
+		return n[t - 1024];
+	return NULL;
+}
+
+/* What a RELA type does on this machine; KB_ENOTSUP for anything else. */
+static int rela_action(uint16_t machine, uint64_t i, uint32_t t, enum action *a,
+		       struct kb_diag *d)
+{
+	const char *name;
+
+	if (machine == KB_EM_RISCV) {
+		switch (t) {
+		case R_RISCV_NONE:
+			*a = NONE;
+			return 0;
+		case R_RISCV_64:
+		case R_RISCV_RELATIVE:
+			*a = WORD64;
+			return 0;
+		case R_RISCV_32:
+			/* A 32-bit word cannot hold a 64-bit address: only
+			 * RV32 (ELFCLASS32) images use it, and this parser
+			 * reads ELF64 only. */
+			return kb_diag_set(d, KB_ENOTSUP,
+					   "payload: relocation %llu (R_RISCV_32) is not supported in an ELF64 image",
+					   H(i));
+		}
+		name = riscv_name(t);
+	} else if (machine == KB_EM_AARCH64) {
+		switch (t) {
+		case R_AARCH64_NONE:
+		case R_AARCH64_NONE_OLD:
+			*a = NONE;
+			return 0;
+		case R_AARCH64_ABS64:
+		case R_AARCH64_RELATIVE:
+			*a = WORD64;
+			return 0;
+		}
+		name = aarch64_name(t);
+	} else {
+		return kb_diag_set(d, KB_EINVAL, "payload: relocation for unknown machine %u",
+				   machine);
+	}
+	if (name)
+		return kb_diag_set(d, KB_ENOTSUP, "payload: relocation %llu (%s) is not supported",
+				   H(i), name);
+	return kb_diag_set(d, KB_ENOTSUP, "payload: relocation %llu (type %u) is not supported",
+			   H(i), (unsigned int)t);
+}
+
+static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	/* All four ends are inside the footprint: the sums cannot wrap. */
+	return alen && blen && a < b + blen && b < a + alen;
+}
+
+/* The image offset of a width-byte target at link-time address `where`.
+ * "what" names the entry for the diag, e.g. "relocation 3". */
+static int target(const struct ctx *c, uint64_t where, uint64_t width,
+		  const char *what, uint64_t i, uint64_t *off, struct kb_diag *d)
+{
+	const struct kb_payload_info *pi = c->pi;
+	uint64_t lb = pi->link_base, fp = pi->footprint, o;
+
+	/* Below the image: subtracting would wrap to a huge offset. */
+	if (where < lb)
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: %s %llu at 0x%llx is below the image start 0x%llx",
+				   what, H(i), H(where), H(lb));
+	o = where - lb;
+	/* The write [o, o + width) must be inside the footprint (no wrap:
+	 * compare against what is left after o). */
+	if (o > fp || width > fp - o)
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: %s %llu writes %llu bytes at 0x%llx, past the image end 0x%llx",
+				   what, H(i), H(width), H(where), H(lb + fp));
+	/* Writing into a table would change entries between the validation
+	 * pass and the write pass (or later entries in the write pass). */
+	if (overlaps(o, width, pi->rela_off, pi->rela_size) ||
+	    overlaps(o, width, pi->relr_off, pi->relr_size))
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: %s %llu at 0x%llx would modify a relocation table",
+				   what, H(i), H(where));
+	*off = o;
+	return 0;
+}
+
+/* RELA: validate (write == false) or apply every entry. */
+static int do_rela(const struct ctx *c, bool write, struct kb_diag *d)
+{
+	const struct kb_payload_info *pi = c->pi;
+	const uint8_t *t = c->img + pi->rela_off;
+	uint64_t n = pi->rela_size / RELA_ENT;
+
+	for (uint64_t i = 0; i < n; i++, t += RELA_ENT) {
+		uint64_t r_offset = rd64(t), r_info = rd64(t + 8), r_addend = rd64(t + 16);
+		uint32_t type = (uint32_t)r_info, sym = (uint32_t)(r_info >> 32);
+		enum action a = NONE;
+		uint64_t off;
+		int err;
+
+		if (!write) {
+			err = rela_action(pi->machine, i, type, &a, d);
+			if (err)
+				return err;
+			/* No symbol table at load time: S would be a guess. */
+			if (sym != 0)
+				return kb_diag_set(d, KB_ENOTSUP,
+						   "payload: relocation %llu refers to symbol %u; only static PIEs are supported",
+						   H(i), (unsigned int)sym);
+			if (a == WORD64) {
+				err = target(c, r_offset, 8, "relocation", i, &off, d);
+				if (err)
+					return err;
+			}
+		} else {
+			/* Validated: the type is NONE or a 64-bit word, the
+			 * target inside the image. */
+			(void)rela_action(pi->machine, i, type, &a, NULL);
+			if (a == WORD64)
+				wr64(c->img + (r_offset - pi->link_base), r_addend + c->bias);
+		}
+	}
+	return 0;
+}
+
+/* RELR: an even entry is the address of a word to relocate, and the next
+ * address is the word after it; an odd entry is a bitmap: bit j (1..63)
+ * relocates the word at address + (j - 1) * 8, then the address moves on
+ * by 63 words. */
+static int do_relr(const struct ctx *c, bool write, struct kb_diag *d)
+{
+	const struct kb_payload_info *pi = c->pi;
+	const uint8_t *t = c->img + pi->relr_off;
+	uint64_t n = pi->relr_size / RELR_ENT, where = 0, off;
+	bool have_where = false;
+	int err;
+
+	for (uint64_t i = 0; i < n; i++, t += RELR_ENT) {
+		uint64_t e = rd64(t);
+
+		if ((e & 1) == 0) {
+			if (!write) {
+				err = target(c, e, 8, "RELR entry", i, &off, d);
+				if (err)
+					return err;
+			} else {
+				off = e - pi->link_base;
+				wr64(c->img + off, rd64(c->img + off) + c->bias);
+			}
+			/* e - link_base + 8 <= footprint: no wrap. */
+			where = e + 8;
+			have_where = true;
+			continue;
+		}
+		/* A bitmap is relative to an address: the first entry must be
+		 * one. */
+		if (!have_where)
+			return kb_diag_set(d, KB_EINVAL,
+					   "payload: RELR bitmap %llu has no preceding address entry",
+					   H(i));
+		for (unsigned int j = 1; j < 64; j++) {
+			uint64_t fp = pi->footprint, o;
+
+			if (!((e >> j) & 1))
+				continue;
+			if (!write) {
+				/* where >= link_base (it follows a checked
+				 * address); the bit's word is 8 * (j - 1) past
+				 * it: compare against what is left, as where
+				 * may have run past the image already. */
+				o = where - pi->link_base;
+				if (o > fp || (uint64_t)(j - 1) * 8 > fp - o ||
+				    8 > fp - o - (uint64_t)(j - 1) * 8)
+					return kb_diag_set(d, KB_EINVAL,
+							   "payload: RELR bitmap %llu runs past the image end 0x%llx (bit %u)",
+							   H(i), H(pi->link_base + fp), j);
+				o += (uint64_t)(j - 1) * 8;
+				if (overlaps(o, 8, pi->rela_off, pi->rela_size) ||
+				    overlaps(o, 8, pi->relr_off, pi->relr_size))
+					return kb_diag_set(d, KB_EINVAL,
+							   "payload: RELR bitmap %llu (bit %u) would modify a relocation table",
+							   H(i), j);
+			} else {
+				o = where - pi->link_base + (uint64_t)(j - 1) * 8;
+				wr64(c->img + o, rd64(c->img + o) + c->bias);
+			}
+		}
+		/* Saturate: a long run of bitmaps past the end must not wrap
+		 * `where` back into the image (only a set bit is an error). */
+		where = where > UINT64_MAX - 63 * 8 ? UINT64_MAX - 7 : where + 63 * 8;
+	}
+	return 0;
+}
+
+int kb_reloc_apply(const struct kb_payload_info *pi, void *dst, uint64_t base,
+		   struct kb_diag *d)
+{
+	struct ctx c = { .pi = pi, .img = dst, .bias = base - pi->link_base };
+	uint64_t fp = pi->footprint;
+	int err;
+
+	/* The parser checked these; recheck, since the tables are read from
+	 * dst and a bad info would make every read below out of bounds. */
+	if (pi->rela_off > fp || pi->rela_size > fp - pi->rela_off ||
+	    pi->rela_size % RELA_ENT ||
+	    pi->relr_off > fp || pi->relr_size > fp - pi->relr_off ||
+	    pi->relr_size % RELR_ENT)
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: relocation tables (RELA 0x%llx+0x%llx, RELR 0x%llx+0x%llx) outside the 0x%llx-byte image",
+				   H(pi->rela_off), H(pi->rela_size), H(pi->relr_off),
+				   H(pi->relr_size), H(fp));
+
+	err = do_rela(&c, false, d);
+	if (!err)
+		err = do_relr(&c, false, d);
+	if (err)
+		return err;
+	do_rela(&c, true, d);
+	do_relr(&c, true, d);
+	return 0;
+}

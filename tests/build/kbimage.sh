@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Host tool build/host/kbimage: packs a dummy kernel (random bytes) with an
+# initrd and bootargs into a 32 MiB container; the output is checked here by
+# an independent reader (python3 hashlib) against the layout in
+# loader/include/kaslrboot/container.h; deterministic output; --pad too
+# small and unreadable inputs fail with one line (exit 1); bad arguments
+# exit 64.
+. "$(dirname "$0")/../lib.sh"
+
+K=$top/build/host/kbimage
+
+if [ ! -x "$K" ]; then
+	notok "kbimage is built ($K; make tools)"
+	exit 1
+fi
+
+pack() {	# ARGS... (stdout to $TMP/out; stderr to $TMP/err, status to $TMP/rc)
+	"$K" "$@" > "$TMP/out" 2> "$TMP/err"
+	echo $? > "$TMP/rc"
+}
+rc() { cat "$TMP/rc"; }
+one_line_err() {	# the error is exactly one "kbimage: " line
+	[ "$(wc -l < "$TMP/err")" = 1 ] && grep -q '^kbimage: ' "$TMP/err"
+}
+
+head -c 300001 /dev/urandom > "$TMP/kernel"
+head -c 4099 /dev/urandom > "$TMP/initrd"
+ARGS="console=ttyS0 root=/dev/ram0 rdinit=/init"
+
+pack -t riscv-image --initrd "$TMP/initrd" --bootargs "$ARGS" --pad 32M \
+	-o "$TMP/a.img" "$TMP/kernel"
+check "packs kernel + initrd + bootargs into --pad 32M: exit 0 ($(rc): $(cat "$TMP/err"))" \
+	[ "$(rc)" = 0 ]
+check "the output is exactly 32 MiB ($(stat -c %s "$TMP/a.img" 2>/dev/null) bytes)" \
+	[ "$(stat -c %s "$TMP/a.img" 2>/dev/null)" = $((32 << 20)) ]
+
+# Independent reader: every header field, both kinds of hash, alignment,
+# contents, and 0xff everywhere outside the header and the parts.
+check "header, hashes, alignment, contents and 0xff padding check out (python3)" python3 -c '
+import hashlib, struct, sys
+img = open(sys.argv[1], "rb").read()
+kernel, initrd, args = open(sys.argv[2], "rb").read(), open(sys.argv[3], "rb").read(), sys.argv[4].encode() + b"\0"
+h = img[:256]
+assert h[:8] == b"KBIMAGE\0", h[:8]
+ver, hsize, typ, flags = struct.unpack_from("<4I", h, 8)
+assert (ver, hsize, typ, flags) == (1, 256, 2, 0), (ver, hsize, typ, flags)
+parts = [struct.unpack_from("<2Q", h, 24 + 16 * i) for i in range(3)]
+want = [kernel, initrd, args]
+covered = bytearray(len(img))
+covered[:256] = b"\1" * 256
+for i, ((off, size), data) in enumerate(zip(parts, want)):
+    assert off >= 256 and off % 8 == 0, (i, off)
+    assert size == len(data) and img[off:off + size] == data, i
+    assert h[72 + 32 * i:104 + 32 * i] == hashlib.sha256(data).digest(), i
+    assert not any(covered[off:off + size]), ("overlap", i)
+    covered[off:off + size] = b"\1" * size
+assert parts[0][0] == 256
+assert h[168:224] == bytes(56)
+assert h[224:256] == hashlib.sha256(h[:224]).digest()
+rest = bytes(b for b, c in zip(img, covered) if not c)
+assert rest == b"\xff" * len(rest), "non-0xff byte outside the parts"
+' "$TMP/a.img" "$TMP/kernel" "$TMP/initrd" "$ARGS"
+
+pack -t riscv-image --initrd "$TMP/initrd" --bootargs "$ARGS" --pad 32M \
+	-o "$TMP/b.img" "$TMP/kernel"
+check "a second run is byte-identical (deterministic)" cmp -s "$TMP/a.img" "$TMP/b.img"
+
+# Without --pad: just the content; --pad of exactly that size fits, one
+# byte less does not (and leaves no output behind).
+pack --initrd "$TMP/initrd" --bootargs "$ARGS" -o "$TMP/c.img" "$TMP/kernel"
+content=$(stat -c %s "$TMP/c.img" 2>/dev/null)
+# 256 + 300001 -> 300264 (aligned) + 4099 = 304363 -> 304368 + 42 = 304410
+check "without --pad the output is the content only (${content:-none} = 304410 bytes)" \
+	eval '[ "$(rc)" = 0 ] && [ "${content:-0}" = 304410 ]'
+pack --initrd "$TMP/initrd" --bootargs "$ARGS" --pad "$content" -o "$TMP/d.img" "$TMP/kernel"
+check "--pad equal to the content size: exit 0, same bytes" \
+	eval '[ "$(rc)" = 0 ] && cmp -s "$TMP/c.img" "$TMP/d.img"'
+pack --initrd "$TMP/initrd" --bootargs "$ARGS" --pad $((content - 1)) -o "$TMP/e.img" "$TMP/kernel"
+check "--pad one byte too small: exit 1, one line, no output ($(cat "$TMP/err"))" \
+	eval '[ "$(rc)" = 1 ] && one_line_err && grep -q "does not fit" "$TMP/err" && [ ! -e "$TMP/e.img" ]'
+pack --pad 256K -o "$TMP/f.img" "$TMP/kernel"
+check "--pad 256K for a 300001-byte kernel: exit 1, one line" \
+	eval '[ "$(rc)" = 1 ] && one_line_err && [ ! -e "$TMP/f.img" ]'
+
+# Unreadable inputs: exit 1, one line naming the file
+pack -o "$TMP/g.img" "$TMP/no-such-kernel"
+check "missing kernel: exit 1, one line ($(cat "$TMP/err"))" \
+	eval '[ "$(rc)" = 1 ] && one_line_err && grep -q "no-such-kernel: No such file" "$TMP/err" && [ ! -e "$TMP/g.img" ]'
+pack --initrd "$TMP/no-such-initrd" -o "$TMP/g.img" "$TMP/kernel"
+check "missing initrd: exit 1, one line ($(cat "$TMP/err"))" \
+	eval '[ "$(rc)" = 1 ] && one_line_err && grep -q "no-such-initrd: No such file" "$TMP/err"'
+: > "$TMP/empty"
+pack -o "$TMP/g.img" "$TMP/empty"
+check "empty kernel: exit 1, one line ($(cat "$TMP/err"))" \
+	eval '[ "$(rc)" = 1 ] && one_line_err'
+pack -o "$TMP/no-such-dir/g.img" "$TMP/kernel"
+check "unwritable output: exit 1, one line ($(cat "$TMP/err"))" \
+	eval '[ "$(rc)" = 1 ] && one_line_err'
+
+# Types: each name lands in the header
+for t in auto:0 elf:1 riscv-image:2 arm64-image:3; do
+	pack -t "${t%:*}" -o "$TMP/t.img" "$TMP/kernel"
+	check "-t ${t%:*}: type ${t#*:} in the header" eval '[ "$(rc)" = 0 ] &&
+		[ "$(od -An -tu4 -j16 -N4 "$TMP/t.img" | tr -d " ")" = "${t#*:}" ]'
+done
+
+# Bad arguments: one line, exit 64
+for args in "-o $TMP/x.img" "$TMP/kernel" "-t bzimage -o $TMP/x.img $TMP/kernel" \
+	"--pad 32X -o $TMP/x.img $TMP/kernel" "--pad 0 -o $TMP/x.img $TMP/kernel" \
+	"--pad 0x10000000000000000 -o $TMP/x.img $TMP/kernel" "--bogus -o $TMP/x.img $TMP/kernel" \
+	"-o $TMP/x.img $TMP/kernel $TMP/kernel" "-o $TMP/x.img $TMP/kernel --initrd"; do
+	pack $args
+	check "bad arguments (${args//$TMP\//}): exit 64, one line" \
+		eval '[ "$(rc)" = 64 ] && one_line_err && [ ! -e "$TMP/x.img" ]'
+done

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * libFuzzer target: arbitrary bytes through kb_container_open().  On
+ * success every returned pointer and size must lie inside the input, the
+ * parts must not overlap each other or the header, the bootargs must be one
+ * NUL-terminated string, and each part's SHA-256 (recomputed here) must be
+ * the one in the header; on failure nothing may be returned and the diag
+ * must be one "container: " line.  Any violation aborts.
+ *
+ * A fuzzer cannot forge SHA-256, so without help it would never get past
+ * the header hash.  The first input byte is therefore a control byte and
+ * the rest is the image: bit 0 set recomputes each in-bounds part's digest
+ * into the header, bit 1 set recomputes the header digest (after the part
+ * digests), so the bounds, overlap and bootargs checks are reached; with
+ * both clear the image is used exactly as given.  The image is copied into
+ * a heap buffer of exactly its length, so ASan catches any read past it.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mbedtls/sha256.h>
+
+#include <kaslrboot/container.h>
+#include <kaslrboot/diag.h>
+#include <kaslrboot/error.h>
+#include <kaslrboot/payload.h>
+
+#define CHECK(cond, ...) do {						\
+	if (!(cond)) {							\
+		fprintf(stderr, "fuzz_container: invariant failed at line %d: %s: ", \
+			__LINE__, #cond);				\
+		fprintf(stderr, __VA_ARGS__);				\
+		fputc('\n', stderr);					\
+		abort();						\
+	}								\
+} while (0)
+
+#define HDR 256
+
+static const uint8_t zero32[32];
+
+static uint64_t le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+static void sha(const uint8_t *p, size_t n, uint8_t *out)
+{
+	CHECK(mbedtls_sha256_ret(p, n, out, 0) == 0, "sha256");
+}
+
+/* Is [p, p + n) inside [buf, buf + len)?  Computed as offsets, no wrap. */
+static bool inside(const uint8_t *buf, size_t len, const void *p, uint64_t n)
+{
+	uintptr_t b = (uintptr_t)buf, q = (uintptr_t)p;
+
+	return q >= b && q - b <= len && n <= len - (q - b);
+}
+
+/* The control byte's fix-ups (see the top of the file). */
+static void fixup(uint8_t *img, size_t len, uint8_t ctl)
+{
+	if (len < HDR)
+		return;
+	if (ctl & 1) {
+		for (int i = 0; i < 3; i++) {
+			uint64_t off = le64(img + 24 + 16 * i), size = le64(img + 32 + 16 * i);
+
+			if (size && off >= HDR && off <= len && size <= len - off)
+				sha(img + off, (size_t)size, img + 72 + 32 * i);
+		}
+	}
+	if (ctl & 2)
+		sha(img, 224, img + 224);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const struct kb_container zero;
+	struct kb_container c;
+	struct kb_diag d;
+	uint8_t *img;
+	size_t len;
+	int err;
+
+	if (size == 0)
+		return 0;
+	len = size - 1;
+	img = malloc(len ? len : 1);
+	CHECK(img != NULL, "malloc");
+	memcpy(img, data + 1, len);
+	fixup(img, len, data[0]);
+
+	memset(&c, 0xa5, sizeof(c));
+	d.msg[0] = '\0';
+	err = kb_container_open(img, len, &c, &d);
+
+	if (err != KB_OK) {
+		CHECK(err == KB_EINVAL, "error %d", err);
+		CHECK(strncmp(d.msg, "container: ", 11) == 0, "diag \"%s\"", d.msg);
+		CHECK(strchr(d.msg, '\n') == NULL, "diag \"%s\"", d.msg);
+		CHECK(memcmp(&c, &zero, sizeof(c)) == 0, "output not cleared on error");
+		free(img);
+		return 0;
+	}
+
+	const uint8_t *part[3] = { c.payload, c.initrd, (const uint8_t *)c.bootargs };
+	uint64_t psize[3] = { c.payload_size, c.initrd_size, c.bootargs_size };
+
+	CHECK(d.msg[0] == '\0', "diag \"%s\" on success", d.msg);
+	CHECK(len >= HDR, "success on a %zu-byte buffer", len);
+	CHECK(memcmp(img, "KBIMAGE", 8) == 0, "magic");
+	CHECK(c.type <= KB_PAYLOAD_ARM64_IMAGE, "type %u", (unsigned int)c.type);
+	CHECK(c.payload != NULL && c.payload_size > 0, "no payload");
+	for (int i = 0; i < 3; i++) {
+		uint8_t digest[32];
+
+		CHECK((part[i] == NULL) == (psize[i] == 0), "part %d: pointer/size disagree", i);
+		if (part[i] == NULL) {
+			/* absent: zero offset and digest in the header */
+			CHECK(le64(img + 24 + 16 * i) == 0, "part %d: absent with an offset", i);
+			CHECK(memcmp(img + 72 + 32 * i, zero32, 32) == 0,
+			      "part %d: absent with a digest", i);
+			continue;
+		}
+		CHECK(inside(img, len, part[i], psize[i]), "part %d: [%p, +%llu) outside [%p, +%zu)",
+		      i, (const void *)part[i], (unsigned long long)psize[i], (void *)img, len);
+		CHECK((size_t)(part[i] - img) >= HDR, "part %d overlaps the header", i);
+		CHECK(le64(img + 24 + 16 * i) == (uint64_t)(part[i] - img), "part %d: offset", i);
+		CHECK(le64(img + 32 + 16 * i) == psize[i], "part %d: size", i);
+		sha(part[i], (size_t)psize[i], digest);
+		CHECK(memcmp(digest, img + 72 + 32 * i, 32) == 0, "part %d: digest", i);
+		for (int j = 0; j < i; j++) {
+			size_t a = (size_t)(part[i] - img), b = (size_t)(part[j] - img);
+
+			if (part[j] == NULL)
+				continue;
+			CHECK(a + psize[i] <= b || b + psize[j] <= a, "parts %d and %d overlap", j, i);
+		}
+	}
+	if (c.bootargs) {
+		CHECK(c.bootargs[c.bootargs_size - 1] == '\0', "bootargs not NUL-terminated");
+		CHECK(strlen(c.bootargs) == c.bootargs_size - 1, "bootargs: embedded NUL");
+	}
+	{
+		uint8_t digest[32];
+
+		sha(img, 224, digest);
+		CHECK(memcmp(digest, img + 224, 32) == 0, "header digest");
+	}
+	free(img);
+	return 0;
+}

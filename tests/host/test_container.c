@@ -1,0 +1,693 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Host tests: kb_container_open.  Images are built here by a small builder
+ * of its own (independent of tools/kbimage.c) into heap buffers of exactly
+ * the image's length, so that ASan catches any read past the end.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mbedtls/sha256.h>
+
+#include <kaslrboot/container.h>
+#include <kaslrboot/error.h>
+#include <kaslrboot/payload.h>
+
+/* Header offsets, spelled out again from the table in container.h. */
+#define H_VERSION	8
+#define H_HDR_SIZE	12
+#define H_TYPE		16
+#define H_FLAGS		20
+#define H_OFF(i)	(24 + 16 * (i))		/* 0 payload, 1 initrd, 2 bootargs */
+#define H_SIZE(i)	(32 + 16 * (i))
+#define H_HASH(i)	(72 + 32 * (i))
+#define H_RESERVED	168
+#define H_HDR_HASH	224
+#define HDR		256
+
+enum { PAYLOAD, INITRD, BOOTARGS };
+static const char *const pname[] = { "payload", "initrd", "bootargs" };
+
+struct img {
+	uint8_t *buf;
+	size_t len;
+};
+
+static struct kb_diag d;
+static struct kb_container c;
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t get64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+static void sha(const void *p, size_t n, uint8_t *out)
+{
+	assert_int_equal(mbedtls_sha256_ret(p, n, out, 0), 0);
+}
+
+static void rehash_header(struct img *m)
+{
+	sha(m->buf, H_HDR_HASH, m->buf + H_HDR_HASH);
+}
+
+/* Recompute every present part's hash (offsets/sizes as in the header,
+ * assumed in bounds), then the header's. */
+static void rehash_all(struct img *m)
+{
+	for (int i = 0; i < 3; i++) {
+		uint64_t off = get64(m->buf + H_OFF(i)), size = get64(m->buf + H_SIZE(i));
+
+		if (size)
+			sha(m->buf + off, size, m->buf + H_HASH(i));
+	}
+	rehash_header(m);
+}
+
+static void set_part(struct img *m, int i, uint64_t off, uint64_t size)
+{
+	put64(m->buf + H_OFF(i), off);
+	put64(m->buf + H_SIZE(i), size);
+}
+
+static size_t align8(size_t v)
+{
+	return (v + 7) & ~(size_t)7;
+}
+
+/*
+ * A valid image: header, then the parts in the given order (each 8-byte
+ * aligned), then `pad` bytes of 0xff.  initrd/bootargs may be NULL (absent);
+ * bootargs is stored with its NUL.
+ */
+static struct img build_order(uint32_t type, size_t payload_len, size_t initrd_len,
+			      const char *bootargs, size_t pad, const int order[3])
+{
+	const void *src[3];
+	size_t len[3] = { payload_len, initrd_len, bootargs ? strlen(bootargs) + 1 : 0 };
+	uint8_t *pl = malloc(payload_len ? payload_len : 1);
+	uint8_t *ir = malloc(initrd_len ? initrd_len : 1);
+	size_t total = HDR, off[3] = { 0, 0, 0 };
+	struct img m;
+
+	assert_non_null(pl);
+	assert_non_null(ir);
+	for (size_t k = 0; k < payload_len; k++)
+		pl[k] = (uint8_t)(k * 7 + 1);
+	for (size_t k = 0; k < initrd_len; k++)
+		ir[k] = (uint8_t)(k * 13 + 5);
+	src[0] = pl;
+	src[1] = ir;
+	src[2] = bootargs;
+	for (int k = 0; k < 3; k++) {
+		int i = order[k];
+
+		if (len[i] == 0)
+			continue;
+		total = align8(total);
+		off[i] = total;
+		total += len[i];
+	}
+	total += pad;
+	m.len = total;
+	m.buf = malloc(total);
+	assert_non_null(m.buf);
+	memset(m.buf, 0, HDR);
+	memset(m.buf + HDR, 0xff, total - HDR);
+	memcpy(m.buf, "KBIMAGE", 8);
+	put32(m.buf + H_VERSION, 1);
+	put32(m.buf + H_HDR_SIZE, 256);
+	put32(m.buf + H_TYPE, type);
+	for (int i = 0; i < 3; i++) {
+		if (len[i] == 0)
+			continue;
+		memcpy(m.buf + off[i], src[i], len[i]);
+		set_part(&m, i, off[i], len[i]);
+	}
+	free(pl);
+	free(ir);
+	rehash_all(&m);
+	return m;
+}
+
+static struct img build(uint32_t type, size_t payload_len, size_t initrd_len,
+			const char *bootargs, size_t pad)
+{
+	static const int order[3] = { PAYLOAD, INITRD, BOOTARGS };
+
+	return build_order(type, payload_len, initrd_len, bootargs, pad, order);
+}
+
+/* The default image of the failure tests: all three parts. */
+static struct img full(void)
+{
+	return build(KB_PAYLOAD_ELF, 1000, 333, "console=ttyS0 root=/dev/ram0", 64);
+}
+
+static void expect_ok(const struct img *m)
+{
+	memset(&c, 0xa5, sizeof(c));
+	strcpy(d.msg, "stale");
+	assert_int_equal(kb_container_open(m->buf, m->len, &c, &d), KB_OK);
+	assert_string_equal(d.msg, "");
+}
+
+/* The call fails with KB_EINVAL, d.msg contains `what` and starts with
+ * "container: ", and nothing was returned. */
+static void expect_fail(const struct img *m, size_t len, const char *what)
+{
+	static const struct kb_container zero;
+
+	memset(&c, 0xa5, sizeof(c));
+	d.msg[0] = '\0';
+	assert_int_equal(kb_container_open(m->buf, len, &c, &d), KB_EINVAL);
+	if (strstr(d.msg, what) == NULL || strncmp(d.msg, "container: ", 11) != 0)
+		fail_msg("diag \"%s\" does not contain \"%s\"", d.msg, what);
+	assert_null(strchr(d.msg, '\n'));
+	assert_memory_equal(&c, &zero, sizeof(c));
+}
+
+static void expect_fail_full(const struct img *m, const char *what)
+{
+	expect_fail(m, m->len, what);
+}
+
+/* ---- good images ---------------------------------------------------- */
+
+static void test_good_payload_only(void **state)
+{
+	struct img m = build(KB_PAYLOAD_RISCV_IMAGE, 4096, 0, NULL, 0);
+
+	(void)state;
+	expect_ok(&m);
+	assert_int_equal(c.type, KB_PAYLOAD_RISCV_IMAGE);
+	assert_ptr_equal(c.payload, m.buf + HDR);
+	assert_int_equal(c.payload_size, 4096);
+	assert_int_equal(c.payload[4095], (uint8_t)(4095 * 7 + 1));
+	assert_null(c.initrd);
+	assert_int_equal(c.initrd_size, 0);
+	assert_null(c.bootargs);
+	assert_int_equal(c.bootargs_size, 0);
+	free(m.buf);
+}
+
+static void test_good_all_parts(void **state)
+{
+	struct img m = full();
+
+	(void)state;
+	expect_ok(&m);
+	assert_int_equal(c.type, KB_PAYLOAD_ELF);
+	assert_ptr_equal(c.payload, m.buf + 256);
+	assert_int_equal(c.payload_size, 1000);
+	assert_ptr_equal(c.initrd, m.buf + 1256);	/* 256 + 1000, aligned */
+	assert_int_equal(c.initrd_size, 333);
+	assert_int_equal(c.initrd[0], 5);
+	assert_ptr_equal(c.bootargs, (const char *)m.buf + 1592);	/* 1589 -> 1592 */
+	assert_int_equal(c.bootargs_size, strlen("console=ttyS0 root=/dev/ram0") + 1);
+	assert_string_equal(c.bootargs, "console=ttyS0 root=/dev/ram0");
+	free(m.buf);
+
+	/* Only bootargs; only initrd; the one-byte empty string "" */
+	m = build(KB_PAYLOAD_AUTO, 10, 0, "quiet", 0);
+	expect_ok(&m);
+	assert_null(c.initrd);
+	assert_string_equal(c.bootargs, "quiet");
+	free(m.buf);
+	m = build(KB_PAYLOAD_AUTO, 10, 1, NULL, 0);
+	expect_ok(&m);
+	assert_int_equal(c.initrd_size, 1);
+	assert_null(c.bootargs);
+	free(m.buf);
+	m = build(KB_PAYLOAD_AUTO, 1, 0, "", 0);
+	expect_ok(&m);
+	assert_int_equal(c.bootargs_size, 1);
+	assert_string_equal(c.bootargs, "");
+	free(m.buf);
+}
+
+static void test_good_any_order_and_types(void **state)
+{
+	static const int orders[][3] = {
+		{ BOOTARGS, INITRD, PAYLOAD }, { INITRD, PAYLOAD, BOOTARGS },
+		{ BOOTARGS, PAYLOAD, INITRD },
+	};
+
+	(void)state;
+	for (unsigned int k = 0; k < 3; k++) {
+		struct img m = build_order(KB_PAYLOAD_ARM64_IMAGE, 77, 99, "a=b", 3, orders[k]);
+
+		expect_ok(&m);
+		assert_int_equal(c.payload_size, 77);
+		assert_int_equal(c.initrd_size, 99);
+		assert_string_equal(c.bootargs, "a=b");
+		assert_ptr_equal(c.payload, m.buf + get64(m.buf + H_OFF(PAYLOAD)));
+		free(m.buf);
+	}
+	for (uint32_t t = 0; t <= 3; t++) {
+		struct img m = build(t, 16, 0, NULL, 0);
+
+		expect_ok(&m);
+		assert_int_equal(c.type, t);
+		free(m.buf);
+	}
+}
+
+/* Unaligned buffer; parts touching each other and the end of the buffer;
+ * a part right after the header; a padded image opened at a larger size. */
+static void test_good_edges(void **state)
+{
+	struct img m = full(), u;
+
+	(void)state;
+	u.len = m.len;
+	u.buf = malloc(m.len + 1);
+	assert_non_null(u.buf);
+	memcpy(u.buf + 1, m.buf, m.len);
+	u.buf += 1;
+	expect_ok(&u);
+	assert_ptr_equal(c.payload, u.buf + HDR);
+	free(u.buf - 1);
+	free(m.buf);
+
+	/* payload [256, 264), initrd [264, 272), bootargs [272, 280) = end */
+	m = build(0, 8, 8, "1234567", 0);
+	assert_int_equal(m.len, 280);
+	expect_ok(&m);
+	assert_ptr_equal(c.bootargs, (const char *)m.buf + 272);
+	free(m.buf);
+}
+
+static void test_null_args(void **state)
+{
+	struct img m = full();
+
+	(void)state;
+	assert_int_equal(kb_container_open(NULL, 4096, &c, &d), KB_EINVAL);
+	assert_non_null(strstr(d.msg, "container: no image"));
+	assert_int_equal(kb_container_open(m.buf, m.len, NULL, &d), KB_EINVAL);
+	/* d may be NULL */
+	assert_int_equal(kb_container_open(m.buf, m.len, &c, NULL), KB_OK);
+	assert_int_equal(kb_container_open(m.buf, 10, &c, NULL), KB_EINVAL);
+	free(m.buf);
+}
+
+/* ---- header --------------------------------------------------------- */
+
+static void test_short_buffer(void **state)
+{
+	struct img m = full();
+
+	(void)state;
+	expect_fail(&m, 255, "container: buffer of 255 bytes is too small for a header (256 bytes)");
+	expect_fail(&m, 0, "buffer of 0 bytes is too small");
+	expect_fail(&m, 1, "buffer of 1 bytes is too small");
+	/* the header alone: fits, but the payload does not */
+	expect_fail(&m, 256, "container: payload (offset 0x100, size 0x3e8) runs past the end of the 0x100-byte image");
+	free(m.buf);
+}
+
+static void test_bad_magic(void **state)
+{
+	struct img m = full();
+
+	(void)state;
+	for (int i = 0; i < 8; i++) {
+		m.buf[i] ^= 0x20;
+		rehash_header(&m);	/* the magic is checked first regardless */
+		expect_fail_full(&m, "container: bad magic");
+		m.buf[i] ^= 0x20;
+	}
+	memset(m.buf, 0xff, HDR);	/* erased flash */
+	expect_fail_full(&m, "container: bad magic");
+	free(m.buf);
+}
+
+static void test_version(void **state)
+{
+	struct img m = full();
+
+	(void)state;
+	put32(m.buf + H_VERSION, 2);
+	expect_fail_full(&m, "container: unsupported version 2 (expected 1)");
+	rehash_header(&m);
+	expect_fail_full(&m, "container: unsupported version 2 (expected 1)");
+	put32(m.buf + H_VERSION, 0);
+	expect_fail_full(&m, "container: unsupported version 0 (expected 1)");
+	put32(m.buf + H_VERSION, 0x100);	/* 1 in the wrong byte order */
+	expect_fail_full(&m, "container: unsupported version 256");
+	free(m.buf);
+}
+
+static void test_header_size(void **state)
+{
+	struct img m = full();
+
+	(void)state;
+	put32(m.buf + H_HDR_SIZE, 128);
+	rehash_header(&m);
+	expect_fail_full(&m, "container: header size 128 (expected 256)");
+	put32(m.buf + H_HDR_SIZE, 512);
+	expect_fail_full(&m, "container: header size 512 (expected 256)");
+	put32(m.buf + H_HDR_SIZE, 0xffffffff);
+	expect_fail_full(&m, "container: header size 4294967295 (expected 256)");
+	free(m.buf);
+}
+
+/* Every header byte after the three pre-hash fields, and every byte of the
+ * header hash itself: one flipped bit, hash not fixed, is a mismatch. */
+static void test_header_hash(void **state)
+{
+	struct img m = full();
+
+	(void)state;
+	for (int i = 16; i < HDR; i++) {
+		for (int bit = 0; bit < 8; bit += 7) {
+			m.buf[i] ^= (uint8_t)(1u << bit);
+			expect_fail_full(&m, "container: header SHA-256 mismatch");
+			m.buf[i] ^= (uint8_t)(1u << bit);
+		}
+	}
+	expect_ok(&m);
+	/* a wild part offset is not looked at before the hash matches */
+	put64(m.buf + H_OFF(PAYLOAD), UINT64_MAX);
+	expect_fail_full(&m, "container: header SHA-256 mismatch");
+	free(m.buf);
+}
+
+static void test_flags(void **state)
+{
+	struct img m = full();
+
+	(void)state;
+	put32(m.buf + H_FLAGS, 1);
+	rehash_header(&m);
+	expect_fail_full(&m, "container: unknown flags 0x00000001");
+	put32(m.buf + H_FLAGS, 0x80000000);
+	rehash_header(&m);
+	expect_fail_full(&m, "container: unknown flags 0x80000000");
+	free(m.buf);
+}
+
+static void test_reserved(void **state)
+{
+	struct img m = full();
+
+	(void)state;
+	for (int i = H_RESERVED; i < H_HDR_HASH; i++) {
+		m.buf[i] = 0x01;
+		rehash_header(&m);
+		expect_fail_full(&m, "container: reserved header bytes are not zero");
+		m.buf[i] = 0;
+	}
+	rehash_header(&m);
+	expect_ok(&m);
+	free(m.buf);
+}
+
+static void test_type(void **state)
+{
+	struct img m = full();
+
+	(void)state;
+	put32(m.buf + H_TYPE, 4);
+	rehash_header(&m);
+	expect_fail_full(&m, "container: unknown payload type 4");
+	put32(m.buf + H_TYPE, 0xffffffff);
+	rehash_header(&m);
+	expect_fail_full(&m, "container: unknown payload type 4294967295");
+	free(m.buf);
+}
+
+static void test_no_payload(void **state)
+{
+	struct img m = full();
+
+	(void)state;
+	put64(m.buf + H_SIZE(PAYLOAD), 0);
+	rehash_header(&m);
+	expect_fail_full(&m, "container: no payload (size 0)");
+	set_part(&m, PAYLOAD, 0, 0);
+	rehash_header(&m);
+	expect_fail_full(&m, "container: no payload (size 0)");
+	free(m.buf);
+}
+
+/* ---- bounds --------------------------------------------------------- */
+
+static void expect_past_end(struct img *m, int i, uint64_t off, uint64_t size)
+{
+	char want[160];
+
+	set_part(m, i, off, size);
+	rehash_header(m);
+	snprintf(want, sizeof(want),
+		 "container: %s (offset 0x%llx, size 0x%llx) runs past the end of the 0x%zx-byte image",
+		 pname[i], (unsigned long long)off, (unsigned long long)size, m->len);
+	expect_fail_full(m, want);
+}
+
+static void test_past_end(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		struct img m = full();
+		uint64_t len = m.len, size = get64(m.buf + H_SIZE(i)), off = get64(m.buf + H_OFF(i));
+
+		expect_past_end(&m, i, off, len - off + 1);	/* one byte too many */
+		expect_past_end(&m, i, len - size + 1, size);	/* one byte too far */
+		expect_past_end(&m, i, len, 1);			/* starts at the end */
+		expect_past_end(&m, i, len + 1, 1);		/* starts past it */
+		expect_past_end(&m, i, 256, UINT64_MAX);	/* off + size wraps */
+		expect_past_end(&m, i, 256, UINT64_MAX - 255);	/* off + size == 2^64 == 0 */
+		expect_past_end(&m, i, UINT64_MAX, 1);		/* off + size == 0 */
+		expect_past_end(&m, i, UINT64_MAX, 2);		/* off + size == 1 */
+		expect_past_end(&m, i, UINT64_MAX - 7, 264);	/* off + size == 256 */
+		expect_past_end(&m, i, 1ull << 63, 1ull << 63);	/* == 2^64 */
+		expect_past_end(&m, i, 0x100000000ull + 256, 16); /* > 4 GiB (32-bit truncation) */
+		/* back in bounds: fine again */
+		set_part(&m, i, off, size);
+		rehash_header(&m);
+		expect_ok(&m);
+		free(m.buf);
+	}
+}
+
+static void test_absent_part_offset(void **state)
+{
+	(void)state;
+	for (int i = INITRD; i <= BOOTARGS; i++) {
+		struct img m = build(KB_PAYLOAD_ELF, 100, 0, NULL, 64);
+		char want[100];
+
+		set_part(&m, i, 256, 0);
+		rehash_header(&m);
+		snprintf(want, sizeof(want),
+			 "container: %s is absent (size 0) but has offset 0x100", pname[i]);
+		expect_fail_full(&m, want);
+		free(m.buf);
+	}
+}
+
+static void test_overlap_header(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		struct img m = full();
+		uint64_t size = get64(m.buf + H_SIZE(i));
+		char want[120];
+
+		for (uint64_t off = 0; off < 256; off += 255) {
+			set_part(&m, i, off, size);
+			rehash_header(&m);
+			snprintf(want, sizeof(want),
+				 "container: %s (offset 0x%llx, size 0x%llx) overlaps the header",
+				 pname[i], (unsigned long long)off, (unsigned long long)size);
+			expect_fail_full(&m, want);
+		}
+		free(m.buf);
+	}
+}
+
+static void test_overlap_parts(void **state)
+{
+	struct img m = full();	/* payload 0x100+0x3e8, initrd 0x4e8+0x14d, bootargs 0x638+0x1d */
+
+	(void)state;
+	/* initrd starting on the payload's last byte */
+	set_part(&m, INITRD, 0x4e7, 0x14d);
+	rehash_header(&m);
+	expect_fail_full(&m, "container: initrd (offset 0x4e7, size 0x14d) overlaps payload (offset 0x100, size 0x3e8)");
+	/* initrd identical to the payload */
+	set_part(&m, INITRD, 0x100, 0x3e8);
+	rehash_header(&m);
+	expect_fail_full(&m, "container: initrd (offset 0x100, size 0x3e8) overlaps payload (offset 0x100, size 0x3e8)");
+	/* initrd containing the payload */
+	set_part(&m, INITRD, 0x100, 0x500);
+	rehash_header(&m);
+	expect_fail_full(&m, "container: initrd (offset 0x100, size 0x500) overlaps payload");
+	set_part(&m, INITRD, 0x4e8, 0x14d);
+	/* bootargs inside the initrd */
+	set_part(&m, BOOTARGS, 0x500, 0x1d);
+	rehash_header(&m);
+	expect_fail_full(&m, "container: bootargs (offset 0x500, size 0x1d) overlaps initrd (offset 0x4e8, size 0x14d)");
+	/* bootargs ending on the payload's first byte */
+	set_part(&m, BOOTARGS, 0x100 - 0x1d + 1 + 0x100, 0x1d);
+	set_part(&m, PAYLOAD, 0x200, 0x2e8);
+	rehash_header(&m);
+	expect_fail_full(&m, "container: bootargs (offset 0x1e4, size 0x1d) overlaps payload (offset 0x200, size 0x2e8)");
+	/* payload after the initrd, overlapping its tail */
+	set_part(&m, BOOTARGS, 0x638, 0x1d);
+	set_part(&m, PAYLOAD, 0x600, 0x38);
+	rehash_header(&m);
+	expect_fail_full(&m, "container: initrd (offset 0x4e8, size 0x14d) overlaps payload (offset 0x600, size 0x38)");
+	free(m.buf);
+}
+
+/* ---- bootargs ------------------------------------------------------- */
+
+static void test_bootargs_nul(void **state)
+{
+	struct img m = full();
+	uint64_t off = get64(m.buf + H_OFF(BOOTARGS)), size = get64(m.buf + H_SIZE(BOOTARGS));
+
+	(void)state;
+	/* last byte not NUL (hashes fixed: only the string is wrong) */
+	m.buf[off + size - 1] = 'x';
+	rehash_all(&m);
+	expect_fail_full(&m, "container: bootargs are not NUL-terminated");
+	/* size one short of the NUL */
+	m.buf[off + size - 1] = '\0';
+	set_part(&m, BOOTARGS, off, size - 1);
+	rehash_all(&m);
+	expect_fail_full(&m, "container: bootargs are not NUL-terminated");
+	set_part(&m, BOOTARGS, off, size);
+	/* embedded NUL */
+	m.buf[off + 7] = '\0';
+	rehash_all(&m);
+	expect_fail_full(&m, "container: bootargs contain a NUL at byte 7 of 29");
+	m.buf[off + 7] = 'S';
+	m.buf[off] = '\0';
+	rehash_all(&m);
+	expect_fail_full(&m, "container: bootargs contain a NUL at byte 0 of 29");
+	m.buf[off] = 'c';
+	/* two NULs at the end */
+	m.buf[off + size - 2] = '\0';
+	rehash_all(&m);
+	expect_fail_full(&m, "container: bootargs contain a NUL at byte 27 of 29");
+	m.buf[off + size - 2] = '0';
+	rehash_all(&m);
+	expect_ok(&m);
+	free(m.buf);
+}
+
+/* ---- part hashes ---------------------------------------------------- */
+
+static void test_part_hash(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		struct img m = full();
+		uint64_t off = get64(m.buf + H_OFF(i)), size = get64(m.buf + H_SIZE(i));
+		uint64_t at[] = { 0, size / 2, size - 2 };	/* not the bootargs' NUL */
+		char want[60];
+
+		snprintf(want, sizeof(want), "container: %s SHA-256 mismatch", pname[i]);
+		for (unsigned int k = 0; k < 3; k++) {
+			m.buf[off + at[k]] ^= 0x04;
+			expect_fail_full(&m, want);
+			m.buf[off + at[k]] ^= 0x04;
+		}
+		/* the digest in the header wrong (header hash fixed) */
+		m.buf[H_HASH(i) + 31] ^= 1;
+		rehash_header(&m);
+		expect_fail_full(&m, want);
+		m.buf[H_HASH(i) + 31] ^= 1;
+		rehash_header(&m);
+		/* the part one byte shorter (hash of the old length) */
+		if (i != BOOTARGS) {
+			set_part(&m, i, off, size - 1);
+			rehash_header(&m);
+			expect_fail_full(&m, want);
+			set_part(&m, i, off, size);
+			rehash_header(&m);
+		}
+		expect_ok(&m);
+		/* bytes outside every part are not covered: padding may change */
+		m.buf[m.len - 1] = 0;
+		expect_ok(&m);
+		free(m.buf);
+	}
+}
+
+static void test_absent_part_hash(void **state)
+{
+	(void)state;
+	for (int i = INITRD; i <= BOOTARGS; i++) {
+		struct img m = build(KB_PAYLOAD_ELF, 100, 0, NULL, 0);
+		char want[80];
+
+		snprintf(want, sizeof(want), "container: %s is absent but its SHA-256 is not zero", pname[i]);
+		m.buf[H_HASH(i) + 31] = 1;
+		rehash_header(&m);
+		expect_fail_full(&m, want);
+		/* the hash of the empty string is not "absent" either */
+		sha("", 0, m.buf + H_HASH(i));
+		rehash_header(&m);
+		expect_fail_full(&m, want);
+		free(m.buf);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good_payload_only),
+		cmocka_unit_test(test_good_all_parts),
+		cmocka_unit_test(test_good_any_order_and_types),
+		cmocka_unit_test(test_good_edges),
+		cmocka_unit_test(test_null_args),
+		cmocka_unit_test(test_short_buffer),
+		cmocka_unit_test(test_bad_magic),
+		cmocka_unit_test(test_version),
+		cmocka_unit_test(test_header_size),
+		cmocka_unit_test(test_header_hash),
+		cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_reserved),
+		cmocka_unit_test(test_type),
+		cmocka_unit_test(test_no_payload),
+		cmocka_unit_test(test_past_end),
+		cmocka_unit_test(test_absent_part_offset),
+		cmocka_unit_test(test_overlap_header),
+		cmocka_unit_test(test_overlap_parts),
+		cmocka_unit_test(test_bootargs_nul),
+		cmocka_unit_test(test_part_hash),
+		cmocka_unit_test(test_absent_part_hash),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,920 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Host tests: payload parsers (ELF static PIE, RISC-V and arm64 Image) and
+ * the relocation engine.  The images are built here, byte by byte: a good
+ * template per machine, and a corpus of broken variants, each checked for
+ * its own error code and diagnostic.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <kaslrboot/error.h>
+#include <kaslrboot/payload.h>
+
+/* ---- little-endian writers --------------------------------------------- */
+
+static void put16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
+static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
+static uint64_t get64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+
+/* ---- ELF builder ------------------------------------------------------- */
+
+#define PT_LOAD		1
+#define PT_DYNAMIC	2
+#define PT_INTERP	3
+#define PT_GNU_STACK	0x6474e551u
+#define PF_X 1
+#define PF_W 2
+#define PF_R 4
+
+#define DT_NULL 0
+#define DT_NEEDED 1
+#define DT_PLTRELSZ 2
+#define DT_RELA 7
+#define DT_RELASZ 8
+#define DT_RELAENT 9
+#define DT_DEBUG 21
+#define DT_JMPREL 23
+#define DT_RELRSZ 35
+#define DT_RELR 36
+#define DT_RELRENT 37
+
+#define R_RISCV_NONE 0
+#define R_RISCV_32 1
+#define R_RISCV_64 2
+#define R_RISCV_RELATIVE 3
+#define R_RISCV_JUMP_SLOT 5
+#define R_AARCH64_NONE 0
+#define R_AARCH64_ABS64 257
+#define R_AARCH64_JUMP_SLOT 1026
+#define R_AARCH64_RELATIVE 1027
+
+#define PH(i)		(64 + 56 * (i))
+#define P_TYPE		0
+#define P_FLAGS		4
+#define P_OFFSET	8
+#define P_VADDR		16
+#define P_FILESZ	32
+#define P_MEMSZ		40
+#define P_ALIGN		48
+
+/* Layout of the template: text (R X) at file 0, 0x1000 bytes; data (RW) at
+ * file 0x1000, 0x1000 bytes + 0x2000 of BSS, at link + gap; four program
+ * headers: text, data, PT_DYNAMIC, PT_GNU_STACK. */
+#define FILE_LEN	0x2000
+#define DATA		0x1000			/* file offset of data */
+#define DYN		(DATA + 0x000)		/* dynamic array */
+#define RELA		(DATA + 0x100)		/* RELA table */
+#define RELR		(DATA + 0x300)		/* RELR table */
+#define WORDS		(DATA + 0x400)		/* relocated words */
+#define NRELA		4
+#define NRELR		3
+#define DYN_RELA	0			/* index of DT_RELA in the array */
+#define DYN_RELASZ	1
+#define DYN_RELAENT	2
+#define DYN_RELR	3
+#define DYN_RELRSZ	4
+#define DYN_RELRENT	5
+#define DYN_FREE	6			/* a DT_DEBUG slot to play with */
+
+struct tmpl {
+	uint16_t machine;
+	uint64_t link;		/* p_vaddr of text */
+	uint64_t gap;		/* data p_vaddr - text p_vaddr */
+	uint64_t talign, dalign;
+	uint64_t min_align;
+};
+
+static uint8_t img[FILE_LEN + 64];	/* the template, at img + 1 (unaligned) */
+static uint8_t *const b = img + 1;
+static size_t blen;
+static struct tmpl T;
+
+static uint64_t dva(uint64_t file_off)	/* link address of a data byte */
+{
+	return T.link + T.gap + (file_off - DATA);
+}
+
+static void phdr(unsigned int i, uint32_t type, uint32_t flags, uint64_t off,
+		 uint64_t va, uint64_t fsz, uint64_t msz, uint64_t al)
+{
+	uint8_t *p = b + PH(i);
+
+	put32(p + P_TYPE, type);
+	put32(p + P_FLAGS, flags);
+	put64(p + P_OFFSET, off);
+	put64(p + P_VADDR, va);
+	put64(p + 24, va);		/* p_paddr */
+	put64(p + P_FILESZ, fsz);
+	put64(p + P_MEMSZ, msz);
+	put64(p + P_ALIGN, al);
+}
+
+static void dyn(unsigned int i, uint64_t tag, uint64_t val)
+{
+	put64(b + DYN + 16 * i, tag);
+	put64(b + DYN + 16 * i + 8, val);
+}
+
+static void rela(unsigned int i, uint64_t off, uint32_t sym, uint32_t type, uint64_t addend)
+{
+	put64(b + RELA + 24 * i, off);
+	put64(b + RELA + 24 * i + 8, ((uint64_t)sym << 32) | type);
+	put64(b + RELA + 24 * i + 16, addend);
+}
+
+static uint32_t t_rel(void) { return T.machine == KB_EM_RISCV ? R_RISCV_RELATIVE : R_AARCH64_RELATIVE; }
+static uint32_t t_abs(void) { return T.machine == KB_EM_RISCV ? R_RISCV_64 : R_AARCH64_ABS64; }
+
+static void build(const struct tmpl *t)
+{
+	T = *t;
+	memset(img, 0xee, sizeof(img));
+	memset(b, 0, FILE_LEN);
+	blen = FILE_LEN;
+
+	memcpy(b, "\177ELF\2\1\1", 7);
+	put16(b + 16, 3);			/* ET_DYN */
+	put16(b + 18, T.machine);
+	put32(b + 20, 1);
+	put64(b + 24, T.link + 0x100);		/* e_entry */
+	put64(b + 32, 64);			/* e_phoff */
+	put16(b + 52, 64);
+	put16(b + 54, 56);
+	put16(b + 56, 4);
+
+	phdr(0, PT_LOAD, PF_R | PF_X, 0, T.link, 0x1000, 0x1000, T.talign);
+	phdr(1, PT_LOAD, PF_R | PF_W, DATA, T.link + T.gap, 0x1000, 0x3000, T.dalign);
+	phdr(2, PT_DYNAMIC, PF_R | PF_W, DYN, dva(DYN), 0x100, 0x100, 8);
+	phdr(3, PT_GNU_STACK, PF_R | PF_W, 0, 0, 0, 0, 16);
+
+	/* text: recognisable bytes */
+	for (unsigned int i = 0x200; i < 0x1000; i++)
+		b[i] = (uint8_t)(i * 7);
+
+	dyn(DYN_RELA, DT_RELA, dva(RELA));
+	dyn(DYN_RELASZ, DT_RELASZ, 24 * NRELA);
+	dyn(DYN_RELAENT, DT_RELAENT, 24);
+	dyn(DYN_RELR, DT_RELR, dva(RELR));
+	dyn(DYN_RELRSZ, DT_RELRSZ, 8 * NRELR);
+	dyn(DYN_RELRENT, DT_RELRENT, 8);
+	dyn(DYN_FREE, DT_DEBUG, 0);
+	dyn(7, DT_NULL, 0);
+
+	/* RELA: RELATIVE to text, ABS64 against symbol 0 to data, NONE
+	 * (whose offset is never used), RELATIVE to BSS. */
+	rela(0, dva(WORDS + 0x00), 0, t_rel(), T.link + 0x123);
+	rela(1, dva(WORDS + 0x08), 0, t_abs(), dva(WORDS + 0x10));
+	rela(2, 0xdeadbeefdeadbeefULL, 0, 0, 0);
+	rela(3, dva(WORDS + 0x18), 0, t_rel(), T.link + T.gap + 0x2800);
+
+	/* RELR: address WORDS+0x20, then bitmaps: bits 1, 2, 5 of the next
+	 * 63 words, then bit 1 and bit 63 of the 63 after. */
+	put64(b + RELR, dva(WORDS + 0x20));
+	put64(b + RELR + 8, (1u << 1) | (1u << 2) | (1u << 5) | 1);
+	put64(b + RELR + 16, (UINT64_C(1) << 63) | (1u << 1) | 1);
+	/* the RELR targets hold link-time pointers */
+	put64(b + WORDS + 0x20, T.link + 0x10);
+	put64(b + WORDS + 0x28, T.link + 0x20);
+	put64(b + WORDS + 0x30, T.link + 0x30);
+	put64(b + WORDS + 0x48, T.link + 0x40);
+	put64(b + WORDS + 0x28 + 504, T.link + 0x50);
+	put64(b + WORDS + 0x28 + 504 + 62 * 8, T.link + 0x60);
+	/* an untouched neighbour */
+	put64(b + WORDS + 0x38, 0x1111111111111111ULL);
+}
+
+static const struct tmpl RV = { KB_EM_RISCV, 0, 0x2000, 0x1000, 0x1000, 0x1000 };
+/* kernel-like: high link address, 2 MiB text alignment, 64 KiB data */
+static const struct tmpl A64 = { KB_EM_AARCH64, 0xffffffff80000000ULL, 0x11000,
+				 0x200000, 0x10000, 0x1000 };
+/* link address not aligned to min_align: the layout starts below it */
+static const struct tmpl RV_OFF = { KB_EM_RISCV, 0x1000, 0x2000, 0x1000, 0x1000, 0x200000 };
+
+static struct kb_payload_info pi;
+static struct kb_diag d;
+
+static int parse(void)
+{
+	memset(&d, 0, sizeof(d));
+	return kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, T.machine, T.min_align, &pi, &d);
+}
+
+#define assert_diag(sub) do {						\
+	if (strstr(d.msg, (sub)) == NULL)				\
+		fail_msg("diag \"%s\" lacks \"%s\"", d.msg, (sub));	\
+	assert_non_null(strstr(d.msg, "payload: "));			\
+	assert_ptr_equal(strstr(d.msg, "payload: "), d.msg);		\
+} while (0)
+
+/* ---- good ELF images --------------------------------------------------- */
+
+static void check_good(const struct tmpl *t, uint64_t base)
+{
+	uint64_t lb, fp, bias;
+	uint8_t *mem;
+
+	build(t);
+	assert_int_equal(parse(), 0);
+	assert_string_equal(d.msg, "");
+
+	lb = t->link & ~(pi.align - 1);
+	assert_int_equal(pi.type, KB_PAYLOAD_ELF);
+	assert_int_equal(pi.machine, t->machine);
+	assert_int_equal(pi.link_base, lb);
+	assert_int_equal(pi.offset, 0);
+	assert_true(pi.placement_anywhere);
+	assert_int_equal(pi.nseg, 2);
+	assert_int_equal(pi.seg[0].file_off, 0);
+	assert_int_equal(pi.seg[0].filesz, 0x1000);
+	assert_int_equal(pi.seg[0].dst_off, t->link - lb);
+	assert_int_equal(pi.seg[0].memsz, 0x1000);
+	assert_int_equal(pi.seg[1].file_off, DATA);
+	assert_int_equal(pi.seg[1].filesz, 0x1000);
+	assert_int_equal(pi.seg[1].dst_off, t->link - lb + t->gap);
+	assert_int_equal(pi.seg[1].memsz, 0x3000);
+	fp = t->link - lb + t->gap + 0x3000;
+	assert_int_equal(pi.footprint, fp);
+	assert_int_equal(pi.entry_off, t->link - lb + 0x100);
+	assert_int_equal(pi.rela_off, dva(RELA) - lb);
+	assert_int_equal(pi.rela_size, 24 * NRELA);
+	assert_int_equal(pi.relr_off, dva(RELR) - lb);
+	assert_int_equal(pi.relr_size, 8 * NRELR);
+
+	mem = malloc(fp);
+	assert_non_null(mem);
+	memset(mem, 0xa5, fp);
+	kb_payload_copy(&pi, b, mem);
+	/* segments copied, gaps and BSS zero */
+	for (uint64_t i = 0; i < fp; i++) {
+		uint64_t s0 = pi.seg[0].dst_off, s1 = pi.seg[1].dst_off;
+		uint8_t want = 0;
+
+		if (i >= s0 && i < s0 + 0x1000)
+			want = b[i - s0];
+		else if (i >= s1 && i < s1 + 0x1000)
+			want = b[DATA + i - s1];
+		if (mem[i] != want)
+			fail_msg("byte 0x%llx: 0x%02x, want 0x%02x", (unsigned long long)i,
+				 mem[i], want);
+	}
+
+	assert_int_equal(kb_reloc_apply(&pi, mem, base, &d), 0);
+	bias = base - lb;
+#define W(off) get64(mem + pi.seg[1].dst_off + ((off) - DATA))
+	assert_int_equal(W(WORDS + 0x00), t->link + 0x123 + bias);
+	assert_int_equal(W(WORDS + 0x08), dva(WORDS + 0x10) + bias);
+	assert_int_equal(W(WORDS + 0x10), 0);
+	assert_int_equal(W(WORDS + 0x18), t->link + t->gap + 0x2800 + bias);
+	assert_int_equal(W(WORDS + 0x20), t->link + 0x10 + bias);
+	assert_int_equal(W(WORDS + 0x28), t->link + 0x20 + bias);
+	assert_int_equal(W(WORDS + 0x30), t->link + 0x30 + bias);
+	assert_int_equal(W(WORDS + 0x38), 0x1111111111111111ULL);
+	assert_int_equal(W(WORDS + 0x40), 0);
+	assert_int_equal(W(WORDS + 0x48), t->link + 0x40 + bias);
+	assert_int_equal(W(WORDS + 0x28 + 504), t->link + 0x50 + bias);
+	assert_int_equal(W(WORDS + 0x28 + 504 + 8), 0);
+	assert_int_equal(W(WORDS + 0x28 + 504 + 62 * 8), t->link + 0x60 + bias);
+#undef W
+	/* the tables themselves are untouched */
+	assert_memory_equal(mem + pi.rela_off, b + RELA, 24 * NRELA);
+	assert_memory_equal(mem + pi.relr_off, b + RELR, 8 * NRELR);
+	/* BSS still zero */
+	for (uint64_t i = pi.seg[1].dst_off + 0x1000; i < fp; i++)
+		assert_int_equal(mem[i], 0);
+	free(mem);
+}
+
+static void test_elf_good_riscv(void **state)
+{
+	(void)state;
+	check_good(&RV, 0x80200000);
+	check_good(&RV, 0);
+	check_good(&RV_OFF, 0x80400000);
+	assert_int_equal(pi.align, 0x200000);
+	assert_int_equal(pi.link_base, 0);
+}
+
+static void test_elf_good_aarch64(void **state)
+{
+	(void)state;
+	check_good(&A64, 0x40200000);
+	assert_int_equal(pi.align, 0x200000);
+	assert_int_equal(pi.footprint, 0x14000);
+	/* a base "below" the link address: the bias wraps, modulo 2^64 */
+	check_good(&A64, 0xffffffffffe00000ULL);
+}
+
+static void test_elf_variants(void **state)
+{
+	(void)state;
+	/* No PT_DYNAMIC: no relocations at all. */
+	build(&RV);
+	put32(b + PH(2) + P_TYPE, 0x6474e550);	/* PT_GNU_EH_FRAME */
+	assert_int_equal(parse(), 0);
+	assert_int_equal(pi.rela_size, 0);
+	assert_int_equal(pi.relr_size, 0);
+	/* RELR only, RELA size 0 (the table address may be anything). */
+	build(&RV);
+	dyn(DYN_RELA, DT_RELA, 0x123456789);
+	dyn(DYN_RELASZ, DT_RELASZ, 0);
+	assert_int_equal(parse(), 0);
+	assert_int_equal(pi.rela_size, 0);
+	assert_int_equal(pi.relr_size, 24);
+	/* DT_NULL early ends the array */
+	build(&RV);
+	dyn(DYN_RELR, DT_NULL, 0);
+	dyn(DYN_RELRSZ, 0x12345, 0);
+	assert_int_equal(parse(), 0);
+	assert_int_equal(pi.relr_size, 0);
+	assert_int_equal(pi.rela_size, 24 * NRELA);
+	/* DT_PLTRELSZ 0 is harmless */
+	build(&RV);
+	dyn(DYN_FREE, DT_PLTRELSZ, 0);
+	assert_int_equal(parse(), 0);
+	/* min_align raises the alignment; p_align 0 and 1 mean none */
+	build(&RV);
+	put64(b + PH(0) + P_ALIGN, 0);
+	put64(b + PH(1) + P_ALIGN, 1);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_ELF, KB_EM_RISCV, 0, &pi, &d), 0);
+	assert_int_equal(pi.align, 1);
+	assert_int_equal(kb_elf_parse(b, blen, KB_EM_RISCV, 0x10000, &pi, &d), 0);
+	assert_int_equal(pi.align, 0x10000);
+	/* R_AARCH64_NONE's withdrawn value 256 */
+	build(&A64);
+	rela(2, 0, 0, 256, 0);
+	assert_int_equal(parse(), 0);
+	{
+		uint8_t *mem = calloc(1, pi.footprint);
+
+		kb_payload_copy(&pi, b, mem);
+		assert_int_equal(kb_reloc_apply(&pi, mem, 0x40000000, &d), 0);
+		free(mem);
+	}
+	/* 16 PT_LOADs is the limit, not an error */
+	build(&RV);
+	put16(b + 56, KB_MAX_SEGMENTS + 1);
+	phdr(0, PT_LOAD, PF_R | PF_X, 0, 0, 0x1000, 0x1000, 0x1000);
+	for (unsigned int i = 1; i < KB_MAX_SEGMENTS; i++)
+		phdr(i, PT_LOAD, PF_R, 0x1000, 0x1000 * i, 0x100, 0x100, 0x1000);
+	phdr(KB_MAX_SEGMENTS, PT_GNU_STACK, 0, 0, 0, 0, 0, 0);
+	assert_int_equal(parse(), 0);
+	assert_int_equal(pi.nseg, KB_MAX_SEGMENTS);
+	assert_int_equal(pi.footprint, 0x1000 * (KB_MAX_SEGMENTS - 1) + 0x100);
+}
+
+/* ---- broken ELF images ------------------------------------------------- */
+
+struct bad {
+	const char *what;
+	int err;
+	const char *diag;
+};
+
+/* Mutate the template into broken image k. */
+static void mutate(unsigned int k)
+{
+	switch (k) {
+	case 0: blen = 40; break;
+	case 1: blen = 200; break;					/* phdrs end at 288 */
+	case 2: b[4] = 1; break;
+	case 3: b[4] = 3; break;
+	case 4: b[5] = 2; break;
+	case 5: b[5] = 0; break;
+	case 6: b[6] = 0; break;
+	case 7: put32(b + 20, 2); break;
+	case 8: put16(b + 18, KB_EM_AARCH64); break;
+	case 9: put16(b + 18, 62); break;
+	case 10: put16(b + 16, 2); break;				/* ET_EXEC */
+	case 11: put16(b + 16, 1); break;				/* ET_REL */
+	case 12: put16(b + 16, 0x1234); break;
+	case 13: put32(b + PH(0), 0x6474e551); put32(b + PH(1), 6); break;
+	case 14: put64(b + PH(1) + P_VADDR, 0x800); put64(b + PH(1) + P_ALIGN, 0); break;
+	case 15: {							/* out of order */
+		uint8_t t[56];
+
+		memcpy(t, b + PH(0), 56);
+		memcpy(b + PH(0), b + PH(1), 56);
+		memcpy(b + PH(1), t, 56);
+		break;
+	}
+	case 16: put64(b + PH(0) + P_MEMSZ, 0x800); break;
+	case 17: put64(b + PH(1) + P_FILESZ, 0x2000); break;
+	case 18: put64(b + PH(1) + P_OFFSET, 0xfffffffffffff000ULL);
+		 put64(b + PH(1) + P_FILESZ, 0x2000); break;		/* off + fsz wraps to 0x1000 */
+	case 19: put64(b + PH(1) + P_VADDR, 0xfffffffffffff000ULL); break;
+	case 20: put64(b + PH(1) + P_MEMSZ, 0xffffffffffffe001ULL); break;	/* end = 2^64 + 1 */
+	case 21: put64(b + 32, 0xfffffffffffffff8ULL); break;	/* e_phoff wraps */
+	case 22: put64(b + 32, FILE_LEN - 100); break;
+	case 23: put16(b + 54, 32); break;
+	case 24: put16(b + 56, 0xffff); break;
+	case 25: put64(b + PH(1) + P_ALIGN, 0x3000); break;
+	case 26: put64(b + PH(1) + P_VADDR, 0x2800); break;
+	case 27: put64(b + 24, 0x2000); break;				/* data */
+	case 28: put64(b + 24, 0x3800); break;				/* BSS */
+	case 29: put64(b + 24, 0xffffffffffffffffULL); break;
+	case 30: put64(b + PH(0) + P_FILESZ, 0x80); put64(b + 24, 0x100); break;	/* in text's zero fill */
+	case 31: dyn(DYN_RELAENT, DT_RELAENT, 16); break;
+	case 32: dyn(DYN_RELAENT, DT_DEBUG, 0); break;			/* DT_RELAENT missing */
+	case 33: dyn(DYN_RELA, DT_RELA, 0x3800); break;			/* in BSS */
+	case 34: dyn(DYN_RELA, DT_RELA, 0x2ff8); break;			/* straddles the file data end */
+	case 35: dyn(DYN_RELA, DT_RELA, 0xfffffffffffffff0ULL); break;	/* wraps */
+	case 36: dyn(DYN_RELA, DT_RELA, 0x1800); break;			/* the gap */
+	case 37: dyn(DYN_RELASZ, DT_RELASZ, 25); break;
+	case 38: dyn(DYN_RELASZ, DT_DEBUG, 0); break;
+	case 39: dyn(DYN_RELA, DT_DEBUG, 0); break;
+	case 40: dyn(DYN_RELRENT, DT_RELRENT, 4); break;
+	case 41: dyn(DYN_RELRSZ, DT_RELRSZ, 12); break;
+	case 42: dyn(DYN_RELR, DT_RELR, 0x3000); break;
+	case 43: dyn(DYN_FREE, DT_RELAENT, 24); break;			/* duplicate */
+	case 44: dyn(DYN_FREE, DT_NEEDED, 1); break;
+	case 45: dyn(DYN_FREE, DT_JMPREL, 0x2100); break;
+	case 46: dyn(DYN_FREE, 17, 0x2100); break;			/* DT_REL */
+	case 47: put32(b + PH(3), PT_INTERP); break;
+	case 48: put64(b + PH(2) + P_OFFSET, 0x10000); break;
+	case 49: put64(b + PH(2) + P_OFFSET, 0xffffffffffffff00ULL); break;
+	case 50: put32(b + PH(3), PT_DYNAMIC); break;
+	case 51: put16(b + 52, 52); break;
+	case 52: put64(b + PH(1) + P_MEMSZ, 0); put64(b + PH(1) + P_FILESZ, 0); break;
+	case 53: /* 17 PT_LOADs */
+		put16(b + 56, KB_MAX_SEGMENTS + 1);
+		phdr(0, PT_LOAD, PF_R | PF_X, 0, 0, 0x1000, 0x1000, 0x1000);
+		for (unsigned int i = 1; i <= KB_MAX_SEGMENTS; i++)
+			phdr(i, PT_LOAD, PF_R, 0x1000, 0x1000 * i, 0x100, 0x100, 0x1000);
+		break;
+	case 54: put16(b + 56, 0); break;
+	case 55: put64(b + PH(2) + P_FILESZ, 0xffffffffffffffffULL); break;
+	}
+}
+
+static const struct bad bad_elf[] = {
+	{ "truncated ELF header", KB_EINVAL, "payload: ELF header truncated (40 bytes, need 64)" },
+	{ "truncated phdrs", KB_EINVAL, "payload: program headers (e_phoff 0x40, 4 x 56 bytes) run past the end of the 0xc8-byte file" },
+	{ "ELFCLASS32", KB_ENOTSUP, "ELFCLASS32 is not supported" },
+	{ "bad class", KB_EINVAL, "payload: bad ELF class 3" },
+	{ "big-endian", KB_ENOTSUP, "payload: big-endian ELF is not supported" },
+	{ "bad data", KB_EINVAL, "payload: bad ELF data encoding 0" },
+	{ "EI_VERSION", KB_EINVAL, "payload: bad ELF version 0/1" },
+	{ "e_version", KB_EINVAL, "payload: bad ELF version 1/2" },
+	{ "AArch64", KB_EINVAL, "payload: ELF machine 183 (AArch64), but this loader boots RISC-V (243)" },
+	{ "x86-64", KB_EINVAL, "payload: ELF machine 62 (x86-64)" },
+	{ "ET_EXEC", KB_ENOTSUP, "payload: ELF type ET_EXEC is not relocatable" },
+	{ "ET_REL", KB_EINVAL, "payload: ELF type ET_REL (1) is not a loadable PIE" },
+	{ "type 0x1234", KB_EINVAL, "payload: ELF type unknown (4660)" },
+	{ "no PT_LOAD", KB_EINVAL, "payload: no PT_LOAD segment" },
+	{ "overlap", KB_EINVAL, "payload: PT_LOAD 1 at 0x800 overlaps or precedes the previous segment (which ends at 0x1000)" },
+	{ "out of order", KB_EINVAL, "payload: PT_LOAD 1 at 0x0 overlaps or precedes the previous segment (which ends at 0x5000)" },
+	{ "filesz > memsz", KB_EINVAL, "payload: PT_LOAD 0 p_filesz 0x1000 > p_memsz 0x800" },
+	{ "past the file", KB_EINVAL, "payload: PT_LOAD 1 file range (offset 0x1000, size 0x2000) runs past the end of the 0x2000-byte file" },
+	{ "p_offset wraps", KB_EINVAL, "payload: PT_LOAD 1 file range (offset 0xfffffffffffff000, size 0x2000)" },
+	{ "p_vaddr wraps", KB_EINVAL, "payload: PT_LOAD 1 p_vaddr 0xfffffffffffff000 + p_memsz 0x3000 wraps past 2^64" },
+	{ "p_memsz wraps", KB_EINVAL, "payload: PT_LOAD 1 p_vaddr 0x2000 + p_memsz 0xffffffffffffe001 wraps" },
+	{ "e_phoff wraps", KB_EINVAL, "payload: program headers (e_phoff 0xfffffffffffffff8" },
+	{ "e_phoff near end", KB_EINVAL, "payload: program headers (e_phoff 0x1f9c" },
+	{ "e_phentsize", KB_EINVAL, "payload: e_phentsize 32, expected 56" },
+	{ "PN_XNUM", KB_ENOTSUP, "payload: e_phnum PN_XNUM" },
+	{ "p_align 0x3000", KB_EINVAL, "payload: PT_LOAD 1 p_align 0x3000 is not a power of two" },
+	{ "p_offset % p_align", KB_EINVAL, "payload: PT_LOAD 1 p_offset 0x1000 and p_vaddr 0x2800 differ modulo p_align 0x1000" },
+	{ "entry in data", KB_EINVAL, "payload: entry point 0x2000 is not inside an executable PT_LOAD" },
+	{ "entry in BSS", KB_EINVAL, "payload: entry point 0x3800 is not" },
+	{ "entry at 2^64-1", KB_EINVAL, "payload: entry point 0xffffffffffffffff is not" },
+	{ "entry in zero fill", KB_EINVAL, "payload: entry point 0x100 is not" },
+	{ "DT_RELAENT 16", KB_EINVAL, "payload: DT_RELAENT is 16, expected 24" },
+	{ "DT_RELAENT missing", KB_EINVAL, "payload: DT_RELAENT is 0 (missing), expected 24" },
+	{ "RELA in BSS", KB_EINVAL, "payload: DT_RELA table at 0x3800 (0x60 bytes) is not inside a segment's file-backed data" },
+	{ "RELA straddles", KB_EINVAL, "payload: DT_RELA table at 0x2ff8" },
+	{ "RELA wraps", KB_EINVAL, "payload: DT_RELA table at 0xfffffffffffffff0" },
+	{ "RELA in the gap", KB_EINVAL, "payload: DT_RELA table at 0x1800" },
+	{ "DT_RELASZ 25", KB_EINVAL, "payload: DT_RELASZ 0x19 is not a multiple of 24" },
+	{ "no DT_RELASZ", KB_EINVAL, "payload: DT_RELA without DT_RELASZ" },
+	{ "no DT_RELA", KB_EINVAL, "payload: DT_RELASZ without DT_RELA" },
+	{ "DT_RELRENT 4", KB_EINVAL, "payload: DT_RELRENT is 4, expected 8" },
+	{ "DT_RELRSZ 12", KB_EINVAL, "payload: DT_RELRSZ 0xc is not a multiple of 8" },
+	{ "RELR in BSS", KB_EINVAL, "payload: DT_RELR table at 0x3000" },
+	{ "duplicate tag", KB_EINVAL, "payload: dynamic tag 9 appears twice" },
+	{ "DT_NEEDED", KB_ENOTSUP, "payload: ELF has DT_NEEDED" },
+	{ "DT_JMPREL", KB_ENOTSUP, "payload: PLT relocations (DT_JMPREL) are not supported" },
+	{ "DT_REL", KB_ENOTSUP, "payload: DT_REL relocations are not supported" },
+	{ "PT_INTERP", KB_ENOTSUP, "payload: ELF has PT_INTERP" },
+	{ "PT_DYNAMIC past the file", KB_EINVAL, "payload: PT_DYNAMIC (offset 0x10000, size 0x100) runs past" },
+	{ "PT_DYNAMIC wraps", KB_EINVAL, "payload: PT_DYNAMIC (offset 0xffffffffffffff00" },
+	{ "two PT_DYNAMIC", KB_EINVAL, "payload: more than one PT_DYNAMIC" },
+	{ "e_ehsize", KB_EINVAL, "payload: e_ehsize 52, expected 64" },
+	{ "empty PT_LOAD", KB_EINVAL, "payload: PT_LOAD 1 is empty" },
+	{ "17 PT_LOADs", KB_ENOSPC, "payload: more than 16 PT_LOAD segments" },
+	{ "e_phnum 0", KB_EINVAL, "payload: no PT_LOAD segment" },
+	{ "PT_DYNAMIC size wraps", KB_EINVAL, "payload: PT_DYNAMIC (offset 0x1000, size 0xffffffffffffffff)" },
+};
+
+static void test_elf_bad(void **state)
+{
+	char seen[sizeof(bad_elf) / sizeof(bad_elf[0])][KB_DIAG_LEN];
+
+	(void)state;
+	for (unsigned int k = 0; k < sizeof(bad_elf) / sizeof(bad_elf[0]); k++) {
+		int err;
+
+		build(&RV);
+		mutate(k);
+		err = parse();
+		if (err != bad_elf[k].err)
+			fail_msg("case %u (%s): error %d, want %d; diag \"%s\"", k,
+				 bad_elf[k].what, err, bad_elf[k].err, d.msg);
+		assert_diag(bad_elf[k].diag);
+		assert_null(strchr(d.msg, '\n'));
+		/* every failure has its own line */
+		strcpy(seen[k], d.msg);
+		for (unsigned int j = 0; j < k; j++)
+			if (strcmp(seen[j], d.msg) == 0 && bad_elf[j].err == err &&
+			    strcmp(bad_elf[j].diag, bad_elf[k].diag) != 0)
+				fail_msg("cases %u and %u share the diag \"%s\"", j, k, d.msg);
+		/* the parser leaves no half-filled result */
+		assert_int_equal(pi.nseg, 0);
+		assert_int_equal(pi.footprint, 0);
+		/* the buffer is never read past len: a copy of exactly blen
+		 * bytes gives the same answer (ASan checks the reads) */
+		{
+			uint8_t *copy = malloc(blen ? blen : 1);
+			struct kb_diag d2;
+
+			memcpy(copy, b, blen);
+			assert_int_equal(kb_payload_parse(copy, blen, KB_PAYLOAD_ELF, T.machine,
+							  T.min_align, &pi, &d2), err);
+			assert_string_equal(d2.msg, d.msg);
+			free(copy);
+		}
+	}
+}
+
+static void test_elf_misc(void **state)
+{
+	(void)state;
+	/* ELF for the wrong machine, the other way round */
+	build(&A64);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 0x1000, &pi, &d),
+			 KB_EINVAL);
+	assert_diag("payload: ELF machine 183 (AArch64), but this loader boots RISC-V");
+	/* min_align not a power of two */
+	build(&RV);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 0x3000, &pi, &d),
+			 KB_EINVAL);
+	assert_diag("payload: minimum alignment 0x3000 is not a power of two");
+	assert_int_equal(kb_elf_parse(b, blen, KB_EM_RISCV, 0x3000, &pi, &d), KB_EINVAL);
+	assert_diag("payload: minimum alignment 0x3000 is not a power of two");
+	/* a 4-byte "\x7fELF" is an ELF, and truncated */
+	assert_int_equal(kb_payload_parse("\177ELF", 4, KB_PAYLOAD_AUTO, KB_EM_RISCV, 0, &pi, &d),
+			 KB_EINVAL);
+	assert_diag("payload: ELF header truncated (4 bytes, need 64)");
+	/* explicit ELF type on a non-ELF */
+	memset(b, 0, 64);
+	assert_int_equal(kb_payload_parse(b, 64, KB_PAYLOAD_ELF, KB_EM_RISCV, 0, &pi, &d), KB_EINVAL);
+	assert_diag("payload: bad ELF magic");
+	assert_int_equal(kb_payload_parse(b, 64, KB_PAYLOAD_AUTO, KB_EM_RISCV, 0, &pi, &d), KB_EINVAL);
+	assert_diag("payload: unrecognized format (64 bytes; not ELF, RISC-V Image or arm64 Image)");
+	assert_int_equal(kb_payload_parse(b, 0, KB_PAYLOAD_AUTO, KB_EM_RISCV, 0, &pi, &d), KB_EINVAL);
+	assert_diag("payload: unrecognized format (0 bytes");
+	assert_int_equal(kb_payload_parse(b, 64, 7, KB_EM_RISCV, 0, &pi, &d), KB_EINVAL);
+	assert_diag("payload: unknown payload type 7");
+	assert_int_equal(kb_payload_parse(b, 64, 0, 62, 0, &pi, &d), KB_EINVAL);
+	assert_diag("payload: unknown loader machine 62");
+}
+
+/* ---- relocation failures ---------------------------------------------- */
+
+/* Parse (must succeed), copy, then kb_reloc_apply must fail with err and
+ * diag, leaving the loaded image exactly as it was. */
+static void reloc_fails(uint64_t base, int err, const char *diag)
+{
+	uint8_t *mem, *before;
+	int rc;
+
+	rc = parse();
+	if (rc)
+		fail_msg("parse: %d %s", rc, d.msg);
+	mem = malloc(pi.footprint);
+	before = malloc(pi.footprint);
+	assert_true(mem && before);
+	kb_payload_copy(&pi, b, mem);
+	memcpy(before, mem, pi.footprint);
+	memset(&d, 0, sizeof(d));
+	rc = kb_reloc_apply(&pi, mem, base, &d);
+	if (rc != err)
+		fail_msg("kb_reloc_apply: %d, want %d; diag \"%s\"", rc, err, d.msg);
+	assert_diag(diag);
+	assert_memory_equal(mem, before, pi.footprint);
+	free(mem);
+	free(before);
+}
+
+static void test_reloc_bad(void **state)
+{
+	(void)state;
+	/* Each bad entry comes last in its table: earlier ones are valid and
+	 * must not have been applied either. */
+	build(&RV);
+	rela(3, 0x100000, 0, R_RISCV_RELATIVE, 0);
+	reloc_fails(0x80200000, KB_EINVAL,
+		    "payload: relocation 3 writes 8 bytes at 0x100000, past the image end 0x5000");
+	build(&RV);
+	rela(3, 0x4ffc, 0, R_RISCV_64, 0);
+	reloc_fails(0x80200000, KB_EINVAL,
+		    "payload: relocation 3 writes 8 bytes at 0x4ffc, past the image end 0x5000");
+	build(&RV);
+	rela(3, 0x4ff8, 0, R_RISCV_64, 0);	/* the last word: fine */
+	assert_int_equal(parse(), 0);
+	build(&RV);
+	rela(3, 0xfffffffffffffffcULL, 0, R_RISCV_RELATIVE, 0);
+	reloc_fails(0x80200000, KB_EINVAL,
+		    "payload: relocation 3 writes 8 bytes at 0xfffffffffffffffc, past the image end 0x5000");
+	build(&A64);
+	rela(3, 0x1000, 0, R_AARCH64_RELATIVE, 0);
+	reloc_fails(0x40200000, KB_EINVAL,
+		    "payload: relocation 3 at 0x1000 is below the image start 0xffffffff80000000");
+	build(&A64);
+	rela(3, 0xffffffff80014000ULL, 0, R_AARCH64_RELATIVE, 0);
+	reloc_fails(0x40200000, KB_EINVAL,
+		    "payload: relocation 3 writes 8 bytes at 0xffffffff80014000, past the image end 0xffffffff80014000");
+	build(&RV);
+	rela(3, 0x2010, 0, R_RISCV_JUMP_SLOT, 0);
+	reloc_fails(0x80200000, KB_ENOTSUP, "payload: relocation 3 (R_RISCV_JUMP_SLOT) is not supported");
+	build(&RV);
+	rela(3, 0x2010, 0, 58, 0);
+	reloc_fails(0x80200000, KB_ENOTSUP, "payload: relocation 3 (R_RISCV_IRELATIVE) is not supported");
+	build(&RV);
+	rela(3, 0x2010, 0, 999, 0);
+	reloc_fails(0x80200000, KB_ENOTSUP, "payload: relocation 3 (type 999) is not supported");
+	build(&RV);
+	rela(3, 0x2010, 0, R_AARCH64_RELATIVE, 0);	/* the other machine's type */
+	reloc_fails(0x80200000, KB_ENOTSUP, "payload: relocation 3 (type 1027) is not supported");
+	build(&A64);
+	rela(3, 0xffffffff80011010ULL, 0, R_AARCH64_JUMP_SLOT, 0);
+	reloc_fails(0x40200000, KB_ENOTSUP, "payload: relocation 3 (R_AARCH64_JUMP_SLOT) is not supported");
+	build(&A64);
+	rela(3, 0xffffffff80011010ULL, 0, R_RISCV_RELATIVE, 0);
+	reloc_fails(0x40200000, KB_ENOTSUP, "payload: relocation 3 (type 3) is not supported");
+	build(&RV);
+	rela(3, 0x2010, 0, R_RISCV_32, 0);
+	reloc_fails(0x80200000, KB_ENOTSUP,
+		    "payload: relocation 3 (R_RISCV_32) is not supported in an ELF64 image");
+	build(&RV);
+	rela(3, 0x2010, 7, R_RISCV_64, 0);
+	reloc_fails(0x80200000, KB_ENOTSUP,
+		    "payload: relocation 3 refers to symbol 7; only static PIEs are supported");
+	build(&RV);
+	rela(3, 0x2010, 1, R_RISCV_RELATIVE, 0);
+	reloc_fails(0x80200000, KB_ENOTSUP, "payload: relocation 3 refers to symbol 1");
+	build(&A64);
+	rela(3, 0xffffffff80011010ULL, 0xffffffffu, R_AARCH64_ABS64, 0);
+	reloc_fails(0x40200000, KB_ENOTSUP, "payload: relocation 3 refers to symbol 4294967295");
+	/* a relocation that would rewrite the tables it was checked from */
+	build(&RV);
+	rela(3, dva(RELA + 24 * 3 + 8), 0, R_RISCV_RELATIVE, 0);
+	reloc_fails(0x80200000, KB_EINVAL, "payload: relocation 3 at 0x2150 would modify a relocation table");
+	build(&RV);
+	rela(3, dva(RELR + 4), 0, R_RISCV_RELATIVE, 0);
+	reloc_fails(0x80200000, KB_EINVAL, "payload: relocation 3 at 0x2304 would modify a relocation table");
+
+	/* RELR (RELA is fine: must not be applied either) */
+	build(&RV);
+	put64(b + RELR, 0x4ff0);
+	put64(b + RELR + 8, (1u << 1) | 1);	/* 0x4ff8: fine */
+	put64(b + RELR + 16, (1u << 1) | 1);	/* 0x4ff8 + 504: past */
+	reloc_fails(0x80200000, KB_EINVAL, "payload: RELR bitmap 2 runs past the image end");
+	build(&RV);
+	put64(b + RELR, 0x4ff0);
+	put64(b + RELR + 8, (1u << 2) | 1);	/* 0x5000 */
+	put64(b + RELR + 16, 1);		/* an empty bitmap is fine */
+	reloc_fails(0x80200000, KB_EINVAL, "payload: RELR bitmap 1 runs past the image end 0x5000 (bit 2)");
+	build(&RV);
+	put64(b + RELR, 0x4ff0);
+	put64(b + RELR + 8, (UINT64_C(1) << 63) | 1);
+	reloc_fails(0x80200000, KB_EINVAL, "payload: RELR bitmap 1 runs past the image end");
+	build(&RV);
+	put64(b + RELR, (1u << 1) | 1);
+	reloc_fails(0x80200000, KB_EINVAL, "payload: RELR bitmap 0 has no preceding address entry");
+	build(&RV);
+	put64(b + RELR + 16, 0x5000);
+	reloc_fails(0x80200000, KB_EINVAL, "payload: RELR entry 2 writes 8 bytes at 0x5000, past the image end 0x5000");
+	build(&RV);
+	put64(b + RELR + 16, 0xfffffffffffffff8ULL);
+	reloc_fails(0x80200000, KB_EINVAL, "payload: RELR entry 2 writes 8 bytes at 0xfffffffffffffff8");
+	build(&A64);
+	put64(b + RELR + 16, 0x10);
+	reloc_fails(0x40200000, KB_EINVAL, "payload: RELR entry 2 at 0x10 is below the image start 0xffffffff80000000");
+	build(&RV);
+	put64(b + RELR + 16, dva(RELR + 8));
+	reloc_fails(0x80200000, KB_EINVAL, "payload: RELR entry 2 at 0x2308 would modify a relocation table");
+	build(&RV);
+	put64(b + RELR, dva(RELA - 8));
+	put64(b + RELR + 8, (1u << 3) | 1);	/* RELA + 8 */
+	put64(b + RELR + 16, 1);
+	reloc_fails(0x80200000, KB_EINVAL, "payload: RELR bitmap 1 (bit 3) would modify a relocation table");
+	/* many bitmaps after the end, all empty: fine; then one bit: not */
+	build(&RV);
+	put64(b + RELR + 16, 1);
+	assert_int_equal(parse(), 0);
+	{
+		uint8_t *mem = calloc(1, pi.footprint);
+
+		kb_payload_copy(&pi, b, mem);
+		assert_int_equal(kb_reloc_apply(&pi, mem, 0, &d), 0);
+		free(mem);
+	}
+	/* a hand-made info with the tables outside the image */
+	build(&RV);
+	assert_int_equal(parse(), 0);
+	{
+		uint8_t *mem = calloc(1, pi.footprint);
+		struct kb_payload_info bad = pi;
+
+		bad.relr_off = pi.footprint - 8;
+		bad.relr_size = 16;
+		assert_int_equal(kb_reloc_apply(&bad, mem, 0, &d), KB_EINVAL);
+		assert_diag("payload: relocation tables (RELA 0x2100+0x60, RELR 0x4ff8+0x10) outside the 0x5000-byte image");
+		bad = pi;
+		bad.rela_size = 25;
+		assert_int_equal(kb_reloc_apply(&bad, mem, 0, &d), KB_EINVAL);
+		assert_diag("payload: relocation tables");
+		free(mem);
+	}
+}
+
+/* ---- Linux Images ---------------------------------------------------- */
+
+static void riscv_image(uint64_t image_size, uint64_t flags)
+{
+	memset(b, 0, FILE_LEN);
+	blen = 0x1000;
+	put32(b, 0x0000006f);			/* j 0 (code0) */
+	put64(b + 8, 0x200000);			/* text_offset */
+	put64(b + 16, image_size);
+	put64(b + 24, flags);
+	put32(b + 32, 2);			/* version 0.2 */
+	memcpy(b + 48, "RISCV\0\0\0", 8);
+	memcpy(b + 56, "RSC\x05", 4);
+	for (unsigned int i = 64; i < blen; i++)
+		b[i] = (uint8_t)(i ^ 0x5a);
+}
+
+static void arm64_image(uint64_t text_offset, uint64_t image_size, uint64_t flags)
+{
+	memset(b, 0, FILE_LEN);
+	blen = 0x1000;
+	put32(b, 0x91005a4d);			/* add x13, x18, #0x16 */
+	put64(b + 8, text_offset);
+	put64(b + 16, image_size);
+	put64(b + 24, flags);
+	memcpy(b + 56, "ARM\x64", 4);
+	for (unsigned int i = 64; i < blen; i++)
+		b[i] = (uint8_t)(i ^ 0xa5);
+}
+
+static void check_copy(void)
+{
+	uint8_t *mem = malloc(pi.footprint);
+
+	memset(mem, 0xcc, pi.footprint);
+	kb_payload_copy(&pi, b, mem);
+	assert_memory_equal(mem, b, blen);
+	for (uint64_t i = blen; i < pi.footprint; i++)
+		assert_int_equal(mem[i], 0);
+	assert_int_equal(kb_reloc_apply(&pi, mem, 0x80200000, &d), 0);	/* nothing to do */
+	assert_memory_equal(mem, b, blen);
+	free(mem);
+}
+
+static void test_riscv_image(void **state)
+{
+	(void)state;
+	riscv_image(0x10000, 0);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 0x1000, &pi, &d), 0);
+	assert_int_equal(pi.type, KB_PAYLOAD_RISCV_IMAGE);
+	assert_int_equal(pi.machine, KB_EM_RISCV);
+	assert_int_equal(pi.footprint, 0x10000);
+	assert_int_equal(pi.align, 0x200000);
+	assert_int_equal(pi.offset, 0);
+	assert_int_equal(pi.entry_off, 0);
+	assert_true(pi.placement_anywhere);
+	assert_int_equal(pi.nseg, 1);
+	assert_int_equal(pi.seg[0].file_off, 0);
+	assert_int_equal(pi.seg[0].filesz, 0x1000);
+	assert_int_equal(pi.seg[0].dst_off, 0);
+	assert_int_equal(pi.seg[0].memsz, 0x10000);
+	assert_int_equal(pi.rela_size + pi.relr_size + pi.link_base, 0);
+	check_copy();
+	assert_int_equal(kb_riscv_image_parse(b, blen, true, &pi, &d), 0);
+	assert_int_equal(pi.align, 0x400000);
+	/* min_align raises it */
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_RISCV_IMAGE, KB_EM_RISCV,
+					  0x1000000, &pi, &d), 0);
+	assert_int_equal(pi.align, 0x1000000);
+	/* image_size == file size */
+	riscv_image(0x1000, 0);
+	assert_int_equal(kb_riscv_image_parse(b, blen, false, &pi, &d), 0);
+	/* either magic alone */
+	riscv_image(0x10000, 0);
+	memset(b + 48, 0, 8);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 0, &pi, &d), 0);
+	riscv_image(0x10000, 0);
+	memset(b + 56, 0, 4);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 0, &pi, &d), 0);
+
+	/* bad */
+	riscv_image(0x10000, 0);
+	memset(b + 48, 0, 16);
+	assert_int_equal(kb_riscv_image_parse(b, blen, false, &pi, &d), KB_EINVAL);
+	assert_diag("payload: bad RISC-V Image magic");
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_RISCV_IMAGE, KB_EM_RISCV, 0, &pi, &d),
+			 KB_EINVAL);
+	assert_diag("payload: bad RISC-V Image magic");
+	riscv_image(0, 0);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 0, &pi, &d), KB_EINVAL);
+	assert_diag("payload: RISC-V Image has image_size 0");
+	riscv_image(0xfff, 0);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 0, &pi, &d), KB_EINVAL);
+	assert_diag("payload: RISC-V Image image_size 0xfff is smaller than the 0x1000-byte file");
+	riscv_image(0x10000, 1);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 0, &pi, &d), KB_ENOTSUP);
+	assert_diag("payload: RISC-V Image is big-endian");
+	riscv_image(0x10000, 0);
+	assert_int_equal(kb_riscv_image_parse(b, 63, false, &pi, &d), KB_EINVAL);
+	assert_diag("payload: RISC-V Image header truncated (63 bytes, need 64)");
+	assert_int_equal(kb_payload_parse(b, 63, KB_PAYLOAD_AUTO, KB_EM_RISCV, 0, &pi, &d), KB_EINVAL);
+	assert_diag("payload: unrecognized format (63 bytes");
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_AARCH64, 0, &pi, &d), KB_EINVAL);
+	assert_diag("payload: RISC-V Image, but this loader boots AArch64");
+	assert_int_equal(pi.footprint, 0);
+}
+
+static void test_arm64_image(void **state)
+{
+	(void)state;
+	arm64_image(0x80000, 0x20000, 0xa);	/* 4K pages, anywhere */
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_AARCH64, 0x1000, &pi, &d), 0);
+	assert_int_equal(pi.type, KB_PAYLOAD_ARM64_IMAGE);
+	assert_int_equal(pi.machine, KB_EM_AARCH64);
+	assert_int_equal(pi.footprint, 0x20000);
+	assert_int_equal(pi.align, 0x200000);
+	assert_int_equal(pi.offset, 0x80000);
+	assert_int_equal(pi.entry_off, 0);
+	assert_true(pi.placement_anywhere);
+	assert_int_equal(pi.nseg, 1);
+	assert_int_equal(pi.seg[0].filesz, 0x1000);
+	assert_int_equal(pi.seg[0].memsz, 0x20000);
+	check_copy();
+	arm64_image(0, 0x20000, 0x2);		/* not anywhere */
+	assert_int_equal(kb_arm64_image_parse(b, blen, &pi, &d), 0);
+	assert_false(pi.placement_anywhere);
+	assert_int_equal(pi.offset, 0);
+
+	arm64_image(0, 0x20000, 0);
+	memcpy(b + 56, "ARM\x65", 4);
+	assert_int_equal(kb_arm64_image_parse(b, blen, &pi, &d), KB_EINVAL);
+	assert_diag("payload: bad arm64 Image magic");
+	arm64_image(0x80000, 0, 0);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_AARCH64, 0, &pi, &d), KB_ENOTSUP);
+	assert_diag("payload: arm64 Image has image_size 0 (a pre-3.17 kernel); not supported");
+	arm64_image(0, 0x20000, 0x9);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_AARCH64, 0, &pi, &d), KB_ENOTSUP);
+	assert_diag("payload: arm64 Image is big-endian");
+	arm64_image(0, 0x800, 0);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_AARCH64, 0, &pi, &d), KB_EINVAL);
+	assert_diag("payload: arm64 Image image_size 0x800 is smaller than the 0x1000-byte file");
+	arm64_image(0xfffffffffffff000ULL, 0x2000, 0);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_AARCH64, 0, &pi, &d), KB_EINVAL);
+	assert_diag("payload: arm64 Image text_offset 0xfffffffffffff000 + image_size 0x2000 wraps past 2^64");
+	arm64_image(0x80002, 0x2000, 0);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_AARCH64, 0, &pi, &d), KB_EINVAL);
+	assert_diag("payload: arm64 Image text_offset 0x80002 is not 4-byte aligned");
+	arm64_image(0, 0x2000, 0);
+	assert_int_equal(kb_arm64_image_parse(b, 63, &pi, &d), KB_EINVAL);
+	assert_diag("payload: arm64 Image header truncated (63 bytes, need 64)");
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 0, &pi, &d), KB_EINVAL);
+	assert_diag("payload: AArch64 Image, but this loader boots RISC-V");
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_ARM64_IMAGE, KB_EM_RISCV, 0, &pi, &d), KB_EINVAL);
+	assert_diag("payload: AArch64 Image, but this loader boots RISC-V");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_elf_good_riscv),
+		cmocka_unit_test(test_elf_good_aarch64),
+		cmocka_unit_test(test_elf_variants),
+		cmocka_unit_test(test_elf_bad),
+		cmocka_unit_test(test_elf_misc),
+		cmocka_unit_test(test_reloc_bad),
+		cmocka_unit_test(test_riscv_image),
+		cmocka_unit_test(test_arm64_image),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

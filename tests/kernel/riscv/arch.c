@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Test kernel, RISC-V glue: from the entry code to tk_main(), the SBI
+ * console (DBCN if the firmware has it, else the legacy putchar that
+ * OpenSBI 1.1 offers) and power-off through SBI SRST.
+ */
+#include <stdint.h>
+
+#include "tk.h"
+#include "tk_arch.h"
+
+#define SBI_EXT_LEGACY_PUTCHAR	0x01
+#define SBI_EXT_LEGACY_SHUTDOWN	0x08
+#define SBI_EXT_BASE		0x10
+#define SBI_EXT_SRST		0x53525354	/* "SRST" */
+#define SBI_EXT_DBCN		0x4442434E	/* "DBCN" */
+#define SBI_BASE_PROBE_EXT	3
+#define SBI_DBCN_WRITE_BYTE	2
+#define SBI_SRST_RESET		0
+#define SBI_SRST_TYPE_SHUTDOWN	0
+#define SBI_SRST_REASON_NONE	0
+#define SBI_SRST_REASON_FAILURE	1
+
+struct tk_sbiret {
+	long error;
+	long value;
+};
+
+static struct tk_sbiret tk_sbi(unsigned long ext, unsigned long fid, unsigned long a0,
+			       unsigned long a1)
+{
+	register unsigned long r_a0 __asm__("a0") = a0;
+	register unsigned long r_a1 __asm__("a1") = a1;
+	register unsigned long r_a6 __asm__("a6") = fid;
+	register unsigned long r_a7 __asm__("a7") = ext;
+
+	__asm__ volatile("ecall" : "+r"(r_a0), "+r"(r_a1) : "r"(r_a6), "r"(r_a7) : "memory");
+	return (struct tk_sbiret){ .error = (long)r_a0, .value = (long)r_a1 };
+}
+
+static int tk_sbi_probe(unsigned long ext)
+{
+	struct tk_sbiret r = tk_sbi(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, ext, 0);
+
+	return r.error == 0 && r.value != 0;
+}
+
+/* Set before the first line is printed; not in the checked .bss. */
+static int tk_dbcn;
+
+void tk_arch_putc(char c)
+{
+	if (tk_dbcn && tk_sbi(SBI_EXT_DBCN, SBI_DBCN_WRITE_BYTE, (unsigned char)c, 0).error == 0)
+		return;
+	tk_sbi(SBI_EXT_LEGACY_PUTCHAR, 0, (unsigned char)c, 0);
+}
+
+void tk_arch_poweroff(int failure)
+{
+	tk_sbi(SBI_EXT_SRST, SBI_SRST_RESET, SBI_SRST_TYPE_SHUTDOWN,
+	       failure ? SBI_SRST_REASON_FAILURE : SBI_SRST_REASON_NONE);
+	tk_sbi(SBI_EXT_LEGACY_SHUTDOWN, 0, 0, 0);
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+void tk_arch_entry(unsigned long hart, uintptr_t dtb, unsigned int format,
+		   unsigned int flags, unsigned long info) __attribute__((noreturn));
+
+void tk_arch_entry(unsigned long hart, uintptr_t dtb, unsigned int format,
+		   unsigned int flags, unsigned long info)
+{
+	struct tk_boot b = {
+		.hart = hart,
+		.dtb = dtb,
+		.base = TK_PCREL(__image_start, 0),
+		.entry = TK_PCREL(_start, 0),
+		.end = TK_PCREL(__image_end, 0),
+		.format = format,
+		.flags = flags,
+		.info = info,
+		.align = format == TK_FORMAT_IMAGE ? TK_IMAGE_ALIGN : TK_ELF_ALIGN,
+	};
+
+	tk_dbcn = tk_sbi_probe(SBI_EXT_DBCN);
+	tk_main(&b);
+}

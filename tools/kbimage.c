@@ -1,0 +1,442 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * kbimage: pack a kernel (and optionally an initrd and a command line) into
+ * a kaslrboot container (<kaslrboot/container.h>, docs/container.md).
+ *
+ *   kbimage [-t auto|elf|riscv-image|arm64-image] [--initrd FILE]
+ *           [--bootargs "STRING"] [--pad SIZE] -o OUT KERNEL
+ *
+ * Layout: the 256-byte header, then the kernel, the initrd and the bootargs
+ * (with their NUL), each starting on an 8-byte boundary; gaps and the
+ * padding up to --pad SIZE (decimal or 0x hex, optional K/M/G) are 0xff,
+ * as erased flash reads.  The output is a function of the inputs only
+ * (no timestamps), so two runs give identical bytes.
+ *
+ * Before exiting 0 the written file is mapped back and opened with the
+ * loader's own kb_container_open(); if that fails the file is removed.
+ *
+ * Exit status: 0; 1 an input cannot be read, the content does not fit
+ * --pad, or the output cannot be written or does not verify (one line,
+ * "kbimage: ..."); 64 bad arguments.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <mbedtls/sha256.h>
+
+#include <kaslrboot/container.h>
+#include <kaslrboot/diag.h>
+#include <kaslrboot/error.h>
+#include <kaslrboot/payload.h>
+
+#define EXIT_FAIL	1
+#define EXIT_USAGE	64
+
+#define PART_ALIGN	8
+#define INPUT_MAX	(UINT64_C(1) << 32)	/* per input file: 4 GiB */
+#define PAD_MAX		(UINT64_C(1) << 34)	/* 16 GiB: more than any boot flash */
+
+static const char *out_path;	/* removed by die() once created */
+static bool out_created;
+
+static void __attribute__((noreturn, format(printf, 2, 3)))
+die(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (out_created)
+		unlink(out_path);
+	fputs("kbimage: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(status);
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: kbimage [-t auto|elf|riscv-image|arm64-image] [--initrd FILE]\n"
+	      "               [--bootargs \"STRING\"] [--pad SIZE] -o OUT KERNEL\n"
+	      "SIZE: decimal or 0x hex, optional suffix K, M, G (binary);\n"
+	      "-t defaults to auto (the loader detects the format)\n", f);
+}
+
+/* ---- arguments -------------------------------------------------------- */
+
+/* A number, decimal or 0x hex, then an optional K/M/G; below 2^64. */
+static bool parse_num(const char *s, uint64_t *out)
+{
+	unsigned int base = 10, digit, shift = 0;
+	uint64_t v = 0;
+	const char *p = s;
+
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	}
+	if (!((*p >= '0' && *p <= '9') ||
+	      (base == 16 && ((*p >= 'a' && *p <= 'f') || (*p >= 'A' && *p <= 'F')))))
+		return false;
+	for (; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digit = (unsigned int)(*p - '0');
+		else if (base == 16 && *p >= 'a' && *p <= 'f')
+			digit = (unsigned int)(*p - 'a' + 10);
+		else if (base == 16 && *p >= 'A' && *p <= 'F')
+			digit = (unsigned int)(*p - 'A' + 10);
+		else
+			break;
+		if (v > (UINT64_MAX - digit) / base)
+			return false;
+		v = v * base + digit;
+	}
+	if (*p) {
+		switch (*p) {
+		case 'K': case 'k': shift = 10; break;
+		case 'M': case 'm': shift = 20; break;
+		case 'G': case 'g': shift = 30; break;
+		default: return false;
+		}
+		if (p[1] != '\0' || v > (UINT64_MAX >> shift))
+			return false;
+	}
+	*out = v << shift;
+	return true;
+}
+
+struct opts {
+	uint32_t type;
+	const char *initrd;
+	const char *bootargs;	/* NULL: none */
+	uint64_t pad;		/* 0: no padding */
+	const char *out;
+	const char *kernel;
+};
+
+static const struct {
+	const char *name;
+	uint32_t type;
+} types[] = {
+	{ "auto", KB_PAYLOAD_AUTO },
+	{ "elf", KB_PAYLOAD_ELF },
+	{ "riscv-image", KB_PAYLOAD_RISCV_IMAGE },
+	{ "arm64-image", KB_PAYLOAD_ARM64_IMAGE },
+};
+
+static const char *type_name(uint32_t t)
+{
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (types[i].type == t)
+			return types[i].name;
+	return "?";
+}
+
+static void parse_args(int argc, char **argv, struct opts *o)
+{
+	bool opts_done = false, have_type = false;
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *val = NULL, *eq;
+		char name[32];
+
+		if (opts_done || a[0] != '-' || a[1] == '\0') {
+			if (o->kernel)
+				die(EXIT_USAGE, "more than one KERNEL ('%s' and '%s')", o->kernel, a);
+			o->kernel = a;
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			opts_done = true;
+			continue;
+		}
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			usage(stdout);
+			exit(0);
+		}
+		/* --name VALUE or --name=VALUE; -t VALUE, -o VALUE */
+		eq = a[1] == '-' ? strchr(a, '=') : NULL;
+		if (eq) {
+			if ((size_t)(eq - a) >= sizeof(name))
+				die(EXIT_USAGE, "unknown option '%s' (try --help)", a);
+			memcpy(name, a, (size_t)(eq - a));
+			name[eq - a] = '\0';
+			val = eq + 1;
+		} else {
+			if (strlen(a) >= sizeof(name))
+				die(EXIT_USAGE, "unknown option '%s' (try --help)", a);
+			strcpy(name, a);
+		}
+		if (strcmp(name, "--type") == 0)
+			strcpy(name, "-t");
+		else if (strcmp(name, "--output") == 0)
+			strcpy(name, "-o");
+		if (strcmp(name, "-t") && strcmp(name, "-o") && strcmp(name, "--initrd") &&
+		    strcmp(name, "--bootargs") && strcmp(name, "--pad"))
+			die(EXIT_USAGE, "unknown option '%s' (try --help)", a);
+		if (val == NULL) {
+			if (i + 1 >= argc)
+				die(EXIT_USAGE, "%s needs a value", a);
+			val = argv[++i];
+		}
+
+		if (strcmp(name, "-t") == 0) {
+			size_t k;
+
+			if (have_type)
+				die(EXIT_USAGE, "-t given twice");
+			for (k = 0; k < sizeof(types) / sizeof(types[0]); k++)
+				if (strcmp(val, types[k].name) == 0)
+					break;
+			if (k == sizeof(types) / sizeof(types[0]))
+				die(EXIT_USAGE, "-t: unknown type '%s' (auto, elf, riscv-image, arm64-image)", val);
+			o->type = types[k].type;
+			have_type = true;
+		} else if (strcmp(name, "-o") == 0) {
+			if (o->out)
+				die(EXIT_USAGE, "-o given twice");
+			if (val[0] == '\0')
+				die(EXIT_USAGE, "-o: empty file name");
+			o->out = val;
+		} else if (strcmp(name, "--initrd") == 0) {
+			if (o->initrd)
+				die(EXIT_USAGE, "--initrd given twice");
+			if (val[0] == '\0')
+				die(EXIT_USAGE, "--initrd: empty file name");
+			o->initrd = val;
+		} else if (strcmp(name, "--bootargs") == 0) {
+			if (o->bootargs)
+				die(EXIT_USAGE, "--bootargs given twice");
+			o->bootargs = val;
+		} else {
+			if (!parse_num(val, &o->pad) || o->pad == 0 || o->pad > PAD_MAX)
+				die(EXIT_USAGE, "--pad: '%s' is not a size from 1 to 16G (decimal or 0x hex, optional K/M/G)",
+				    val);
+		}
+	}
+	if (o->kernel == NULL)
+		die(EXIT_USAGE, "no KERNEL given (try --help)");
+	if (o->out == NULL)
+		die(EXIT_USAGE, "no output file given (-o OUT)");
+}
+
+/* ---- files ------------------------------------------------------------ */
+
+static uint8_t *read_file(const char *what, const char *path, size_t *len)
+{
+	struct stat st;
+	uint8_t *buf;
+	size_t got = 0;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		die(EXIT_FAIL, "%s %s: %s", what, path, strerror(errno));
+	if (fstat(fd, &st) != 0)
+		die(EXIT_FAIL, "%s %s: %s", what, path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		die(EXIT_FAIL, "%s %s: not a regular file", what, path);
+	if (st.st_size == 0)
+		die(EXIT_FAIL, "%s %s: empty file", what, path);
+	if ((uint64_t)st.st_size > INPUT_MAX)
+		die(EXIT_FAIL, "%s %s: %jd bytes is more than 4 GiB", what, path,
+		    (intmax_t)st.st_size);
+	*len = (size_t)st.st_size;
+	buf = malloc(*len);
+	if (buf == NULL)
+		die(EXIT_FAIL, "%s %s: out of memory", what, path);
+	while (got < *len) {
+		ssize_t r = read(fd, buf + got, *len - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			die(EXIT_FAIL, "%s %s: %s", what, path, strerror(errno));
+		if (r == 0)
+			die(EXIT_FAIL, "%s %s: file shrank while being read", what, path);
+		got += (size_t)r;
+	}
+	close(fd);
+	return buf;
+}
+
+static void write_all(int fd, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	while (n) {
+		ssize_t r = write(fd, b, n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			die(EXIT_FAIL, "%s: %s", out_path, strerror(errno));
+		b += r;
+		n -= (size_t)r;
+	}
+}
+
+/* n bytes of 0xff (erased flash). */
+static void write_fill(int fd, uint64_t n)
+{
+	static uint8_t ff[65536];
+
+	if (ff[0] != 0xff)
+		memset(ff, 0xff, sizeof(ff));
+	while (n) {
+		size_t k = n < sizeof(ff) ? (size_t)n : sizeof(ff);
+
+		write_all(fd, ff, k);
+		n -= k;
+	}
+}
+
+/* ---- the container ---------------------------------------------------- */
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void sha256(const void *p, size_t n, uint8_t *out)
+{
+	if (mbedtls_sha256_ret(p, n, out, 0) != 0)
+		die(EXIT_FAIL, "SHA-256 failed");
+}
+
+struct part {
+	const char *name;
+	const uint8_t *data;	/* NULL: absent */
+	size_t size;
+	uint64_t off;
+};
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	struct part part[3];
+	uint8_t hdr[KB_CONTAINER_HDR_SIZE];
+	uint64_t end = KB_CONTAINER_HDR_SIZE, total, pos;
+	struct kb_container c;
+	struct kb_diag d;
+	struct stat st;
+	void *map;
+	int fd, i, r;
+
+	parse_args(argc, argv, &o);
+	out_path = o.out;
+
+	memset(part, 0, sizeof(part));
+	part[0].name = "payload";
+	part[1].name = "initrd";
+	part[2].name = "bootargs";
+	part[0].data = read_file("kernel", o.kernel, &part[0].size);
+	if (o.initrd)
+		part[1].data = read_file("initrd", o.initrd, &part[1].size);
+	if (o.bootargs) {
+		part[2].data = (const uint8_t *)o.bootargs;
+		part[2].size = strlen(o.bootargs) + 1;	/* with the NUL */
+	}
+
+	/* Layout: each part 8-byte aligned after the header, in this order.
+	 * Sizes are at most 4 GiB each, so nothing here can wrap. */
+	for (i = 0; i < 3; i++) {
+		if (part[i].data == NULL)
+			continue;
+		part[i].off = (end + PART_ALIGN - 1) & ~(uint64_t)(PART_ALIGN - 1);
+		end = part[i].off + part[i].size;
+	}
+	total = end;
+	if (o.pad) {
+		if (end > o.pad)
+			die(EXIT_FAIL, "the content (%" PRIu64 " bytes) does not fit in --pad %" PRIu64 " bytes",
+			    end, o.pad);
+		total = o.pad;
+	}
+
+	memset(hdr, 0, sizeof(hdr));
+	memcpy(hdr, KB_CONTAINER_MAGIC, sizeof(KB_CONTAINER_MAGIC));
+	put32(hdr + 8, KB_CONTAINER_VERSION);
+	put32(hdr + 12, KB_CONTAINER_HDR_SIZE);
+	put32(hdr + 16, o.type);
+	put32(hdr + 20, 0);
+	for (i = 0; i < 3; i++) {
+		if (part[i].data == NULL)
+			continue;	/* offset, size and digest stay zero */
+		put64(hdr + 24 + 16 * i, part[i].off);
+		put64(hdr + 32 + 16 * i, part[i].size);
+		sha256(part[i].data, part[i].size, hdr + 72 + 32 * i);
+	}
+	sha256(hdr, 224, hdr + 224);
+
+	fd = open(o.out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		die(EXIT_FAIL, "%s: %s", o.out, strerror(errno));
+	out_created = true;
+	write_all(fd, hdr, sizeof(hdr));
+	pos = sizeof(hdr);
+	for (i = 0; i < 3; i++) {
+		if (part[i].data == NULL)
+			continue;
+		write_fill(fd, part[i].off - pos);
+		write_all(fd, part[i].data, part[i].size);
+		pos = part[i].off + part[i].size;
+	}
+	write_fill(fd, total - pos);
+	if (close(fd) != 0)
+		die(EXIT_FAIL, "%s: %s", o.out, strerror(errno));
+
+	/* Verify what is on disk, with the loader's own parser. */
+	fd = open(o.out, O_RDONLY);
+	if (fd < 0 || fstat(fd, &st) != 0)
+		die(EXIT_FAIL, "%s: %s", o.out, strerror(errno));
+	if ((uint64_t)st.st_size != total)
+		die(EXIT_FAIL, "%s: wrote %jd bytes, expected %" PRIu64, o.out,
+		    (intmax_t)st.st_size, total);
+	map = mmap(NULL, (size_t)total, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (map == MAP_FAILED)
+		die(EXIT_FAIL, "%s: mmap: %s", o.out, strerror(errno));
+	close(fd);
+	r = kb_container_open(map, (size_t)total, &c, &d);
+	if (r != KB_OK)
+		die(EXIT_FAIL, "%s: does not verify: %s", o.out, d.msg);
+	if (c.type != o.type ||
+	    c.payload != (const uint8_t *)map + part[0].off || c.payload_size != part[0].size ||
+	    c.initrd_size != part[1].size ||
+	    (part[1].data && c.initrd != (const uint8_t *)map + part[1].off) ||
+	    c.bootargs_size != part[2].size ||
+	    (part[2].data && (c.bootargs != (const char *)map + part[2].off ||
+			      strcmp(c.bootargs, o.bootargs) != 0)))
+		die(EXIT_FAIL, "%s: verifies but does not read back as written", o.out);
+	munmap(map, (size_t)total);
+
+	printf("%s: %" PRIu64 " bytes (%" PRIu64 " of content), type %s, payload %zu bytes",
+	       o.out, total, end, type_name(o.type), part[0].size);
+	if (part[1].data)
+		printf(", initrd %zu bytes", part[1].size);
+	if (part[2].data)
+		printf(", bootargs \"%s\"", o.bootargs);
+	putchar('\n');
+	free((void *)part[0].data);
+	free((void *)part[1].data);
+	return 0;
+}
