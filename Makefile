@@ -232,7 +232,7 @@ include $(srctree)/tests/tests.mk
 # ---------------------------------------------------------------- bench
 
 bench: all
-	$(Q)$(srctree)/scripts/bench.sh $(O) $(SIZE)
+	$(Q)BOARD_DIR=$(BOARD_DIR) $(srctree)/scripts/bench.sh $(O) $(SIZE)
 
 # -------------------------------------------------------------- cleaning
 

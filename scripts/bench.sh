@@ -5,7 +5,7 @@
 #   - the loader image: text, data, bss (size -A grouped), file size of .bin
 #   - what each component contributes to the linked image (from the link
 #     map: kaslrboot's own code, libfdt, mbedTLS, the C library, libgcc)
-set -euo pipefail
+set -uo pipefail
 O=$1; SIZE=$2
 elf=$O/kaslrboot.elf; map=$O/kaslrboot.map
 board=$(sed -n 's/^CONFIG_BOARD="\(.*\)"/\1/p' "$O/.config")
@@ -41,4 +41,31 @@ for c in sorted(sizes):
 PY
 if ls "$O"/mbedtls/*.o >/dev/null 2>&1; then
 	"$SIZE" -t "$O"/mbedtls/*.o | awk 'END {printf "bench: mbedTLS objects as built (before --gc-sections): text %d B, data %d B, bss %d B\n", $1, $2, $3}'
+fi
+
+# Instruction counts: a CONFIG_BENCH build of the same board boots the test
+# kernel under QEMU -icount shift=0 (deterministic instruction counting).
+if [ -f "${BOARD_DIR:-}/qemu.sh" ]; then
+	top=$(cd "$(dirname "$0")/.." && pwd)
+	bb=$(mktemp -d)
+	trap 'rm -rf "$bb"' EXIT
+	cp -r "$BOARD_DIR" "$bb/board"
+	echo "CONFIG_BENCH=y" >> "$bb/board/defconfig"
+	bo=$O-bench
+	rm -rf "$bo"
+	make -s -C "$top" BOARD_DIR="$bb/board" O="$bo" > "$bb/build.log" 2>&1 &&
+	make -s -C "$top" BOARD_DIR="$bb/board" O="$bo" run QEMU_EXTRA="-icount shift=0" \
+		2>&1 | tr -d '\r' > "$bb/run.log"
+	/usr/bin/python3 - "$bb/run.log" <<'PY'
+import re, sys
+log = open(sys.argv[1]).read()
+m1 = re.search(r"bench: copy of (\d+) bytes \(incl. BSS\) took (\d+) instructions; plain byte loop over (\d+) bytes took (\d+)", log)
+m2 = re.search(r"bench: (\d+) instructions from entry to handoff, (\d+) of them copying", log)
+if not (m1 and m2) or "testkernel: done" not in log:
+    print("bench: instruction counts unavailable (the bench boot failed)"); sys.exit(0)
+cb, ci, lb, li = map(int, m1.groups()); total, copying = map(int, m2.groups())
+print("bench: instructions from loader entry to handoff: %d (%d excluding the payload copies)" % (total, total - copying))
+print("bench: payload copy (picolibc memcpy + BSS memset): %d instructions for %d bytes = %.3f per byte" % (ci, cb, ci / cb))
+print("bench: plain byte-loop copy, same data:            %d instructions for %d bytes = %.3f per byte" % (li, lb, li / lb))
+PY
 fi

@@ -130,6 +130,11 @@ static void tk_hexbytes(const uint8_t *p, size_t n)
 		tk_printf("%02x", p[i]);
 }
 
+/* "testkernel.wait" on the command line: stay alive after the checks so a
+ * test can inspect memory from outside (QEMU pmemsave) while the kernel,
+ * not the loader, owns the machine. */
+static int tk_wait;
+
 static __attribute__((noreturn)) void tk_finish(void)
 {
 	if (tk_failures) {
@@ -137,6 +142,11 @@ static __attribute__((noreturn)) void tk_finish(void)
 		tk_arch_poweroff(1);
 	}
 	tk_printf("testkernel: done\n");
+	if (tk_wait) {
+		tk_printf("testkernel: waiting\n");
+		for (;;)
+			;
+	}
 	tk_arch_poweroff(0);
 }
 
@@ -429,6 +439,8 @@ static void tk_check_chosen(const void *fdt, const struct tk_boot *b)
 	} else {
 		const unsigned char *c = p;
 
+		if (strstr(p, "testkernel.wait"))
+			tk_wait = 1;
 		tk_printf("testkernel: bootargs \"");
 		for (; *c; c++) {
 			if (*c < 0x20 || *c >= 0x7f || *c == '"' || *c == '\\')

@@ -71,7 +71,10 @@ struct kb_payload_info {
  * DT_RELAENT == 24, DT_RELR / DT_RELRSZ / DT_RELRENT == 8), their tables
  * inside a loaded segment's file-backed part.  ET_EXEC and anything not
  * relocatable is KB_ENOTSUP ("payload: ELF type ET_EXEC is not
- * relocatable").  Other faults KB_EINVAL with a one-line diag.
+ * relocatable"), as are ELFCLASS32, big-endian ELF, PT_INTERP, DT_NEEDED,
+ * DT_REL and PLT relocations; more than KB_MAX_SEGMENTS PT_LOADs is
+ * KB_ENOSPC.  Other faults KB_EINVAL with a one-line diag.  link_base is
+ * the lowest p_vaddr rounded down to align; every offset in pi is from it.
  */
 int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 		 uint64_t min_align, struct kb_payload_info *pi,
@@ -97,7 +100,10 @@ int kb_riscv_image_parse(const void *buf, size_t len, bool rv32,
 int kb_arm64_image_parse(const void *buf, size_t len,
 			 struct kb_payload_info *pi, struct kb_diag *d);
 
-/* Dispatch on type (KB_PAYLOAD_AUTO: ELF magic, then the Image magics). */
+/* Dispatch on type (KB_PAYLOAD_AUTO: ELF magic, then the Image magics).
+ * An Image for the other machine is KB_EINVAL; RISC-V Images are taken as
+ * rv64; min_align (0 = none, else a power of two) raises every format's
+ * align. */
 int kb_payload_parse(const void *buf, size_t len, uint32_t type,
 		     uint16_t machine, uint64_t min_align,
 		     struct kb_payload_info *pi, struct kb_diag *d);
@@ -113,8 +119,12 @@ void kb_payload_copy(const struct kb_payload_info *pi, const void *buf,
  * machine: R_RISCV_RELATIVE, R_RISCV_64, R_RISCV_32 (RV32), R_RISCV_NONE;
  * R_AARCH64_RELATIVE, R_AARCH64_ABS64, R_AARCH64_NONE; RELR; symbol index
  * 0 where the type requires no symbol, the ABS types only against symbol 0
- * with an addend (static PIE); offset and width inside the image), then the
- * writes.  One bad entry rejects the payload with nothing written.
+ * with an addend (static PIE); offset and width inside the image and not
+ * inside a relocation table), then the writes.  One bad entry rejects the
+ * payload with nothing written: KB_ENOTSUP for a type or symbol, else
+ * KB_EINVAL.  Written value: addend - link_base + base (RELA; an ABS type
+ * against symbol 0 like RELATIVE, as glibc's static-PIE start-up does),
+ * word + base - link_base (RELR).
  */
 int kb_reloc_apply(const struct kb_payload_info *pi, void *dst, uint64_t base,
 		   struct kb_diag *d);

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# QEMU, checked from outside the guest: after handoff the loader's memory
+# holds nothing but the handoff stub.  The test kernel is told to stay alive
+# (testkernel.wait); QEMU's monitor dumps the loader's region (pmemsave)
+# while the kernel runs.
+. "$(dirname "$0")/../lib.sh"
+
+elf=$O/kaslrboot.elf
+sym() { riscv64-unknown-elf-nm "$elf" | awk -v s="$1" '$3 == s {print "0x" $1}'; }
+load=0x80200000
+hs=$(sym __handoff_start); he=$(sym __handoff_end); end=$(sym __image_end)
+
+make -s -C "$top" O="$O" BOOTARGS="testkernel.wait" "$O/payload.img" >/dev/null 2>&1
+cp "$O/payload.img" "$TMP/wait.img"
+PAYLOAD_IMG=$TMP/wait.img QEMU_TIMEOUT=60 \
+	QEMU_EXTRA="-monitor unix:$TMP/mon.sock,server=on,wait=off" \
+	"$top/scripts/qemu-run.sh" "$O" qemu-virt-riscv64 > "$TMP/wait.raw" 2>&1 &
+qpid=$!
+for _ in $(seq 1 300); do
+	grep -q 'testkernel: waiting' "$TMP/wait.raw" 2>/dev/null && break
+	sleep 0.1
+done
+tr -d '\r' < "$TMP/wait.raw" > "$TMP/wait.log"
+check "test kernel up and waiting (its checks passed)" grep -q 'testkernel: waiting' "$TMP/wait.log"
+
+python3 - "$TMP/mon.sock" "$load" "$((end))" "$TMP/loader.dump" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+def cmd(c):
+    s.sendall((c + "\n").encode()); time.sleep(0.5)
+    try:
+        s.settimeout(0.5); s.recv(65536)
+    except OSError:
+        pass
+cmd("pmemsave %s %s \"%s\"" % (sys.argv[2], sys.argv[3], sys.argv[4]))
+cmd("quit")
+PY
+wait "$qpid" 2>/dev/null
+
+kseed=$(sed -n 's/^testkernel: kaslr-seed 0x\([0-9a-f]*\)$/\1/p' "$TMP/wait.log")
+rseed=$(sed -n 's/^testkernel: rng-seed [0-9]* bytes \([0-9a-f]*\)\.\.\.$/\1/p' "$TMP/wait.log")
+python3 - "$TMP/loader.dump" "$O/kaslrboot.bin" "$((hs))" "$((he))" "$kseed" "$rseed" > "$TMP/verdict" <<'PY'
+import sys
+dump = open(sys.argv[1], "rb").read(); img = open(sys.argv[2], "rb").read()
+hs, he = int(sys.argv[3]), int(sys.argv[4])
+kseed, rseed = sys.argv[5], sys.argv[6]
+print("dump", len(dump), "bytes; stub", he - hs, "bytes at", hex(hs))
+outside = dump[:hs] + dump[he:]
+nz = sum(1 for b in outside if b)
+print("nonzero bytes outside the stub:", nz)
+print("stub intact:", dump[hs:he] == img[hs:he])
+found = []
+for name, hexs in (("kaslr-seed", kseed), ("rng-seed[0:8]", rseed)):
+    if not hexs:
+        found.append(name + " not reported"); continue
+    b = bytes.fromhex(hexs)
+    for v in (b, b[::-1]):
+        if v in dump:
+            found.append(name)
+print("seed bytes found in the dump:", found or "none")
+ok = len(dump) > 0 and nz == 0 and dump[hs:he] == img[hs:he] and not found
+sys.exit(0 if ok else 1)
+PY
+rc=$?
+sed 's/^/# /' "$TMP/verdict"
+check "loader region $(printf '0x%x' $((load)))+$(printf '0x%x' $((end))): only the $((he - hs))-byte handoff stub survives, all else is zero (illegal instruction), no seed bytes" [ $rc = 0 ]
