@@ -210,11 +210,12 @@ export BOOTARGS QEMU_EXTRA
 # ready-made flash image as it is.
 PAYLOAD ?=
 INITRD ?=
-ifeq ($(filter command line environment,$(origin PAYLOAD_IMG)),)
+# (Only a command-line PAYLOAD_IMG counts: never one inherited from the
+# environment of an outer make.)
+ifneq ($(origin PAYLOAD_IMG),command line)
 PAYLOAD_IMG := $(O)/payload.img
 RUN_DEPS := $(O)/payload.img
 endif
-export PAYLOAD_IMG
 .PHONY: $(O)/payload.img
 $(O)/payload.img: $(HOST_O)/kbimage $(if $(PAYLOAD),,testkernel)
 	$(Q)$(HOST_O)/kbimage --pad $(CONFIG_PAYLOAD_MAX_SIZE) \
@@ -222,7 +223,7 @@ $(O)/payload.img: $(HOST_O)/kbimage $(if $(PAYLOAD),,testkernel)
 		-o $@ $(or $(PAYLOAD),$(O)/testkernel/testkernel.elf) >/dev/null
 
 run: all $(RUN_DEPS)
-	$(Q)BOARD_DIR=$(BOARD_DIR) QEMU_TIMEOUT=$(QEMU_TIMEOUT) \
+	$(Q)BOARD_DIR=$(BOARD_DIR) QEMU_TIMEOUT=$(QEMU_TIMEOUT) PAYLOAD_IMG=$(PAYLOAD_IMG) \
 		$(srctree)/scripts/qemu-run.sh $(O) $(CONFIG_BOARD)
 
 # ---------------------------------------------------------------- tests
