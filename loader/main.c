@@ -319,7 +319,7 @@ static void add_avoid(uint64_t first, uint64_t last)
 
 /* Choose a window: random with KASLR, else the lowest valid one. */
 static void choose(const struct kb_slot_req *req, struct kb_plan *p,
-		   const char *what)
+		   const char *what, bool random)
 {
 	struct kb_diag d;
 	char sz[24], al[24];
@@ -328,7 +328,7 @@ static void choose(const struct kb_slot_req *req, struct kb_plan *p,
 	kb_diag_clear(&d);
 	size_str(req->size, sz, sizeof(sz));
 	size_str(req->align, al, sizeof(al));
-	if (kaslr_enabled) {
+	if (random) {
 		err = kb_plan_random(&freemap, req, drbg_uniform, &d, p, &d);
 		if (err)
 			fatal(err, &d);
@@ -347,15 +347,21 @@ static void choose(const struct kb_slot_req *req, struct kb_plan *p,
 	}
 }
 
-static void build_freemap(void)
+static void build_freemap(uint64_t floor, uint64_t ceiling)
 {
 	struct kb_diag d;
 	int err;
 
 	kb_diag_clear(&d);
+	/* Never outside the board's own limits. */
+	uint64_t board_floor = CONFIG_PLAN_FLOOR, board_ceiling = CONFIG_PLAN_CEILING;
+
+	if (floor < board_floor)
+		floor = board_floor;
+	if (ceiling > board_ceiling)
+		ceiling = board_ceiling;
 	kb_freemap_init(&freemap, free_table, CONFIG_PLAN_MAX_FREE_SPANS);
-	err = kb_freemap_build(&freemap, &memmap, avoid, navoid,
-			       (uint64_t)CONFIG_PLAN_FLOOR, (uint64_t)CONFIG_PLAN_CEILING, &d);
+	err = kb_freemap_build(&freemap, &memmap, avoid, navoid, floor, ceiling, &d);
 	if (err)
 		fatal(err, &d);
 }
@@ -387,7 +393,7 @@ static void step_placement(const struct kb_boot_info *bi, const void *fdt)
 	/* The container's own bytes, should the flash window be RAM. */
 	add_avoid(CONFIG_PAYLOAD_ADDR, CONFIG_PAYLOAD_ADDR + CONFIG_PAYLOAD_MAX_SIZE - 1);
 
-	build_freemap();
+	build_freemap(0, UINT64_MAX);
 	kb_log("free memory: %u range(s) after reservations", freemap.n);
 	if (IS_ENABLED(CONFIG_LOG_MEMORY_MAP))
 		kb_freemap_print(&freemap, "kaslrboot:   ", kb_printf);
@@ -402,18 +408,31 @@ static void step_placement(const struct kb_boot_info *bi, const void *fdt)
 	err = kb_slot_req_check(&req, &d);
 	if (err)
 		fatal(err, &d);
-	choose(&req, &kplan, "kernel");
+	/* arm64 Image flags bit 3 clear: the kernel must sit as close to the
+	 * start of DRAM as the rules allow, which rules out physical KASLR
+	 * (the kernel still randomizes its virtual address from kaslr-seed). */
+	if (kaslr_enabled && !payload.placement_anywhere)
+		kb_log("plan: this Image asks to be placed near the start of DRAM (flags bit 3 clear): no physical randomization");
+	choose(&req, &kplan, "kernel", kaslr_enabled && payload.placement_anywhere);
 
 	if (ctr.initrd) {
 		struct kb_slot_req ireq = {
 			.size = ctr.initrd_size, .align = CONFIG_INITRD_ALIGN,
 		};
 		struct kb_plan ip;
+		uint64_t floor = 0, ceiling = UINT64_MAX;
 
+		/* arm64 booting.rst: the initrd must lie in a 1 GiB-aligned
+		 * window of at most 32 GiB that covers the kernel. */
+		if (payload.type == KB_PAYLOAD_ARM64_IMAGE) {
+			floor = kplan.start & ~((1ull << 30) - 1);
+			ceiling = (1ull << 35) - 1 > UINT64_MAX - floor ? UINT64_MAX :
+				  floor + (1ull << 35) - 1;
+		}
 		/* The initrd goes anywhere free but the kernel's window. */
 		add_avoid(kplan.start, kplan.start + payload.footprint - 1);
-		build_freemap();
-		choose(&ireq, &ip, "initrd");
+		build_freemap(floor, ceiling);
+		choose(&ireq, &ip, "initrd", kaslr_enabled);
 		initrd_start = ip.start;
 	}
 }
@@ -562,6 +581,9 @@ static void step_chosen(const struct kb_boot_info *bi, void *fdt)
 	err = fdt_pack(fdt);
 	if (err)
 		goto fdt_fail;
+	/* Still within the boot protocol's limit (arm64: 2 MiB). */
+	if (fdt_totalsize(fdt) > CONFIG_DTB_MAX_SIZE)
+		fatal(KB_ERANGE, &(struct kb_diag){ "chosen: the device tree grew past CONFIG_DTB_MAX_SIZE" });
 	kb_log("chosen: %s, rng-seed %s%s%s",
 	       kaslr_enabled ? "kaslr-seed written" : "no kaslr-seed (KASLR off)",
 	       kb_drbg_ready() ? "written (" KB_STR(CONFIG_RNG_SEED_SIZE) " bytes)" : "removed (no entropy)",

@@ -1,0 +1,5 @@
+# SPDX-License-Identifier: BSD-2-Clause
+loader-objs-y += loader/arch/arm64/entry.o
+loader-objs-y += loader/arch/arm64/arch.o
+loader-objs-y += loader/arch/arm64/string.o
+loader-objs-y += loader/arch/arm64/handoff.o
