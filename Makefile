@@ -16,6 +16,7 @@ ifeq ($(origin BOARD_DIR),undefined)
 BOARD_DIR := $(srctree)/boards/$(BOARD)
 endif
 BOARD_DIR := $(abspath $(BOARD_DIR))
+KB_USER_O := $(filter command line,$(origin O))
 O ?= build/$(BOARD)
 override O := $(abspath $(O))
 HOST_O := $(srctree)/build/host
@@ -67,7 +68,7 @@ setup:
 %_defconfig: check-setup
 	$(Q)d=$(srctree)/boards/$*; [ -d "$$d" ] || d=$(BOARD_DIR); \
 	 [ -f "$$d/defconfig" ] || { echo "no board '$*' (boards/$*/defconfig)"; exit 1; }; \
-	 o=$(if $(filter command line,$(origin O)),$(O),$(srctree)/build/$*); \
+	 o=$(if $(KB_USER_O),$(O),$(srctree)/build/$*); \
 	 mkdir -p $$o && echo "BOARD_DIR := $$d" > $$o/board.mk && \
 	 KCONFIG_CONFIG=$$o/.config BOARD_DIR=$$d $(PYTHON) scripts/kconfig.py defconfig $$d/defconfig
 

@@ -110,6 +110,7 @@ static const void *step_device_tree(const struct kb_boot_info *bi)
 	err = kb_fdt_validate(fdt, CONFIG_DTB_MAX_SIZE, &d);
 	if (err)
 		fatal(err, &d);
+	kb_arch_fdt_init(fdt);
 
 	err = kb_console_init(fdt, path, sizeof(path), &d);
 	kb_log("version %s, board %s, entered in %s on hart %lu at 0x%lx",

@@ -64,7 +64,10 @@ for t in "$HOST_O"/fuzz/fuzz_*; do
 done
 
 if [ $host_only = 0 ]; then
-	for t in "$top"/tests/build/*.sh "$top"/tests/qemu/*.sh; do
+	arm=()
+	# arm64 board tests run when its build exists (make test builds it)
+	[ -n "${O_AARCH64:-}" ] && [ -f "$O_AARCH64/kaslrboot.bin" ] && arm=("$top"/tests/qemu-aarch64/*.sh)
+	for t in "$top"/tests/build/*.sh "$top"/tests/qemu/*.sh "${arm[@]}"; do
 		[ -f "$t" ] || continue
 		name=$(basename "$(dirname "$t")")/$(basename "$t" .sh)
 		bash "$t" > "$log/$(basename "$(dirname "$t")")-$(basename "$t" .sh).log" 2>&1

@@ -23,6 +23,9 @@ tk-arch-objs :=
 include $(TK_SRC)/$(ARCH)/objects.mk
 
 TK_LDS := $(TK_SRC)/$(ARCH)/kernel.ld
+# The Image header check: per architecture where the header differs
+# (tests/kernel/<arch>/check-image.sh), else the RISC-V one.
+TK_CHECK_IMAGE := $(firstword $(wildcard $(TK_SRC)/$(ARCH)/check-image.sh) $(TK_SRC)/check-image.sh)
 TK_COMMON_OBJS := $(addprefix $(TK_O)/,main.o targets.o $(tk-arch-objs))
 TK_ELF_OBJS := $(TK_O)/$(tk-elf-entry) $(TK_COMMON_OBJS)
 TK_IMAGE_OBJS := $(TK_O)/$(tk-image-entry) $(TK_COMMON_OBJS)
@@ -81,10 +84,10 @@ $(TK_O)/testkernel-image.elf: $(TK_IMAGE_OBJS) $(LIBFDT_OBJS) $(TK_LDS) \
 		{ echo "testkernel: $@: relocation inside the Image header" >&2; exit 1; }
 	$(Q)mv $@.tmp $@
 
-$(TK_O)/testkernel.Image: $(TK_O)/testkernel-image.elf $(TK_SRC)/check-image.sh
+$(TK_O)/testkernel.Image: $(TK_O)/testkernel-image.elf $(TK_CHECK_IMAGE)
 	$(vecho) "  OBJCOPY testkernel/$(notdir $@)"
 	$(Q)$(OBJCOPY) -O binary $< $@.tmp
-	$(Q)$(TK_SRC)/check-image.sh $@.tmp
+	$(Q)$(TK_CHECK_IMAGE) $@.tmp
 	$(Q)mv $@.tmp $@
 
 -include $(TK_ALL_OBJS:.o=.d)

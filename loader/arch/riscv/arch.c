@@ -29,6 +29,11 @@ void kb_arch_start(unsigned long hartid, uintptr_t dtb, uintptr_t base,
 	kb_main(&bi);
 }
 
+void kb_arch_fdt_init(const void *fdt)
+{
+	(void)fdt;	/* nothing: SBI needs no device-tree discovery */
+}
+
 int kb_arch_early_putc(char c)
 {
 	static int mode = -1;	/* -1 unknown, 0 none, 1 DBCN, 2 legacy */

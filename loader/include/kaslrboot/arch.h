@@ -27,6 +27,11 @@ struct kb_boot_info {
 /* Generic boot flow (loader/main.c). */
 void kb_main(const struct kb_boot_info *bi) __attribute__((noreturn));
 
+/* Called once the device tree has been validated, before anything else
+ * reads it: arch code takes what it needs from it (arm64: the PSCI
+ * conduit from /psci "method").  A no-op where nothing is needed. */
+void kb_arch_fdt_init(const void *fdt);
+
 /* Print one character on the firmware console before the device-tree UART
  * is probed; returns 0 if the firmware took it, negative if there is none. */
 int kb_arch_early_putc(char c);

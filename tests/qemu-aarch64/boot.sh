@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# arm64 board with the project's test kernel: distinct addresses,
+# relocations/BSS/seeds checked by the kernel; the TRNG paths (virtio-rng on
+# cortex-a57, RNDRRS on -cpu max, none); entry at EL2.
+O=${O_AARCH64:-$(cd "$(dirname "$0")/../.." && pwd)/build/qemu-virt-aarch64}
+. "$(dirname "$0")/../lib.sh"
+
+run_addr() { sed -n 's/^testkernel: format [a-z]*, running at \(0x[0-9a-f]*\).*/\1/p' "$(log_of "$1")"; }
+has() { grep -qF -- "$2" "$(log_of "$1")"; }
+kernel_ok() {
+	has "$1" 'testkernel: relocations ok' && has "$1" 'testkernel: bss ok' &&
+		has "$1" 'testkernel: done' && ! grep -q 'testkernel: FAIL' "$(log_of "$1")" &&
+		grep -qE '^testkernel: kaslr-seed 0x[0-9a-f]{16}$' "$(log_of "$1")" &&
+		has "$1" 'testkernel: rng-seed 64 bytes'
+}
+
+addrs=()
+for i in 1 2 3 4 5 6; do
+	boot "a$i" BOARD=qemu-virt-aarch64
+	addrs+=("$(run_addr "a$i")")
+	kernel_ok "a$i" || { notok "arm64 boot $i"; tail -n 20 "$(log_of "a$i")"; }
+done
+distinct=$(printf '%s\n' "${addrs[@]}" | grep . | sort -u | wc -l)
+check "arm64 test kernel: 6 boots, $distinct distinct addresses (want >= 5), kernel checks passed" [ "$distinct" -ge 5 ]
+check "cortex-a57: virtio-rng is the TRNG" has a1 'kaslrboot: entropy: virtio-rng'
+
+boot rndr BOARD=qemu-virt-aarch64 QEMU_CPU=max QEMU_RNG=none
+check "-cpu max: RNDRRS seeds the DRBG, kernel ok" \
+	bash -c "grep -q 'kaslrboot: entropy: rndrrs' '$(log_of rndr)'" && kernel_ok rndr
+
+boot none BOARD=qemu-virt-aarch64 QEMU_RNG=none
+check "cortex-a57 without virtio-rng: no TRNG, halted" \
+	[ "$(rc_of none)" != 0 ] && has none 'kaslrboot: error: entropy: no TRNG found' && ! grep -q '^testkernel:' "$(log_of none)"
+
+boot el2 BOARD=qemu-virt-aarch64 QEMU_EXTRA="-M virt,dtb-randomness=off,virtualization=on"
+check "entered at EL2: logged and the kernel runs" has el2 'entered in EL2' && kernel_ok el2
