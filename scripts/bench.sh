@@ -65,7 +65,7 @@ if not (m1 and m2) or "testkernel: done" not in log:
     print("bench: instruction counts unavailable (the bench boot failed)"); sys.exit(0)
 cb, ci, lb, li = map(int, m1.groups()); total, copying = map(int, m2.groups())
 print("bench: instructions from loader entry to handoff: %d (%d excluding the payload copies)" % (total, total - copying))
-print("bench: payload copy (picolibc memcpy + BSS memset): %d instructions for %d bytes = %.3f per byte" % (ci, cb, ci / cb))
+print("bench: payload copy (memcpy + BSS memset): %d instructions for %d bytes = %.3f per byte" % (ci, cb, ci / cb))
 print("bench: plain byte-loop copy, same data:            %d instructions for %d bytes = %.3f per byte" % (li, lb, li / lb))
 PY
 fi
