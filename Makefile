@@ -32,7 +32,7 @@ override MBEDTLS_DIR := $(abspath $(MBEDTLS_DIR))
 override LIBFDT_DIR := $(abspath $(LIBFDT_DIR))
 PYTHON ?= /usr/bin/python3
 HOSTCC ?= gcc
-export KB_CACHE BOARD_DIR
+export KB_CACHE
 
 
 ifeq ($(V),1)
