@@ -6,23 +6,26 @@
 # while the kernel runs.
 . "$(dirname "$0")/../lib.sh"
 
+# WIPE_BOARD (default qemu-virt-riscv64) and O select the board under test.
+board=${WIPE_BOARD:-qemu-virt-riscv64}
 elf=$O/kaslrboot.elf
-sym() { riscv64-unknown-elf-nm "$elf" | awk -v s="$1" '$3 == s {print "0x" $1}'; }
-load=0x80200000
+sym() { readelf -sW "$elf" | awk -v s="$1" '$8 == s {print "0x" $2}'; }
 hs=$(sym __handoff_start); he=$(sym __handoff_end); end=$(sym __image_end)
 
 make -s -C "$top" O="$O" BOOTARGS="testkernel.wait" "$O/payload.img" >/dev/null 2>&1
 cp "$O/payload.img" "$TMP/wait.img"
 PAYLOAD_IMG=$TMP/wait.img QEMU_TIMEOUT=60 \
 	QEMU_EXTRA="-monitor unix:$TMP/mon.sock,server=on,wait=off" \
-	"$top/scripts/qemu-run.sh" "$O" qemu-virt-riscv64 > "$TMP/wait.raw" 2>&1 &
+	"$top/scripts/qemu-run.sh" "$O" "$board" > "$TMP/wait.raw" 2>&1 &
 qpid=$!
 for _ in $(seq 1 300); do
 	grep -q 'testkernel: waiting' "$TMP/wait.raw" 2>/dev/null && break
 	sleep 0.1
 done
 tr -d '\r' < "$TMP/wait.raw" > "$TMP/wait.log"
-check "test kernel up and waiting (its checks passed)" grep -q 'testkernel: waiting' "$TMP/wait.log"
+check "$board: test kernel up and waiting (its checks passed)" grep -q 'testkernel: waiting' "$TMP/wait.log"
+# where the previous stage put the loader, as it logged itself
+load=$(sed -n 's/^kaslrboot: version .* at \(0x[0-9a-f]*\)$/\1/p' "$TMP/wait.log")
 
 python3 - "$TMP/mon.sock" "$load" "$((end))" "$TMP/loader.dump" <<'PY'
 import socket, sys, time
@@ -64,4 +67,4 @@ sys.exit(0 if ok else 1)
 PY
 rc=$?
 sed 's/^/# /' "$TMP/verdict"
-check "loader region $(printf '0x%x' $((load)))+$(printf '0x%x' $((end))): only the $((he - hs))-byte handoff stub survives, all else is zero (illegal instruction), no seed bytes" [ $rc = 0 ]
+check "$board: loader region $(printf '0x%x' $((load)))+$(printf '0x%x' $((end))): only the $((he - hs))-byte handoff stub survives, all else is zero (illegal instruction), no seed bytes" [ $rc = 0 ]
