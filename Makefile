@@ -88,7 +88,9 @@ $(O)/.config: | check-setup
 	$(Q)mkdir -p $(O) && echo "BOARD_DIR := $(BOARD_DIR)" > $(O)/board.mk
 	$(KCONFIG) defconfig $(BOARD_DIR)/defconfig
 
-$(O)/auto.conf $(O)/include/generated/autoconf.h: $(O)/.config $(srctree)/Kconfig
+KCONFIG_FILES = $(wildcard $(srctree)/Kconfig $(srctree)/*/Kconfig $(srctree)/*/*/Kconfig \
+	$(BOARD_DIR)/Kconfig)
+$(O)/auto.conf $(O)/include/generated/autoconf.h: $(O)/.config $(KCONFIG_FILES)
 	$(Q)mkdir -p $(O)/include/generated
 	$(KCONFIG) genconfig $(O)/include/generated/autoconf.h $(O)/auto.conf >/dev/null
 

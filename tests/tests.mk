@@ -60,6 +60,8 @@ host-tests: $(HOST_TEST_BINS) $(HOST_FIXTURES) $(HOST_TOOLS) $(FUZZ_BINS)
 O_AARCH64 := $(srctree)/build/qemu-virt-aarch64
 test: check-setup all $(HOST_TEST_BINS) $(HOST_FIXTURES) $(HOST_TOOLS) $(FUZZ_BINS)
 	$(Q)if [ -d $(srctree)/boards/qemu-virt-aarch64 ]; then \
-		$(MAKE) -s --no-print-directory BOARD=qemu-virt-aarch64 O=$(O_AARCH64) all testkernel; fi
+		$(MAKE) -s --no-print-directory BOARD=qemu-virt-aarch64 O=$(O_AARCH64) all testkernel && \
+		$(MAKE) -s --no-print-directory BOARD=qemu-virt-aarch64-bios \
+			O=$(srctree)/build/qemu-virt-aarch64-bios all testkernel; fi
 	$(Q)O=$(O) MBEDTLS_DIR=$(MBEDTLS_DIR) O_AARCH64=$(O_AARCH64) \
 		$(srctree)/tests/run.sh $(HOST_O)

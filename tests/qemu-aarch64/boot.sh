@@ -35,3 +35,17 @@ check "cortex-a57 without virtio-rng: no TRNG, halted" \
 
 boot el2 BOARD=qemu-virt-aarch64 QEMU_EXTRA="-M virt,dtb-randomness=off,virtualization=on"
 check "entered at EL2: logged and the kernel runs" has el2 'entered in EL2' && kernel_ok el2
+
+# Second configuration: kaslrboot as the firmware in flash (-bios), x0 = 0,
+# the DTB at the start of RAM; it copies itself to RAM first.
+O_BIOS=$top/build/qemu-virt-aarch64-bios
+if [ -f "$O_BIOS/kaslrboot.bin" ]; then
+	O=$O_BIOS boot bios1
+	O=$O_BIOS boot bios2
+	check "-bios: runs from flash, copies itself to RAM, DTB from the start of RAM, kernel ok" \
+		has bios1 'board qemu-virt-aarch64-bios, entered in EL1 on hart 0 at 0x40200000' &&
+		has bios1 'kaslrboot: dtb: 0x40000000' && kernel_ok bios1 && kernel_ok bios2
+	check "-bios: two boots, two addresses" [ "$(run_addr bios1)" != "$(run_addr bios2)" ]
+else
+	notok "-bios configuration not built ($O_BIOS)"
+fi

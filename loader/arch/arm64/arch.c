@@ -35,6 +35,10 @@ void kb_arch_start(uintptr_t dtb, uintptr_t base, uint64_t instret)
 
 	(void)instret;
 	bi.hartid = 0;
+	/* Started as firmware (QEMU -bios: x0 = 0), the tree is where the
+	 * board says (QEMU virt: the start of RAM). */
+	if (dtb == 0)
+		dtb = CONFIG_DTB_DEFAULT_ADDR;
 	bi.dtb = dtb;
 	bi.load_base = base;
 	/* Kept as entered: Linux prefers EL2 (booting.rst) and accepts EL1. */

@@ -39,6 +39,34 @@ _start:
 kb_arm64_entry:
 	mov	x19, x0			/* dtb */
 	adr	x20, _start		/* run-time load base (link base is 0) */
+#if CONFIG_ARM64_COPY_TO_RAM
+	/* Started in place from flash (QEMU -bios, a boot ROM jumping to
+	 * NOR): .data and the relocations cannot be written there, so copy
+	 * the loaded part of the image to RAM and continue from the copy. */
+	ldr	x1, =CONFIG_ARM64_COPY_TO_RAM
+	cmp	x20, x1
+	b.eq	9f
+	adrp	x2, __image_file_end
+	add	x2, x2, :lo12:__image_file_end
+	sub	x3, x2, x20		/* bytes; a multiple of 8 (linker script) */
+	mov	x4, x20
+	mov	x5, x1
+8:	ldr	x6, [x4], #8
+	str	x6, [x5], #8
+	subs	x3, x3, #8
+	b.gt	8b
+	dsb	sy
+	ic	iallu			/* the copy is fetched fresh */
+	dsb	sy
+	isb
+	adr	x2, kb_arm64_entry
+	sub	x2, x2, x20
+	add	x2, x2, x1
+	mov	x0, x19
+	br	x2			/* re-enter at the copy */
+	.ltorg
+9:
+#endif
 	mov	x21, #0			/* instret at entry (CONFIG_BENCH: C reads it) */
 
 	/* Let C and picolibc use FP/SIMD registers should the compiler or
