@@ -177,7 +177,8 @@ $(O)/mbedtls/%.o: $(MBEDTLS_DIR)/library/%.c $(srctree)/crypto/mbedtls_config.h 
 	$(Q)$(CC) $(KB_CPPFLAGS) $(ARCH_CPPFLAGS) $(KB_CFLAGS) $(ARCH_CFLAGS) \
 		$(MBEDTLS_CPPFLAGS) -w -MMD -MP -c $< -o $@
 
-$(O)/kaslrboot.ld: $(srctree)/$(ARCH_DIR)/kaslrboot.ld.S $(O)/include/generated/autoconf.h
+$(O)/kaslrboot.ld: $(srctree)/$(ARCH_DIR)/kaslrboot.ld.S $(srctree)/loader/arch/kaslrboot-common.ld.h \
+		$(O)/include/generated/autoconf.h
 	$(Q)$(CC) -E -P -x assembler-with-cpp $(KB_CPPFLAGS) -D__LINKER__ $< -o $@
 
 $(O)/kaslrboot.elf: $(ALL_OBJS) $(O)/kaslrboot.ld $(srctree)/scripts/check-relocs.sh
