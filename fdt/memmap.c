@@ -456,18 +456,9 @@ const char *kb_region_kind_name(enum kb_region_kind kind)
 	return "unknown";
 }
 
-/* "512 MiB": the largest binary unit that divides size exactly, else "B". */
 static void fmt_size(char *buf, size_t len, uint64_t size)
 {
-	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB",
-					    "PiB", "EiB" };
-	unsigned int u = 0;
-
-	while (size != 0 && (size & 1023) == 0 && u + 1 < sizeof(unit) / sizeof(unit[0])) {
-		size >>= 10;
-		u++;
-	}
-	snprintf(buf, len, "%" PRIu64 " %s", size, unit[u]);
+	kb_size_str(size, buf, len);
 }
 
 static void print_region(const struct kb_region *r, const char *prefix,

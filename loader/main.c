@@ -239,18 +239,9 @@ static int drbg_uniform(void *ctx, uint64_t bound, uint64_t *out)
 	return kb_drbg_uniform(bound, out, ctx);
 }
 
-/* Size in the largest binary unit that divides it, for the log. */
 static const char *size_str(uint64_t v, char *buf, size_t len)
 {
-	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	unsigned int u = 0;
-
-	while (u < 4 && v >= 1024 && v % 1024 == 0) {
-		v /= 1024;
-		u++;
-	}
-	snprintf(buf, len, "%" PRIu64 " %s", v, unit[u]);
-	return buf;
+	return kb_size_str(v, buf, len);
 }
 
 /* What is being booted, and where everything goes. */

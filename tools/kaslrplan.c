@@ -397,15 +397,7 @@ static const char *u128_dec(u128 v, char buf[48])
 /* "32 MiB": the largest binary unit dividing the size exactly. */
 static const char *size_str(uint64_t size, char buf[32])
 {
-	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
-	unsigned int u = 0;
-
-	while (size != 0 && (size & 1023) == 0 && u + 1 < 7) {
-		size >>= 10;
-		u++;
-	}
-	snprintf(buf, 32, "%" PRIu64 " %s", size, unit[u]);
-	return buf;
+	return kb_size_str(size, buf, 32);
 }
 
 /* A JSON string: quotes, backslashes and every byte outside printable

@@ -2,6 +2,7 @@
 /*
  * Diagnostics: format a one-line reason into a caller-owned struct kb_diag.
  */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -22,4 +23,18 @@ int kb_diag_set(struct kb_diag *d, int err, const char *fmt, ...)
 	va_end(ap);
 
 	return err;
+}
+
+const char *kb_size_str(uint64_t v, char *buf, size_t len)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB",
+					    "PiB", "EiB" };
+	unsigned int u = 0;
+
+	while (v != 0 && (v & 1023) == 0 && u + 1 < sizeof(unit) / sizeof(unit[0])) {
+		v >>= 10;
+		u++;
+	}
+	snprintf(buf, len, "%" PRIu64 " %s", v, unit[u]);
+	return buf;
 }

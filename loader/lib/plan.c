@@ -41,19 +41,10 @@
  * uint64_t cannot hold. */
 static void fmt_size(char *buf, size_t len, uint64_t v, bool whole64)
 {
-	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB",
-					    "PiB", "EiB" };
-	unsigned int u = 0;
-
-	if (whole64) {
+	if (whole64)
 		snprintf(buf, len, "16 EiB");
-		return;
-	}
-	while (v != 0 && (v & 1023) == 0 && u + 1 < sizeof(unit) / sizeof(unit[0])) {
-		v >>= 10;
-		u++;
-	}
-	snprintf(buf, len, "%" PRIu64 " %s", v, unit[u]);
+	else
+		kb_size_str(v, buf, len);
 }
 
 /* ---- free map ------------------------------------------------------- */

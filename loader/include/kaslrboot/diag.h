@@ -9,6 +9,9 @@
 #ifndef KASLRBOOT_DIAG_H
 #define KASLRBOOT_DIAG_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #define KB_DIAG_LEN 160
 
 struct kb_diag {
@@ -20,6 +23,11 @@ struct kb_diag {
  * d may be NULL. */
 int kb_diag_set(struct kb_diag *d, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* "512 MiB": v in the largest binary unit (B .. EiB) that divides it
+ * exactly, else bytes, into buf; returns buf.  The one size formatter of
+ * every log line, diag and tool output. */
+const char *kb_size_str(uint64_t v, char *buf, size_t len);
 
 static inline void kb_diag_clear(struct kb_diag *d)
 {
