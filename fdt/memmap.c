@@ -456,11 +456,6 @@ const char *kb_region_kind_name(enum kb_region_kind kind)
 	return "unknown";
 }
 
-static void fmt_size(char *buf, size_t len, uint64_t size)
-{
-	kb_size_str(size, buf, len);
-}
-
 static void print_region(const struct kb_region *r, const char *prefix,
 			 const char *tag, bool resv,
 			 int (*pr)(const char *fmt, ...))
@@ -476,7 +471,7 @@ static void print_region(const struct kb_region *r, const char *prefix,
 	else
 		snprintf(end, sizeof(end), "%016" PRIx64, r->base + r->size);
 
-	fmt_size(size, sizeof(size), r->size);
+	kb_size_str(r->size, size, sizeof(size));
 	if (resv)
 		pr("%s%s0x%016" PRIx64 "-0x%s  %s  %s%s %.*s\n",
 		   prefix, tag, r->base, end, size,

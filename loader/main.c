@@ -239,10 +239,6 @@ static int drbg_uniform(void *ctx, uint64_t bound, uint64_t *out)
 	return kb_drbg_uniform(bound, out, ctx);
 }
 
-static const char *size_str(uint64_t v, char *buf, size_t len)
-{
-	return kb_size_str(v, buf, len);
-}
 
 /* What is being booted, and where everything goes. */
 static struct kb_container ctr;
@@ -281,7 +277,7 @@ static void step_payload(void)
 	kb_log("payload: %s, %" PRIu64 " bytes at 0x%lx, footprint %s, SHA-256 verified%s",
 	       type_name(payload.type), ctr.payload_size,
 	       (unsigned long)(uintptr_t)ctr.payload,
-	       size_str(payload.footprint, fp, sizeof(fp)),
+	       kb_size_str(payload.footprint, fp, sizeof(fp)),
 	       ctr.initrd ? ", with initrd" : "");
 	if (ctr.bootargs)
 		kb_log("bootargs from the container: \"%s\"", ctr.bootargs);
@@ -318,8 +314,8 @@ static void choose(const struct kb_slot_req *req, struct kb_plan *p,
 	int err;
 
 	kb_diag_clear(&d);
-	size_str(req->size, sz, sizeof(sz));
-	size_str(req->align, al, sizeof(al));
+	kb_size_str(req->size, sz, sizeof(sz));
+	kb_size_str(req->align, al, sizeof(al));
 	if (random) {
 		err = kb_plan_random(&freemap, req, drbg_uniform, &d, p, &d);
 		if (err)

@@ -395,10 +395,6 @@ static const char *u128_dec(u128 v, char buf[48])
 }
 
 /* "32 MiB": the largest binary unit dividing the size exactly. */
-static const char *size_str(uint64_t size, char buf[32])
-{
-	return kb_size_str(size, buf, 32);
-}
 
 /* A JSON string: quotes, backslashes and every byte outside printable
  * ASCII escaped, so the output is valid whatever the blob's names hold. */
@@ -552,8 +548,8 @@ int main(int argc, char **argv)
 			print_json(&o, &m, &f, count, &p);
 	} else {
 		printf("request: %s image, %s-aligned base, offset %s\n",
-		       size_str(o.req.size, b1), size_str(o.req.align, b2),
-		       size_str(o.req.offset, b3));
+		       kb_size_str(o.req.size, b1, sizeof(b1)), kb_size_str(o.req.align, b2, sizeof(b2)),
+		       kb_size_str(o.req.offset, b3, sizeof(b3)));
 		printf("memory map: %u memory range(s), %u reservation(s)\n", m.nmem, m.nresv);
 		kb_memmap_print(&m, "  ", pr);
 		printf("free map: %u span(s)\n", f.n);

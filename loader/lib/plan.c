@@ -400,13 +400,13 @@ static int no_window(const struct kb_slot_req *r, struct kb_diag *d)
 {
 	char sz[24], al[24], off[24];
 
-	fmt_size(sz, sizeof(sz), r->size, false);
-	fmt_size(al, sizeof(al), r->align, false);
+	kb_size_str(r->size, sz, sizeof(sz));
+	kb_size_str(r->align, al, sizeof(al));
 	if (r->offset == 0)
 		return kb_diag_set(d, KB_ENOSPC,
 				   "plan: no %s-aligned window of %s fits in free memory",
 				   al, sz);
-	fmt_size(off, sizeof(off), r->offset, false);
+	kb_size_str(r->offset, off, sizeof(off));
 	return kb_diag_set(d, KB_ENOSPC,
 			   "plan: no %s-aligned window of %s at offset %s fits in free memory",
 			   al, sz, off);
@@ -433,8 +433,8 @@ int kb_slots_count(const struct kb_freemap *f, const struct kb_slot_req *r,
 		if (k >= UINT64_MAX - total) {
 			char sz[24], al[24];
 
-			fmt_size(sz, sizeof(sz), r->size, false);
-			fmt_size(al, sizeof(al), r->align, false);
+			kb_size_str(r->size, sz, sizeof(sz));
+			kb_size_str(r->align, al, sizeof(al));
 			return kb_diag_set(d, KB_ERANGE,
 					   "plan: over 2^64 - 1 slots (%s-aligned windows of %s)",
 					   al, sz);
