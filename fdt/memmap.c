@@ -125,6 +125,17 @@ static void copy_name(char *dst, const char *src)
 	memcpy(dst + KB_REGION_NAME_LEN - 4, "...", 4);
 }
 
+/* The last byte, base + size - 1, must be representable (a range may end
+ * exactly at 2^64); size >= 1, so size - 1 cannot wrap. */
+static bool wraps(uint64_t base, uint64_t size, const char *name, struct kb_diag *d)
+{
+	if (size - 1 <= UINT64_MAX - base)
+		return false;
+	kb_diag_set(d, KB_ERANGE, "memmap: %s 0x%" PRIx64 "+0x%" PRIx64 " wraps past 2^64",
+		    name ? name : "?", base, size);
+	return true;
+}
+
 static int add_region(struct kb_region *tab, unsigned int *n, unsigned int cap,
 		      const char *what, uint64_t base, uint64_t size,
 		      uint32_t kind, uint32_t flags, const char *name,
@@ -134,12 +145,8 @@ static int add_region(struct kb_region *tab, unsigned int *n, unsigned int cap,
 
 	if (size == 0)
 		return KB_OK;
-	/* The last byte, base + size - 1, must be representable (a range may
-	 * end exactly at 2^64); size >= 1 here, so size - 1 cannot wrap. */
-	if (size - 1 > UINT64_MAX - base)
-		return kb_diag_set(d, KB_ERANGE,
-				   "memmap: %s 0x%" PRIx64 "+0x%" PRIx64 " wraps past 2^64",
-				   name ? name : "?", base, size);
+	if (wraps(base, size, name, d))
+		return KB_ERANGE;
 	/* Never drop a region: a lost reservation could be overwritten. */
 	if (*n >= cap)
 		return kb_diag_set(d, KB_ENOSPC,
@@ -150,18 +157,88 @@ static int add_region(struct kb_region *tab, unsigned int *n, unsigned int cap,
 	r->size = size;
 	r->kind = kind;
 	r->flags = flags;
+	r->merged = 0;
 	copy_name(r->name, name);
 	(*n)++;
 	return KB_OK;
 }
 
+/* Inclusive last byte of a table entry (never wraps: checked when added). */
+static uint64_t last_of(const struct kb_region *r)
+{
+	return r->base + (r->size - 1);
+}
+
+/*
+ * Memory ranges are kept sorted, disjoint and not touching: a new range
+ * absorbs every range it overlaps or meets, so two memory nodes that meet
+ * are one stretch of RAM for every later question ("does this window lie
+ * in memory?"), asked by the planner and by the write check alike.
+ */
 int kb_memmap_add_mem(struct kb_memmap *m, uint64_t base, uint64_t size,
 		      const char *name, struct kb_diag *d)
 {
+	unsigned int i = 0, j, absorbed = 0;
+	uint64_t last;
+	struct kb_region *r;
+
 	if (m == NULL)
 		return kb_diag_set(d, KB_EINVAL, "memmap: no map");
-	return add_region(m->mem, &m->nmem, m->mem_cap, "memory", base, size,
-			  KB_REGION_MEMORY, 0, name, d);
+	if (size == 0)
+		return KB_OK;
+	if (wraps(base, size, name, d))
+		return KB_ERANGE;
+	last = base + (size - 1);
+	/* Ranges entirely below with a gap of at least one byte stay:
+	 * last_of(r) + 1 < base, written without the + 1. */
+	while (i < m->nmem && last_of(&m->mem[i]) < base &&
+	       base - last_of(&m->mem[i]) > 1)
+		i++;
+	/* Every range from i on that starts at or before last + 1 meets or
+	 * overlaps [base, last] (it does not lie below, see above). */
+	for (j = i; j < m->nmem && (m->mem[j].base <= last ||
+				    m->mem[j].base - last == 1); j++)
+		;
+	if (j == i) {
+		/* Touches nothing: a new entry at i. */
+		if (m->nmem >= m->mem_cap || m->mem == NULL)
+			return kb_diag_set(d, KB_ENOSPC,
+					   "memmap: memory table full (%u entries), cannot add %s 0x%" PRIx64
+					   "+0x%" PRIx64, m->mem_cap, name ? name : "?", base, size);
+		memmove(&m->mem[i + 1], &m->mem[i], (m->nmem - i) * sizeof(m->mem[0]));
+		m->nmem++;
+		r = &m->mem[i];
+		r->kind = KB_REGION_MEMORY;
+		r->flags = 0;
+		r->merged = 0;
+		copy_name(r->name, name);
+		r->base = base;
+		r->size = size;
+		return KB_OK;
+	}
+	/* Merge [base, last] and mem[i..j) into mem[i]. */
+	r = &m->mem[i];
+	for (unsigned int k = i; k < j; k++) {
+		absorbed += m->mem[k].merged + (k > i);
+		if (last_of(&m->mem[k]) > last)
+			last = last_of(&m->mem[k]);
+	}
+	/* Both ends lie in [0, 2^64 - 1]: the size may be 2^64, which is the
+	 * one size a uint64_t cannot hold (the whole space). */
+	if ((base < r->base ? base : r->base) == 0 && last == UINT64_MAX)
+		return kb_diag_set(d, KB_ERANGE,
+				   "memmap: merged memory would cover all 2^64 bytes, which a size cannot express");
+	/* The lowest piece names the range. */
+	if (base < r->base)
+		copy_name(r->name, name);
+	else
+		base = r->base;
+	r->merged = absorbed + 1;
+	r->base = base;
+	r->size = last - base + 1;
+	memmove(&m->mem[i + 1], &m->mem[j], (m->nmem - j) * sizeof(m->mem[0]));
+	m->nmem -= j - i - 1;
+	return KB_OK;
 }
 
 int kb_memmap_add_resv(struct kb_memmap *m, uint64_t base, uint64_t size,
@@ -451,6 +528,7 @@ const char *kb_region_kind_name(enum kb_region_kind kind)
 	case KB_REGION_DTB:		return "dtb";
 	case KB_REGION_LOADER:		return "loader";
 	case KB_REGION_STACK:		return "stack";
+	case KB_REGION_PAYLOAD:		return "payload";
 	case KB_REGION_OTHER:		return "other";
 	}
 	return "unknown";
@@ -478,6 +556,10 @@ static void print_region(const struct kb_region *r, const char *prefix,
 		   kb_region_kind_name((enum kb_region_kind)r->kind),
 		   (r->flags & KB_REGION_NOMAP) ? " no-map" : "",
 		   (int)strnlen(r->name, sizeof(r->name)), r->name);
+	else if (r->merged)
+		pr("%s%s0x%016" PRIx64 "-0x%s  %s  %.*s (+%" PRIu32 " merged)\n",
+		   prefix, tag, r->base, end, size,
+		   (int)strnlen(r->name, sizeof(r->name)), r->name, r->merged);
 	else
 		pr("%s%s0x%016" PRIx64 "-0x%s  %s  %.*s\n",
 		   prefix, tag, r->base, end, size,
@@ -525,4 +607,53 @@ bool kb_memmap_covers(const struct kb_memmap *m, uint64_t base, uint64_t size)
 			return true;
 	}
 	return false;
+}
+
+int kb_memmap_check_write(const struct kb_memmap *m, uint64_t base,
+			  uint64_t size, uint32_t own, const char *what,
+			  struct kb_diag *d)
+{
+	uint64_t last;
+
+	if (what == NULL)
+		what = "write";
+	if (m == NULL)
+		return kb_diag_set(d, KB_EINVAL, "%s: no memory map", what);
+	/* Inclusive last byte; size - 1 <= UINT64_MAX - base <=> no wrap. */
+	if (size == 0 || size - 1 > UINT64_MAX - base)
+		return kb_diag_set(d, KB_ERANGE,
+				   "%s: 0x%" PRIx64 "+0x%" PRIx64 " is empty or wraps past 2^64",
+				   what, base, size);
+	last = base + (size - 1);
+	if (!kb_memmap_covers(m, base, size))
+		return kb_diag_set(d, KB_ERANGE,
+				   "%s: 0x%" PRIx64 "-0x%" PRIx64 " is outside memory",
+				   what, base, last);
+	for (unsigned int i = 0; i < m->nresv; i++) {
+		const struct kb_region *r = &m->resv[i];
+
+		/* Reservations never wrap (checked when added); empty ones
+		 * hold nothing. */
+		if (r->size == 0 || r->kind >= 32 || (own & KB_KIND(r->kind)))
+			continue;
+		/* [base, last] and [r->base, last_of(r)] share a byte. */
+		if (base <= last_of(r) && r->base <= last)
+			return kb_diag_set(d, KB_EOVERLAP,
+					   "%s: 0x%" PRIx64 "-0x%" PRIx64 " overlaps %s %.*s",
+					   what, base, last,
+					   kb_region_kind_name((enum kb_region_kind)r->kind),
+					   (int)strnlen(r->name, sizeof(r->name)), r->name);
+	}
+	return KB_OK;
+}
+
+int kb_memmap_claim(struct kb_memmap *m, uint64_t base, uint64_t size,
+		    enum kb_region_kind kind, const char *name,
+		    struct kb_diag *d)
+{
+	int err = kb_memmap_check_write(m, base, size, 0, name, d);
+
+	if (err)
+		return err;
+	return kb_memmap_add_resv(m, base, size, kind, 0, name, d);
 }

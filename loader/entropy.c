@@ -133,8 +133,11 @@ const struct kb_diag *kb_entropy_last_error(void)
 
 void kb_entropy_finish(void)
 {
-	if (rng.release)
+	/* Once: fatal() may call this again after a failure path did. */
+	if (rng.release) {
 		rng.release(&rng);
+		rng.release = NULL;
+	}
 	mbedtls_platform_zeroize(samples, sizeof(samples));
 	mbedtls_platform_zeroize(&health, sizeof(health));
 	avail = pos = 0;

@@ -5,14 +5,25 @@
  *
  *   0. validate the device tree, find the console
  *   1. seed the CTR_DRBG from a health-tested TRNG
- *   2. build the memory map: memory nodes and every reservation
- *   3. choose a window for the kernel uniformly (or the fixed one: nokaslr)
- *      (2b. open the payload container from flash, verify every hash)
- *   4. copy and relocate the kernel (and copy the initrd)
- *   5. write kaslr-seed / rng-seed (and bootargs, initrd) into /chosen
- *   6. wipe secrets, trash the loader, hand off
- * Every failure prints one "kaslrboot: error: ..." line and stops; nothing
- * that was not fully validated is ever jumped to.
+ *   2. build the memory map: memory nodes (adjacent ones merged) and every
+ *      reservation, the loader itself included
+ *   3. read the container header and the bootargs from flash into RAM,
+ *      check them there; decide KASLR on or off (nokaslr)
+ *   4. find room for the device tree to grow: behind the blob if that is
+ *      free, else a window of its own
+ *   5. place the payload (uniformly, or the fixed window: nokaslr), read it
+ *      from flash once into RAM, verify and relocate it; the same for the
+ *      initrd
+ *   6. write kaslr-seed / rng-seed (and bootargs, initrd) into /chosen
+ *   7. wipe secrets, trash the loader, hand off
+ *
+ * Every byte the loader writes goes through one rule,
+ * kb_memmap_check_write(): inside memory, outside every reservation but
+ * the loader's own; whatever it places is claimed as a reservation first
+ * (kb_memmap_claim), so later placements and writes cannot overlap it.
+ * Every failure prints one "kaslrboot: error: ..." line, wipes the DRBG and
+ * the TRNG state and stops; nothing that was not fully validated is ever
+ * jumped to.
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -22,7 +33,6 @@
 #include <string.h>
 
 #include <mbedtls/platform_util.h>
-#include <mbedtls/sha256.h>
 
 #include <libfdt.h>
 
@@ -33,10 +43,16 @@
 #include <kaslrboot/crypto.h>
 #include <kaslrboot/error.h>
 #include <kaslrboot/bootargs.h>
+#include <kaslrboot/load.h>
 #include <kaslrboot/memmap.h>
 #include <kaslrboot/plan.h>
 #include <kaslrboot/rng.h>
+#include <kaslrboot/sha256.h>
 #include <kaslrboot/spans.h>
+
+/* A moved device tree and the ELF staging copy start on a page. */
+#define KB_DTB_MOVE_ALIGN	4096
+#define KB_STAGING_ALIGN	4096
 
 #define KB_STR2(x) #x
 #define KB_STR(x) KB_STR2(x)
@@ -50,12 +66,18 @@ static struct kb_region resv_table[CONFIG_MAX_RESV_REGIONS];
 static struct kb_memmap memmap;
 static struct kb_span free_table[CONFIG_PLAN_MAX_FREE_SPANS];
 static struct kb_freemap freemap;
-static uint64_t kb_bench_copy;
+static struct kb_span avoid[CONFIG_PLAN_MAX_AVOID];	/* CONFIG_PLAN_EXTRA_AVOID */
+static unsigned int navoid;
+static uint64_t kb_bench_load;
 
-/* Stop for good.  Nothing has been handed control, nothing will be. */
+/* Stop for good.  Nothing has been handed control, nothing will be.  The
+ * DRBG state and the TRNG's samples are wiped and the TRNG device reset
+ * first, as before a handoff. */
 static void __attribute__((noreturn)) fatal(int err, const struct kb_diag *d)
 {
 	kb_error("%s", (d && d->msg[0]) ? d->msg : kb_strerror(err));
+	kb_entropy_finish();
+	kb_drbg_wipe();
 	kb_log("halted: nothing was booted");
 	if (IS_ENABLED(CONFIG_POWEROFF_ON_HALT))
 		kb_arch_poweroff();
@@ -131,7 +153,8 @@ static const void *step_device_tree(const struct kb_boot_info *bi)
 	return fdt;
 }
 
-/* 2. Memory and every reservation, including kaslrboot itself. */
+/* 2. Memory and every reservation, including kaslrboot itself and the
+ * flash window; the board's ranges to avoid. */
 static void step_memory_map(const struct kb_boot_info *bi, const void *fdt)
 {
 	uintptr_t img = (uintptr_t)__image_start;
@@ -150,6 +173,15 @@ static void step_memory_map(const struct kb_boot_info *bi, const void *fdt)
 		err = kb_memmap_add_resv(&memmap, (uintptr_t)__stack_bottom,
 					 (uintptr_t)__stack_top - (uintptr_t)__stack_bottom,
 					 KB_REGION_STACK, 0, "kaslrboot stack", &d);
+	/* The container's window: never written, whether flash or RAM. */
+	if (!err)
+		err = kb_memmap_add_resv(&memmap, CONFIG_PAYLOAD_ADDR, CONFIG_PAYLOAD_MAX_SIZE,
+					 KB_REGION_OTHER, 0, "payload container window", &d);
+	/* Ranges no placement may use (CONFIG_PLAN_EXTRA_AVOID): the
+	 * planner avoids them; the loader and the tree may lie there. */
+	if (!err)
+		err = kb_parse_spans(CONFIG_PLAN_EXTRA_AVOID, avoid, CONFIG_PLAN_MAX_AVOID,
+				     &navoid, &d);
 	if (err)
 		fatal(err, &d);
 	if (memmap.nmem == 0)
@@ -160,6 +192,13 @@ static void step_memory_map(const struct kb_boot_info *bi, const void *fdt)
 		fatal(KB_ERANGE, &(struct kb_diag){ "dtb: the blob lies outside every memory node" });
 	if (!kb_memmap_covers(&memmap, img, (uintptr_t)__image_end - img))
 		fatal(KB_ERANGE, &(struct kb_diag){ "dtb: kaslrboot itself lies outside every memory node" });
+	/* The handoff wipes the loader's whole image and stack: the one
+	 * write rule must allow it before anything else happens. */
+	err = kb_memmap_check_write(&memmap, img, (uintptr_t)__image_end - img,
+				    KB_KIND(KB_REGION_LOADER) | KB_KIND(KB_REGION_STACK),
+				    "wipe: kaslrboot's own memory", &d);
+	if (err)
+		fatal(err, &d);
 
 	kb_log("memory map: %u memory range(s), %u reservation(s)",
 	       memmap.nmem, memmap.nresv);
@@ -196,7 +235,7 @@ static size_t personalization(const struct kb_boot_info *bi, const void *fdt,
 
 	/* The DTB hash covers /serial-number and every MAC address or
 	 * board-unique property the tree carries. */
-	mbedtls_sha256_ret(fdt, fdt_totalsize(fdt), p.dtb_hash, 0);
+	kb_sha256(fdt, fdt_totalsize(fdt), p.dtb_hash);
 	memcpy(out, &p, sizeof(p));
 	return sizeof(p);
 }
@@ -212,7 +251,7 @@ static void step_entropy(const struct kb_boot_info *bi, const void *fdt)
 
 	kb_diag_clear(&d);
 	if (kb_crypto_selftest() != 0)
-		fatal(KB_EFAIL, &(struct kb_diag){ "crypto: CTR_DRBG known-answer self-test failed" });
+		fatal(KB_EFAIL, &(struct kb_diag){ "crypto: CTR_DRBG or SHA-256 known-answer self-test failed" });
 
 	err = kb_entropy_init(fdt, bi, &d);
 	if (err)
@@ -229,7 +268,7 @@ static void step_entropy(const struct kb_boot_info *bi, const void *fdt)
 
 		return entropy_failure(err, why->msg[0] ? why : &d);
 	}
-	kb_log("entropy: %s AES-256 CTR_DRBG (known-answer self-test passed) seeded from %u + %u bytes of TRNG output (256 bits of min-entropy + nonce), personalization: hart %lu, DTB SHA-256%s",
+	kb_log("entropy: %s AES-256 CTR_DRBG (known-answer self-test passed, SHA-256 too) seeded from %u + %u bytes of TRNG output (256 bits of min-entropy + nonce), personalization: hart %lu, DTB SHA-256%s",
 	       kb_crypto_version(), (unsigned int)elen, (unsigned int)(elen + 1) / 2,
 	       bi->hartid, serial_len > 0 ? " (with serial-number)" : "");
 }
@@ -241,12 +280,32 @@ static int drbg_uniform(void *ctx, uint64_t bound, uint64_t *out)
 
 
 /* What is being booted, and where everything goes. */
-static struct kb_container ctr;
+static struct kb_container_hdr ctr;	/* the header, checked, in RAM */
+static char ctr_bootargs[CONFIG_BOOTARGS_MAX_SIZE];	/* verified, in RAM */
 static struct kb_payload_info payload;
 static struct kb_plan kplan;		/* the kernel's window */
-static uint64_t initrd_start;		/* in RAM, once copied */
-static struct kb_span avoid[CONFIG_PLAN_MAX_AVOID + 3];
-static unsigned int navoid;
+static uint64_t kernel_start;		/* kplan.start, once loaded */
+static uint64_t initrd_start;		/* in RAM, once loaded */
+static uint64_t dtb_addr;		/* where the tree is handed over */
+static uint64_t dtb_room;		/* bytes it may grow into there */
+
+static bool have_part(unsigned int part)
+{
+	return ctr.part[part].size != 0;
+}
+
+/* The flash window is memory-mapped: a read is a copy into RAM.  Only
+ * loader/lib/load.c calls this, once per byte. */
+static int flash_read(void *ctx, uint64_t off, void *dst, size_t len)
+{
+	(void)ctx;
+	memcpy(dst, (const uint8_t *)(uintptr_t)CONFIG_PAYLOAD_ADDR + off, len);
+	return 0;
+}
+
+static const struct kb_flash flash = {
+	.read = flash_read, .size = CONFIG_PAYLOAD_MAX_SIZE,
+};
 
 static const char *type_name(uint32_t t)
 {
@@ -258,51 +317,71 @@ static const char *type_name(uint32_t t)
 	}
 }
 
-/* 2b. The container in flash: every hash checked before a byte is used. */
-static void step_payload(void)
-{
-	const void *flash = (const void *)(uintptr_t)CONFIG_PAYLOAD_ADDR;
-	struct kb_diag d;
-	char fp[24];
-	int err;
-
-	kb_diag_clear(&d);
-	err = kb_container_open(flash, CONFIG_PAYLOAD_MAX_SIZE, &ctr, &d);
-	if (err)
-		fatal(err, &d);
-	err = kb_payload_parse(ctr.payload, ctr.payload_size, ctr.type,
-			       KB_ARCH_MACHINE, CONFIG_PAYLOAD_MIN_ALIGN, &payload, &d);
-	if (err)
-		fatal(err, &d);
-	kb_log("payload: %s, %" PRIu64 " bytes at 0x%lx, footprint %s, SHA-256 verified%s",
-	       type_name(payload.type), ctr.payload_size,
-	       (unsigned long)(uintptr_t)ctr.payload,
-	       kb_size_str(payload.footprint, fp, sizeof(fp)),
-	       ctr.initrd ? ", with initrd" : "");
-	if (ctr.bootargs)
-		kb_log("bootargs from the container: \"%s\"", ctr.bootargs);
-}
-
 /* The command line the kernel will see: the container's, else the DTB's. */
 static const char *effective_bootargs(const void *fdt, size_t *len)
 {
 	int l;
 	const char *a;
 
-	if (ctr.bootargs) {
-		*len = ctr.bootargs_size;
-		return ctr.bootargs;
+	if (have_part(KB_PART_BOOTARGS)) {
+		*len = ctr.part[KB_PART_BOOTARGS].size;
+		return ctr_bootargs;
 	}
 	a = bootargs(fdt, &l);
 	*len = a ? (size_t)l : 0;
 	return a;
 }
 
-static void add_avoid(uint64_t first, uint64_t last)
+/* 3. The container header and the bootargs, copied from flash into RAM
+ * and checked there; then KASLR on or off. */
+static void step_container(const void *fdt)
 {
-	avoid[navoid].first = first;
-	avoid[navoid].last = last;
-	navoid++;
+	struct kb_diag d;
+	const char *args;
+	size_t len;
+	int err;
+
+	kb_diag_clear(&d);
+	err = kb_load_header(&flash, &ctr, &d);
+	if (!err)
+		err = kb_load_bootargs(&flash, &ctr, ctr_bootargs, sizeof(ctr_bootargs), &d);
+	if (err)
+		fatal(err, &d);
+	kb_log("container: header at 0x%lx checked in RAM: payload %" PRIu64 " bytes%s%s",
+	       (unsigned long)CONFIG_PAYLOAD_ADDR, ctr.part[KB_PART_PAYLOAD].size,
+	       have_part(KB_PART_INITRD) ? ", initrd" : "",
+	       have_part(KB_PART_BOOTARGS) ? ", bootargs" : "");
+	if (have_part(KB_PART_BOOTARGS))
+		kb_log("bootargs from the container: \"%s\"", ctr_bootargs);
+
+	args = effective_bootargs(fdt, &len);
+	if (kaslr_enabled && args && kb_bootargs_has_flag(args, len, "nokaslr")) {
+		kaslr_enabled = false;
+		kaslr_off_reason = "nokaslr";
+		kb_log("KASLR: disabled by \"nokaslr\" on the command line");
+	}
+}
+
+/* The free map for the next choice: memory minus every reservation and
+ * claim so far and CONFIG_PLAN_EXTRA_AVOID, within the board's limits and
+ * [floor, ceiling]. */
+static void build_freemap(uint64_t floor, uint64_t ceiling)
+{
+	struct kb_diag d;
+	int err;
+
+	kb_diag_clear(&d);
+	/* Never outside the board's own limits. */
+	uint64_t board_floor = CONFIG_PLAN_FLOOR, board_ceiling = CONFIG_PLAN_CEILING;
+
+	if (floor < board_floor)
+		floor = board_floor;
+	if (ceiling > board_ceiling)
+		ceiling = board_ceiling;
+	kb_freemap_init(&freemap, free_table, CONFIG_PLAN_MAX_FREE_SPANS);
+	err = kb_freemap_build(&freemap, &memmap, avoid, navoid, floor, ceiling, &d);
+	if (err)
+		fatal(err, &d);
 }
 
 /* Choose a window: random with KASLR, else the lowest valid one. */
@@ -335,77 +414,137 @@ static void choose(const struct kb_slot_req *req, struct kb_plan *p,
 	}
 }
 
-static void build_freemap(uint64_t floor, uint64_t ceiling)
+/* Claim [base, base + size) for `name` under the one write rule. */
+static void claim(uint64_t base, uint64_t size, enum kb_region_kind kind,
+		  const char *name)
 {
 	struct kb_diag d;
 	int err;
 
 	kb_diag_clear(&d);
-	/* Never outside the board's own limits. */
-	uint64_t board_floor = CONFIG_PLAN_FLOOR, board_ceiling = CONFIG_PLAN_CEILING;
-
-	if (floor < board_floor)
-		floor = board_floor;
-	if (ceiling > board_ceiling)
-		ceiling = board_ceiling;
-	kb_freemap_init(&freemap, free_table, CONFIG_PLAN_MAX_FREE_SPANS);
-	err = kb_freemap_build(&freemap, &memmap, avoid, navoid, floor, ceiling, &d);
+	err = kb_memmap_claim(&memmap, base, size, kind, name, &d);
 	if (err)
 		fatal(err, &d);
 }
 
-/* 3. Free memory and the windows for the kernel (and the initrd). */
-static void step_placement(const struct kb_boot_info *bi, const void *fdt)
+/* 4. Room for /chosen: behind the blob when that is free memory, else a
+ * window of its own (then the tree is copied there in step 6). */
+static void step_dtb_room(const struct kb_boot_info *bi, const void *fdt)
 {
-	struct kb_slot_req req = {
-		.size = payload.footprint, .align = payload.align, .offset = payload.offset,
-	};
+	uint32_t total = fdt_totalsize(fdt);
+	struct kb_slot_req req;
+	struct kb_plan p;
 	struct kb_diag d;
-	const char *args;
-	size_t len;
 	int err;
-	uint64_t grow_end;
 
 	kb_diag_clear(&d);
-	err = kb_parse_spans(CONFIG_PLAN_EXTRA_AVOID, avoid, CONFIG_PLAN_MAX_AVOID,
-			     &navoid, &d);
-	if (err)
-		fatal(err, &d);
-	/* The DTB is reserved already; the room it grows into (step 5) must
-	 * stay free too, and must be RAM the tree describes. */
-	grow_end = bi->dtb + fdt_totalsize(fdt);
-	if (CONFIG_DTB_GROWTH > UINT64_MAX - grow_end ||
-	    !kb_memmap_covers(&memmap, bi->dtb, fdt_totalsize(fdt) + CONFIG_DTB_GROWTH))
-		fatal(KB_ERANGE, &(struct kb_diag){ "dtb: no room after the blob to grow it in place" });
-	add_avoid(bi->dtb, grow_end + CONFIG_DTB_GROWTH - 1);
-	/* The container's own bytes, should the flash window be RAM. */
-	add_avoid(CONFIG_PAYLOAD_ADDR, CONFIG_PAYLOAD_ADDR + CONFIG_PAYLOAD_MAX_SIZE - 1);
+	/* total <= CONFIG_DTB_MAX_SIZE and the growth is Kconfig-bounded:
+	 * the sum is far from wrapping. */
+	dtb_room = (uint64_t)total + CONFIG_DTB_GROWTH;
+	err = kb_memmap_check_write(&memmap, bi->dtb, dtb_room, KB_KIND(KB_REGION_DTB),
+				    "dtb: room to grow in place", &d);
+	if (!err) {
+		dtb_addr = bi->dtb;
+		/* The blob is reserved already; now the room behind it. */
+		claim(bi->dtb + total, CONFIG_DTB_GROWTH, KB_REGION_DTB, "dtb growth");
+		return;
+	}
+	kb_log("%s: the tree moves to a window of its own", d.msg);
+	req = (struct kb_slot_req){ .size = dtb_room, .align = KB_DTB_MOVE_ALIGN };
+	build_freemap(0, UINT64_MAX);
+	choose(&req, &p, "dtb", kaslr_enabled);
+	claim(p.start, dtb_room, KB_REGION_DTB, "dtb (moved)");
+	dtb_addr = p.start;
+}
 
+/* Where kb_load_payload() puts the staging copy and the kernel. */
+static int place(void *ctx, enum kb_load_what what,
+		 const struct kb_payload_info *pi, uint64_t size,
+		 uint64_t *addr, struct kb_diag *d)
+{
+	struct kb_slot_req req;
+	struct kb_plan p;
+	int err;
+
+	(void)ctx;
+	if (what == KB_LOAD_STAGING) {
+		/* As high as it fits, out of the way of the usual low
+		 * fixed (nokaslr) placements; not randomized: it only
+		 * holds a copy of the file until the kernel is copied out. */
+		req = (struct kb_slot_req){ .size = size, .align = KB_STAGING_ALIGN };
+		build_freemap(0, UINT64_MAX);
+		err = kb_plan_highest(&freemap, &req, &p, d);
+		if (!err)
+			err = kb_memmap_claim(&memmap, p.start, size, KB_REGION_PAYLOAD,
+					      "payload staging copy", d);
+		if (err)
+			return err;
+		kb_log("load: staging the %" PRIu64 "-byte ELF file at 0x%" PRIx64
+		       " to verify and parse it in RAM", size, p.start);
+		*addr = p.start;
+		return KB_OK;
+	}
+
+	req = (struct kb_slot_req){
+		.size = pi->footprint, .align = pi->align, .offset = pi->offset,
+	};
+	err = kb_slot_req_check(&req, d);
+	if (err)
+		return err;
 	build_freemap(0, UINT64_MAX);
 	kb_log("free memory: %u range(s) after reservations", freemap.n);
 	if (IS_ENABLED(CONFIG_LOG_MEMORY_MAP))
 		kb_freemap_print(&freemap, "kaslrboot:   ", kb_printf);
-
-	args = effective_bootargs(fdt, &len);
-	if (kaslr_enabled && args && kb_bootargs_has_flag(args, len, "nokaslr")) {
-		kaslr_enabled = false;
-		kaslr_off_reason = "nokaslr";
-		kb_log("KASLR: disabled by \"nokaslr\" on the command line");
-	}
-
-	err = kb_slot_req_check(&req, &d);
-	if (err)
-		fatal(err, &d);
 	/* arm64 Image flags bit 3 clear: the kernel must sit as close to the
 	 * start of DRAM as the rules allow, which rules out physical KASLR
 	 * (the kernel still randomizes its virtual address from kaslr-seed). */
-	if (kaslr_enabled && !payload.placement_anywhere)
+	if (kaslr_enabled && !pi->placement_anywhere)
 		kb_log("plan: this Image asks to be placed near the start of DRAM (flags bit 3 clear): no physical randomization");
-	choose(&req, &kplan, "kernel", kaslr_enabled && payload.placement_anywhere);
+	choose(&req, &kplan, "kernel", kaslr_enabled && pi->placement_anywhere);
+	/* From the aligned base: text_offset bytes below the image are the
+	 * kernel's too (arm64 booting.rst). */
+	err = kb_memmap_claim(&memmap, kplan.base, size, KB_REGION_PAYLOAD, "kernel", d);
+	if (err)
+		return err;
+	*addr = kplan.start;
+	return KB_OK;
+}
 
-	if (ctr.initrd) {
+/* 5. The payload placed, read from flash once, verified, relocated; then
+ * the initrd. */
+static void step_load(void)
+{
+	uint64_t t0, t1;
+	struct kb_diag d;
+	char fp[24];
+	int err;
+
+	kb_diag_clear(&d);
+	t0 = kb_arch_instret();
+	err = kb_load_payload(&flash, &ctr, KB_ARCH_MACHINE, CONFIG_PAYLOAD_MIN_ALIGN,
+			      place, NULL, &payload, &kernel_start, &d);
+	t1 = kb_arch_instret();
+	if (err)
+		fatal(err, &d);
+	kb_log("payload: %s, %" PRIu64 " bytes, footprint %s, read from flash once, SHA-256 verified in RAM",
+	       type_name(payload.type), ctr.part[KB_PART_PAYLOAD].size,
+	       kb_size_str(payload.footprint, fp, sizeof(fp)));
+	err = kb_reloc_apply(&payload, (void *)(uintptr_t)kernel_start, kernel_start, &d);
+	if (err)
+		fatal(err, &d);
+	kb_arch_sync_icache(kplan.base, payload.offset + payload.footprint);
+	kb_log("load: kernel at 0x%" PRIx64 ", relocated, entry 0x%" PRIx64,
+	       kernel_start, kernel_start + payload.entry_off);
+	if (IS_ENABLED(CONFIG_BENCH)) {
+		kb_bench_load = t1 - t0;
+		kb_log("bench: load of %" PRIu64 " payload bytes (footprint %" PRIu64
+		       ") took %" PRIu64 " instructions (flash read, SHA-256, copy, BSS)",
+		       ctr.part[KB_PART_PAYLOAD].size, payload.footprint, kb_bench_load);
+	}
+
+	if (have_part(KB_PART_INITRD)) {
 		struct kb_slot_req ireq = {
-			.size = ctr.initrd_size, .align = CONFIG_INITRD_ALIGN,
+			.size = ctr.part[KB_PART_INITRD].size, .align = CONFIG_INITRD_ALIGN,
 		};
 		struct kb_plan ip;
 		uint64_t floor = 0, ceiling = UINT64_MAX;
@@ -417,103 +556,33 @@ static void step_placement(const struct kb_boot_info *bi, const void *fdt)
 			ceiling = (1ull << 35) - 1 > UINT64_MAX - floor ? UINT64_MAX :
 				  floor + (1ull << 35) - 1;
 		}
-		/* The initrd goes anywhere free but the kernel's window. */
-		add_avoid(kplan.start, kplan.start + payload.footprint - 1);
+		/* The kernel's window is claimed: the initrd goes anywhere
+		 * else that is free. */
 		build_freemap(floor, ceiling);
 		choose(&ireq, &ip, "initrd", kaslr_enabled);
+		claim(ip.start, ireq.size, KB_REGION_INITRD, "initrd");
+		err = kb_load_part(&flash, &ctr, KB_PART_INITRD, NULL, 0,
+				   (void *)(uintptr_t)ip.start, &d);
+		if (err)
+			fatal(err, &d);
 		initrd_start = ip.start;
+		kb_log("load: initrd at 0x%" PRIx64 "-0x%" PRIx64 ", read from flash once, SHA-256 verified in RAM",
+		       initrd_start, initrd_start + ireq.size);
 	}
 }
 
-/* Defence in depth before the first byte is written: the destination must
- * lie in one memory range and touch no reservation (the loader, its stack,
- * the DTB, firmware, /memreserve/, reserved-memory, ...), whatever the
- * planner said (U-Boot CVE-2018-18439/18440: an image overwrote the
- * loader). */
-static void check_destination(uint64_t start, uint64_t size, const char *what)
-{
-	if (size == 0 || size - 1 > UINT64_MAX - start ||
-	    !kb_memmap_covers(&memmap, start, size))
-		fatal(KB_ERANGE, &(struct kb_diag){ "load: destination outside memory" });
-	for (unsigned int i = 0; i < memmap.nresv; i++) {
-		const struct kb_region *r = &memmap.resv[i];
-
-		/* Overlap of [start, start+size) and [r->base, r->base+size):
-		 * both last bytes are representable (checked when added). */
-		if (start <= r->base + (r->size - 1) && r->base <= start + (size - 1)) {
-			struct kb_diag d;
-
-			kb_diag_set(&d, KB_EOVERLAP, "load: %s destination overlaps %s %s",
-				    what, kb_region_kind_name(r->kind), r->name);
-			fatal(KB_EOVERLAP, &d);
-		}
-	}
-	if (start <= (uint64_t)CONFIG_PAYLOAD_ADDR + (CONFIG_PAYLOAD_MAX_SIZE - 1) &&
-	    (uint64_t)CONFIG_PAYLOAD_ADDR <= start + (size - 1))
-		fatal(KB_EOVERLAP, &(struct kb_diag){ "load: destination overlaps the container" });
-}
-
-/* 4. Copy, relocate, make it fetchable. */
-static void step_load(void)
-{
-	void *dst = (void *)(uintptr_t)kplan.base;
-	uint64_t t0, t1, t2 = 0, t3 = 0;
-	struct kb_diag d;
-	int err;
-
-	kb_diag_clear(&d);
-	check_destination(kplan.base, payload.offset + payload.footprint, "kernel");
-	if (IS_ENABLED(CONFIG_BENCH)) {
-		/* Reference: a plain byte loop over the same bytes (the real
-		 * copy below overwrites them). */
-		volatile uint8_t *q = (volatile uint8_t *)dst + payload.offset;
-		const uint8_t *src = ctr.payload;
-		uint64_t n = payload.seg[0].filesz;
-
-		t2 = kb_arch_instret();
-		for (uint64_t i = 0; i < n; i++)
-			q[i] = src[payload.seg[0].file_off + i];
-		t3 = kb_arch_instret();
-	}
-	t0 = kb_arch_instret();
-	kb_payload_copy(&payload, ctr.payload, (uint8_t *)dst + payload.offset);
-	t1 = kb_arch_instret();
-	err = kb_reloc_apply(&payload, (uint8_t *)dst + payload.offset, kplan.start, &d);
-	if (err)
-		fatal(err, &d);
-	kb_arch_sync_icache(kplan.base, payload.offset + payload.footprint);
-	kb_log("load: kernel copied to 0x%" PRIx64 " and relocated, entry 0x%" PRIx64,
-	       kplan.start, kplan.start + payload.entry_off);
-	if (IS_ENABLED(CONFIG_BENCH)) {
-		uint64_t bytes = 0;
-
-		for (unsigned int i = 0; i < payload.nseg; i++)
-			bytes += payload.seg[i].memsz;
-		kb_log("bench: copy of %" PRIu64 " bytes (incl. BSS) took %" PRIu64
-		       " instructions; plain byte loop over %" PRIu64 " bytes took %" PRIu64,
-		       bytes, t1 - t0, payload.seg[0].filesz, t3 - t2);
-		kb_bench_copy = (t1 - t0) + (t3 - t2);
-	}
-
-	if (ctr.initrd) {
-		check_destination(initrd_start, ctr.initrd_size, "initrd");
-		memcpy((void *)(uintptr_t)initrd_start, ctr.initrd, ctr.initrd_size);
-		kb_log("load: initrd copied to 0x%" PRIx64 "-0x%" PRIx64,
-		       initrd_start, initrd_start + ctr.initrd_size);
-	}
-}
-
-/* 5. /chosen: fresh seeds, the container's bootargs, the initrd. */
-static void step_chosen(const struct kb_boot_info *bi, void *fdt)
+/* 6. /chosen: fresh seeds, the container's bootargs, the initrd; in the
+ * room step 4 claimed (in place, or a copy of the tree). */
+static void step_chosen(const void *orig)
 {
 	uint8_t seed[CONFIG_RNG_SEED_SIZE];
+	void *fdt = (void *)(uintptr_t)dtb_addr;
 	uint64_t kseed = 0;
 	struct kb_diag d;
 	int chosen, err;
 
 	kb_diag_clear(&d);
-	/* Grow in place into the room step 3 kept free. */
-	err = fdt_open_into(fdt, fdt, fdt_totalsize(fdt) + CONFIG_DTB_GROWTH);
+	err = fdt_open_into(orig, fdt, (int)dtb_room);
 	if (err)
 		goto fdt_fail;
 	chosen = fdt_path_offset(fdt, "/chosen");
@@ -553,16 +622,17 @@ static void step_chosen(const struct kb_boot_info *bi, void *fdt)
 	}
 	if (err)
 		goto fdt_fail;
-	if (ctr.bootargs) {
-		err = fdt_setprop_string(fdt, chosen, "bootargs", ctr.bootargs);
+	if (have_part(KB_PART_BOOTARGS)) {
+		/* The verified RAM copy, never the flash. */
+		err = fdt_setprop_string(fdt, chosen, "bootargs", ctr_bootargs);
 		if (err)
 			goto fdt_fail;
 	}
-	if (ctr.initrd) {
+	if (have_part(KB_PART_INITRD)) {
 		err = fdt_setprop_u64(fdt, chosen, "linux,initrd-start", initrd_start);
 		if (!err)
 			err = fdt_setprop_u64(fdt, chosen, "linux,initrd-end",
-					      initrd_start + ctr.initrd_size);
+					      initrd_start + ctr.part[KB_PART_INITRD].size);
 		if (err)
 			goto fdt_fail;
 	}
@@ -575,9 +645,8 @@ static void step_chosen(const struct kb_boot_info *bi, void *fdt)
 	kb_log("chosen: %s, rng-seed %s%s%s",
 	       kaslr_enabled ? "kaslr-seed written" : "no kaslr-seed (KASLR off)",
 	       kb_drbg_ready() ? "written (" KB_STR(CONFIG_RNG_SEED_SIZE) " bytes)" : "removed (no entropy)",
-	       ctr.bootargs ? ", bootargs from the container" : "",
-	       ctr.initrd ? ", initrd" : "");
-	(void)bi;
+	       have_part(KB_PART_BOOTARGS) ? ", bootargs from the container" : "",
+	       have_part(KB_PART_INITRD) ? ", initrd" : "");
 	return;
 fdt_fail:
 	kb_diag_set(&d, KB_EFDT, "chosen: cannot update the device tree: %s",
@@ -585,10 +654,10 @@ fdt_fail:
 	fatal(KB_EFDT, &d);
 }
 
-/* 6. Wipe secrets and hand off; the stub trashes the rest of the loader. */
+/* 7. Wipe secrets and hand off; the stub trashes the rest of the loader. */
 static void __attribute__((noreturn)) step_handoff(const struct kb_boot_info *bi)
 {
-	uintptr_t entry = (uintptr_t)(kplan.start + payload.entry_off);
+	uintptr_t entry = (uintptr_t)(kernel_start + payload.entry_off);
 
 	if (kaslr_enabled)
 		kb_log("KASLR: on");
@@ -596,25 +665,26 @@ static void __attribute__((noreturn)) step_handoff(const struct kb_boot_info *bi
 		kb_log("KASLR: OFF (%s)", kaslr_off_reason);
 	if (IS_ENABLED(CONFIG_BENCH))
 		kb_log("bench: %" PRIu64 " instructions from entry to handoff, %" PRIu64
-		       " of them copying", kb_arch_instret() - kb_instret_at_entry, kb_bench_copy);
+		       " of them loading the payload", kb_arch_instret() - kb_instret_at_entry,
+		       kb_bench_load);
 	kb_log("handoff: jumping to 0x%lx (hart %lu, dtb 0x%lx); the loader wipes itself but %u bytes",
-	       (unsigned long)entry, bi->hartid, (unsigned long)bi->dtb,
+	       (unsigned long)entry, bi->hartid, (unsigned long)dtb_addr,
 	       (unsigned int)(__handoff_end - __handoff_start));
 	kb_entropy_finish();
 	kb_drbg_wipe();
-	kb_arch_handoff(entry, bi->hartid, bi->dtb);
+	kb_arch_handoff(entry, bi->hartid, (uintptr_t)dtb_addr);
 }
 
 void kb_main(const struct kb_boot_info *bi)
 {
-	void *fdt;
+	const void *fdt;
 
-	fdt = (void *)step_device_tree(bi);	/* 0 */
+	fdt = step_device_tree(bi);		/* 0 */
 	step_entropy(bi, fdt);			/* 1 */
 	step_memory_map(bi, fdt);		/* 2 */
-	step_payload();				/* 2b */
-	step_placement(bi, fdt);		/* 3 */
-	step_load();				/* 4 */
-	step_chosen(bi, fdt);			/* 5 */
-	step_handoff(bi);			/* 6 */
+	step_container(fdt);			/* 3 */
+	step_dtb_room(bi, fdt);			/* 4 */
+	step_load();				/* 5 */
+	step_chosen(fdt);			/* 6 */
+	step_handoff(bi);			/* 7 */
 }

@@ -10,4 +10,5 @@ loader-objs-y += loader/lib/plan.o
 loader-objs-y += loader/lib/bootargs.o
 loader-objs-y += loader/lib/spans.o
 loader-objs-y += loader/lib/container.o loader/lib/elf.o loader/lib/image.o loader/lib/reloc.o
-$(O)/loader/lib/container.o: KB_CPPFLAGS += $(MBEDTLS_CPPFLAGS)
+loader-objs-y += loader/lib/load.o
+$(O)/loader/lib/container.o $(O)/loader/lib/load.o: KB_CPPFLAGS += $(MBEDTLS_CPPFLAGS)

@@ -4,7 +4,7 @@
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 : "${O:=$top/build/qemu-virt-riscv64}"
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+trap '[ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
 
 ok() { echo "ok - $*"; }
 notok() { echo "not ok - $*"; }
@@ -23,3 +23,47 @@ boot() {
 }
 rc_of() { cat "$TMP/$1.rc"; }
 log_of() { echo "$TMP/$1.log"; }
+
+# boot_waiting NAME BOARD [VAR=value...]: boot BOARD's test kernel, told
+# to stay alive (testkernel.wait), with a QEMU monitor on $TMP/NAME.sock,
+# in the background; returns once the kernel says it is waiting (its
+# checks passed) or after 30 s, with the console so far in $(log_of NAME).
+# VAR=value: environment for the build and the run (QEMU_EXTRA, QEMU_MEM,
+# BOOTARGS_EXTRA: more kernel arguments).  Then monitor_dump.
+boot_waiting() {
+	local name=$1 board=$2; shift 2
+	(
+		export "$@"
+		make -s -C "$top" O="$O" \
+			BOOTARGS="testkernel.wait${BOOTARGS_EXTRA:+ $BOOTARGS_EXTRA}" \
+			"$O/payload.img" >/dev/null 2>&1
+		cp "$O/payload.img" "$TMP/$name.img"
+		PAYLOAD_IMG="$TMP/$name.img" QEMU_TIMEOUT=60 \
+			QEMU_EXTRA="${QEMU_EXTRA:-} -monitor unix:$TMP/$name.sock,server=on,wait=off" \
+			exec "$top/scripts/qemu-run.sh" "$O" "$board" > "$TMP/$name.raw" 2>&1
+	) &
+	echo $! > "$TMP/$name.pid"
+	for _ in $(seq 1 300); do
+		grep -q 'testkernel: waiting' "$TMP/$name.raw" 2>/dev/null && break
+		sleep 0.1
+	done
+	tr -d '\r' < "$TMP/$name.raw" > "$TMP/$name.log"
+}
+
+# monitor_dump NAME ADDR SIZE FILE: pmemsave through NAME's monitor, then
+# quit QEMU and wait for it.
+monitor_dump() {
+	python3 - "$TMP/$1.sock" "$2" "$3" "$4" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+def cmd(c):
+    s.sendall((c + "\n").encode()); time.sleep(0.5)
+    try:
+        s.settimeout(0.5); s.recv(65536)
+    except OSError:
+        pass
+cmd("pmemsave %s %s \"%s\"" % (sys.argv[2], sys.argv[3], sys.argv[4]))
+cmd("quit")
+PY
+	wait "$(cat "$TMP/$1.pid")" 2>/dev/null
+}

@@ -13,8 +13,12 @@
  *  - Fields are read byte by byte (the buffer may be unaligned, and the
  *    format is little-endian whatever the CPU).
  *  - Every bound is a subtraction or a comparison that cannot wrap.
- *  - No pointer leaves this function unless every check, including every
- *    part's SHA-256, has passed; on failure *c is zeroed.
+ *  - No pointer leaves kb_container_open unless every check, including
+ *    every part's SHA-256, has passed; on failure *c is zeroed.
+ *  - The loader itself never hashes in flash: it copies the header into
+ *    RAM, checks it with kb_container_header(), and reads each part once
+ *    into RAM, where it is hashed (loader/lib/load.c).  kb_container_open
+ *    checks a whole image that is already in memory (tools, tests).
  */
 /* stdio.h first: newlib's inttypes.h under -ffreestanding only defines
  * PRIx64 once its own sys/types.h has been seen. */
@@ -25,11 +29,10 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <mbedtls/sha256.h>
-
 #include <kaslrboot/container.h>
 #include <kaslrboot/error.h>
 #include <kaslrboot/payload.h>
+#include <kaslrboot/sha256.h>
 
 /* Header layout (byte offsets; see container.h). */
 #define OFF_MAGIC	0
@@ -41,21 +44,19 @@
 #define OFF_HASHES	72	/* 3 x 32 bytes */
 #define OFF_RESERVED	168
 #define OFF_HDR_HASH	224
-#define SHA256_LEN	32
 
 _Static_assert(OFF_HASHES == OFF_PARTS + 3 * 16, "container layout");
-_Static_assert(OFF_RESERVED == OFF_HASHES + 3 * SHA256_LEN, "container layout");
-_Static_assert(OFF_HDR_HASH + SHA256_LEN == KB_CONTAINER_HDR_SIZE,
+_Static_assert(OFF_RESERVED == OFF_HASHES + 3 * KB_SHA256_LEN, "container layout");
+_Static_assert(OFF_HDR_HASH + KB_SHA256_LEN == KB_CONTAINER_HDR_SIZE,
 	       "container layout");
 _Static_assert(sizeof(KB_CONTAINER_MAGIC) == 8, "container magic");
 
-enum { PART_PAYLOAD, PART_INITRD, PART_BOOTARGS, NPARTS };
+static const char *const part_name[KB_PART_COUNT] = { "payload", "initrd", "bootargs" };
 
-static const char *const part_name[NPARTS] = { "payload", "initrd", "bootargs" };
-
-struct part {
-	uint64_t off, size;
-};
+const char *kb_container_part_name(unsigned int part)
+{
+	return part < KB_PART_COUNT ? part_name[part] : "?";
+}
 
 static uint32_t rd32(const uint8_t *p)
 {
@@ -84,23 +85,18 @@ static bool all_zero(const uint8_t *p, size_t n)
  * none for SHA-256, but the API can report one) is a mismatch: fail closed. */
 static bool sha256_matches(const uint8_t *p, size_t n, const uint8_t *want)
 {
-	uint8_t got[SHA256_LEN];
-	uint8_t diff = 0;
-	unsigned int i;
+	uint8_t got[KB_SHA256_LEN];
 
-	if (mbedtls_sha256_ret(p, n, got, 0) != 0)
+	if (kb_sha256(p, n, got) != 0)
 		return false;
-	/* Constant time: nothing secret here, but it costs nothing. */
-	for (i = 0; i < SHA256_LEN; i++)
-		diff |= got[i] ^ want[i];
-	return diff == 0;
+	return kb_sha256_equal(got, want);
 }
 
-int kb_container_open(const void *buf, size_t buflen, struct kb_container *c,
-		      struct kb_diag *d)
+static int header(const void *buf, uint64_t image_len,
+		  struct kb_container_hdr *c, struct kb_diag *d)
 {
 	const uint8_t *h = buf;
-	struct part p[NPARTS];
+	struct kb_container_part *p;
 	uint32_t version, hdr_size, type, flags;
 	unsigned int i, j;
 
@@ -108,12 +104,13 @@ int kb_container_open(const void *buf, size_t buflen, struct kb_container *c,
 		memset(c, 0, sizeof(*c));
 	if (buf == NULL || c == NULL)
 		return kb_diag_set(d, KB_EINVAL, "container: no image (NULL pointer)");
+	p = c->part;
 
-	/* Every header byte is read below: all 256 must lie in the buffer. */
-	if (buflen < KB_CONTAINER_HDR_SIZE)
+	/* Every header byte is read below: all 256 must lie in the image. */
+	if (image_len < KB_CONTAINER_HDR_SIZE)
 		return kb_diag_set(d, KB_EINVAL,
-				   "container: buffer of %zu bytes is too small for a header (%u bytes)",
-				   buflen, (unsigned int)KB_CONTAINER_HDR_SIZE);
+				   "container: buffer of %llu bytes is too small for a header (%u bytes)",
+				   (unsigned long long)image_len, (unsigned int)KB_CONTAINER_HDR_SIZE);
 
 	/* Erased or foreign flash is the common case: say so plainly. */
 	if (memcmp(h + OFF_MAGIC, KB_CONTAINER_MAGIC, sizeof(KB_CONTAINER_MAGIC)) != 0)
@@ -162,16 +159,17 @@ int kb_container_open(const void *buf, size_t buflen, struct kb_container *c,
 		return kb_diag_set(d, KB_EINVAL,
 				   "container: unknown payload type %" PRIu32, type);
 
-	for (i = 0; i < NPARTS; i++) {
+	for (i = 0; i < KB_PART_COUNT; i++) {
 		p[i].off = rd64(h + OFF_PARTS + 16 * i);
 		p[i].size = rd64(h + OFF_PARTS + 16 * i + 8);
+		memcpy(p[i].sha256, h + OFF_HASHES + KB_SHA256_LEN * i, KB_SHA256_LEN);
 	}
 
 	/* Nothing to boot is an error, not an empty kernel. */
-	if (p[PART_PAYLOAD].size == 0)
+	if (p[KB_PART_PAYLOAD].size == 0)
 		return kb_diag_set(d, KB_EINVAL, "container: no payload (size 0)");
 
-	for (i = 0; i < NPARTS; i++) {
+	for (i = 0; i < KB_PART_COUNT; i++) {
 		if (p[i].size == 0) {
 			/* An absent part has no offset either: one image, one
 			 * encoding, nothing for a checker to disagree about. */
@@ -179,17 +177,25 @@ int kb_container_open(const void *buf, size_t buflen, struct kb_container *c,
 				return kb_diag_set(d, KB_EINVAL,
 						   "container: %s is absent (size 0) but has offset 0x%" PRIx64,
 						   part_name[i], p[i].off);
+			/* Its digest must be zero: otherwise an image whose
+			 * part was cut off could still present a plausible
+			 * header. */
+			if (!all_zero(p[i].sha256, KB_SHA256_LEN))
+				return kb_diag_set(d, KB_EINVAL,
+						   "container: %s is absent but its SHA-256 is not zero",
+						   part_name[i]);
 			continue;
 		}
-		/* Inside the buffer: off <= buflen and size <= buflen - off.
-		 * Written as subtractions from buflen, which cannot wrap
-		 * once off <= buflen is known; off + size could wrap past
-		 * 2^64 and look small. */
-		if (p[i].off > buflen || p[i].size > (uint64_t)buflen - p[i].off)
+		/* Inside the image: off <= image_len and size <= image_len -
+		 * off.  Written as subtractions from image_len, which cannot
+		 * wrap once off <= image_len is known; off + size could wrap
+		 * past 2^64 and look small. */
+		if (p[i].off > image_len || p[i].size > image_len - p[i].off)
 			return kb_diag_set(d, KB_EINVAL,
 					   "container: %s (offset 0x%" PRIx64 ", size 0x%" PRIx64
-					   ") runs past the end of the 0x%zx-byte image",
-					   part_name[i], p[i].off, p[i].size, buflen);
+					   ") runs past the end of the 0x%llx-byte image",
+					   part_name[i], p[i].off, p[i].size,
+					   (unsigned long long)image_len);
 		/* Not inside the header: the header's bytes would then be
 		 * both metadata and payload. */
 		if (p[i].off < KB_CONTAINER_HDR_SIZE)
@@ -199,12 +205,12 @@ int kb_container_open(const void *buf, size_t buflen, struct kb_container *c,
 					   part_name[i], p[i].off, p[i].size);
 	}
 
-	/* Parts do not share bytes: the loader may later modify one in place
-	 * (or the kernel may free the initrd), and a byte that is both kernel
-	 * and initrd is a confusion an attacker can steer.  Both ranges are
-	 * known to lie in the buffer, so off + size cannot wrap. */
-	for (i = 0; i < NPARTS; i++) {
-		for (j = i + 1; j < NPARTS; j++) {
+	/* Parts do not share bytes: each byte is read from flash once, for
+	 * one purpose (and the kernel may free the initrd); a byte that is
+	 * both kernel and initrd is a confusion an attacker can steer.  Both
+	 * ranges are known to lie in the image, so off + size cannot wrap. */
+	for (i = 0; i < KB_PART_COUNT; i++) {
+		for (j = i + 1; j < KB_PART_COUNT; j++) {
 			if (p[i].size == 0 || p[j].size == 0)
 				continue;
 			if (p[i].off < p[j].off + p[j].size &&
@@ -216,53 +222,80 @@ int kb_container_open(const void *buf, size_t buflen, struct kb_container *c,
 						   part_name[i], p[i].off, p[i].size);
 		}
 	}
+	c->type = type;
+	kb_diag_clear(d);
+	return KB_OK;
+}
 
-	/* The bootargs are handed on as a C string (into /chosen/bootargs):
-	 * exactly one NUL, the last byte, so that what was hashed is what the
-	 * kernel sees, and no reader runs past the part looking for the end. */
-	if (p[PART_BOOTARGS].size != 0) {
-		const uint8_t *ba = h + p[PART_BOOTARGS].off;
-		size_t n = (size_t)p[PART_BOOTARGS].size;
-		const uint8_t *nul;
+int kb_container_header(const void *buf, uint64_t image_len,
+			struct kb_container_hdr *c, struct kb_diag *d)
+{
+	int err = header(buf, image_len, c, d);
 
-		if (ba[n - 1] != '\0')
-			return kb_diag_set(d, KB_EINVAL,
-					   "container: bootargs are not NUL-terminated");
-		nul = memchr(ba, '\0', n - 1);
-		if (nul != NULL)
-			return kb_diag_set(d, KB_EINVAL,
-					   "container: bootargs contain a NUL at byte %zu of %zu",
-					   (size_t)(nul - ba), n);
+	/* Nothing half-parsed leaves this function. */
+	if (err && c)
+		memset(c, 0, sizeof(*c));
+	return err;
+}
+
+int kb_container_check_bootargs(const char *ba, uint64_t n, struct kb_diag *d)
+{
+	const char *nul;
+
+	/* Handed on as a C string (into /chosen/bootargs): exactly one NUL,
+	 * the last byte, so that what was hashed is what the kernel sees, and
+	 * no reader runs past the part looking for the end. */
+	if (ba == NULL || n == 0 || ba[n - 1] != '\0')
+		return kb_diag_set(d, KB_EINVAL,
+				   "container: bootargs are not NUL-terminated");
+	nul = memchr(ba, '\0', (size_t)n - 1);
+	if (nul != NULL)
+		return kb_diag_set(d, KB_EINVAL,
+				   "container: bootargs contain a NUL at byte %zu of %zu",
+				   (size_t)(nul - ba), (size_t)n);
+	return KB_OK;
+}
+
+int kb_container_open(const void *buf, size_t buflen, struct kb_container *c,
+		      struct kb_diag *d)
+{
+	const uint8_t *h = buf;
+	struct kb_container_hdr hdr;
+	const struct kb_container_part *p = hdr.part;
+	unsigned int i;
+	int err;
+
+	if (c)
+		memset(c, 0, sizeof(*c));
+	if (c == NULL)
+		return kb_diag_set(d, KB_EINVAL, "container: no image (NULL pointer)");
+	err = kb_container_header(buf, buflen, &hdr, d);
+	if (err)
+		return err;
+	if (p[KB_PART_BOOTARGS].size != 0) {
+		err = kb_container_check_bootargs((const char *)h + p[KB_PART_BOOTARGS].off,
+						  p[KB_PART_BOOTARGS].size, d);
+		if (err)
+			return err;
 	}
-
-	/* Each part's digest, over exactly the bytes that will be used.  An
-	 * absent part's digest must be zero: otherwise an image whose part
-	 * was cut off could still present a plausible header. */
-	for (i = 0; i < NPARTS; i++) {
-		const uint8_t *want = h + OFF_HASHES + SHA256_LEN * i;
-
-		if (p[i].size == 0) {
-			if (!all_zero(want, SHA256_LEN))
-				return kb_diag_set(d, KB_EINVAL,
-						   "container: %s is absent but its SHA-256 is not zero",
-						   part_name[i]);
-			continue;
-		}
-		if (!sha256_matches(h + p[i].off, (size_t)p[i].size, want))
+	/* Each part's digest, over exactly the bytes that will be used. */
+	for (i = 0; i < KB_PART_COUNT; i++) {
+		if (p[i].size != 0 &&
+		    !sha256_matches(h + p[i].off, (size_t)p[i].size, p[i].sha256))
 			return kb_diag_set(d, KB_EINVAL,
 					   "container: %s SHA-256 mismatch", part_name[i]);
 	}
 
-	c->type = type;
-	c->payload = h + p[PART_PAYLOAD].off;
-	c->payload_size = p[PART_PAYLOAD].size;
-	if (p[PART_INITRD].size != 0) {
-		c->initrd = h + p[PART_INITRD].off;
-		c->initrd_size = p[PART_INITRD].size;
+	c->type = hdr.type;
+	c->payload = h + p[KB_PART_PAYLOAD].off;
+	c->payload_size = p[KB_PART_PAYLOAD].size;
+	if (p[KB_PART_INITRD].size != 0) {
+		c->initrd = h + p[KB_PART_INITRD].off;
+		c->initrd_size = p[KB_PART_INITRD].size;
 	}
-	if (p[PART_BOOTARGS].size != 0) {
-		c->bootargs = (const char *)(h + p[PART_BOOTARGS].off);
-		c->bootargs_size = p[PART_BOOTARGS].size;
+	if (p[KB_PART_BOOTARGS].size != 0) {
+		c->bootargs = (const char *)(h + p[KB_PART_BOOTARGS].off);
+		c->bootargs_size = p[KB_PART_BOOTARGS].size;
 	}
 	kb_diag_clear(d);
 	return KB_OK;

@@ -61,7 +61,7 @@ static bool is_arm64_image(const uint8_t *b, size_t len)
 
 /* One segment: the whole file at the start, the rest up to image_size
  * zeroed (the kernel's BSS and what it expects to be free). */
-static void one_segment(struct kb_payload_info *pi, size_t len, uint64_t image_size)
+static void one_segment(struct kb_payload_info *pi, uint64_t len, uint64_t image_size)
 {
 	pi->nseg = 1;
 	pi->seg[0].file_off = 0;
@@ -72,19 +72,23 @@ static void one_segment(struct kb_payload_info *pi, size_t len, uint64_t image_s
 	pi->entry_off = 0;
 }
 
-int kb_riscv_image_parse(const void *buf, size_t len, bool rv32,
-			 struct kb_payload_info *pi, struct kb_diag *d)
+/*
+ * The Image parsers read the 64-byte header at b (hdr_len bytes are
+ * readable there) of a file of len bytes: the header is all they need, so
+ * the loader can parse a RAM copy of it before the rest is read.
+ */
+static int riscv_image(const uint8_t *b, size_t hdr_len, uint64_t len, bool rv32,
+		       struct kb_payload_info *pi, struct kb_diag *d)
 {
-	const uint8_t *b = buf;
 	uint64_t image_size;
 
 	memset(pi, 0, sizeof(*pi));
 	/* Every fixed-offset read below is inside these 64 bytes. */
-	if (len < IMAGE_HDR_SIZE)
+	if (hdr_len < IMAGE_HDR_SIZE || len < IMAGE_HDR_SIZE)
 		return kb_diag_set(d, KB_EINVAL,
-				   "payload: RISC-V Image header truncated (%zu bytes, need %d)",
-				   len, IMAGE_HDR_SIZE);
-	if (!is_riscv_image(b, len))
+				   "payload: RISC-V Image header truncated (%llu bytes, need %d)",
+				   H(len < hdr_len ? len : hdr_len), IMAGE_HDR_SIZE);
+	if (!is_riscv_image(b, hdr_len))
 		return kb_diag_set(d, KB_EINVAL,
 				   "payload: bad RISC-V Image magic (neither \"RSC\\x05\" at 56 nor \"RISCV\" at 48)");
 	if (rd64(b + IMG_FLAGS) & IMAGE_FLAG_BE)
@@ -100,8 +104,8 @@ int kb_riscv_image_parse(const void *buf, size_t len, bool rv32,
 	 * copy would run past the memory the planner checked. */
 	if (image_size < len)
 		return kb_diag_set(d, KB_EINVAL,
-				   "payload: RISC-V Image image_size 0x%llx is smaller than the 0x%zx-byte file",
-				   H(image_size), len);
+				   "payload: RISC-V Image image_size 0x%llx is smaller than the 0x%llx-byte file",
+				   H(image_size), H(len));
 	pi->type = KB_PAYLOAD_RISCV_IMAGE;
 	pi->machine = KB_EM_RISCV;
 	pi->align = rv32 ? SZ_4M : SZ_2M;
@@ -111,19 +115,18 @@ int kb_riscv_image_parse(const void *buf, size_t len, bool rv32,
 	return 0;
 }
 
-int kb_arm64_image_parse(const void *buf, size_t len,
-			 struct kb_payload_info *pi, struct kb_diag *d)
+static int arm64_image(const uint8_t *b, size_t hdr_len, uint64_t len,
+		       struct kb_payload_info *pi, struct kb_diag *d)
 {
-	const uint8_t *b = buf;
 	uint64_t text_offset, image_size, flags;
 
 	memset(pi, 0, sizeof(*pi));
 	/* Every fixed-offset read below is inside these 64 bytes. */
-	if (len < IMAGE_HDR_SIZE)
+	if (hdr_len < IMAGE_HDR_SIZE || len < IMAGE_HDR_SIZE)
 		return kb_diag_set(d, KB_EINVAL,
-				   "payload: arm64 Image header truncated (%zu bytes, need %d)",
-				   len, IMAGE_HDR_SIZE);
-	if (!is_arm64_image(b, len))
+				   "payload: arm64 Image header truncated (%llu bytes, need %d)",
+				   H(len < hdr_len ? len : hdr_len), IMAGE_HDR_SIZE);
+	if (!is_arm64_image(b, hdr_len))
 		return kb_diag_set(d, KB_EINVAL,
 				   "payload: bad arm64 Image magic (no \"ARM\\x64\" at 56)");
 	flags = rd64(b + IMG_FLAGS);
@@ -140,8 +143,8 @@ int kb_arm64_image_parse(const void *buf, size_t len,
 	/* The whole file is copied: it must fit in the footprint. */
 	if (image_size < len)
 		return kb_diag_set(d, KB_EINVAL,
-				   "payload: arm64 Image image_size 0x%llx is smaller than the 0x%zx-byte file",
-				   H(image_size), len);
+				   "payload: arm64 Image image_size 0x%llx is smaller than the 0x%llx-byte file",
+				   H(image_size), H(len));
 	/* The image lies at [base + text_offset, + image_size): that end
 	 * must be a 64-bit address for any base (aligned bases start at 0). */
 	if (text_offset > UINT64_MAX - image_size)
@@ -162,44 +165,77 @@ int kb_arm64_image_parse(const void *buf, size_t len,
 	return 0;
 }
 
+int kb_riscv_image_parse(const void *buf, size_t len, bool rv32,
+			 struct kb_payload_info *pi, struct kb_diag *d)
+{
+	return riscv_image(buf, len, len, rv32, pi, d);
+}
+
+int kb_arm64_image_parse(const void *buf, size_t len,
+			 struct kb_payload_info *pi, struct kb_diag *d)
+{
+	return arm64_image(buf, len, len, pi, d);
+}
+
 static const char *machine_name(uint16_t m)
 {
 	return m == KB_EM_RISCV ? "RISC-V" : m == KB_EM_AARCH64 ? "AArch64" : "unknown";
 }
 
-int kb_payload_parse(const void *buf, size_t len, uint32_t type,
-		     uint16_t machine, uint64_t min_align,
-		     struct kb_payload_info *pi, struct kb_diag *d)
+uint32_t kb_payload_detect(const void *buf, size_t len)
 {
 	const uint8_t *b = buf;
+
+	if (b == NULL)
+		return KB_PAYLOAD_AUTO;
+	if (len >= 4 && memcmp(b, "\177ELF", 4) == 0)
+		return KB_PAYLOAD_ELF;
+	if (is_arm64_image(b, len))
+		return KB_PAYLOAD_ARM64_IMAGE;
+	if (is_riscv_image(b, len))
+		return KB_PAYLOAD_RISCV_IMAGE;
+	return KB_PAYLOAD_AUTO;
+}
+
+/* Machine and min_align checks shared by both entry points; *type is
+ * resolved from the bytes when it is KB_PAYLOAD_AUTO. */
+static int common_checks(const void *buf, size_t len, uint64_t file_len,
+			 uint32_t *type, uint16_t machine, uint64_t *min_align,
+			 struct kb_diag *d)
+{
+	if (machine != KB_EM_RISCV && machine != KB_EM_AARCH64)
+		return kb_diag_set(d, KB_EINVAL, "payload: unknown loader machine %u", machine);
+	if (*min_align == 0)
+		*min_align = 1;
+	if (*min_align & (*min_align - 1))
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: minimum alignment 0x%llx is not a power of two",
+				   H(*min_align));
+	if (*type == KB_PAYLOAD_AUTO) {
+		*type = kb_payload_detect(buf, len);
+		if (*type == KB_PAYLOAD_AUTO)
+			return kb_diag_set(d, KB_EINVAL,
+					   "payload: unrecognized format (%llu bytes; not ELF, RISC-V Image or arm64 Image)",
+					   H(file_len));
+	}
+	return 0;
+}
+
+int kb_payload_parse_header(const void *hdr, size_t hdr_len, uint64_t file_len,
+			    uint32_t type, uint16_t machine, uint64_t min_align,
+			    struct kb_payload_info *pi, struct kb_diag *d)
+{
 	uint16_t want = 0;
 	int err;
 
 	memset(pi, 0, sizeof(*pi));
-	if (machine != KB_EM_RISCV && machine != KB_EM_AARCH64)
-		return kb_diag_set(d, KB_EINVAL, "payload: unknown loader machine %u", machine);
-	if (min_align == 0)
-		min_align = 1;
-	if (min_align & (min_align - 1))
-		return kb_diag_set(d, KB_EINVAL,
-				   "payload: minimum alignment 0x%llx is not a power of two",
-				   H(min_align));
-	if (type == KB_PAYLOAD_AUTO) {
-		if (len >= 4 && memcmp(b, "\177ELF", 4) == 0)
-			type = KB_PAYLOAD_ELF;
-		else if (is_arm64_image(b, len))
-			type = KB_PAYLOAD_ARM64_IMAGE;
-		else if (is_riscv_image(b, len))
-			type = KB_PAYLOAD_RISCV_IMAGE;
-		else
-			return kb_diag_set(d, KB_EINVAL,
-					   "payload: unrecognized format (%zu bytes; not ELF, RISC-V Image or arm64 Image)",
-					   len);
-	}
-
+	err = common_checks(hdr, hdr_len, file_len, &type, machine, &min_align, d);
+	if (err)
+		return err;
 	switch (type) {
 	case KB_PAYLOAD_ELF:
-		return kb_elf_parse(buf, len, machine, min_align, pi, d);
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: an ELF payload is parsed from the whole file, not its header");
 	case KB_PAYLOAD_RISCV_IMAGE:
 		want = KB_EM_RISCV;
 		break;
@@ -213,11 +249,27 @@ int kb_payload_parse(const void *buf, size_t len, uint32_t type,
 	if (want != machine)
 		return kb_diag_set(d, KB_EINVAL, "payload: %s Image, but this loader boots %s",
 				   machine_name(want), machine_name(machine));
-	err = type == KB_PAYLOAD_RISCV_IMAGE ? kb_riscv_image_parse(buf, len, false, pi, d)
-					     : kb_arm64_image_parse(buf, len, pi, d);
+	err = type == KB_PAYLOAD_RISCV_IMAGE ?
+		riscv_image(hdr, hdr_len, file_len, false, pi, d) :
+		arm64_image(hdr, hdr_len, file_len, pi, d);
 	if (err)
 		return err;
 	if (pi->align < min_align)
 		pi->align = min_align;
 	return 0;
+}
+
+int kb_payload_parse(const void *buf, size_t len, uint32_t type,
+		     uint16_t machine, uint64_t min_align,
+		     struct kb_payload_info *pi, struct kb_diag *d)
+{
+	int err;
+
+	memset(pi, 0, sizeof(*pi));
+	err = common_checks(buf, len, len, &type, machine, &min_align, d);
+	if (err)
+		return err;
+	if (type == KB_PAYLOAD_ELF)
+		return kb_elf_parse(buf, len, machine, min_align, pi, d);
+	return kb_payload_parse_header(buf, len, len, type, machine, min_align, pi, d);
 }

@@ -513,6 +513,33 @@ bool kb_slot_valid(const struct kb_freemap *f, const struct kb_slot_req *r,
 
 /* ---- choice --------------------------------------------------------- */
 
+/* The slot count every choice starts from; no slot at all is an error. */
+static int slots_to_choose_from(const struct kb_freemap *f, const struct kb_slot_req *r,
+				const struct kb_plan *p, uint64_t *count, struct kb_diag *d)
+{
+	int err;
+
+	if (p == NULL)
+		return kb_diag_set(d, KB_EINVAL, "plan: no plan");
+	err = kb_slots_count(f, r, count, d);
+	if (err)
+		return err;
+	if (*count == 0)
+		return no_window(r, d);
+	return KB_OK;
+}
+
+/* The chosen slot, as the caller sees it. */
+static int set_plan(struct kb_plan *p, const struct kb_slot_req *r,
+		    uint64_t base, uint64_t index, uint64_t count)
+{
+	p->base = base;
+	p->start = base + r->offset;	/* span_fit: b + offset never wraps */
+	p->index = index;
+	p->count = count;
+	return KB_OK;
+}
+
 int kb_plan_random(const struct kb_freemap *f, const struct kb_slot_req *r,
 		   int (*uniform)(void *ctx, uint64_t bound, uint64_t *out),
 		   void *ctx, struct kb_plan *p, struct kb_diag *d)
@@ -522,11 +549,9 @@ int kb_plan_random(const struct kb_freemap *f, const struct kb_slot_req *r,
 
 	if (uniform == NULL || p == NULL)
 		return kb_diag_set(d, KB_EINVAL, "plan: no uniform() or no plan");
-	err = kb_slots_count(f, r, &count, d);
+	err = slots_to_choose_from(f, r, p, &count, d);
 	if (err)
 		return err;
-	if (count == 0)
-		return no_window(r, d);
 	err = uniform(ctx, count, &index);
 	if (err < 0)
 		return err;
@@ -541,11 +566,7 @@ int kb_plan_random(const struct kb_freemap *f, const struct kb_slot_req *r,
 	err = kb_slots_base(f, r, index, &base, d);
 	if (err)
 		return err;
-	p->base = base;
-	p->start = base + r->offset;	/* span_fit: b + offset never wraps */
-	p->index = index;
-	p->count = count;
-	return KB_OK;
+	return set_plan(p, r, base, index, count);
 }
 
 int kb_plan_fixed(const struct kb_freemap *f, const struct kb_slot_req *r,
@@ -554,13 +575,9 @@ int kb_plan_fixed(const struct kb_freemap *f, const struct kb_slot_req *r,
 	uint64_t count, index, base;
 	int err;
 
-	if (p == NULL)
-		return kb_diag_set(d, KB_EINVAL, "plan: no plan");
-	err = kb_slots_count(f, r, &count, d);
+	err = slots_to_choose_from(f, r, p, &count, d);
 	if (err)
 		return err;
-	if (count == 0)
-		return no_window(r, d);
 	if (slot_index(f, r, preferred, &index)) {
 		base = preferred;
 	} else {
@@ -569,11 +586,22 @@ int kb_plan_fixed(const struct kb_freemap *f, const struct kb_slot_req *r,
 		if (err)
 			return err;
 	}
-	p->base = base;
-	p->start = base + r->offset;	/* span_fit: b + offset never wraps */
-	p->index = index;
-	p->count = count;
-	return KB_OK;
+	return set_plan(p, r, base, index, count);
+}
+
+int kb_plan_highest(const struct kb_freemap *f, const struct kb_slot_req *r,
+		    struct kb_plan *p, struct kb_diag *d)
+{
+	uint64_t count, base;
+	int err;
+
+	err = slots_to_choose_from(f, r, p, &count, d);
+	if (err)
+		return err;
+	err = kb_slots_base(f, r, count - 1, &base, d);
+	if (err)
+		return err;
+	return set_plan(p, r, base, count - 1, count);
 }
 
 /* ---- entropy figure ------------------------------------------------- */

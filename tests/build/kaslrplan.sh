@@ -90,8 +90,9 @@ run_case() {	# NAME QEMU-ARGS...
 	check "$name: slots $got = $exp computed from the memory nodes ($ranges)" \
 		eval '[ "${got:-none}" = "$exp" ] && [ "$exp" -gt 0 ]'
 	check "$name: entropy line printed" grep -qE '^entropy: [0-9]+\.[0-9]{2} bits$' "$TMP/$name.out"
-	check "$name: every memory node printed as a mem line" \
-		[ "$(grep -c '^  mem ' "$TMP/$name.out")" = "$(fdtget -l "$TMP/$name.dtb" / | grep -c '^memory@')" ]
+	# nodes that meet are one range (the loader's memory map merges them)
+	check "$name: every merged range of memory nodes printed as one mem line ($ranges)" \
+		[ "$(grep -c '^  mem ' "$TMP/$name.out")" = "$(echo $ranges | wc -w)" ]
 	base=$(sed -n 's/^sample placement: base \(0x[0-9a-f]*\) (slot [0-9]* of '"$exp"')$/\1/p' "$TMP/$name.out")
 	check "$name: sample placement ${base:-missing} is an aligned slot inside memory" \
 		sample_ok "${base:-none}" $ranges

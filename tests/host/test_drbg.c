@@ -697,6 +697,16 @@ static int kat_replay_api(const struct kat *kt)
 	return memcmp(buf, result->x, result->len) == 0 ? 1 : -1;
 }
 
+/* The start-up self-tests the loader runs (kb_crypto_selftest): the
+ * CTR_DRBG vectors built into mbedTLS and our FIPS 180-4 SHA-256 ones,
+ * one-shot and streamed. */
+static void test_crypto_selftest(void **state)
+{
+	(void)state;
+	assert_int_equal(kb_sha256_selftest(), 0);
+	assert_int_equal(kb_crypto_selftest(), 0);
+}
+
 static void test_ctr_drbg_kat(void **state)
 {
 	const char *dir = getenv("KB_MBEDTLS_DIR");
@@ -806,6 +816,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_uniform_bounds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_uniform_chi_square, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctr_drbg_kat, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crypto_selftest, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

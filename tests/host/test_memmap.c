@@ -298,17 +298,18 @@ static void test_from_fdt_cells2(void **state)
 {
 	(void)state;
 	assert_int_equal(parse("mem_cells2"), KB_OK);
+	/* sorted by address, whatever the tree's order */
 	assert_int_equal(map.nmem, 5);
 	check_region(&mem[0], 0x80000000, 0x20000000, KB_REGION_MEMORY, 0,
 		     "/memory@80000000");
-	check_region(&mem[1], UINT64_C(0x100000000), 0x40000000,
-		     KB_REGION_MEMORY, 0, "/memory@100000000");
-	check_region(&mem[2], UINT64_C(0x200000000), UINT64_C(0x100000000),
-		     KB_REGION_MEMORY, 0, "/memory@100000000");
-	check_region(&mem[3], 0xd0000000, 0x1000, KB_REGION_MEMORY, 0,
+	check_region(&mem[1], 0xd0000000, 0x1000, KB_REGION_MEMORY, 0,
 		     "/memory@d0000000");
-	check_region(&mem[4], 0xe0000000, 0x300, KB_REGION_MEMORY, 0,
+	check_region(&mem[2], 0xe0000000, 0x300, KB_REGION_MEMORY, 0,
 		     "/memory@e0000000");
+	check_region(&mem[3], UINT64_C(0x100000000), 0x40000000,
+		     KB_REGION_MEMORY, 0, "/memory@100000000");
+	check_region(&mem[4], UINT64_C(0x200000000), UINT64_C(0x100000000),
+		     KB_REGION_MEMORY, 0, "/memory@100000000");
 	assert_int_equal(map.nresv, 1);
 	check_dtb(&resv[0]);
 }
@@ -361,13 +362,12 @@ static void test_from_fdt_overlap(void **state)
 {
 	(void)state;
 	assert_int_equal(parse("overlap"), KB_OK);
-	assert_int_equal(map.nmem, 3);
-	check_region(&mem[0], 0x80000000, 0x10000000, KB_REGION_MEMORY, 0,
+	/* overlapping and touching memory nodes are one range, named after
+	 * the lowest, counting the two merged into it */
+	assert_int_equal(map.nmem, 1);
+	check_region(&mem[0], 0x80000000, 0x18100000, KB_REGION_MEMORY, 0,
 		     "/memory@80000000");
-	check_region(&mem[1], 0x88000000, 0x10000000, KB_REGION_MEMORY, 0,
-		     "/memory@88000000");
-	check_region(&mem[2], 0x98000000, 0x100000, KB_REGION_MEMORY, 0,
-		     "/memory@98000000");
+	assert_int_equal(mem[0].merged, 2);
 	assert_int_equal(map.nresv, 6);
 	check_region(&resv[0], 0x80000000, 0x2000, KB_REGION_MEMRESERVE, 0,
 		     "/memreserve/ 0");
@@ -607,6 +607,136 @@ static void test_add_full(void **state)
 			 KB_ENOSPC);
 }
 
+/* Memory ranges that touch or overlap are one range, whatever the order
+ * they arrive in; a merge never needs a table entry. */
+static void add(uint64_t base, uint64_t size, const char *name)
+{
+	assert_int_equal(kb_memmap_add_mem(&map, base, size, name, &diag), KB_OK);
+}
+
+static void test_add_merges(void **state)
+{
+	(void)state;
+	add(0x3000, 0x1000, "c");
+	add(0x1000, 0x1000, "a");
+	assert_int_equal(map.nmem, 2);
+	check_region(&mem[0], 0x1000, 0x1000, KB_REGION_MEMORY, 0, "a");	/* sorted */
+	check_region(&mem[1], 0x3000, 0x1000, KB_REGION_MEMORY, 0, "c");
+	/* a bridge touching both ends: one range, named after the lowest */
+	add(0x2000, 0x1000, "b");
+	assert_int_equal(map.nmem, 1);
+	check_region(&mem[0], 0x1000, 0x3000, KB_REGION_MEMORY, 0, "a");
+	assert_int_equal(mem[0].merged, 2);
+	/* inside: nothing changes but the count */
+	add(0x1800, 0x100, "inside");
+	check_region(&mem[0], 0x1000, 0x3000, KB_REGION_MEMORY, 0, "a");
+	assert_int_equal(mem[0].merged, 3);
+	/* overlapping the bottom: the new lowest piece names it */
+	add(0x800, 0x1000, "low");
+	check_region(&mem[0], 0x800, 0x3800, KB_REGION_MEMORY, 0, "low");
+	assert_int_equal(mem[0].merged, 4);
+	/* a gap of one byte keeps ranges apart */
+	add(0x4001, 0x10, "apart");
+	assert_int_equal(map.nmem, 2);
+	/* ... until that byte arrives: three pieces become one */
+	add(0x4000, 1, "byte");
+	assert_int_equal(map.nmem, 1);
+	check_region(&mem[0], 0x800, 0x3811, KB_REGION_MEMORY, 0, "low");
+	assert_int_equal(mem[0].merged, 6);
+
+	/* a full table still takes a range that merges */
+	kb_memmap_init(&map, mem, 1, resv, 1);
+	add(0x1000, 0x1000, "a");
+	add(0x2000, 0x1000, "b");
+	assert_int_equal(map.nmem, 1);
+	assert_int_equal(kb_memmap_add_mem(&map, 0x4000, 0x10, "c", &diag), KB_ENOSPC);
+	check_region(&mem[0], 0x1000, 0x2000, KB_REGION_MEMORY, 0, "a");
+
+	/* merging up to the top of the space, and the one size that cannot
+	 * be written: all 2^64 bytes */
+	kb_memmap_init(&map, mem, NMEM, resv, NRESV);
+	add(UINT64_MAX - 0xfff, 0x1000, "top");
+	add(0x1000, UINT64_MAX - 0x1fff, "below");
+	check_region(&mem[0], 0x1000, UINT64_MAX - 0xfff, KB_REGION_MEMORY, 0, "below");
+	assert_int_equal(kb_memmap_add_mem(&map, 0, 0x1000, "zero", &diag), KB_ERANGE);
+	check_msg("memmap: merged memory would cover all 2^64 bytes, which a size cannot express");
+	check_region(&mem[0], 0x1000, UINT64_MAX - 0xfff, KB_REGION_MEMORY, 0, "below");
+	assert_int_equal(map.nmem, 1);
+}
+
+/* THE write rule: inside memory (merged ranges count as one), outside
+ * every reservation but the caller's own kinds. */
+/* The whole one-line diag, whatever its prefix (the caller's `what`). */
+static void check_exact(const char *want)
+{
+	if (strcmp(diag.msg, want) != 0)
+		fail_msg("diag \"%s\", want \"%s\"", diag.msg, want);
+}
+
+static void test_check_write(void **state)
+{
+	uint32_t own = KB_KIND(KB_REGION_LOADER) | KB_KIND(KB_REGION_STACK);
+
+	(void)state;
+	add(0x80000000, 0x10000000, "/memory@80000000");
+	add(0x90000000, 0x10000000, "/memory@90000000");	/* adjacent node */
+	assert_int_equal(kb_memmap_add_resv(&map, 0x80200000, 0x10000, KB_REGION_LOADER,
+					    0, "kaslrboot", &diag), 0);
+	assert_int_equal(kb_memmap_add_resv(&map, 0x80210000, 0x4000, KB_REGION_STACK,
+					    0, "kaslrboot stack", &diag), 0);
+	assert_int_equal(kb_memmap_add_resv(&map, 0x82200000, 0x1000, KB_REGION_DTB,
+					    0, "dtb", &diag), 0);
+	assert_int_equal(kb_memmap_add_resv(&map, 0x82201100, 0x100, KB_REGION_RESERVED_MEMORY,
+					    KB_REGION_NOMAP, "/reserved-memory/fw@82201100", &diag), 0);
+
+	/* across the two nodes: one stretch of RAM */
+	assert_int_equal(kb_memmap_check_write(&map, 0x8f000000, 0x2000000, 0, "kernel", &diag), 0);
+	/* outside memory, partly or wholly */
+	assert_int_equal(kb_memmap_check_write(&map, 0x9ffff000, 0x2000, 0, "kernel", &diag), KB_ERANGE);
+	check_exact("kernel: 0x9ffff000-0xa0000fff is outside memory");
+	assert_int_equal(kb_memmap_check_write(&map, 0x1000, 1, 0, "x", &diag), KB_ERANGE);
+	/* empty or wrapping */
+	assert_int_equal(kb_memmap_check_write(&map, 0x90000000, 0, 0, "x", &diag), KB_ERANGE);
+	check_exact("x: 0x90000000+0x0 is empty or wraps past 2^64");
+	assert_int_equal(kb_memmap_check_write(&map, UINT64_MAX, 2, 0, "x", &diag), KB_ERANGE);
+	/* the loader's own memory: only with its kinds in `own`, and only
+	 * as long as nothing foreign overlaps */
+	assert_int_equal(kb_memmap_check_write(&map, 0x80200000, 0x14000, 0, "wipe", &diag),
+			 KB_EOVERLAP);
+	check_exact("wipe: 0x80200000-0x80213fff overlaps loader kaslrboot");
+	assert_int_equal(kb_memmap_check_write(&map, 0x80200000, 0x14000, own, "wipe", &diag), 0);
+	assert_int_equal(kb_memmap_check_write(&map, 0x80200000, 0x14001, own, "wipe", &diag), 0);
+	assert_int_equal(kb_memmap_check_write(&map, 0x801fffff, 0x14001, KB_KIND(KB_REGION_LOADER),
+					       "wipe", &diag), KB_EOVERLAP);
+	check_exact("wipe: 0x801fffff-0x80213fff overlaps stack kaslrboot stack");
+	/* growing the tree in place: its own blob yes, a reservation right
+	 * behind it no (by a single byte at either edge) */
+	assert_int_equal(kb_memmap_check_write(&map, 0x82200000, 0x1100, KB_KIND(KB_REGION_DTB),
+					       "dtb: room to grow in place", &diag), 0);
+	assert_int_equal(kb_memmap_check_write(&map, 0x82200000, 0x1101, KB_KIND(KB_REGION_DTB),
+					       "dtb: room to grow in place", &diag), KB_EOVERLAP);
+	check_exact("dtb: room to grow in place: 0x82200000-0x82201100 overlaps reserved-memory /reserved-memory/fw@82201100");
+	assert_int_equal(kb_memmap_check_write(&map, 0x82201200, 0x10, 0, "x", &diag), 0);
+	assert_int_equal(kb_memmap_check_write(&map, 0x822011ff, 0x10, 0, "x", &diag), KB_EOVERLAP);
+
+	/* claims: checked, then reserved, so a second claim cannot overlap */
+	assert_int_equal(kb_memmap_claim(&map, 0x88000000, 0x100000, KB_REGION_PAYLOAD,
+					 "kernel", &diag), 0);
+	assert_int_equal(map.resv[map.nresv - 1].kind, KB_REGION_PAYLOAD);
+	assert_int_equal(kb_memmap_claim(&map, 0x880ff000, 0x1000, KB_REGION_INITRD,
+					 "initrd", &diag), KB_EOVERLAP);
+	check_exact("initrd: 0x880ff000-0x880fffff overlaps payload kernel");
+	assert_int_equal(kb_memmap_claim(&map, 0x88100000, 0x1000, KB_REGION_INITRD,
+					 "initrd", &diag), 0);
+	assert_int_equal(kb_memmap_claim(&map, 0xa0000000, 0x1000, KB_REGION_DTB,
+					 "dtb (moved)", &diag), KB_ERANGE);
+	/* a full table: the claim fails, nothing unrecorded is written */
+	kb_memmap_init(&map, mem, NMEM, resv, 0);
+	add(0x80000000, 0x10000000, "m");
+	assert_int_equal(kb_memmap_claim(&map, 0x80000000, 0x1000, KB_REGION_PAYLOAD,
+					 "kernel", &diag), KB_ENOSPC);
+}
+
 static void test_add_bad_args(void **state)
 {
 	(void)state;
@@ -742,14 +872,16 @@ static void test_covers(void **state)
 {
 	(void)state;
 	assert_int_equal(kb_memmap_add_mem(&map, 0x80000000, 0x1000, "a", &diag), 0);
-	/* adjacent, separate range: coverage never spans two ranges */
+	/* adjacent: one stretch of RAM, so coverage spans a and b */
 	assert_int_equal(kb_memmap_add_mem(&map, 0x80001000, 0x1000, "b", &diag), 0);
+	assert_int_equal(map.nmem, 1);
 	assert_int_equal(kb_memmap_add_mem(&map, UINT64_MAX - 0xfff, 0xfff, "top", &diag), 0);
 
 	assert_true(kb_memmap_covers(&map, 0x80000000, 0x1000));
 	assert_true(kb_memmap_covers(&map, 0x80000fff, 1));
 	assert_true(kb_memmap_covers(&map, 0x80000800, 0));
-	assert_false(kb_memmap_covers(&map, 0x80000800, 0x1000));	/* straddles a and b */
+	assert_true(kb_memmap_covers(&map, 0x80000800, 0x1000));	/* straddles a and b */
+	assert_false(kb_memmap_covers(&map, 0x80001800, 0x1000));	/* runs past b */
 	assert_false(kb_memmap_covers(&map, 0x7fffffff, 2));		/* starts below */
 	assert_false(kb_memmap_covers(&map, 0x80002000, 0));		/* end of b, empty */
 	assert_false(kb_memmap_covers(&map, 0x80001000, UINT64_MAX));	/* wraps */
@@ -872,6 +1004,8 @@ int main(void)
 		cmocka_unit_test_setup(test_add_wrap, setup),
 		cmocka_unit_test_setup(test_add_ends_at_2_64, setup),
 		cmocka_unit_test_setup(test_add_full, setup),
+		cmocka_unit_test_setup(test_add_merges, setup),
+		cmocka_unit_test_setup(test_check_write, setup),
 		cmocka_unit_test_setup(test_add_bad_args, setup),
 		cmocka_unit_test_setup(test_add_names, setup),
 		cmocka_unit_test_setup(test_print, setup),

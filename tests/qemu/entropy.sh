@@ -3,7 +3,7 @@
 # QEMU: entropy sources, health tests and the failure policy, end to end.
 . "$(dirname "$0")/../lib.sh"
 
-seeded() { grep -q 'kaslrboot: entropy: .*CTR_DRBG (known-answer self-test passed) seeded from' "$(log_of "$1")"; }
+seeded() { grep -q 'kaslrboot: entropy: .*CTR_DRBG (known-answer self-test passed, SHA-256 too) seeded from' "$(log_of "$1")"; }
 halted() { grep -qF 'kaslrboot: halted: nothing was booted' "$(log_of "$1")"; }
 has() { grep -qF -- "$2" "$(log_of "$1")"; }
 

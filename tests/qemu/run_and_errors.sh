@@ -18,7 +18,7 @@ check "no payload: -append reaches /chosen/bootargs" \
 check "no payload: the container step stops the boot" \
 	grep -q 'kaslrboot: error: container: ' "$(log_of append)"
 check "plain boot: one log line per step, all prefixed" \
-	grep -qE '^kaslrboot: memory map: 1 memory range\(s\), 4 reservation\(s\)$' "$(log_of plain)"
+	grep -qE '^kaslrboot: memory map: 1 memory range\(s\), 5 reservation\(s\)$' "$(log_of plain)"
 
 # A guest that never powers off: QEMU started paused (-S) must be killed
 QEMU_TIMEOUT=3 boot hang QEMU_EXTRA=-S

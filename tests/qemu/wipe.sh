@@ -12,37 +12,14 @@ elf=$O/kaslrboot.elf
 sym() { readelf -sW "$elf" | awk -v s="$1" '$8 == s {print "0x" $2}'; }
 hs=$(sym __handoff_start); he=$(sym __handoff_end); end=$(sym __image_end)
 
-make -s -C "$top" O="$O" BOOTARGS="testkernel.wait" "$O/payload.img" >/dev/null 2>&1
-cp "$O/payload.img" "$TMP/wait.img"
-PAYLOAD_IMG=$TMP/wait.img QEMU_TIMEOUT=60 \
-	QEMU_EXTRA="-monitor unix:$TMP/mon.sock,server=on,wait=off" \
-	"$top/scripts/qemu-run.sh" "$O" "$board" > "$TMP/wait.raw" 2>&1 &
-qpid=$!
-for _ in $(seq 1 300); do
-	grep -q 'testkernel: waiting' "$TMP/wait.raw" 2>/dev/null && break
-	sleep 0.1
-done
-tr -d '\r' < "$TMP/wait.raw" > "$TMP/wait.log"
-check "$board: test kernel up and waiting (its checks passed)" grep -q 'testkernel: waiting' "$TMP/wait.log"
+boot_waiting wait "$board"
+check "$board: test kernel up and waiting (its checks passed)" grep -q 'testkernel: waiting' "$(log_of wait)"
 # where the previous stage put the loader, as it logged itself
-load=$(sed -n 's/^kaslrboot: version .* at \(0x[0-9a-f]*\)$/\1/p' "$TMP/wait.log")
+load=$(sed -n 's/^kaslrboot: version .* at \(0x[0-9a-f]*\)$/\1/p' "$(log_of wait)")
+monitor_dump wait "$load" "$((end))" "$TMP/loader.dump"
 
-python3 - "$TMP/mon.sock" "$load" "$((end))" "$TMP/loader.dump" <<'PY'
-import socket, sys, time
-s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
-def cmd(c):
-    s.sendall((c + "\n").encode()); time.sleep(0.5)
-    try:
-        s.settimeout(0.5); s.recv(65536)
-    except OSError:
-        pass
-cmd("pmemsave %s %s \"%s\"" % (sys.argv[2], sys.argv[3], sys.argv[4]))
-cmd("quit")
-PY
-wait "$qpid" 2>/dev/null
-
-kseed=$(sed -n 's/^testkernel: kaslr-seed 0x\([0-9a-f]*\)$/\1/p' "$TMP/wait.log")
-rseed=$(sed -n 's/^testkernel: rng-seed [0-9]* bytes \([0-9a-f]*\)\.\.\.$/\1/p' "$TMP/wait.log")
+kseed=$(sed -n 's/^testkernel: kaslr-seed 0x\([0-9a-f]*\)$/\1/p' "$(log_of wait)")
+rseed=$(sed -n 's/^testkernel: rng-seed [0-9]* bytes \([0-9a-f]*\)\.\.\.$/\1/p' "$(log_of wait)")
 python3 - "$TMP/loader.dump" "$O/kaslrboot.bin" "$((hs))" "$((he))" "$kseed" "$rseed" > "$TMP/verdict" <<'PY'
 import sys
 dump = open(sys.argv[1], "rb").read(); img = open(sys.argv[2], "rb").read()

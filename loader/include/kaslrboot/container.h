@@ -35,6 +35,52 @@
 #define KB_CONTAINER_VERSION	1
 #define KB_CONTAINER_HDR_SIZE	256
 
+enum kb_container_part_id {
+	KB_PART_PAYLOAD,
+	KB_PART_INITRD,
+	KB_PART_BOOTARGS,
+	KB_PART_COUNT
+};
+
+/* One part as the checked header describes it (in RAM). */
+struct kb_container_part {
+	uint64_t off;		/* from the start of the image; 0 if absent */
+	uint64_t size;		/* 0: absent */
+	uint8_t sha256[32];	/* all zero if absent */
+};
+
+/* A header that passed kb_container_header(): every field copied out. */
+struct kb_container_hdr {
+	uint32_t type;		/* enum kb_payload_type */
+	struct kb_container_part part[KB_PART_COUNT];
+};
+
+/*
+ * Check a copy of the 256-byte header (already in RAM) for an image of
+ * image_len bytes: magic, version, header size, then the header SHA-256
+ * before any other field is used (flags, reserved bytes, type), every
+ * part's bounds against image_len (outside the header), that parts do not
+ * overlap, that an absent part has offset 0 and an all-zero digest, and
+ * that a payload exists.  It reads exactly KB_CONTAINER_HDR_SIZE bytes at
+ * hdr (fewer when image_len is too small for a header).  Returns 0, or
+ * KB_EINVAL (then *h is zeroed) with a one-line diag such as
+ * "container: header SHA-256 mismatch", "container: bad magic",
+ * "container: initrd (offset 0x..., size 0x...) runs past the end of the
+ * 0x2000000-byte image".
+ */
+int kb_container_header(const void *hdr, uint64_t image_len,
+			struct kb_container_hdr *h, struct kb_diag *d);
+
+/* The bootargs part (in RAM, size bytes) is one C string: its last byte is
+ * the only NUL.  KB_EINVAL "container: bootargs are not NUL-terminated" /
+ * "container: bootargs contain a NUL at byte N of M". */
+int kb_container_check_bootargs(const char *ba, uint64_t size,
+				struct kb_diag *d);
+
+/* "payload", "initrd", "bootargs". */
+const char *kb_container_part_name(unsigned int part);
+
+/* A whole image already in memory, every hash checked (tools, tests). */
 struct kb_container {
 	uint32_t type;
 	const uint8_t *payload;
@@ -46,14 +92,12 @@ struct kb_container {
 };
 
 /*
- * Check the header (magic, version, header size, then the header SHA-256
- * before any other field is used: flags, reserved bytes, type), every
- * part's bounds against buflen, that parts do not overlap, the bootargs are
- * one NUL-terminated string, and every part's SHA-256 — before returning
+ * kb_container_header() on the first bytes of buf, then the bootargs
+ * rule, then every part's SHA-256 over the bytes in buf, before returning
  * any pointer.  Returns 0 or KB_EINVAL (then *c is zeroed) with a one-line
- * diag such as "container: payload SHA-256 mismatch", "container: bad magic",
- * "container: initrd (offset 0x..., size 0x...) runs past the end of the
- * 0x2000000-byte image".
+ * diag ("container: payload SHA-256 mismatch", ...).  Hashes in place:
+ * for an image in RAM.  The loader reads flash through loader/lib/load.c
+ * instead, which copies every byte once and hashes the copy.
  */
 int kb_container_open(const void *buf, size_t buflen, struct kb_container *c,
 		      struct kb_diag *d);

@@ -50,11 +50,15 @@ int kb_drbg_uniform(uint64_t bound, uint64_t *out, struct kb_diag *d);
 /* Zeroize the DRBG state (mbedtls_ctr_drbg_free + platform_zeroize). */
 void kb_drbg_wipe(void);
 
-/* Known-answer self-test of CTR_DRBG (mbedTLS's NIST vectors, with and
- * without prediction resistance), run before first use as SP 800-90A
- * section 11.3 asks of a DRBG.  0 or KB_EFAIL.  (mbedTLS's SHA-256
- * self-test needs a heap, which the loader does not have.) */
+/* Known-answer self-tests run before first use: CTR_DRBG (mbedTLS's NIST
+ * vectors, with and without prediction resistance; SP 800-90A section
+ * 11.3), then SHA-256 (kb_sha256_selftest).  0 or KB_EFAIL. */
 int kb_crypto_selftest(void);
+
+/* SHA-256 against the FIPS 180-4 examples (empty, "abc", the 448-bit
+ * message), one-shot and streamed in two pieces; our own vectors because
+ * mbedTLS's SHA-256 self-test needs a heap.  0 or KB_EFAIL. */
+int kb_sha256_selftest(void);
 
 /* "mbedTLS 2.28.3" */
 const char *kb_crypto_version(void);

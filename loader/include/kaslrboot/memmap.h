@@ -34,6 +34,7 @@ enum kb_region_kind {
 	KB_REGION_DTB,			/* the device tree blob itself */
 	KB_REGION_LOADER,		/* kaslrboot's own image (text, data, bss) */
 	KB_REGION_STACK,		/* kaslrboot's stack */
+	KB_REGION_PAYLOAD,		/* where the loader put (or stages) a payload */
 	KB_REGION_OTHER,		/* anything else a caller adds */
 };
 
@@ -45,11 +46,19 @@ struct kb_region {
 	uint64_t size;
 	uint32_t kind;		/* enum kb_region_kind */
 	uint32_t flags;		/* KB_REGION_* flags */
+	uint32_t merged;	/* memory: how many further ranges were merged into it */
 	char name[KB_REGION_NAME_LEN];	/* node path or short label, truncated */
 };
 
+/* Bit for kind k in the `own` mask of kb_memmap_check_write(). */
+#define KB_KIND(k)		(1u << (k))
+
 struct kb_memmap {
-	struct kb_region *mem;	/* memory ranges, in device-tree order */
+	/* Memory ranges: sorted by base, disjoint and not touching.  Ranges
+	 * that meet or overlap are one stretch of RAM (as Linux's memblock
+	 * sees them) and are merged when added, so that "inside memory" means
+	 * the same thing to the planner and to every check. */
+	struct kb_region *mem;
 	unsigned int nmem;
 	unsigned int mem_cap;
 	struct kb_region *resv;	/* reservations, in discovery order */
@@ -103,8 +112,9 @@ int kb_fdt_validate(const void *fdt, size_t bufsize, struct kb_diag *d);
  * is an error (KB_EINVAL / KB_ERANGE).  A full table is KB_ENOSPC.
  *
  * Details:
- *  - the regions are appended to what m already holds (a caller may add
+ *  - the regions are added to what m already holds (a caller may add
  *    its own first); on error m holds whatever was added before it;
+ *    memory ranges are merged as kb_memmap_add_mem() does;
  *  - memory nodes are looked for among the root's children only (their
  *    reg is read with the root's cells); device_type is compared as a
  *    NUL-terminated string; an enabled memory node without reg is
@@ -117,14 +127,17 @@ int kb_fdt_validate(const void *fdt, size_t bufsize, struct kb_diag *d);
  *  - names: memory and reserved-memory regions get the node path,
  *    /memreserve/ entries "/memreserve/ <index>", the initrd "/chosen", the
  *    blob "dtb";
- *  - discovery order: memory nodes; then /memreserve/, /reserved-memory,
- *    initrd, dtb in the reservation table.
+ *  - order: the memory table is sorted by address; the reservation table
+ *    is in discovery order: /memreserve/, /reserved-memory, initrd, dtb.
  */
 int kb_memmap_from_fdt(struct kb_memmap *m, const void *fdt, uint64_t dtb_addr,
 		       struct kb_diag *d);
 
-/* Append a memory range / reservation supplied by the caller.  size 0 is a
- * no-op.  Fails with KB_ERANGE if the range passes 2^64 (ending exactly at
+/* Add a memory range / append a reservation supplied by the caller.  A
+ * memory range that overlaps or touches ranges already in the table is
+ * merged with them (the merged range keeps the lowest piece's name and
+ * counts the others in `merged`), so a merge never needs a new entry.
+ * size 0 is a no-op.  Fails with KB_ERANGE if the range passes 2^64 (ending exactly at
  * 2^64 is fine), KB_ENOSPC if full,
  * KB_EINVAL if m is NULL or (add_resv) kind / flags are unknown.  name may
  * be NULL (""); a longer name is cut to KB_REGION_NAME_LEN - 4 characters
@@ -137,19 +150,44 @@ int kb_memmap_add_resv(struct kb_memmap *m, uint64_t base, uint64_t size,
 
 /* True if [base, base + size) lies entirely inside one memory range
  * (size 0: base inside one).  False if the range passes 2^64 (ending
- * exactly at 2^64 is fine). */
+ * exactly at 2^64 is fine).  Ranges are merged, so a window that crosses
+ * from one memory node into an adjacent one is covered. */
 bool kb_memmap_covers(const struct kb_memmap *m, uint64_t base, uint64_t size);
 
+/*
+ * THE rule for every byte the loader writes (a copy, the device tree's
+ * growth or move, the wipe of itself): [base, base + size), size >= 1,
+ * lies inside memory and overlaps no reservation, except reservations of
+ * the kinds in `own` (a mask of KB_KIND(kind): the loader may wipe its own
+ * image and stack, grow the tree it was handed).  Errors, each one line
+ * naming `what` and the range:
+ *   size 0 or wraps past 2^64   KB_ERANGE   "<what>: ... wraps past 2^64"
+ *   not inside memory           KB_ERANGE   "<what>: 0x...-0x... is outside memory"
+ *   overlaps a reservation      KB_EOVERLAP "<what>: 0x...-0x... overlaps <kind> <name>"
+ */
+int kb_memmap_check_write(const struct kb_memmap *m, uint64_t base,
+			  uint64_t size, uint32_t own, const char *what,
+			  struct kb_diag *d);
+
+/* kb_memmap_check_write(own = 0), then record the range as a reservation
+ * of `kind` named `name`, so that nothing placed or written later can
+ * overlap it.  What the loader places (payload, initrd, a moved device
+ * tree, a staging copy) is claimed this way before a byte is written. */
+int kb_memmap_claim(struct kb_memmap *m, uint64_t base, uint64_t size,
+		    enum kb_region_kind kind, const char *name,
+		    struct kb_diag *d);
+
 /* Short label for a kind: "memory", "memreserve", "reserved-memory",
- * "initrd", "dtb", "loader", "stack", "other". */
+ * "initrd", "dtb", "loader", "stack", "payload", "other". */
 const char *kb_region_kind_name(enum kb_region_kind kind);
 
 /* Print the map, one region per line, through a printf-like callback:
  *   "<prefix>mem   0x0000000080000000-0x00000000a0000000  512 MiB  /memory@80000000"
+ *   "<prefix>mem   0x0000000080000000-0x00000000c0000000  1 GiB  /memory@80000000 (+1 merged)"
  *   "<prefix>resv  0x0000000080000000-0x0000000080040000  256 KiB  reserved-memory no-map /reserved-memory/mmode_resv0@80000000"
  * (end exclusive, sizes in the largest unit that divides them exactly,
  * else bytes, e.g. "4660 B"; units B KiB MiB GiB TiB PiB EiB).  Exactly:
- *   "%smem   0x%016"PRIx64"-0x%016"PRIx64"  <size>  <name>\n"
+ *   "%smem   0x%016"PRIx64"-0x%016"PRIx64"  <size>  <name>[ (+N merged)]\n"
  *   "%sresv  0x%016"PRIx64"-0x%016"PRIx64"  <size>  <kind>[ no-map] <name>\n"
  * except that an end of 2^64 prints as 0x10000000000000000.
  * memory ranges first, then reservations, each in table order.  A NULL m

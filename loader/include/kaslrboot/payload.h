@@ -100,6 +100,24 @@ int kb_riscv_image_parse(const void *buf, size_t len, bool rv32,
 int kb_arm64_image_parse(const void *buf, size_t len,
 			 struct kb_payload_info *pi, struct kb_diag *d);
 
+/* The format the bytes announce: KB_PAYLOAD_ELF (ELF magic), then the
+ * Image magics; KB_PAYLOAD_AUTO if none.  Reads at most
+ * KB_PAYLOAD_HDR_SIZE bytes, and only those of the len given. */
+#define KB_PAYLOAD_HDR_SIZE 64
+uint32_t kb_payload_detect(const void *buf, size_t len);
+
+/*
+ * Images only: the layout of a file_len-byte Image from a copy of its
+ * first hdr_len (>= 64) bytes, the header being all an Image's layout
+ * depends on.  Same checks and results as kb_payload_parse() on the whole
+ * file; an ELF payload is KB_EINVAL here (its layout needs the whole file).
+ * The loader uses it to place an Image before reading the rest of it, so
+ * that each byte goes from flash straight to its final place.
+ */
+int kb_payload_parse_header(const void *hdr, size_t hdr_len, uint64_t file_len,
+			    uint32_t type, uint16_t machine, uint64_t min_align,
+			    struct kb_payload_info *pi, struct kb_diag *d);
+
 /* Dispatch on type (KB_PAYLOAD_AUTO: ELF magic, then the Image magics).
  * An Image for the other machine is KB_EINVAL; RISC-V Images are taken as
  * rv64; min_align (0 = none, else a power of two) raises every format's

@@ -108,6 +108,11 @@ int kb_plan_random(const struct kb_freemap *f, const struct kb_slot_req *r,
 int kb_plan_fixed(const struct kb_freemap *f, const struct kb_slot_req *r,
 		  uint64_t preferred, struct kb_plan *p, struct kb_diag *d);
 
+/* The highest slot (for what should stay out of the way of low fixed
+ * placements, such as a staging copy).  Zero slots is KB_ENOSPC. */
+int kb_plan_highest(const struct kb_freemap *f, const struct kb_slot_req *r,
+		    struct kb_plan *p, struct kb_diag *d);
+
 /* floor(100 * log2(n)) for n >= 1, in integer arithmetic (no FPU in the
  * loader): 2^64 - 1 gives 6399, 3 gives 158.  0 for n = 0. */
 unsigned int kb_log2_centi(uint64_t n);

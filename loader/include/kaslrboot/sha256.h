@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * SHA-256 for the loader and the host tools: the one place that names
+ * mbedTLS's SHA-256 API (2.28's *_ret functions), so that a change of
+ * mbedTLS version touches this header only.  Every function returns 0 or
+ * non-zero on failure; callers treat a failure as a mismatch (fail closed).
+ */
+#ifndef KASLRBOOT_SHA256_H
+#define KASLRBOOT_SHA256_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <mbedtls/sha256.h>
+
+#define KB_SHA256_LEN 32
+
+typedef mbedtls_sha256_context kb_sha256_ctx;
+
+static inline int kb_sha256_start(kb_sha256_ctx *c)
+{
+	mbedtls_sha256_init(c);
+	return mbedtls_sha256_starts_ret(c, 0);
+}
+
+static inline int kb_sha256_update(kb_sha256_ctx *c, const void *p, size_t n)
+{
+	return mbedtls_sha256_update_ret(c, p, n);
+}
+
+/* Writes the digest and wipes the context. */
+static inline int kb_sha256_finish(kb_sha256_ctx *c, uint8_t out[KB_SHA256_LEN])
+{
+	int err = mbedtls_sha256_finish_ret(c, out);
+
+	mbedtls_sha256_free(c);
+	return err;
+}
+
+static inline int kb_sha256(const void *p, size_t n, uint8_t out[KB_SHA256_LEN])
+{
+	return mbedtls_sha256_ret(p, n, out, 0);
+}
+
+/* Equal digests?  Constant time (nothing secret here, but it costs
+ * nothing). */
+static inline int kb_sha256_equal(const uint8_t *a, const uint8_t *b)
+{
+	uint8_t diff = 0;
+
+	for (unsigned int i = 0; i < KB_SHA256_LEN; i++)
+		diff |= a[i] ^ b[i];
+	return diff == 0;
+}
+
+#endif
