@@ -7,6 +7,13 @@
 . "$(dirname "$0")/../lib.sh"
 cd "$top"
 
+# Only a board's own files may name a board symbol: generic Kconfig, code,
+# Makefiles and scripts depend on what a board sets, never on which it is.
+git grep -nE '(if|depends on|select|imply)[[:space:]]+!?BOARD_[A-Z0-9_]|CONFIG_BOARD_[A-Z0-9_]' \
+	-- ':!boards/' ':!docs/' ':!tests/build/porting.sh' > "$TMP/board-syms" 2>&1
+check "no generic file depends on a board symbol" [ $? = 1 ]
+sed 's/^/# /' "$TMP/board-syms"
+
 # docs/porting.md, "A new board": copy, rename the symbol and the name.
 B=$TMP/acme
 cp -r boards/qemu-virt-riscv64 "$B"
