@@ -11,9 +11,13 @@
 srctree := $(CURDIR)
 export srctree
 
-BOARD ?= qemu-virt-riscv64
+# BOARD_DIR= (a board kept anywhere) names the board after its directory,
+# so that the default O is build/<that name>, not the default board's.
 ifeq ($(origin BOARD_DIR),undefined)
+BOARD ?= qemu-virt-riscv64
 BOARD_DIR := $(srctree)/boards/$(BOARD)
+else
+BOARD ?= $(notdir $(abspath $(BOARD_DIR)))
 endif
 BOARD_DIR := $(abspath $(BOARD_DIR))
 KB_USER_O := $(filter command line,$(origin O))

@@ -6,7 +6,9 @@
   kconfig.py olddefconfig       update .config, new symbols at their defaults
   kconfig.py savedefconfig OUT  minimal defconfig of the current .config
   kconfig.py menuconfig         interactive editor
-  kconfig.py genconfig H MK     write autoconf.h (C) and auto.conf (make)
+  kconfig.py genconfig H MK     write autoconf.h (C) and auto.conf (make);
+                                fails, writing neither, if an option the
+                                board must set has no value
 
 Run from the source tree with KCONFIG_CONFIG=<O>/.config and
 BOARD_DIR=<board directory> in the environment (the Makefile does this).
@@ -37,6 +39,57 @@ def fail_on_warnings(kconf):
         sys.exit(1)
 
 
+def unset_options(kconf):
+    """Options that apply (their dependencies are met) but have no value:
+    no default in Kconfig, generic or the board's, applies and the
+    configuration gives none.  An option is left without a generic default
+    exactly when no value is sane for every board (where the payload flash
+    is, the board's name...): the board must set it."""
+    unset = []
+    for sym in kconf.unique_defined_syms:
+        if sym.orig_type not in (kconfiglib.INT, kconfiglib.HEX, kconfiglib.STRING):
+            continue
+        if not kconfiglib.expr_value(sym.direct_dep) or sym.str_value != "":
+            continue
+        if any(kconfiglib.expr_value(cond) for _, cond in sym.defaults):
+            continue        # a string whose default is ""
+        unset.append(sym)
+    return unset
+
+
+def describe(sym):
+    """The option's prompt, else the first paragraph of its help."""
+    for node in sym.nodes:
+        if node.prompt:
+            return node.prompt[0]
+    for node in sym.nodes:
+        if node.help:
+            return " ".join(node.help.split("\n\n")[0].split())
+    return ""
+
+
+def report_unset(syms):
+    board = os.environ.get("BOARD_DIR", "<board>")
+    for sym in syms:
+        node = sym.nodes[0]
+        print("kconfig: error: CONFIG_%s is not set: the board must set it (see docs/porting.md)"
+              % sym.name, file=sys.stderr)
+        print("kconfig:   CONFIG_%s: %s [%s:%d]"
+              % (sym.name, describe(sym), node.filename, node.linenr), file=sys.stderr)
+    if syms:
+        print("kconfig:   the board: %s/Kconfig (a default) or %s/defconfig"
+              % (board, board), file=sys.stderr)
+
+
+def print_warnings(kconf):
+    for w in kconf.warnings:
+        # An int/hex option the board left unset is written "CONFIG_X="
+        # and read back as an invalid value: report_unset() says it better.
+        if "the value '' is invalid" in w:
+            continue
+        print("kconfig: " + w.strip(), file=sys.stderr)
+
+
 def main(argv):
     if len(argv) < 2:
         sys.exit(__doc__)
@@ -46,23 +99,34 @@ def main(argv):
         kconf = load(warn_to_stderr=False)
         kconf.load_config(argv[2])
         fail_on_warnings(kconf)
-        for w in kconf.warnings:
-            print("kconfig: " + w.strip(), file=sys.stderr)
+        print_warnings(kconf)
         print(kconf.write_config(config))
     elif cmd == "olddefconfig":
-        kconf = load()
+        kconf = load(warn_to_stderr=False)
         kconf.load_config(config)
+        print_warnings(kconf)
         print(kconf.write_config(config))
     elif cmd == "savedefconfig":
-        kconf = load()
+        kconf = load(warn_to_stderr=False)
         kconf.load_config(config)
+        print_warnings(kconf)
         print(kconf.write_min_config(argv[2]))
     elif cmd == "menuconfig":
         import menuconfig
         menuconfig.menuconfig(load())
     elif cmd == "genconfig":
-        kconf = load()
+        kconf = load(warn_to_stderr=False)
         kconf.load_config(config)
+        print_warnings(kconf)
+        # A board that leaves a required option unset is a build error
+        # here, before anything is compiled, not a 0 found at boot.
+        unset = unset_options(kconf)
+        if unset:
+            for out in argv[2:4]:
+                if os.path.exists(out):
+                    os.remove(out)
+            report_unset(unset)
+            sys.exit(1)
         kconf.write_autoconf(argv[2])
         # auto.conf: the same symbols for make, quoted as make wants them
         with open(argv[3], "w") as f:
