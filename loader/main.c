@@ -547,17 +547,11 @@ static void step_load(void)
 			.size = ctr.part[KB_PART_INITRD].size, .align = CONFIG_INITRD_ALIGN,
 		};
 		struct kb_plan ip;
-		uint64_t floor = 0, ceiling = UINT64_MAX;
+		uint64_t floor, ceiling;
 
-		/* arm64 booting.rst: the initrd must lie in a 1 GiB-aligned
-		 * window of at most 32 GiB that covers the kernel. */
-		if (payload.type == KB_PAYLOAD_ARM64_IMAGE) {
-			floor = kplan.start & ~((1ull << 30) - 1);
-			ceiling = (1ull << 35) - 1 > UINT64_MAX - floor ? UINT64_MAX :
-				  floor + (1ull << 35) - 1;
-		}
-		/* The kernel's window is claimed: the initrd goes anywhere
-		 * else that is free. */
+		/* The format's rule (arm64: within 32 GiB of the kernel); the
+		 * kernel's window is claimed, so not there. */
+		kb_payload_initrd_window(&payload, kernel_start, &floor, &ceiling);
 		build_freemap(floor, ceiling);
 		choose(&ireq, &ip, "initrd", kaslr_enabled);
 		claim(ip.start, ireq.size, KB_REGION_INITRD, "initrd");

@@ -273,3 +273,20 @@ int kb_payload_parse(const void *buf, size_t len, uint32_t type,
 		return kb_elf_parse(buf, len, machine, min_align, pi, d);
 	return kb_payload_parse_header(buf, len, len, type, machine, min_align, pi, d);
 }
+
+void kb_payload_initrd_window(const struct kb_payload_info *pi, uint64_t start,
+			      uint64_t *floor, uint64_t *ceiling)
+{
+	const uint64_t gib = UINT64_C(1) << 30, span = UINT64_C(32) << 30;
+
+	*floor = 0;
+	*ceiling = UINT64_MAX;
+	if (pi == NULL || pi->type != KB_PAYLOAD_ARM64_IMAGE)
+		return;
+	/* arm64 booting.rst: the initrd lies within a 1 GiB-aligned window
+	 * of at most 32 GiB that covers the kernel: the one starting at
+	 * the 1 GiB boundary below the kernel's start.  Its last byte is
+	 * floor + 32 GiB - 1, unless that passes 2^64 - 1. */
+	*floor = start & ~(gib - 1);
+	*ceiling = span - 1 > UINT64_MAX - *floor ? UINT64_MAX : *floor + (span - 1);
+}

@@ -777,6 +777,31 @@ static void arm64_image(uint64_t text_offset, uint64_t image_size, uint64_t flag
 		b[i] = (uint8_t)(i ^ 0xa5);
 }
 
+static void test_initrd_window(void **state)
+{
+	struct kb_payload_info a = { .type = KB_PAYLOAD_ARM64_IMAGE };
+	struct kb_payload_info r = { .type = KB_PAYLOAD_RISCV_IMAGE };
+	uint64_t lo, hi;
+
+	(void)state;
+	kb_payload_initrd_window(&a, 0x57000000, &lo, &hi);
+	assert_int_equal(lo, 0x40000000);
+	assert_int_equal(hi, 0x40000000 + (UINT64_C(32) << 30) - 1);
+	kb_payload_initrd_window(&a, 0x40000000, &lo, &hi);		/* on the boundary */
+	assert_int_equal(lo, 0x40000000);
+	kb_payload_initrd_window(&a, 0x3fffffff, &lo, &hi);
+	assert_int_equal(lo, 0);
+	assert_int_equal(hi, (UINT64_C(32) << 30) - 1);
+	kb_payload_initrd_window(&a, UINT64_MAX - 0x1000, &lo, &hi);	/* clamped at 2^64 */
+	assert_int_equal(lo, UINT64_MAX - ((UINT64_C(1) << 30) - 1));
+	assert_int_equal(hi, UINT64_MAX);
+	kb_payload_initrd_window(&r, 0x57000000, &lo, &hi);		/* no rule */
+	assert_int_equal(lo, 0);
+	assert_int_equal(hi, UINT64_MAX);
+	kb_payload_initrd_window(NULL, 0x57000000, &lo, &hi);
+	assert_int_equal(hi, UINT64_MAX);
+}
+
 static void check_copy(void)
 {
 	uint8_t *mem = malloc(pi.footprint);
@@ -914,6 +939,7 @@ int main(void)
 		cmocka_unit_test(test_reloc_bad),
 		cmocka_unit_test(test_riscv_image),
 		cmocka_unit_test(test_arm64_image),
+		cmocka_unit_test(test_initrd_window),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -126,6 +126,15 @@ int kb_payload_parse(const void *buf, size_t len, uint32_t type,
 		     uint16_t machine, uint64_t min_align,
 		     struct kb_payload_info *pi, struct kb_diag *d);
 
+/*
+ * Where the initrd may go once the kernel starts at `start`: [*floor,
+ * *ceiling], inclusive.  arm64 Images: the 1 GiB-aligned 32 GiB window
+ * that covers the kernel (booting.rst); every other format: anywhere
+ * (0, UINT64_MAX).
+ */
+void kb_payload_initrd_window(const struct kb_payload_info *pi, uint64_t start,
+			      uint64_t *floor, uint64_t *ceiling);
+
 /* Copy every segment from buf to dst (footprint bytes, already checked to
  * be free memory by the caller) and zero the rest of the footprint. */
 void kb_payload_copy(const struct kb_payload_info *pi, const void *buf,
