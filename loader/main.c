@@ -387,7 +387,7 @@ static void step_placement(const struct kb_boot_info *bi, const void *fdt)
 		kb_freemap_print(&freemap, "kaslrboot:   ", kb_printf);
 
 	args = effective_bootargs(fdt, &len);
-	if (kaslr_enabled && args && kb_bootargs_has_flag(args, len, "nokaslr")) {
+	if (kaslr_enabled && args && kb_bootargs_has_param(args, len, "nokaslr")) {
 		kaslr_enabled = false;
 		kaslr_off_reason = "nokaslr";
 		kb_log("KASLR: disabled by \"nokaslr\" on the command line");

@@ -58,7 +58,21 @@ check "nokaslr: fixed window, same on 3 boots ($(plan_base n1))" eval \
 	'[ -n "$(plan_base n1)" ] && [ "$(plan_base n1)" = "$(plan_base n2)" ] && [ "$(plan_base n2)" = "$(plan_base n3)" ]'
 check "nokaslr: final line says KASLR is off and why" grep -qF 'kaslrboot: KASLR: OFF (nokaslr)' "$(log_of n1)"
 
-# Not a whole token: KASLR stays on
+# nokaslr=<value>: the parameter name is what counts (as in the EFI stub's
+# efi_parse_options()), the value is ignored: KASLR off, the same fixed
+# window as plain nokaslr, no kaslr-seed reaches the kernel.
+for v in 1 0; do
+	boot "v$v" BOOTARGS="console=ttyS0 nokaslr=$v"
+	check "nokaslr=$v: KASLR off, logged as nokaslr" \
+		grep -qF 'kaslrboot: KASLR: OFF (nokaslr)' "$(log_of "v$v")"
+	check "nokaslr=$v: the same fixed window as nokaslr ($(plan_base "v$v"))" eval \
+		'[ -n "$(plan_base "v$v")" ] && [ "$(plan_base "v$v")" = "$(plan_base n1)" ]'
+	check "nokaslr=$v: no kaslr-seed written, none reaches the kernel" eval \
+		'grep -qF "kaslrboot: chosen: no kaslr-seed (KASLR off)" "$(log_of "v$v")" &&
+		 grep -qF "testkernel: kaslr-seed absent" "$(log_of "v$v")"'
+done
+
+# Not the parameter nokaslr: KASLR stays on
 for args in "nokaslrx" "foo=nokaslr" "init=/bin/sh -- nokaslr" '"a nokaslr"'; do
 	boot tok BOOTARGS="$args"
 	check "bootargs '$args': KASLR stays on" grep -qF 'kaslrboot: KASLR: on' "$(log_of tok)"
