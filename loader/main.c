@@ -355,7 +355,7 @@ static void step_container(const void *fdt)
 		kb_log("bootargs from the container: \"%s\"", ctr_bootargs);
 
 	args = effective_bootargs(fdt, &len);
-	if (kaslr_enabled && args && kb_bootargs_has_flag(args, len, "nokaslr")) {
+	if (kaslr_enabled && args && kb_bootargs_has_param(args, len, "nokaslr")) {
 		kaslr_enabled = false;
 		kaslr_off_reason = "nokaslr";
 		kb_log("KASLR: disabled by \"nokaslr\" on the command line");

@@ -38,6 +38,17 @@ check "5 boots: $distinct distinct physical bases (want >= 4)" [ "$distinct" -ge
 for i in 1 2; do dboot "n$i" "nokaslr"; done
 check "nokaslr: Linux reports KASLR disabled on the command line" \
 	grep -q 'KASLR disabled on command line' "$(log_of n1)"
-check "nokaslr: same physical base twice (0x$(code_base n1))" \
-	[ -n "$(code_base n1)" ] && [ "$(code_base n1)" = "$(code_base n2)" ]
+check "nokaslr: same physical base twice (0x$(code_base n1))" eval \
+	'[ -n "$(code_base n1)" ] && [ "$(code_base n1)" = "$(code_base n2)" ]'
+# nokaslr=1: kaslrboot goes by the parameter name, as the EFI stub does:
+# the same fixed base, no kaslr-seed.  With no seed and no RNDR
+# (cortex-a57) Linux stays unrandomized; 6.1 prints "KASLR disabled on
+# command line" only for a whole "nokaslr" token, so here it blames the
+# missing seed (see docs/placement.md).
+dboot v1 "nokaslr=1"
+check "nokaslr=1: same physical base as nokaslr, no kaslr-seed, Linux ran unrandomized" eval \
+	'[ -n "$(code_base v1)" ] && [ "$(code_base v1)" = "$(code_base n1)" ] &&
+	 grep -q "debian-init: chosen/kaslr-seed absent" "$(log_of v1)" &&
+	 grep -q "KASLR disabled due to lack of seed" "$(log_of v1)" &&
+	 grep -q "debian-init: done" "$(log_of v1)"'
 check "with an initrd: the initramfs ran" grep -q 'debian-init: done' "$(log_of d1)"

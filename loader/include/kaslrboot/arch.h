@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * What loader/main.c needs from loader/arch/<arch>/: kept small on purpose.
- * Arch code does entry, cache maintenance, early console, power-off and
- * handoff; everything else is generic.
+ * What loader/main.c needs from loader/arch/<arch>/ (riscv, arm64): kept
+ * small on purpose.  Arch code does entry (self-relocation, .bss, stack;
+ * arm64 also the copy to RAM when started from flash), what it needs from
+ * the device tree (arm64: the PSCI conduit), cache maintenance, the early
+ * console, halt and power-off (SBI SRST / PSCI SYSTEM_OFF) and the handoff;
+ * everything else is generic.
  */
 #ifndef KASLRBOOT_ARCH_H
 #define KASLRBOOT_ARCH_H
@@ -18,9 +21,12 @@
 
 /* What the previous stage handed over, as found at entry. */
 struct kb_boot_info {
-	uintptr_t dtb;		/* device tree (physical = virtual, MMU off) */
+	uintptr_t dtb;		/* device tree (physical = virtual, MMU off);
+				 * arm64 entered with x0 = 0 (QEMU -bios):
+				 * CONFIG_DTB_DEFAULT_ADDR */
 	unsigned long hartid;	/* RISC-V hart id / arm64: 0 */
-	uintptr_t load_base;	/* where kaslrboot itself runs */
+	uintptr_t load_base;	/* where kaslrboot itself runs (arm64 started
+				 * from flash: its copy in RAM) */
 	const char *entry_mode;	/* "S-mode", "EL2", ... for the log */
 };
 
@@ -33,11 +39,15 @@ void kb_main(const struct kb_boot_info *bi) __attribute__((noreturn));
 void kb_arch_fdt_init(const void *fdt);
 
 /* Print one character on the firmware console before the device-tree UART
- * is probed; returns 0 if the firmware took it, negative if there is none. */
+ * is probed; returns 0 if the firmware took it, negative if there is none
+ * (arm64: never any). */
 int kb_arch_early_putc(char c);
 
-/* Power the machine off (for now: after the map is printed / on a
- * fail-closed error in test set-ups).  Falls back to kb_arch_halt(). */
+/* Power the machine off (RISC-V: SBI SRST shutdown; arm64: PSCI
+ * SYSTEM_OFF through the /psci conduit).  fatal() in loader/main.c uses it
+ * instead of kb_arch_halt() when CONFIG_POWEROFF_ON_HALT is set (the QEMU
+ * boards).  Falls back to kb_arch_halt() when there is no way to power off
+ * or the call returns. */
 void kb_arch_poweroff(void) __attribute__((noreturn));
 
 /* Stop this CPU for good (wait-for-interrupt loop, interrupts masked). */
@@ -47,11 +57,13 @@ void kb_arch_halt(void) __attribute__((noreturn));
  * instruction fetch (RISC-V: fence.i; arm64: clean D / invalidate I). */
 void kb_arch_sync_icache(uintptr_t start, uint64_t len);
 
-/* Retired-instruction counter (0 where unreadable): for benchmarks only. */
+/* Retired-instruction counter (0 where unreadable, and 0 unless
+ * CONFIG_BENCH): for benchmarks only. */
 uint64_t kb_arch_instret(void);
 
 /* Wipe the loader (all but the handoff stub) and enter the kernel per the
- * boot protocol.  Never returns.  Nothing may be called after it. */
+ * boot protocol (arm64: at the exception level the loader was entered in).
+ * Never returns.  Nothing may be called after it. */
 void kb_arch_handoff(uintptr_t entry, unsigned long hartid, uintptr_t dtb)
 	__attribute__((noreturn));
 

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Cryptography (crypto/crypto.c): mbedTLS 2.28 CTR_DRBG (AES-256, with
- * derivation function) and SHA-256, in the minimal configuration of
- * crypto/mbedtls_config.h.  The DRBG API (seed from the health-tested TRNG,
- * draw, uniform integer, wipe) arrives with the entropy work.
+ * Cryptography: the loader's DRBG (crypto/drbg.c: seed from the
+ * health-tested TRNG, draw, uniform integer, wipe) and the boot-time
+ * self-test and version string (crypto/crypto.c), over mbedTLS 2.28 in the
+ * minimal configuration of crypto/mbedtls_config.h (AES-256 CTR_DRBG with
+ * derivation function, SHA-256).  SHA-256 has no wrapper here: callers use
+ * mbedtls_sha256_ret() from <mbedtls/sha256.h> directly.
  */
 #ifndef KASLRBOOT_CRYPTO_H
 #define KASLRBOOT_CRYPTO_H
@@ -21,8 +23,9 @@
  * TRNG output and return 0, or return non-zero on any failure (which makes
  * seeding fail: MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED).
  * entropy_len is how many such bytes carry the 256 bits of min-entropy
- * AES-256 CTR_DRBG needs: 32 for a full-entropy source, 256 * 8 / H_bits_per_byte
- * in general (32..256).  mbedTLS then asks for entropy_len bytes of entropy
+ * AES-256 CTR_DRBG needs: 32 for a full-entropy source, 256 / H (H in bits
+ * of min-entropy per byte, rounded up: kb_entropy_len_for_256_bits()) in
+ * general (32..256).  mbedTLS then asks for entropy_len bytes of entropy
  * input and (entropy_len + 1) / 2 bytes of nonce, in two calls (the nonce
  * length is set explicitly: left alone, mbedTLS takes no nonce at all once
  * entropy_len >= 48, assuming full-entropy bytes).  Entropy + nonce +
@@ -30,6 +33,8 @@
  * The callback and ctx must stay valid until kb_drbg_wipe(): mbedTLS
  * reseeds from it by itself after its reseed interval.
  * pers/pers_len: personalization string (device-unique data), may be empty.
+ * Any earlier state is wiped first.  0; KB_EINVAL for bad arguments;
+ * KB_EFAIL if mbedTLS cannot seed (the DRBG is left wiped).
  */
 int kb_drbg_seed(int (*entropy)(void *ctx, unsigned char *buf, size_t len),
 		 void *ctx, size_t entropy_len, const void *pers,
@@ -39,15 +44,19 @@ int kb_drbg_seed(int (*entropy)(void *ctx, unsigned char *buf, size_t len),
 int kb_drbg_ready(void);
 
 /* len random bytes (any length; requests are split as mbedTLS needs).
- * KB_EFAIL with a diag if the DRBG is not seeded or mbedTLS fails. */
+ * KB_EFAIL with a diag if the DRBG is not seeded or mbedTLS fails (a failed
+ * generate or automatic reseed zeroes what was written of buf and wipes
+ * the DRBG: no partial output, no further use); KB_EINVAL for a NULL buf with len > 0. */
 int kb_drbg_random(void *buf, size_t len, struct kb_diag *d);
 
 /* A uniform integer in [0, bound), bound >= 1, by rejection sampling on
  * full 64-bit draws (no modulo bias): a draw x is rejected while
- * x < 2^64 mod bound.  KB_EINVAL for bound 0. */
+ * x < 2^64 mod bound.  KB_EINVAL for bound 0 or a NULL out; otherwise
+ * kb_drbg_random()'s errors. */
 int kb_drbg_uniform(uint64_t bound, uint64_t *out, struct kb_diag *d);
 
-/* Zeroize the DRBG state (mbedtls_ctr_drbg_free + platform_zeroize). */
+/* Zeroize the DRBG state (mbedtls_ctr_drbg_free + platform_zeroize);
+ * kb_drbg_ready() is false afterwards. */
 void kb_drbg_wipe(void);
 
 /* Known-answer self-tests run before first use: CTR_DRBG (mbedTLS's NIST
