@@ -24,6 +24,29 @@ boot() {
 rc_of() { cat "$TMP/$1.rc"; }
 log_of() { echo "$TMP/$1.log"; }
 
+# Predicates on a boot's log.  A check takes ONE command: a compound
+# condition goes into a function like these (`check "x" A && B` would run
+# only A under check; tests/build/check_calls.sh refuses it).
+has() { grep -qF -- "$2" "$(log_of "$1")"; }
+run_addr() { sed -n 's/^testkernel: format [a-z]*, running at \(0x[0-9a-f]*\).*/\1/p' "$(log_of "$1")"; }
+# NAME ERROR: stopped with "kaslrboot: error: ERROR", non-zero exit, and
+# the kernel never entered
+refused() {
+	[ "$(rc_of "$1")" != 0 ] && has "$1" "kaslrboot: error: $2" &&
+		! grep -q '^testkernel:' "$(log_of "$1")"
+}
+# NAME: the test kernel's own checks passed and it finished
+kernel_done() {
+	has "$1" 'testkernel: relocations ok' && has "$1" 'testkernel: bss ok' &&
+		has "$1" 'testkernel: done' && ! grep -q 'testkernel: FAIL' "$(log_of "$1")"
+}
+# A B C...: all non-empty and equal
+same() {
+	local v=$1
+	[ -n "$v" ] || return 1
+	for x in "$@"; do [ "$x" = "$v" ] || return 1; done
+}
+
 # boot_waiting NAME BOARD [VAR=value...]: boot BOARD's test kernel, told
 # to stay alive (testkernel.wait), with a QEMU monitor on $TMP/NAME.sock,
 # in the background; returns once the kernel says it is waiting (its

@@ -5,7 +5,6 @@
 
 seeded() { grep -q 'kaslrboot: entropy: .*CTR_DRBG (known-answer self-test passed, SHA-256 too) seeded from' "$(log_of "$1")"; }
 halted() { grep -qF 'kaslrboot: halted: nothing was booted' "$(log_of "$1")"; }
-has() { grep -qF -- "$2" "$(log_of "$1")"; }
 
 # The board's default TRNG: virtio-rng, legacy virtio-mmio (QEMU 7.2 default)
 boot legacy

@@ -12,8 +12,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 BOARD_NAME=qemu-virt-riscv64
-has() { grep -qF -- "$2" "$(log_of "$1")"; }
-kernel_ok() {
+kernel_ok() {	# its checks passed, the device tree's among them
 	has "$1" 'testkernel: relocations ok' && has "$1" 'testkernel: bss ok' &&
 		has "$1" 'testkernel: dtb checked' && ! grep -q 'testkernel: FAIL' "$(log_of "$1")"
 }
@@ -42,8 +41,8 @@ python3 -c 'import sys; sys.stdout.buffer.write(bytes((i * 7 + 3) & 0xff for i i
 with_resv 0x90000000 "$TMP/probe.dtb"
 boot probe QEMU_EXTRA="-dtb $TMP/probe.dtb"
 read -r dtb size <<< "$(dtb_of probe)"
-check "probe: boots with the extra reservation node (dtb $dtb, $size bytes)" \
-	[ "$(rc_of probe)" = 0 ] && [ -n "$size" ] && kernel_ok probe
+probe_ok() { [ "$(rc_of probe)" = 0 ] && [ -n "$size" ] && kernel_ok probe; }
+check "probe: boots with the extra reservation node (dtb $dtb, $size bytes)" probe_ok
 # right behind the blob's end (16-aligned): inside the 8 KiB it grows into,
 # where the seeds and the command line would land
 resv=$(printf '0x%x' $(( (dtb + size + 0xf) & ~0xf )))
@@ -57,11 +56,13 @@ monitor_dump behind "$resv" 4096 "$TMP/behind.dump"
 check "reservation at $resv, right behind the $size-byte tree at $dtb: the tree moves" \
 	grep -qE "^kaslrboot: dtb: room to grow in place: $dtb-0x[0-9a-f]+ overlaps reserved-memory /reserved-memory/pattern@${resv#0x}: the tree moves to a window of its own$" "$(log_of behind)"
 moved=$(sed -n 's/^kaslrboot: plan: dtb .* base \(0x[0-9a-f]*\),.*/\1/p' "$(log_of behind)")
-check "the moved tree ($moved) is handed over and the kernel checks it, with its seeds" \
+moved_ok() {
 	[ -n "$moved" ] && [ "$(kernel_dtb behind)" = "$moved" ] && [ "$moved" != "$dtb" ] &&
-	has behind 'testkernel: waiting' && kernel_ok behind &&
-	grep -qE '^testkernel: kaslr-seed 0x[0-9a-f]{16}$' "$(log_of behind)" &&
-	has behind 'testkernel: rng-seed 64 bytes'
+		has behind 'testkernel: waiting' && kernel_ok behind &&
+		grep -qE '^testkernel: kaslr-seed 0x[0-9a-f]{16}$' "$(log_of behind)" &&
+		has behind 'testkernel: rng-seed 64 bytes'
+}
+check "the moved tree ($moved) is handed over and the kernel checks it, with its seeds" moved_ok
 check "the 4 KiB reserved at $resv are unchanged after handoff (read with pmemsave)" \
 	cmp -s "$TMP/behind.dump" "$TMP/pattern.bin"
 
@@ -69,8 +70,8 @@ check "the 4 KiB reserved at $resv are unchanged after handoff (read with pmemsa
 far=$(printf '0x%x' $((dtb + 0x100000)))
 with_resv "$far" "$TMP/far.dtb"
 boot far QEMU_EXTRA="-dtb $TMP/far.dtb"
-check "reservation 1 MiB away: the tree grows in place at $dtb" \
-	kernel_ok far && [ "$(kernel_dtb far)" = "$dtb" ] && ! has far 'the tree moves'
+far_ok() { kernel_ok far && [ "$(kernel_dtb far)" = "$dtb" ] && ! has far 'the tree moves'; }
+check "reservation 1 MiB away: the tree grows in place at $dtb" far_ok
 
 # ---- adjacent memory nodes --------------------------------------------
 
