@@ -109,7 +109,7 @@ static void log_bootargs(const void *fdt)
 	if (args)
 		kb_log("bootargs in the dtb: \"%s\"", args);
 	else if (fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "bootargs", &len))
-		kb_log("bootargs in the dtb: (not a terminated string, ignored)");
+		kb_log("bootargs in the dtb: (not a terminated string: ignored, and removed before handoff)");
 	else
 		kb_log("bootargs in the dtb: (none)");
 }
@@ -501,9 +501,10 @@ static int place(void *ctx, enum kb_load_what what,
 	if (kaslr_enabled && !pi->placement_anywhere)
 		kb_log("plan: this Image asks to be placed near the start of DRAM (flags bit 3 clear): no physical randomization");
 	choose(&req, &kplan, "kernel", kaslr_enabled && pi->placement_anywhere);
-	/* From the aligned base: text_offset bytes below the image are the
-	 * kernel's too (arm64 booting.rst). */
-	err = kb_memmap_claim(&memmap, kplan.base, size, KB_REGION_PAYLOAD, "kernel", d);
+	/* What the planner checked and the copy writes: the image itself,
+	 * not the text_offset bytes below it (arm64 booting.rst leaves
+	 * those to the kernel, reserved or not). */
+	err = kb_memmap_claim(&memmap, kplan.start, size, KB_REGION_PAYLOAD, "kernel", d);
 	if (err)
 		return err;
 	*addr = kplan.start;
@@ -532,7 +533,7 @@ static void step_load(void)
 	err = kb_reloc_apply(&payload, (void *)(uintptr_t)kernel_start, kernel_start, &d);
 	if (err)
 		fatal(err, &d);
-	kb_arch_sync_icache(kplan.base, payload.offset + payload.footprint);
+	kb_arch_sync_icache(kernel_start, payload.footprint);
 	kb_log("load: kernel at 0x%" PRIx64 ", relocated, entry 0x%" PRIx64,
 	       kernel_start, kernel_start + payload.entry_off);
 	if (IS_ENABLED(CONFIG_BENCH)) {
@@ -571,9 +572,10 @@ static void step_chosen(const void *orig)
 {
 	uint8_t seed[CONFIG_RNG_SEED_SIZE];
 	void *fdt = (void *)(uintptr_t)dtb_addr;
+	bool removed_bootargs = false;
 	uint64_t kseed = 0;
 	struct kb_diag d;
-	int chosen, err;
+	int chosen, err, len;
 
 	kb_diag_clear(&d);
 	err = fdt_open_into(orig, fdt, (int)dtb_room);
@@ -621,6 +623,14 @@ static void step_chosen(const void *orig)
 		err = fdt_setprop_string(fdt, chosen, "bootargs", ctr_bootargs);
 		if (err)
 			goto fdt_fail;
+	} else if (bootargs(fdt, &len) == NULL &&
+		   fdt_getprop(fdt, chosen, "bootargs", &len) != NULL) {
+		/* Not a string: the loader ignored it (nokaslr was not looked
+		 * for in it), so the kernel must not get it either. */
+		err = fdt_delprop(fdt, chosen, "bootargs");
+		if (err)
+			goto fdt_fail;
+		removed_bootargs = true;
 	}
 	if (have_part(KB_PART_INITRD)) {
 		err = fdt_setprop_u64(fdt, chosen, "linux,initrd-start", initrd_start);
@@ -636,10 +646,11 @@ static void step_chosen(const void *orig)
 	/* Still within the boot protocol's limit (arm64: 2 MiB). */
 	if (fdt_totalsize(fdt) > CONFIG_DTB_MAX_SIZE)
 		fatal(KB_ERANGE, &(struct kb_diag){ "chosen: the device tree grew past CONFIG_DTB_MAX_SIZE" });
-	kb_log("chosen: %s, rng-seed %s%s%s",
+	kb_log("chosen: %s, rng-seed %s%s%s%s",
 	       kaslr_enabled ? "kaslr-seed written" : "no kaslr-seed (KASLR off)",
 	       kb_drbg_ready() ? "written (" KB_STR(CONFIG_RNG_SEED_SIZE) " bytes)" : "removed (no entropy)",
 	       have_part(KB_PART_BOOTARGS) ? ", bootargs from the container" : "",
+	       removed_bootargs ? ", malformed bootargs removed" : "",
 	       have_part(KB_PART_INITRD) ? ", initrd" : "");
 	return;
 fdt_fail:

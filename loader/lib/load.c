@@ -182,8 +182,7 @@ int kb_load_payload(const struct kb_flash *f, const struct kb_container_hdr *h,
 					       (size_t)p->size, type, machine, min_align,
 					       pi, d);
 		if (!err)
-			err = place(ctx, KB_LOAD_KERNEL, pi, pi->offset + pi->footprint,
-				    &dst, d);
+			err = place(ctx, KB_LOAD_KERNEL, pi, pi->footprint, &dst, d);
 		if (err)
 			return err;
 		kb_payload_copy(pi, (const void *)(uintptr_t)stage,
@@ -204,7 +203,7 @@ int kb_load_payload(const struct kb_flash *f, const struct kb_container_hdr *h,
 	if (pi->nseg != 1 || pi->seg[0].file_off != 0 || pi->seg[0].dst_off != 0 ||
 	    pi->seg[0].filesz != p->size || pi->seg[0].memsz != pi->footprint)
 		return kb_diag_set(d, KB_EINVAL, "payload: Image layout is not one flat segment");
-	err = place(ctx, KB_LOAD_KERNEL, pi, pi->offset + pi->footprint, &dst, d);
+	err = place(ctx, KB_LOAD_KERNEL, pi, pi->footprint, &dst, d);
 	if (!err)
 		err = kb_load_part(f, h, KB_PART_PAYLOAD, pre, npre,
 				   (void *)(uintptr_t)dst, d);

@@ -92,6 +92,24 @@ $(HOST_O)/fuzz/fuzz_container: $(addprefix $(srctree)/,$(fuzz-container-srcs)) \
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(HOST_MBEDTLS_CPPFLAGS) $(filter %.c,$^) -o $@
 	$(Q)cp $(FUZZ_CONTAINER_SEEDS)/*-* $(HOST_O)/fuzz/corpus-fuzz_container/
 
+# fuzz_load: arbitrary bytes as the flash window through the loader's
+# read-once path (loader/lib/load.c: header, bootargs, payload, initrd),
+# checking that no byte is read twice; control byte as in fuzz_container
+# (bit 2: AArch64).  Seeds: tests/fuzz/corpus/load/ (the test kernels,
+# ELF and Images, in containers).
+FUZZ_BINS += $(HOST_O)/fuzz/fuzz_load
+
+fuzz-load-srcs := tests/fuzz/fuzz_load.c loader/lib/load.c loader/lib/container.c \
+	loader/lib/elf.c loader/lib/image.c loader/lib/diag.c loader/lib/error.c
+
+$(HOST_O)/fuzz/fuzz_load: $(addprefix $(srctree)/,$(fuzz-load-srcs)) \
+		$(patsubst %,$(MBEDTLS_DIR)/library/%.c,$(fuzz-container-mbedtls)) \
+		$(srctree)/crypto/mbedtls_config.h \
+		$(wildcard $(srctree)/loader/include/kaslrboot/*.h) | check-setup
+	$(vecho) "  CLANG   fuzz_load"
+	$(Q)mkdir -p $(dir $@) $(HOST_O)/fuzz/corpus-fuzz_load
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(HOST_MBEDTLS_CPPFLAGS) $(filter %.c,$^) -o $@
+
 .PHONY: fuzz-container
 fuzz-container: $(HOST_O)/fuzz/fuzz_container
 	$(Q)mkdir -p $(HOST_O)/fuzz/artifacts-fuzz_container

@@ -1299,13 +1299,14 @@ static void test_fixture_existing(void **state)
 #define PMAX		(1u << PMAX_BITS)
 
 static uint32_t pre[PMAX + 1];		/* pre[x] = free addresses below T + x */
-static int32_t dmem[PMAX + 1], dres[PMAX + 1];
+static uint32_t wpre[PMAX + 1];		/* the same for "writable": memory, no reservation */
+static int32_t dmem[PMAX + 1], dres[PMAX + 1], dav[PMAX + 1];
 static uint64_t pref[PMAX + 1];		/* brute-force slot bases */
 static uint64_t pcand[8192];
 
 struct pstats {
 	unsigned long maps, slots, nonzero, overflow_cap, top, around4g, huge_align;
-	unsigned long valid_checks, index_checks;
+	unsigned long valid_checks, index_checks, write_checks;
 };
 
 static uint64_t rnd_below(uint64_t n)
@@ -1325,6 +1326,30 @@ static bool win_free(uint64_t s, uint64_t e)	/* relative, inclusive */
 	return pre[e + 1] - pre[s] == e - s + 1;
 }
 
+static bool win_writable(uint64_t s, uint64_t e)	/* relative, inclusive */
+{
+	return wpre[e + 1] - wpre[s] == e - s + 1;
+}
+
+/* The loader's write check on [s, e] (absolute, e may pass 2^64 - 1)
+ * agrees with the bitmap: inside memory, no reservation. */
+static void check_write_agrees(const struct kb_memmap *m, uint64_t T, uint32_t S,
+			       u128 s, u128 e, struct pstats *st)
+{
+	bool want = s >= T && e < (u128)T + S &&
+		    win_writable((uint64_t)(s - T), (uint64_t)(e - T));
+	int err;
+
+	if (s > TOP)
+		return;
+	err = kb_memmap_check_write(m, (uint64_t)s, (uint64_t)(e - s + 1), 0, "w", &diag);
+	if ((err == KB_OK) != want)
+		fail_msg("T 0x%" PRIx64 " S %u: write check of [0x%" PRIx64 ", +0x%" PRIx64
+			 "] says %d (%s), bitmap says %s", T, S, (uint64_t)s,
+			 (uint64_t)(e - s + 1), err, diag.msg, want ? "writable" : "not");
+	st->write_checks++;
+}
+
 static void one_map(uint64_t T, uint32_t S, struct pstats *st)
 {
 	struct kb_region pm[8], pr[10];
@@ -1336,13 +1361,14 @@ static void one_map(uint64_t T, uint32_t S, struct pstats *st)
 	unsigned int nav = (unsigned int)rnd_below(4), i, nruns = 0, cap;
 	uint64_t floor = 0, ceiling = TOP, prev_end = 0, count = 0, npref = 0;
 	uint64_t x, ncand = 0;
-	int32_t cm = 0, cr = 0;
+	int32_t cm = 0, cr = 0, ca = 0;
 	u128 lo, hi, b;
 	int err;
 
 	kb_memmap_init(&m, pm, 8, pr, 10);
 	memset(dmem, 0, (S + 1) * sizeof(dmem[0]));
 	memset(dres, 0, (S + 1) * sizeof(dres[0]));
+	memset(dav, 0, (S + 1) * sizeof(dav[0]));
 	for (i = 0; i < nmem; i++) {
 		uint64_t a = rnd_below(S), len;
 
@@ -1373,7 +1399,7 @@ static void one_map(uint64_t T, uint32_t S, struct pstats *st)
 			len = S - a;
 		av[i].first = T + a;
 		av[i].last = T + a + len - 1;
-		mark(dres, a, a + len - 1);
+		mark(dav, a, a + len - 1);
 	}
 	switch (rnd_below(4)) {
 	case 0:
@@ -1392,14 +1418,16 @@ static void one_map(uint64_t T, uint32_t S, struct pstats *st)
 	}
 
 	/* reference free set: bitmap with prefix sums */
-	pre[0] = 0;
+	pre[0] = wpre[0] = 0;
 	for (x = 0; x < S; x++) {
 		bool fr;
 
 		cm += dmem[x];
 		cr += dres[x];
-		fr = cm > 0 && cr == 0 && T + x >= floor && T + x <= ceiling;
+		ca += dav[x];
+		fr = cm > 0 && cr == 0 && ca == 0 && T + x >= floor && T + x <= ceiling;
 		pre[x + 1] = pre[x] + fr;
+		wpre[x + 1] = wpre[x] + (cm > 0 && cr == 0);
 		if (fr && (x == 0 || pre[x] == pre[x - 1]))
 			nruns++;
 	}
@@ -1512,6 +1540,9 @@ static void one_map(uint64_t T, uint32_t S, struct pstats *st)
 			assert_true(s >= T && e < (u128)T + S &&
 				    win_free((uint64_t)(s - T), (uint64_t)(e - T)));
 			assert_true(kb_slot_valid(&f, &r, base));
+			/* what the planner chose passes the loader's write
+			 * check before the copy: one notion of "usable" */
+			check_write_agrees(&m, T, S, s, e, st);
 			if (k > 0)
 				assert_true(base > prev);
 			if (k + 1 < count) {
@@ -1533,6 +1564,7 @@ static void one_map(uint64_t T, uint32_t S, struct pstats *st)
 			    win_free((uint64_t)(s - T), (uint64_t)(e - T));
 
 		assert_int_equal(kb_slot_valid(&f, &r, c), want);
+		check_write_agrees(&m, T, S, s, e, st);
 		if (r.align > 1)
 			assert_false(kb_slot_valid(&f, &r, c + 1));
 		st->valid_checks++;
@@ -1591,10 +1623,11 @@ static void test_property(void **state)
 		one_map(T, S, &st);
 	}
 	print_message("property: %lu maps (%lu at 2^64, %lu across 4 GiB, %lu with huge "
-		      "align, %lu table-full), %lu with slots, %lu slots, %lu index and "
-		      "%lu validity checks\n", st.maps + st.overflow_cap, st.top,
+		      "align, %lu table-full), %lu with slots, %lu slots, %lu index, "
+		      "%lu validity and %lu write-check agreement checks\n",
+		      st.maps + st.overflow_cap, st.top,
 		      st.around4g, st.huge_align, st.overflow_cap, st.nonzero, st.slots,
-		      st.index_checks, st.valid_checks);
+		      st.index_checks, st.valid_checks, st.write_checks);
 	assert_true(st.maps >= 5000);
 	assert_true(st.nonzero >= 2500);
 }

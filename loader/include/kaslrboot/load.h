@@ -46,8 +46,9 @@ enum kb_load_what {
  * `what` go, check them writable and claim them; return 0 and the address
  * in *addr.  For KB_LOAD_STAGING pi is NULL and size the file size; for
  * KB_LOAD_KERNEL pi is the parsed layout (footprint, align, offset), size
- * is offset + footprint, and *addr is the image start (aligned base +
- * pi->offset).  A non-zero return (with its diag) stops the load.
+ * is the footprint, and *addr is the image start (an aligned base +
+ * pi->offset): exactly [*addr, *addr + size) is written, nothing below it.
+ * A non-zero return (with its diag) stops the load.
  */
 typedef int (*kb_place_fn)(void *ctx, enum kb_load_what what,
 			   const struct kb_payload_info *pi, uint64_t size,
