@@ -44,7 +44,7 @@ check "zkr with OpenSBI 1.1: falls back to virtio-rng and seeds" seeded zkr11
 
 # Zkr from S-mode with OpenSBI 1.5 (bookworm-backports, sets mseccfg.SSEED;
 # QEMU 7.2 needs x-epmp for mseccfg to exist), no virtio-rng
-bpo=$top/cache/opensbi-bpo/fw_jump.bin
+bpo=${KB_CACHE:-$top/cache}/opensbi-bpo/fw_jump.bin
 boot zkr15 QEMU_FW="$bpo" QEMU_RNG=none QEMU_EXTRA="-cpu rv64,zkr=true,x-epmp=true"
 check "zkr with OpenSBI 1.5: seed CSR used, H = 8 bits per 16-bit sample" \
 	has zkr15 'entropy: zkr at seed CSR, H = 8.000 bits/sample, start-up health test passed over 1024 samples (alpha 2^-30, RCT cutoff 5, APT cutoff 16/512)'
@@ -66,3 +66,5 @@ insecure_boot insecure-zero \
 	QEMU_EXTRA="-object rng-random,id=r0,filename=/dev/zero -device virtio-rng-device,rng=r0"
 check "insecure-zero: still names the failed health test" \
 	has insecure-zero 'kaslrboot: error: entropy: repetition count test failed at sample 9'
+
+done_testing
