@@ -41,3 +41,5 @@ check "nokaslr: Linux reports KASLR disabled on the command line" \
 check "nokaslr: same physical base twice (0x$(code_base n1))" \
 	[ -n "$(code_base n1)" ] && [ "$(code_base n1)" = "$(code_base n2)" ]
 check "with an initrd: the initramfs ran" grep -q 'debian-init: done' "$(log_of d1)"
+
+done_testing

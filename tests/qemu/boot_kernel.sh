@@ -81,3 +81,5 @@ printf '\x02' | dd of="$TMP/exec.elf" bs=1 seek=16 conv=notrunc status=none
 boot exec PAYLOAD="$TMP/exec.elf"
 check "ET_EXEC payload: refused, kernel never entered" \
 	[ "$(rc_of exec)" != 0 ] && has exec 'kaslrboot: error: payload: ELF type ET_EXEC is not relocatable' && ! grep -q '^testkernel:' "$(log_of exec)"
+
+done_testing

@@ -45,3 +45,5 @@ bad_dtb() {	# NAME EXPECTED-ERROR fdtput-args...
 }
 bad_dtb reg12 'dtb: /memory@80000000: reg length 12' -t x /memory@80000000 reg 0 80000000 0
 bad_dtb cells3 'dtb: /: #address-cells' -t x / '#address-cells' 3
+
+done_testing
