@@ -48,7 +48,7 @@ include $(srctree)/fdt/libfdt.mk
 KCONFIG = $(Q)KCONFIG_CONFIG=$(O)/.config BOARD_DIR=$(BOARD_DIR) $(PYTHON) $(srctree)/scripts/kconfig.py
 
 .DEFAULT_GOAL := all
-.PHONY: all setup run test bench tools fuzz help clean distclean menuconfig \
+.PHONY: all setup run test bench tools fuzz fuzz-merge help clean distclean menuconfig \
 	olddefconfig savedefconfig host-tests qemu-tests check-setup
 
 # ---------------------------------------------------------------- set-up
@@ -102,7 +102,7 @@ HEALTH_H_MILLI := 500 1000 2000 4000 8000 16000 32000
 	$(Q)$(PYTHON) $< --alpha-log2 $(or $(HEALTH_ALPHA_LOG2),30) --out $@ $(HEALTH_H_MILLI)
 
 config-goals := %_defconfig menuconfig olddefconfig savedefconfig setup check-setup \
-	clean distclean help host-tests tools fuzz
+	clean distclean help host-tests tools fuzz fuzz-%
 ifneq ($(filter-out $(config-goals),$(or $(MAKECMDGOALS),all)),)
 include $(O)/auto.conf
 endif
