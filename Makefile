@@ -52,7 +52,7 @@ include $(srctree)/fdt/libfdt.mk
 KCONFIG = $(Q)KCONFIG_CONFIG=$(O)/.config BOARD_DIR=$(BOARD_DIR) $(PYTHON) $(srctree)/scripts/kconfig.py
 
 .DEFAULT_GOAL := all
-.PHONY: all setup run test bench tools fuzz help clean distclean menuconfig \
+.PHONY: all setup run test bench tools fuzz fuzz-merge help clean distclean menuconfig \
 	olddefconfig savedefconfig host-tests qemu-tests check-setup
 
 # ---------------------------------------------------------------- set-up
@@ -106,7 +106,7 @@ HEALTH_H_MILLI := 500 1000 2000 4000 8000 16000 32000
 	$(Q)$(PYTHON) $< --alpha-log2 $(or $(HEALTH_ALPHA_LOG2),30) --out $@ $(HEALTH_H_MILLI)
 
 config-goals := %_defconfig menuconfig olddefconfig savedefconfig setup check-setup \
-	clean distclean help host-tests tools fuzz
+	clean distclean help host-tests tools fuzz fuzz-%
 ifneq ($(filter-out $(config-goals),$(or $(MAKECMDGOALS),all)),)
 include $(O)/auto.conf
 endif
@@ -254,9 +254,17 @@ distclean: clean
 help:
 	@echo "kaslrboot: make [BOARD=<board>|BOARD_DIR=<dir>] [O=<dir>] [V=1] <target>"
 	@echo "  all (default)     build <O>/kaslrboot.elf and .bin (default O=build/<board>)"
-	@echo "  run               build and boot in QEMU: BOOTARGS=\"...\" QEMU_EXTRA=\"...\""
-	@echo "  test              host unit tests (ASan/UBSan) and QEMU boot tests"
-	@echo "  bench             sizes (and, later, instruction counts)"
+	@echo "  run               build and boot in QEMU: PAYLOAD=<kernel> INITRD=<file>"
+	@echo "                    BOOTARGS=\"...\" QEMU_EXTRA=\"...\" (all optional)"
+	@echo "  test              host unit tests (ASan/UBSan), fuzz smoke runs, build and"
+	@echo "                    QEMU boot tests; ends \"N passed, N failed\""
+	@echo "  host-tests        only the host unit tests and fuzz smoke runs"
+	@echo "  tools             host tools: build/host/kaslrplan, build/host/kbimage"
+	@echo "  fuzz              every libFuzzer target in turn: FUZZ_TIME=<s> (default 300)"
+	@echo "                    FUZZ_RUNS=<n> FUZZ_TARGETS=\"$(FUZZ_NAMES)\""
+	@echo "  fuzz-<target>     one of them; fuzz-merge: minimize the campaigns' finds"
+	@echo "                    into tests/fuzz/corpus/<target>/"
+	@echo "  bench             image sizes per component and instruction counts (QEMU -icount)"
 	@echo "  setup             install missing Debian packages, fetch mbedTLS/libfdt"
 	@echo "  <board>_defconfig menuconfig olddefconfig savedefconfig"
 	@echo "  clean             remove build/ ; distclean also removes the source cache"

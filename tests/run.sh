@@ -3,11 +3,18 @@
 #
 # tests/run.sh [--host-only] HOST_O
 #
-# Runs every host unit-test binary (cmocka, TAP output) and, unless
-# --host-only, every QEMU test in tests/qemu/*.sh (environment: O, BOARD_DIR).
-# Each test prints "ok - name" or "not ok - name"; a binary that dies
-# (sanitizer report, crash) counts as one failure.  Ends with the line
-# "N passed, N failed" and exits non-zero if anything failed or nothing ran.
+# Runs every host unit-test binary $HOST_O/tests/test_* (cmocka, TAP
+# output), every libFuzzer target $HOST_O/fuzz/fuzz_* and, unless
+# --host-only, every script in tests/build/, tests/qemu/ and (when
+# $O_AARCH64 is built) tests/qemu-aarch64/ (environment: O, BOARD_DIR).
+#
+# Every test speaks TAP: "ok ..." / "not ok ..." lines and one plan "1..N"
+# (first or last).  A test passes only if it exits 0, is not killed by a
+# signal, prints exactly one plan and as many ok / not ok lines as the plan
+# says.  Anything else adds one failure ("not ok - <test>: <why>", appended
+# to its log).  For a libFuzzer target the runner writes the TAP itself:
+# "ok" if it exited 0, else "not ok".  Ends with the line "N passed, N failed" and exits
+# non-zero if anything failed or nothing ran.
 set -uo pipefail
 host_only=0
 if [ "${1:-}" = --host-only ]; then host_only=1; shift; fi
@@ -15,18 +22,36 @@ HOST_O=$1
 top=$(cd "$(dirname "$0")/.." && pwd)
 export KB_FIXTURE_DIR=$HOST_O/fixtures
 # mbedTLS's own test vectors are read from the fetched (or vendor) source.
-export KB_MBEDTLS_DIR=${MBEDTLS_DIR:-$top/cache/src/mbedtls}
+export KB_MBEDTLS_DIR=${MBEDTLS_DIR:-${KB_CACHE:-$top/cache}/src/mbedtls}
 log=$HOST_O/test-logs
 mkdir -p "$log"
 pass=0; fail=0
 
 count() {	# count NAME LOGFILE RC
-	local name=$1 file=$2 rc=$3 p f
-	p=$(grep -c '^ok ' "$file")
-	f=$(grep -c '^not ok ' "$file")
-	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
-		f=1
-		echo "not ok - $name exited with status $rc" >> "$file"
+	local name=$1 file=$2 rc=$3 p f plans n sig msg why=()
+	p=$(grep -c '^ok\( \|$\)' "$file")
+	f=$(grep -c '^not ok\( \|$\)' "$file")
+	# exit status: 0, or non-zero with a "not ok" to show for it; a
+	# signal (status 128+n) is a failure in any case
+	if [ "$rc" -gt 128 ] && sig=$(kill -l "$((rc - 128))" 2>/dev/null); then
+		why+=("killed by SIG$sig (status $rc)")
+	elif [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		why+=("exited with status $rc")
+	fi
+	# the plan: exactly one "1..N", and N results printed
+	plans=$(grep -c '^1\.\.[0-9][0-9]*\( \|$\)' "$file")
+	if [ "$plans" = 0 ]; then
+		why+=("printed no TAP plan (1..N)")
+	elif [ "$plans" != 1 ]; then
+		why+=("printed $plans TAP plans")
+	else
+		n=$(sed -n 's/^1\.\.\([0-9][0-9]*\)\( .*\)\{0,1\}$/\1/p' "$file")
+		[ "$n" = $((p + f)) ] || why+=("planned $n tests, printed $((p + f)) results")
+	fi
+	if [ ${#why[@]} != 0 ]; then
+		f=$((f + 1))
+		msg=$(printf '%s; ' "${why[@]}")
+		echo "not ok - $name: ${msg%; }" >> "$file"
 	fi
 	pass=$((pass + p)); fail=$((fail + f))
 	if [ "$f" != 0 ]; then
@@ -39,11 +64,20 @@ count() {	# count NAME LOGFILE RC
 	grep '^# .*\(KAT\|vectors\)' "$file" | sed 's/^# /     /' || true
 }
 
+# run LOGFILE COMMAND...: the command's output (and the shell's own
+# "Segmentation fault" line if it dies of a signal) into LOGFILE; its exit
+# status is the status of this function.
+run() {
+	local file=$1; shift
+	{ "$@"; } > "$file" 2>&1
+}
+
 for t in "$HOST_O"/tests/test_*; do
 	[ -x "$t" ] || continue
-	name=host/$(basename "$t")
-	CMOCKA_MESSAGE_OUTPUT=TAP "$t" > "$log/$(basename "$t").log" 2>&1
-	count "$name" "$log/$(basename "$t").log" $?
+	name=$(basename "$t")
+	CMOCKA_MESSAGE_OUTPUT=TAP run "$log/$name.log" "$t"
+	rc=$?
+	count "host/$name" "$log/$name.log" $rc
 done
 
 # libFuzzer targets: a fixed number of runs each (FUZZ_RUNS), from the
@@ -54,12 +88,16 @@ for t in "$HOST_O"/fuzz/fuzz_*; do
 	corpus=$HOST_O/fuzz/corpus-$name
 	mkdir -p "$corpus"
 	seeds=$top/tests/fuzz/corpus/${name#fuzz_}
-	"$t" -runs="${FUZZ_RUNS:-20000}" -seed=1 -artifact_prefix="$HOST_O/fuzz/artifact-$name-" "$corpus" $( [ -d "$seeds" ] && echo "$seeds" ) \
-		> "$log/$name.log" 2>&1
+	run "$log/$name.log" "$t" -runs="${FUZZ_RUNS:-20000}" -seed=1 \
+		-artifact_prefix="$HOST_O/fuzz/artifact-$name-" "$corpus" \
+		$( [ -d "$seeds" ] && echo "$seeds" )
 	rc=$?
 	if [ $rc = 0 ]; then
-		echo "ok - $name: $(grep -o 'Done [0-9]* runs' "$log/$name.log" | tail -n 1)" >> "$log/$name.log"
-	fi
+		echo "ok - $name: $(grep -o 'Done [0-9]* runs' "$log/$name.log" | tail -n 1)"
+	else
+		echo "not ok - $name: exited with status $rc"
+	fi >> "$log/$name.log"
+	echo "1..1" >> "$log/$name.log"
 	count "fuzz/$name" "$log/$name.log" $rc
 done
 
@@ -69,9 +107,11 @@ if [ $host_only = 0 ]; then
 	[ -n "${O_AARCH64:-}" ] && [ -f "$O_AARCH64/kaslrboot.bin" ] && arm=("$top"/tests/qemu-aarch64/*.sh)
 	for t in "$top"/tests/build/*.sh "$top"/tests/qemu/*.sh "${arm[@]}"; do
 		[ -f "$t" ] || continue
-		name=$(basename "$(dirname "$t")")/$(basename "$t" .sh)
-		bash "$t" > "$log/$(basename "$(dirname "$t")")-$(basename "$t" .sh).log" 2>&1
-		count "$name" "$log/$(basename "$(dirname "$t")")-$(basename "$t" .sh).log" $?
+		dir=$(basename "$(dirname "$t")")
+		name=$(basename "$t" .sh)
+		run "$log/$dir-$name.log" bash "$t"
+		rc=$?
+		count "$dir/$name" "$log/$dir-$name.log" $rc
 	done
 fi
 

@@ -53,3 +53,5 @@ else
 	ok "git ls-files holds no libfdt or mbedTLS source"
 fi
 check ".gitignore keeps the source cache out of git" grep -qx '/cache/' .gitignore
+
+done_testing

@@ -59,3 +59,5 @@ else
 	notok "check calls that test only part of their condition:"
 	echo "$out" | sed 's/^/# /'
 fi
+
+done_testing

@@ -196,3 +196,5 @@ check "--floor 0x90000000: 113 slots" grep -qx 'slots: 113' "$TMP/floor.out"
 plan --size 0x2000000 --align 0x200000 --seed 1 "$TMP/m512.dtb" > "$TMP/hex.out"
 check "hex sizes equal K/M/G sizes" \
 	[ "$(grep -v '^request' "$TMP/hex.out")" = "$(grep -v '^request' "$TMP/m512.out")" ]
+
+done_testing

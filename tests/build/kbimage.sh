@@ -114,3 +114,5 @@ for args in "-o $TMP/x.img" "$TMP/kernel" "-t bzimage -o $TMP/x.img $TMP/kernel"
 	check "bad arguments (${args//$TMP\//}): exit 64, one line" \
 		eval '[ "$(rc)" = 64 ] && one_line_err && [ ! -e "$TMP/x.img" ]'
 done
+
+done_testing

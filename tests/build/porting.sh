@@ -84,3 +84,5 @@ check "a payload address set in the board's defconfig builds" \
 	test -s "$TMP/defcfg-out/kaslrboot.bin"
 check "... and reaches the configuration" \
 	grep -qx 'CONFIG_PAYLOAD_ADDR=0x22000000' "$TMP/defcfg-out/.config"
+
+done_testing

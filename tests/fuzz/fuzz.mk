@@ -3,12 +3,18 @@
 # the same module sources as the loader plus libfdt's own sources (compiled
 # into the fuzzer link, so they are instrumented too).
 #
-#   make fuzz [FUZZ_TIME=seconds]   fuzz_plan for FUZZ_TIME (default 300) s
-#   make fuzz-elf / fuzz-reloc [FUZZ_TIME=seconds]   the payload targets
+#   make fuzz [FUZZ_TIME=seconds] [FUZZ_RUNS=n] [FUZZ_TARGETS="elf reloc"]
+#       every target (or those named) in turn, for FUZZ_TIME seconds and/or
+#       FUZZ_RUNS executions each (neither given: 300 s each); see
+#       tests/fuzz/fuzz.sh for the corpora and where crashes go
+#   make fuzz-<name>      the same for one target (fuzz-plan, fuzz-elf, ...)
+#   make fuzz-merge [FUZZ_TARGETS=...]   minimize what the campaigns found
+#       into the committed seed corpora tests/fuzz/corpus/<name>/
 #
 # tests/run.sh runs every $(HOST_O)/fuzz/fuzz_* for a fixed number of runs
-# over $(HOST_O)/fuzz/corpus-<name>/, which the link rule seeds from the
-# dtc-compiled fixtures (tests/fixtures/*.dts -> $(HOST_O)/fuzz/seeds-plan/).
+# over $(HOST_O)/fuzz/corpus-<name>/ and tests/fuzz/corpus/<name>/; the
+# link rules seed the former (fuzz_plan from the dtc-compiled fixtures,
+# fuzz_container from kbimage containers).
 
 FUZZ_CC ?= clang
 FUZZ_CFLAGS = -std=gnu11 -g -O1 -Wall -Wextra -fno-omit-frame-pointer \
@@ -49,18 +55,10 @@ $(HOST_O)/fuzz/fuzz_elf $(HOST_O)/fuzz/fuzz_reloc: $(HOST_O)/fuzz/fuzz_%: \
 	$(Q)mkdir -p $(dir $@) $(HOST_O)/fuzz/corpus-fuzz_$*
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@
 
-# Crash reproducers go to $(HOST_O)/fuzz/artifacts-fuzz_plan/, not the cwd.
-fuzz: $(HOST_O)/fuzz/fuzz_plan
-	$(Q)mkdir -p $(HOST_O)/fuzz/corpus-fuzz_plan $(HOST_O)/fuzz/artifacts-fuzz_plan
-	$(HOST_O)/fuzz/fuzz_plan -max_total_time=$(or $(FUZZ_TIME),300) \
-		-artifact_prefix=$(HOST_O)/fuzz/artifacts-fuzz_plan/ \
-		$(HOST_O)/fuzz/corpus-fuzz_plan $(HOST_O)/fuzz/seeds-plan
-
 # fuzz_container: arbitrary bytes through kb_container_open (the first byte
 # chooses hash fix-ups, see the source), with mbedTLS's SHA-256 compiled
 # into the link with clang too.  Seeds: kbimage containers, prefixed with
 # control bytes 3 (fix up every hash) and 0 (as given).
-#   make fuzz-container [FUZZ_TIME=seconds]
 FUZZ_BINS += $(HOST_O)/fuzz/fuzz_container
 
 fuzz-container-srcs := tests/fuzz/fuzz_container.c loader/lib/container.c \
@@ -110,15 +108,19 @@ $(HOST_O)/fuzz/fuzz_load: $(addprefix $(srctree)/,$(fuzz-load-srcs)) \
 	$(Q)mkdir -p $(dir $@) $(HOST_O)/fuzz/corpus-fuzz_load
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(HOST_MBEDTLS_CPPFLAGS) $(filter %.c,$^) -o $@
 
-.PHONY: fuzz-container
-fuzz-container: $(HOST_O)/fuzz/fuzz_container
-	$(Q)mkdir -p $(HOST_O)/fuzz/artifacts-fuzz_container
-	$(HOST_O)/fuzz/fuzz_container -max_total_time=$(or $(FUZZ_TIME),300) \
-		-artifact_prefix=$(HOST_O)/fuzz/artifacts-fuzz_container/ \
-		$(HOST_O)/fuzz/corpus-fuzz_container $(FUZZ_CONTAINER_SEEDS)
+# Campaigns and corpus merges, one target after the other.
+FUZZ_NAMES := $(patsubst $(HOST_O)/fuzz/fuzz_%,%,$(FUZZ_BINS))
+FUZZ_TARGETS ?= $(FUZZ_NAMES)
+FUZZ_SELECTED = $(patsubst %,$(HOST_O)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 
-.PHONY: fuzz-elf fuzz-reloc
-fuzz-elf fuzz-reloc: fuzz-%: $(HOST_O)/fuzz/fuzz_%
-	$(Q)mkdir -p $(HOST_O)/fuzz/corpus-fuzz_$* $(HOST_O)/fuzz/artifacts-fuzz_$*
-	$(HOST_O)/fuzz/fuzz_$* -max_total_time=$(or $(FUZZ_TIME),300) \
-		-artifact_prefix=$(HOST_O)/fuzz/artifacts-fuzz_$*/ $(HOST_O)/fuzz/corpus-fuzz_$*
+.PHONY: fuzz-merge $(addprefix fuzz-,$(FUZZ_NAMES))
+fuzz: $(FUZZ_SELECTED)
+	$(Q)FUZZ_TIME=$(FUZZ_TIME) FUZZ_RUNS=$(FUZZ_RUNS) \
+		$(srctree)/tests/fuzz/fuzz.sh run $(HOST_O) $(FUZZ_TARGETS)
+
+$(addprefix fuzz-,$(FUZZ_NAMES)): fuzz-%: $(HOST_O)/fuzz/fuzz_%
+	$(Q)FUZZ_TIME=$(FUZZ_TIME) FUZZ_RUNS=$(FUZZ_RUNS) \
+		$(srctree)/tests/fuzz/fuzz.sh run $(HOST_O) $*
+
+fuzz-merge: $(FUZZ_SELECTED)
+	$(Q)$(srctree)/tests/fuzz/fuzz.sh merge $(HOST_O) $(FUZZ_TARGETS)

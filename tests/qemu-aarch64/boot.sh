@@ -49,3 +49,5 @@ if [ -f "$O_BIOS/kaslrboot.bin" ]; then
 else
 	notok "-bios configuration not built ($O_BIOS)"
 fi
+
+done_testing

@@ -52,3 +52,5 @@ check "nokaslr=1: same physical base as nokaslr, no kaslr-seed, Linux ran unrand
 	 grep -q "KASLR disabled due to lack of seed" "$(log_of v1)" &&
 	 grep -q "debian-init: done" "$(log_of v1)"'
 check "with an initrd: the initramfs ran" grep -q 'debian-init: done' "$(log_of d1)"
+
+done_testing

@@ -79,3 +79,5 @@ printf '\x02' | dd of="$TMP/exec.elf" bs=1 seek=16 conv=notrunc status=none
 boot exec PAYLOAD="$TMP/exec.elf"
 check "ET_EXEC payload: refused, kernel never entered" \
 	refused exec 'payload: ELF type ET_EXEC is not relocatable'
+
+done_testing

@@ -65,3 +65,5 @@ insecure_boot insecure-zero \
 	QEMU_EXTRA="-object rng-random,id=r0,filename=/dev/zero -device virtio-rng-device,rng=r0"
 check "insecure-zero: still names the failed health test" \
 	has insecure-zero 'kaslrboot: error: entropy: repetition count test failed at sample 9'
+
+done_testing

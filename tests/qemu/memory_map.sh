@@ -61,3 +61,5 @@ run_case numa2 512M 2 \
 	-object memory-backend-ram,id=m0,size=256M -object memory-backend-ram,id=m1,size=256M \
 	-numa node,memdev=m0,cpus=0 -numa node,memdev=m1,cpus=1
 run_case above4g 5G 1
+
+done_testing

@@ -99,3 +99,5 @@ done
 check "two adjacent NUMA nodes: a 300 MiB Image crossing 0x90000000 boots 3 of 3 times ($bad bad)" [ $bad = 0 ]
 check "the two nodes are printed as one merged range" \
 	grep -qE '^kaslrboot:   mem   0x0000000080000000-0x00000000a0000000  512 MiB  /memory@80000000 \(\+1 merged\)$' "$(log_of numa1)"
+
+done_testing

@@ -102,3 +102,5 @@ O=$TMP/avoid-ok-out boot avoidok BOARD_DIR="$TMP/avoid-ok"
 b=$(plan_base avoidok)
 check "CONFIG_PLAN_EXTRA_AVOID honoured (window $b at or above 0x90000000)" eval \
 	'[ -n "$b" ] && [ $(( b )) -ge $(( 0x90000000 )) ]'
+
+done_testing

@@ -59,3 +59,5 @@ unterminated_ok() {
 }
 check "unterminated /chosen/bootargs: ignored with its one line, KASLR stays on, removed, the kernel runs" \
 	unterminated_ok
+
+done_testing

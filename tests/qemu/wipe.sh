@@ -45,3 +45,5 @@ PY
 rc=$?
 sed 's/^/# /' "$TMP/verdict"
 check "$board: loader region $(printf '0x%x' $((load)))+$(printf '0x%x' $((end))): only the $((he - hs))-byte handoff stub survives, all else is zero (illegal instruction), no seed bytes" [ $rc = 0 ]
+
+done_testing
