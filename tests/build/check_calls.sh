@@ -12,6 +12,23 @@ lint() {	# FILE... : prints FILE:LINE for each offending check call
 	python3 - "$@" <<'PY'
 import shlex, sys
 bad = 0
+
+def strip_subst(t):
+    """Replace each $( ... ) (nested, quotes inside) by X: shlex does not
+    know command substitution, whose inner quotes would end an outer one."""
+    out, i = [], 0
+    while i < len(t):
+        if t.startswith("$(", i):
+            depth, j = 1, i + 2
+            while j < len(t) and depth:
+                depth += {"(": 1, ")": -1}.get(t[j], 0)
+                j += 1
+            out.append("X")
+            i = j
+        else:
+            out.append(t[i])
+            i += 1
+    return "".join(out)
 for path in sys.argv[1:]:
     lines = open(path).read().split("\n")
     i = 0
@@ -27,7 +44,8 @@ for path in sys.argv[1:]:
         toks = None
         while toks is None:
             try:
-                toks = list(shlex.shlex(logical, posix=True, punctuation_chars=True))
+                toks = list(shlex.shlex(strip_subst(logical), posix=True,
+                                        punctuation_chars=True))
             except ValueError as e:
                 # a quoted argument running over several lines
                 if i >= len(lines):
@@ -47,7 +65,8 @@ PY
 
 c=check	# (spelled so that this file's own lines are not samples)
 printf '%s\n' "$c \"good\" grep -q 'a|b && c' file" "$c \"bad\" [ -n \"\$x\" ] &&" \
-	'	[ "$y" = 1 ]' "$c \"multi\" python3 -c '" 'print(1) and 2 || 3' "'" > "$TMP/sample.sh"
+	'	[ "$y" = 1 ]' "$c \"multi\" python3 -c '" 'print(1) and 2 || 3' "'" \
+	"$c \"subst \$(a \"; b\" && c)\" true" > "$TMP/sample.sh"
 out=$(lint "$TMP/sample.sh")
 check "the lint flags a check continued with && (and only that one)" \
 	[ "$out" = "$TMP/sample.sh:2: check call continues past its command with &&" ]
