@@ -376,3 +376,33 @@ unreadable:
 	return kb_diag_set(d, KB_EINVAL, "dtb: /chosen: cannot read %s: %s",
 			   prop, fdt_strerror(len));
 }
+
+uint32_t kb_fdt_used_size(const void *fdt)
+{
+	uint32_t total = fdt_totalsize(fdt), end, e;
+	int n = fdt_num_mem_rsv(fdt);
+
+	if (fdt_version(fdt) < 17 || n < 0)
+		return total;
+	/* Each block lies inside totalsize (fdt_check_full()): none of these
+	 * sums can exceed it, but a 32-bit sum is kept from wrapping anyway
+	 * by comparing against totalsize first. */
+	end = fdt_off_dt_strings(fdt);
+	if (fdt_size_dt_strings(fdt) > total - (end < total ? end : total))
+		return total;
+	end += fdt_size_dt_strings(fdt);
+	e = fdt_off_dt_struct(fdt);
+	if (e > total || fdt_size_dt_struct(fdt) > total - e)
+		return total;
+	e += fdt_size_dt_struct(fdt);
+	if (e > end)
+		end = e;
+	/* (n + 1) entries of 16 bytes, the last one the terminator */
+	e = fdt_off_mem_rsvmap(fdt);
+	if (e > total || (uint64_t)(n + 1) * 16 > total - e)
+		return total;
+	e += (uint32_t)(n + 1) * 16;
+	if (e > end)
+		end = e;
+	return end;
+}

@@ -42,6 +42,7 @@
 #include <kaslrboot/payload.h>
 #include <kaslrboot/crypto.h>
 #include <kaslrboot/error.h>
+#include <kaslrboot/fdt_util.h>
 #include <kaslrboot/bootargs.h>
 #include <kaslrboot/load.h>
 #include <kaslrboot/memmap.h>
@@ -69,6 +70,9 @@ static struct kb_freemap freemap;
 static struct kb_span avoid[CONFIG_PLAN_MAX_AVOID];	/* CONFIG_PLAN_EXTRA_AVOID */
 static unsigned int navoid;
 static uint64_t kb_bench_load;
+/* CONFIG_BENCH: retired instructions at the end of each step. */
+static uint64_t bench_mark[8];
+#define STEP_DONE(n)	do { if (IS_ENABLED(CONFIG_BENCH)) bench_mark[n] = kb_arch_instret(); } while (0)
 
 /* Stop for good.  Nothing has been handed control, nothing will be.  The
  * DRBG state and the TRNG's samples are wiped and the TRNG device reset
@@ -234,8 +238,9 @@ static size_t personalization(const struct kb_boot_info *bi, const void *fdt,
 	};
 
 	/* The DTB hash covers /serial-number and every MAC address or
-	 * board-unique property the tree carries. */
-	kb_sha256(fdt, fdt_totalsize(fdt), p.dtb_hash);
+	 * board-unique property the tree carries: every used byte, not the
+	 * free space up to totalsize (QEMU pads its arm64 tree to 1 MiB). */
+	kb_sha256(fdt, kb_fdt_used_size(fdt), p.dtb_hash);
 	memcpy(out, &p, sizeof(p));
 	return sizeof(p);
 }
@@ -668,10 +673,20 @@ static void __attribute__((noreturn)) step_handoff(const struct kb_boot_info *bi
 		kb_log("KASLR: on");
 	else
 		kb_log("KASLR: OFF (%s)", kaslr_off_reason);
-	if (IS_ENABLED(CONFIG_BENCH))
+	if (IS_ENABLED(CONFIG_BENCH)) {
+		uint64_t prev = kb_instret_at_entry;
+
 		kb_log("bench: %" PRIu64 " instructions from entry to handoff, %" PRIu64
 		       " of them loading the payload", kb_arch_instret() - kb_instret_at_entry,
 		       kb_bench_load);
+		/* Per step: where the fixed part goes. */
+		kb_printf("kaslrboot: bench: steps (instructions):");
+		for (unsigned int i = 0; i < 7; i++) {
+			kb_printf(" %u:%" PRIu64, i, bench_mark[i] - prev);
+			prev = bench_mark[i];
+		}
+		kb_printf("\n");
+	}
 	kb_log("handoff: jumping to 0x%lx (hart %lu, dtb 0x%lx); the loader wipes itself but %u bytes",
 	       (unsigned long)entry, bi->hartid, (unsigned long)dtb_addr,
 	       (unsigned int)(__handoff_end - __handoff_start));
@@ -685,11 +700,18 @@ void kb_main(const struct kb_boot_info *bi)
 	const void *fdt;
 
 	fdt = step_device_tree(bi);		/* 0 */
+	STEP_DONE(0);
 	step_entropy(bi, fdt);			/* 1 */
+	STEP_DONE(1);
 	step_memory_map(bi, fdt);		/* 2 */
+	STEP_DONE(2);
 	step_container(fdt);			/* 3 */
+	STEP_DONE(3);
 	step_dtb_room(bi, fdt);			/* 4 */
+	STEP_DONE(4);
 	step_load();				/* 5 */
+	STEP_DONE(5);
 	step_chosen(fdt);			/* 6 */
+	STEP_DONE(6);
 	step_handoff(bi);			/* 7 */
 }

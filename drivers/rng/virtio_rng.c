@@ -54,7 +54,7 @@
 
 #define QSIZE		4
 #define PAGE		4096
-#define REQ_BYTES	64
+#define REQ_BYTES	CONFIG_RNG_VIRTIO_REQ_BYTES
 /* A request is normally answered at once; bound the wait anyway. */
 #define MAX_POLLS	10000000u
 
@@ -94,6 +94,7 @@ static struct {
 } vq __attribute__((aligned(PAGE)));
 
 static uint8_t reqbuf[REQ_BYTES] __attribute__((aligned(8)));
+static uint32_t have, next;	/* bytes of the last answer: reqbuf[next..have) unread */
 static uint16_t last_used;
 
 static uint32_t rd(uintptr_t base, unsigned int off)
@@ -111,17 +112,15 @@ static void mb(void)
 	__sync_synchronize();
 }
 
-static int virtio_rng_read(struct kb_rng *rng, uint64_t *out, unsigned int n,
-			   struct kb_diag *d)
+/* One request for a whole buffer: the device writes up to REQ_BYTES. */
+static int request(struct kb_rng *rng, struct kb_diag *d)
 {
 	uintptr_t base = rng->base;
-	unsigned int polls = 0, i;
+	unsigned int polls = 0;
 	uint32_t len;
 
-	if (n > REQ_BYTES)
-		n = REQ_BYTES;
 	vq.desc[0].addr = (uintptr_t)reqbuf;
-	vq.desc[0].len = n;
+	vq.desc[0].len = REQ_BYTES;
 	vq.desc[0].flags = VIRTQ_DESC_F_WRITE;
 	vq.desc[0].next = 0;
 	vq.avail.ring[vq.avail.idx % QSIZE] = 0;
@@ -142,14 +141,32 @@ static int virtio_rng_read(struct kb_rng *rng, uint64_t *out, unsigned int n,
 	if (len == 0)
 		return kb_diag_set(d, KB_EIO, "virtio-rng: %s: device returned no data",
 				   rng->where);
-	if (len > n)
+	if (len > REQ_BYTES)
 		return kb_diag_set(d, KB_EIO,
 				   "virtio-rng: %s: device claims %u bytes for a %u-byte request",
-				   rng->where, len, n);
-	for (i = 0; i < len; i++)
-		out[i] = reqbuf[i];
-	memset(reqbuf, 0, sizeof(reqbuf));
-	return (int)len;
+				   rng->where, len, (unsigned int)REQ_BYTES);
+	have = len;
+	next = 0;
+	return 0;
+}
+
+static int virtio_rng_read(struct kb_rng *rng, uint64_t *out, unsigned int n,
+			   struct kb_diag *d)
+{
+	unsigned int i;
+	int err;
+
+	if (next == have) {
+		err = request(rng, d);
+		if (err)
+			return err;
+	}
+	/* Hand out what is buffered, wiping each byte as it leaves. */
+	for (i = 0; i < n && next < have; i++, next++) {
+		out[i] = reqbuf[next];
+		reqbuf[next] = 0;
+	}
+	return (int)i;
 }
 
 static void virtio_rng_release(struct kb_rng *rng)
@@ -159,6 +176,7 @@ static void virtio_rng_release(struct kb_rng *rng)
 	mb();
 	memset(&vq, 0, sizeof(vq));
 	memset(reqbuf, 0, sizeof(reqbuf));
+	have = next = 0;
 }
 
 static int virtio_rng_setup(struct kb_rng *rng, uint32_t version,
@@ -194,6 +212,7 @@ static int virtio_rng_setup(struct kb_rng *rng, uint32_t version,
 
 	memset(&vq, 0, sizeof(vq));
 	last_used = 0;
+	have = next = 0;
 	wr(base, VIRTIO_MMIO_QUEUE_SEL, 0);
 	qmax = rd(base, VIRTIO_MMIO_QUEUE_NUM_MAX);
 	if (qmax < QSIZE)

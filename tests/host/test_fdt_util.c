@@ -284,6 +284,35 @@ static void test_reg_cpu_errors(void **state)
 
 /* ---- kb_fdt_stdout_node --------------------------------------------- */
 
+/* The used bytes of a tree: unchanged by free space added behind it. */
+static void test_used_size(void **state)
+{
+	static uint64_t big[(BLOB_MAX + 8192) / 8];
+	uint32_t used;
+
+	(void)state;
+	load("resv");
+	used = kb_fdt_used_size(blob);
+	/* dtc packs its output: every byte is used */
+	assert_int_equal(used, fdt_totalsize(blob));
+	assert_int_equal(used, fdt_off_dt_strings(blob) + fdt_size_dt_strings(blob));
+	/* the same tree with 8 KiB of free space */
+	assert_int_equal(fdt_open_into(blob, big, (int)used + 8192), 0);
+	assert_int_equal(fdt_totalsize(big), used + 8192);
+	assert_int_equal(kb_fdt_used_size(big), used);
+	/* a property added: it grows, still short of totalsize */
+	assert_int_equal(fdt_setprop_string(big, 0, "serial-number", "0123456789"), 0);
+	assert_true(kb_fdt_used_size(big) > used);
+	assert_true(kb_fdt_used_size(big) < used + 8192);
+	/* blocks past totalsize (a header lying): totalsize, never more */
+	fdt_set_size_dt_strings(big, 0xffffff00);
+	assert_int_equal(kb_fdt_used_size(big), fdt_totalsize(big));
+	/* version 16 records no structure size */
+	fdt_set_size_dt_strings(big, 0x10);
+	fdt_set_version(big, 16);
+	assert_int_equal(kb_fdt_used_size(big), fdt_totalsize(big));
+}
+
 static void test_stdout_ok(void **state)
 {
 	const char *opts = NULL;
@@ -354,6 +383,7 @@ int main(void)
 		cmocka_unit_test(test_reg_cpu_errors),
 		cmocka_unit_test(test_stdout_ok),
 		cmocka_unit_test(test_stdout_errors),
+		cmocka_unit_test(test_used_size),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -69,4 +69,14 @@ int kb_fdt_reg_cpu(const void *fdt, int node, int idx, uint64_t *addr,
  */
 int kb_fdt_stdout_node(const void *fdt, const char **opts, struct kb_diag *d);
 
+/*
+ * Bytes of a validated blob that hold something: the end of its last
+ * block (reservation map with its terminator, structure, strings), at
+ * most totalsize.  A tree grown with fdt_open_into() carries free space
+ * up to totalsize (QEMU pads its arm64 tree to 1 MiB); hashing only the
+ * used bytes covers every property for a fraction of the work.  Version
+ * 16 blobs do not record the structure size: totalsize.
+ */
+uint32_t kb_fdt_used_size(const void *fdt);
+
 #endif
