@@ -198,22 +198,95 @@ int kb_fdt_get_reg(const void *fdt, int node, uint32_t ac, uint32_t sc,
 	return KB_OK;
 }
 
+/* One step of a walk in tree order: w->chain follows w->node's depth. */
+static int walk_step(const void *fdt, struct kb_fdt_walk *w, struct kb_diag *d)
+{
+	int depth = w->depth, off;
+
+	off = fdt_next_node(fdt, w->node, &depth);
+	if (off == -FDT_ERR_NOTFOUND || (off >= 0 && depth <= 0))
+		return KB_ENOENT;	/* past the root's last descendant */
+	if (off < 0)
+		return kb_diag_set(d, KB_EFDT, "dtb: walking the tree failed: %s",
+				   fdt_strerror(off));
+	/* Deeper than the chain can hold: refuse rather than lose a level. */
+	if (depth >= KB_FDT_MAX_DEPTH)
+		return kb_diag_set(d, KB_ERANGE, "dtb: node at offset %d is nested %d deep (at most %d)",
+				   off, depth, KB_FDT_MAX_DEPTH - 1);
+	w->node = off;
+	w->depth = depth;
+	w->chain[depth] = off;
+	return KB_OK;
+}
+
+int kb_fdt_walk_to(const void *fdt, int node, struct kb_fdt_walk *w,
+		   struct kb_diag *d)
+{
+	int err;
+
+	w->node = 0;
+	w->depth = 0;
+	w->chain[0] = 0;
+	while (w->node < node) {
+		err = walk_step(fdt, w, d);
+		if (err == KB_ENOENT)
+			break;
+		if (err)
+			return err;
+	}
+	if (w->node != node)
+		return kb_diag_set(d, KB_EINVAL, "dtb: no node at offset %d", node);
+	return KB_OK;
+}
+
+int kb_fdt_next_compatible(const void *fdt, struct kb_fdt_walk *w,
+			   const char *compat, struct kb_diag *d)
+{
+	int err;
+
+	if (w->node < 0) {
+		w->node = 0;
+		w->depth = 0;
+		w->chain[0] = 0;
+	}
+	for (;;) {
+		err = walk_step(fdt, w, d);
+		if (err)
+			return err;
+		if (fdt_node_check_compatible(fdt, w->node, compat) == 0)
+			return KB_OK;
+	}
+}
+
 int kb_fdt_reg_cpu(const void *fdt, int node, int idx, uint64_t *addr,
 		   uint64_t *size, struct kb_diag *d)
+{
+	struct kb_fdt_walk w;
+	int err = kb_fdt_walk_to(fdt, node, &w, d);
+
+	if (err)
+		return err;
+	return kb_fdt_reg_cpu_walk(fdt, &w, idx, addr, size, d);
+}
+
+int kb_fdt_reg_cpu_walk(const void *fdt, const struct kb_fdt_walk *w, int idx,
+			uint64_t *addr, uint64_t *size, struct kb_diag *d)
 {
 	char path[PATH_LEN], bpath[PATH_LEN];
 	const fdt32_t *reg;
 	const void *regp;
 	uint32_t ac, sc;
 	uint64_t a, s;
-	int bus, n, r;
+	int node = w->node, level = w->depth - 1, bus, n, r;
 
-	bus = fdt_parent_offset(fdt, node);
-	if (bus < 0)
-		return kb_diag_set(d, bus == -FDT_ERR_NOTFOUND ? KB_EINVAL : KB_EFDT,
+	/* The ancestors come from the walk: no fdt_parent_offset(), which
+	 * walks the tree from the root again for every level. */
+	if (level < 0)
+		return kb_diag_set(d, KB_EINVAL,
 				   "dtb: %s: no parent to read reg with: %s",
 				   kb_fdt_path(fdt, node, path, sizeof(path)),
-				   fdt_strerror(bus));
+				   fdt_strerror(-FDT_ERR_NOTFOUND));
+	bus = w->chain[level];
 
 	r = kb_fdt_get_reg_cells(fdt, bus, &ac, &sc, d);
 	if (r)
@@ -249,11 +322,8 @@ int kb_fdt_reg_cpu(const void *fdt, int node, int idx, uint64_t *addr,
 		int parent, rlen, i, nr;
 		bool found = false;
 
-		parent = fdt_parent_offset(fdt, bus);
-		if (parent < 0)
-			return kb_diag_set(d, KB_EFDT, "dtb: %s: cannot find parent: %s",
-					   kb_fdt_path(fdt, bus, bpath, sizeof(bpath)),
-					   fdt_strerror(parent));
+		/* bus > 0 is not the root, so level >= 1 here. */
+		parent = w->chain[--level];
 		r = kb_fdt_get_reg_cells(fdt, parent, &pac, &psc, d);
 		if (r)
 			return r;

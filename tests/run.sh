@@ -33,7 +33,9 @@ count() {	# count NAME LOGFILE RC
 	f=$(grep -c '^not ok\( \|$\)' "$file")
 	# exit status: 0, or non-zero with a "not ok" to show for it; a
 	# signal (status 128+n) is a failure in any case
-	if [ "$rc" -gt 128 ] && sig=$(kill -l "$((rc - 128))" 2>/dev/null); then
+	if [ "$rc" = 124 ]; then
+		why+=("timed out after ${KB_TEST_TIMEOUT:-900} s (KB_TEST_TIMEOUT)")
+	elif [ "$rc" -gt 128 ] && sig=$(kill -l "$((rc - 128))" 2>/dev/null); then
 		why+=("killed by SIG$sig (status $rc)")
 	elif [ "$rc" != 0 ] && [ "$f" = 0 ]; then
 		why+=("exited with status $rc")
@@ -66,10 +68,13 @@ count() {	# count NAME LOGFILE RC
 
 # run LOGFILE COMMAND...: the command's output (and the shell's own
 # "Segmentation fault" line if it dies of a signal) into LOGFILE; its exit
-# status is the status of this function.
+# status is the status of this function.  A test still running after
+# KB_TEST_TIMEOUT seconds (default 900) is stopped with its whole process
+# group (QEMU included): SIGTERM, SIGKILL 10 s later.  A hang fails the
+# test; it does not stall the suite until CI gives up.
 run() {
 	local file=$1; shift
-	{ "$@"; } > "$file" 2>&1
+	{ timeout -k 10 "${KB_TEST_TIMEOUT:-900}" "$@"; } > "$file" 2>&1
 }
 
 for t in "$HOST_O"/tests/test_*; do

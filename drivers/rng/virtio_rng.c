@@ -242,16 +242,19 @@ static int virtio_rng_setup(struct kb_rng *rng, uint32_t version,
 static int virtio_rng_probe(const void *fdt, const struct kb_boot_info *bi,
 			    struct kb_rng *rng, struct kb_diag *d)
 {
+	struct kb_fdt_walk w = { .node = -1 };
 	uint64_t addr, size;
 	uint32_t version;
 	int node, err;
 
 	(void)bi;
-	for (node = fdt_node_offset_by_compatible(fdt, -1, "virtio,mmio"); node >= 0;
-	     node = fdt_node_offset_by_compatible(fdt, node, "virtio,mmio")) {
+	/* One pass over the tree, however many transports there are (QEMU
+	 * arm virt has 32, and the rng is usually in the last one). */
+	while ((err = kb_fdt_next_compatible(fdt, &w, "virtio,mmio", d)) == KB_OK) {
+		node = w.node;
 		if (!kb_fdt_node_enabled(fdt, node))
 			continue;
-		err = kb_fdt_reg_cpu(fdt, node, 0, &addr, &size, d);
+		err = kb_fdt_reg_cpu_walk(fdt, &w, 0, &addr, &size, d);
 		if (err)
 			return err;
 		/* The registers up to QUEUE_USED_HIGH must be inside reg. */
@@ -279,6 +282,9 @@ static int virtio_rng_probe(const void *fdt, const struct kb_boot_info *bi,
 		rng->release = virtio_rng_release;
 		return 0;
 	}
+	if (err != KB_ENOENT)
+		return err;
+	kb_diag_clear(d);
 	return KB_ENODEV;
 }
 

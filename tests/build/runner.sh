@@ -62,6 +62,11 @@ expect noplan nonzero "2 passed, 1 failed" "no plan: fails"
 fake twoplans tests test_twoplans 'echo 1..1; echo "ok 1 - a"; echo 1..1'
 expect twoplans nonzero "1 passed, 1 failed" "two plans: fails"
 
+# a test that hangs: stopped after KB_TEST_TIMEOUT seconds, counted failed
+fake hang tests test_hang 'echo 1..2; echo "ok 1 - a"; sleep 600; echo "ok 2 - b"'
+KB_TEST_TIMEOUT=2 expect hang nonzero "1 passed, 1 failed" "a test that hangs is stopped after KB_TEST_TIMEOUT and fails"
+check "... and reported as timed out" grep -q 'not ok - host/test_hang: timed out after 2 s' "$TMP/hang.out"
+
 fake notok tests test_notok 'echo 1..2; echo "ok 1 - a"; echo "not ok 2 - b"; exit 1'
 expect notok nonzero "1 passed, 1 failed" "a not ok (plan right, exit 1) counts once"
 

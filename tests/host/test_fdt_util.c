@@ -284,6 +284,78 @@ static void test_reg_cpu_errors(void **state)
 
 /* ---- kb_fdt_stdout_node --------------------------------------------- */
 
+/* The walk carries every node's ancestors exactly as libfdt finds them;
+ * a compatible scan visits what fdt_node_offset_by_compatible() visits,
+ * and translates like kb_fdt_reg_cpu(); nesting past the chain is an
+ * error, not a lost level. */
+static void test_walk(void **state)
+{
+	static uint64_t big[(BLOB_MAX + 8192) / 8];
+	const char *marked[] = { "/topbus/dev@1000", "/soc/bridge@800000/dev@40",
+				 "/soc/serial@100", "/direct@30000000", "/soc/ibus/dev@3000" };
+	struct kb_fdt_walk w;
+	int node, depth, n = 0, want, parent, translated = 0;
+
+	(void)state;
+	load("ranges");
+	depth = 0;
+	for (node = 0; node >= 0 && depth >= 0; node = fdt_next_node(blob, node, &depth)) {
+		assert_int_equal(kb_fdt_walk_to(blob, node, &w, &diag), KB_OK);
+		assert_int_equal(w.node, node);
+		assert_int_equal(w.depth, fdt_node_depth(blob, node));
+		assert_int_equal(w.chain[w.depth], node);
+		for (int i = w.depth; i > 0; i--) {
+			parent = fdt_parent_offset(blob, w.chain[i]);
+			assert_int_equal(w.chain[i - 1], parent);
+		}
+		n++;
+	}
+	assert_true(n > 20);
+	/* not a node's offset */
+	assert_int_equal(kb_fdt_walk_to(blob, fdt_path_offset(blob, "/soc") + 4, &w, &diag), KB_EINVAL);
+
+	/* a compatible scan */
+	assert_int_equal(fdt_open_into(blob, big, fdt_totalsize(blob) + 4096), 0);
+	for (size_t i = 0; i < sizeof(marked) / sizeof(marked[0]); i++)
+		assert_int_equal(fdt_setprop_string(big, fdt_path_offset(big, marked[i]),
+						    "compatible", "kb,walk"), 0);
+	w.node = -1;
+	want = fdt_node_offset_by_compatible(big, -1, "kb,walk");
+	n = 0;
+	while (kb_fdt_next_compatible(big, &w, "kb,walk", &diag) == KB_OK) {
+		uint64_t a1 = 1, s1 = 1, a2 = 2, s2 = 2;
+		int r1, r2;
+
+		assert_int_equal(w.node, want);
+		r1 = kb_fdt_reg_cpu(big, w.node, 0, &a1, &s1, &diag);
+		r2 = kb_fdt_reg_cpu_walk(big, &w, 0, &a2, &s2, &diag);
+		assert_int_equal(r1, r2);
+		if (r1 == 0) {
+			assert_int_equal(a1, a2);
+			assert_int_equal(s1, s2);
+			translated++;
+		}
+		want = fdt_node_offset_by_compatible(big, want, "kb,walk");
+		n++;
+	}
+	assert_int_equal(n, 5);
+	assert_int_equal(translated, 4);	/* /topbus/dev@1000 lies outside its bus: both refuse it */
+	assert_int_equal(want, -FDT_ERR_NOTFOUND);
+	assert_int_equal(kb_fdt_next_compatible(big, &w, "kb,walk", &diag), KB_ENOENT);
+
+	/* 17 levels of nesting: one more than the chain holds */
+	assert_int_equal(fdt_create_empty_tree(big, sizeof(big)), 0);
+	node = 0;
+	for (int i = 0; i < KB_FDT_MAX_DEPTH; i++) {
+		node = fdt_add_subnode(big, node, "n");
+		assert_true(node >= 0);
+	}
+	assert_int_equal(kb_fdt_walk_to(big, node, &w, &diag), KB_ERANGE);
+	assert_non_null(strstr(diag.msg, "nested 16 deep (at most 15)"));
+	assert_int_equal(kb_fdt_walk_to(big, fdt_parent_offset(big, node), &w, &diag), KB_OK);
+	assert_int_equal(w.depth, KB_FDT_MAX_DEPTH - 1);
+}
+
 /* The used bytes of a tree: unchanged by free space added behind it. */
 static void test_used_size(void **state)
 {
@@ -384,6 +456,7 @@ int main(void)
 		cmocka_unit_test(test_stdout_ok),
 		cmocka_unit_test(test_stdout_errors),
 		cmocka_unit_test(test_used_size),
+		cmocka_unit_test(test_walk),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

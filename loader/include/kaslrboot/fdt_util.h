@@ -45,6 +45,35 @@ uint64_t kb_fdt_read_cells(const void *p, uint32_t cells);
 const char *kb_fdt_path(const void *fdt, int node, char *buf, size_t len);
 
 /*
+ * A walk through the tree in order that carries each node's ancestors,
+ * so that reg translation needs no fdt_parent_offset() (which walks from
+ * the root again for every level): a scan for compatible nodes with a
+ * translation of each costs one pass over the tree.  chain[0] is the
+ * root, chain[depth] the node.
+ */
+#define KB_FDT_MAX_DEPTH 16
+struct kb_fdt_walk {
+	int node;		/* -1: not started */
+	int depth;
+	int chain[KB_FDT_MAX_DEPTH];
+};
+
+/* The walk from the root to node (its ancestors).  KB_EINVAL if there is
+ * no node at that offset, KB_ERANGE if nested KB_FDT_MAX_DEPTH deep. */
+int kb_fdt_walk_to(const void *fdt, int node, struct kb_fdt_walk *w,
+		   struct kb_diag *d);
+
+/* Advance w (start with w->node = -1) to the next node, in tree order,
+ * whose compatible list has compat.  KB_OK, KB_ENOENT at the end, or
+ * KB_EFDT / KB_ERANGE with a diag. */
+int kb_fdt_next_compatible(const void *fdt, struct kb_fdt_walk *w,
+			   const char *compat, struct kb_diag *d);
+
+/* kb_fdt_reg_cpu() for the node a walk stands on. */
+int kb_fdt_reg_cpu_walk(const void *fdt, const struct kb_fdt_walk *w, int idx,
+			uint64_t *addr, uint64_t *size, struct kb_diag *d);
+
+/*
  * Reg entry idx of node, as a CPU physical address: the entry is read with
  * the parent's cells and translated up through every ancestor's "ranges"
  * (absent or empty ranges = identity mapping).  KB_ENOENT if there is no
