@@ -4,8 +4,7 @@
  * health-tested TRNG, draw, uniform integer, wipe) and the boot-time
  * self-test and version string (crypto/crypto.c), over mbedTLS 2.28 in the
  * minimal configuration of crypto/mbedtls_config.h (AES-256 CTR_DRBG with
- * derivation function, SHA-256).  SHA-256 has no wrapper here: callers use
- * mbedtls_sha256_ret() from <mbedtls/sha256.h> directly.
+ * derivation function, SHA-256).  SHA-256 itself: <kaslrboot/sha256.h>.
  */
 #ifndef KASLRBOOT_CRYPTO_H
 #define KASLRBOOT_CRYPTO_H

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * SHA-256 for the loader and the host tools: the one place that names
- * mbedTLS's SHA-256 API (2.28's *_ret functions), so that a change of
- * mbedTLS version touches this header only.  Every function returns 0 or
+ * SHA-256 for the loader, the host tools, tests and fuzzers: the one place
+ * that names mbedTLS's SHA-256 API (2.28's *_ret functions), so that a
+ * change of mbedTLS version touches this header only.  Every function returns 0 or
  * non-zero on failure; callers treat a failure as a mismatch (fail closed).
  */
 #ifndef KASLRBOOT_SHA256_H
@@ -35,6 +35,12 @@ static inline int kb_sha256_finish(kb_sha256_ctx *c, uint8_t out[KB_SHA256_LEN])
 
 	mbedtls_sha256_free(c);
 	return err;
+}
+
+/* Wipes a context given up before kb_sha256_finish(). */
+static inline void kb_sha256_free(kb_sha256_ctx *c)
+{
+	mbedtls_sha256_free(c);
 }
 
 static inline int kb_sha256(const void *p, size_t n, uint8_t out[KB_SHA256_LEN])
