@@ -2,7 +2,7 @@
 /*
  * Cryptography: the loader's DRBG (crypto/drbg.c: seed from the
  * health-tested TRNG, draw, uniform integer, wipe) and the boot-time
- * self-test and version string (crypto/crypto.c), over mbedTLS 2.28 in the
+ * self-test and version string (crypto/crypto.c), over mbedTLS 3.6 in the
  * minimal configuration of crypto/mbedtls_config.h (AES-256 CTR_DRBG with
  * derivation function, SHA-256).  SHA-256 itself: <kaslrboot/sha256.h>.
  */
@@ -68,7 +68,7 @@ int kb_crypto_selftest(void);
  * mbedTLS's SHA-256 self-test needs a heap.  0 or KB_EFAIL. */
 int kb_sha256_selftest(void);
 
-/* "mbedTLS 2.28.3" */
+/* "mbedTLS 3.6.6" */
 const char *kb_crypto_version(void);
 
 #endif
