@@ -10,6 +10,9 @@
  * pool, no platform entropy, no time source, no heap (no PLATFORM_C, no
  * PLATFORM_MEMORY: nothing calls calloc/free), and no PSA crypto (CTR_DRBG
  * uses the AES module directly when MBEDTLS_AES_C is set).
+ *
+ * Read by the loader's objects (which see the Kconfig CONFIG_* symbols)
+ * and by the host tests and tools (which do not).
  */
 #ifndef KASLRBOOT_MBEDTLS_CONFIG_H
 #define KASLRBOOT_MBEDTLS_CONFIG_H
@@ -34,6 +37,14 @@
 #define MBEDTLS_AES_FEWER_TABLES
 #define MBEDTLS_SHA256_SMALLER
 #define MBEDTLS_BLOCK_CIPHER_NO_DECRYPT
+
+/* arm64: SHA-256 with the ARMv8-A Cryptographic Extension instructions,
+ * unconditionally (Kconfig CONFIG_SHA256_ARMV8_CE_ONLY; the _IF_PRESENT
+ * variant detects them through the operating system, which the loader does
+ * not have).  The loader checks ID_AA64ISAR0_EL1 before its first hash. */
+#if defined(CONFIG_SHA256_ARMV8_CE_ONLY) && CONFIG_SHA256_ARMV8_CE_ONLY
+#define MBEDTLS_SHA256_USE_ARMV8_A_CRYPTO_ONLY
+#endif
 
 /* Known-answer tests of the primitives (NIST CAVP vectors built into
  * mbedTLS), run at every boot by kb_crypto_selftest(). */

@@ -68,6 +68,15 @@ int kb_crypto_selftest(void);
  * mbedTLS's SHA-256 self-test needs a heap.  0 or KB_EFAIL. */
 int kb_sha256_selftest(void);
 
+/* Can this CPU run the SHA-256 this build was compiled for?  Only arm64
+ * builds with CONFIG_SHA256_ARMV8_CE_ONLY can say no: mbedTLS then executes
+ * the ARMv8-A SHA-256 instructions unconditionally, and on a CPU without
+ * them (ID_AA64ISAR0_EL1.SHA2 = 0) the first hash would take an undefined
+ * instruction exception, which the loader has no handler for.  Called
+ * before the self-tests.  0, or KB_EFAIL with a diag saying what to
+ * rebuild. */
+int kb_crypto_cpu_check(struct kb_diag *d);
+
 /* "mbedTLS 3.6.6" */
 const char *kb_crypto_version(void);
 
