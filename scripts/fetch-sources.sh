@@ -97,8 +97,8 @@ files() {
 }
 
 # verify DIR LIST NAME: NAME in DIR has the size and SHA-256 that LIST (the
-# output of files) gives for it.  apt has checked it already; this states
-# it where it can be seen, and covers files apt was told to skip.
+# output of files) gives for it.  apt has checked it already; this makes
+# the check explicit here, independent of how apt was asked to download.
 verify() {
 	local dir=$1 list=$2 name=$3 size sum
 	read -r size sum < <(awk -v n="$name" '$1 == n {print $2, $3}' <<< "$list")
