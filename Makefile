@@ -60,10 +60,11 @@ KCONFIG = $(Q)KCONFIG_CONFIG=$(O)/.config BOARD_DIR=$(BOARD_DIR) $(PYTHON) $(src
 # Installs missing Debian packages and fetches third-party sources; a no-op
 # (a few dpkg queries) when everything is there.
 check-setup:
-	$(Q)$(srctree)/scripts/setup.sh --check || $(srctree)/scripts/setup.sh
+	$(Q)export MBEDTLS_DIR=$(MBEDTLS_DIR); \
+	 $(srctree)/scripts/setup.sh --check || $(srctree)/scripts/setup.sh
 
 setup:
-	$(Q)$(srctree)/scripts/setup.sh
+	$(Q)MBEDTLS_DIR=$(MBEDTLS_DIR) $(srctree)/scripts/setup.sh
 
 # ---------------------------------------------------------- configuration
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <kaslrboot/crypto.h>
+#include <kaslrboot/diag.h>
 #include <kaslrboot/error.h>
 #include <kaslrboot/sha256.h>
 
@@ -48,6 +49,22 @@ int kb_sha256_selftest(void)
 		    !kb_sha256_equal(got, sha256_kat[i].digest))
 			return KB_EFAIL;
 	}
+	return 0;
+}
+
+int kb_crypto_cpu_check(struct kb_diag *d)
+{
+#if defined(CONFIG_SHA256_ARMV8_CE_ONLY) && defined(__aarch64__)
+	uint64_t isar0;
+
+	/* ID_AA64ISAR0_EL1.SHA2, bits 15:12: 0 none, 1 SHA-256, 2 also
+	 * SHA-512.  Readable at EL1 and above. */
+	__asm__ volatile("mrs %0, id_aa64isar0_el1" : "=r"(isar0));
+	if (((isar0 >> 12) & 0xf) == 0)
+		return kb_diag_set(d, KB_EFAIL,
+				   "crypto: the CPU lacks the SHA-256 instructions this build uses (ID_AA64ISAR0_EL1.SHA2 = 0): rebuild with CONFIG_SHA256_ARMV8_CE_NONE");
+#endif
+	(void)d;
 	return 0;
 }
 

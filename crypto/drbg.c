@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The loader's DRBG: one static mbedTLS 2.28 CTR_DRBG context (AES-256,
+ * The loader's DRBG: one static mbedTLS 3.6 CTR_DRBG context (AES-256,
  * derivation function, no prediction resistance), seeded once per boot from
  * the health-tested TRNG callback (see <kaslrboot/crypto.h>).
  *
  * Seeding material, in the order mbedTLS gathers it:
  *   entropy(entropy_len) || entropy((entropy_len + 1) / 2) || pers
- * The nonce length is set explicitly: left to itself mbedTLS 2.28 takes no
+ * The nonce length is set explicitly: left to itself mbedTLS (3.6 as 2.28) takes no
  * nonce at all once entropy_len >= 48 (it assumes entropy_len counts
  * full-entropy bytes), whereas here entropy_len is just enough bytes for 256
  * bits of min-entropy, so the nonce's 128 bits must come on top.
@@ -53,10 +53,10 @@ static const char *mbedtls_err_str(int ret)
 		return "AES: invalid input length";
 	case MBEDTLS_ERR_AES_BAD_INPUT_DATA:
 		return "AES: bad input data";
-	case MBEDTLS_ERR_AES_FEATURE_UNAVAILABLE:
-		return "AES: feature unavailable";
-	case MBEDTLS_ERR_AES_HW_ACCEL_FAILED:
-		return "AES: hardware accelerator failed";
+	case MBEDTLS_ERR_PLATFORM_HW_ACCEL_FAILED:
+		return "hardware accelerator failed";
+	case MBEDTLS_ERR_PLATFORM_FEATURE_UNSUPPORTED:
+		return "feature unsupported";
 	case MBEDTLS_ERR_ERROR_CORRUPTION_DETECTED:
 		return "internal corruption detected";
 	case MBEDTLS_ERR_ERROR_GENERIC_ERROR:

@@ -1,15 +1,28 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * kaslrboot's whole mbedTLS 2.28 configuration (MBEDTLS_CONFIG_FILE
- * replaces mbedTLS's default config.h entirely).
+ * kaslrboot's whole mbedTLS 3.6 configuration (MBEDTLS_CONFIG_FILE
+ * replaces mbedTLS's default mbedtls_config.h entirely; build_info.h then
+ * derives what follows from it and includes check_config.h itself).
  *
  * Only what the loader uses: AES for CTR_DRBG (AES-256 with derivation
  * function), SHA-256 for payload digests.  No ENTROPY_C: the DRBG is seeded
  * straight from the health-tested TRNG callback (crypto/), so no entropy
- * pool, no platform entropy, no time source, no heap.
+ * pool, no platform entropy, no time source, no heap (no PLATFORM_C, no
+ * PLATFORM_MEMORY: nothing calls calloc/free), and no PSA crypto (CTR_DRBG
+ * uses the AES module directly when MBEDTLS_AES_C is set).
+ *
+ * Read by the loader's objects (which see the Kconfig CONFIG_* symbols)
+ * and by the host tests and tools (which do not).
  */
 #ifndef KASLRBOOT_MBEDTLS_CONFIG_H
 #define KASLRBOOT_MBEDTLS_CONFIG_H
+
+/* build_info.h defines the version before it includes this file; 2.x's
+ * config.h does not. */
+#if !defined(MBEDTLS_VERSION_MAJOR) || MBEDTLS_VERSION_MAJOR != 3 || \
+	MBEDTLS_VERSION_MINOR != 6
+#error "crypto/mbedtls_config.h is written for mbedTLS 3.6.x (LTS): MBEDTLS_DIR holds another version"
+#endif
 
 /* Primitives */
 #define MBEDTLS_AES_C
@@ -17,11 +30,21 @@
 #define MBEDTLS_SHA256_C
 
 /* Size over speed: tables in flash, one table instead of four, compact
- * SHA-256.  The loader hashes and draws little; a few KiB matter more on a
+ * SHA-256, and no AES decryption (CTR_DRBG only ever encrypts).  The
+ * loader hashes and draws little; a few KiB matter more on a
  * microcontroller than a few microseconds. */
 #define MBEDTLS_AES_ROM_TABLES
 #define MBEDTLS_AES_FEWER_TABLES
 #define MBEDTLS_SHA256_SMALLER
+#define MBEDTLS_BLOCK_CIPHER_NO_DECRYPT
+
+/* arm64: SHA-256 with the ARMv8-A Cryptographic Extension instructions,
+ * unconditionally (Kconfig CONFIG_SHA256_ARMV8_CE_ONLY; the _IF_PRESENT
+ * variant detects them through the operating system, which the loader does
+ * not have).  The loader checks ID_AA64ISAR0_EL1 before its first hash. */
+#if defined(CONFIG_SHA256_ARMV8_CE_ONLY) && CONFIG_SHA256_ARMV8_CE_ONLY
+#define MBEDTLS_SHA256_USE_ARMV8_A_CRYPTO_ONLY
+#endif
 
 /* Known-answer tests of the primitives (NIST CAVP vectors built into
  * mbedTLS), run at every boot by kb_crypto_selftest(). */
@@ -29,7 +52,5 @@
 
 /* No OS: nothing may reach for /dev/urandom, time() or malloc(). */
 #define MBEDTLS_NO_PLATFORM_ENTROPY
-
-#include "mbedtls/check_config.h"
 
 #endif

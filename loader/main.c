@@ -255,6 +255,9 @@ static void step_entropy(const struct kb_boot_info *bi, const void *fdt)
 	int err, serial_len = -1;
 
 	kb_diag_clear(&d);
+	err = kb_crypto_cpu_check(&d);
+	if (err)
+		fatal(err, &d);
 	if (kb_crypto_selftest() != 0)
 		fatal(KB_EFAIL, &(struct kb_diag){ "crypto: CTR_DRBG or SHA-256 known-answer self-test failed" });
 

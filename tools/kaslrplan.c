@@ -30,8 +30,6 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include <mbedtls/sha256.h>
-
 #include <libfdt.h>
 
 #include <kaslrboot/crypto.h>
@@ -39,6 +37,7 @@
 #include <kaslrboot/error.h>
 #include <kaslrboot/memmap.h>
 #include <kaslrboot/plan.h>
+#include <kaslrboot/sha256.h>
 
 #define PROG		"kaslrplan"
 #define EXIT_DTB	1
@@ -317,7 +316,7 @@ struct seed_stream {
 static int seed_entropy(void *ctx, unsigned char *buf, size_t len)
 {
 	struct seed_stream *s = ctx;
-	mbedtls_sha256_context sha;
+	kb_sha256_ctx sha;
 	unsigned char ctr[4];
 
 	while (len > 0) {
@@ -327,16 +326,16 @@ static int seed_entropy(void *ctx, unsigned char *buf, size_t len)
 			ctr[2] = (unsigned char)(s->counter >> 8);
 			ctr[3] = (unsigned char)s->counter;
 			s->counter++;
-			mbedtls_sha256_init(&sha);
-			if (mbedtls_sha256_starts_ret(&sha, 0) ||
-			    mbedtls_sha256_update_ret(&sha, ctr, sizeof(ctr)) ||
-			    mbedtls_sha256_update_ret(&sha, (const unsigned char *)s->seed,
-						      strlen(s->seed)) ||
-			    mbedtls_sha256_finish_ret(&sha, s->block)) {
-				mbedtls_sha256_free(&sha);
+			/* kb_sha256_finish() wipes the context, on failure
+			 * too; a failed start or update leaves it to us. */
+			if (kb_sha256_start(&sha) ||
+			    kb_sha256_update(&sha, ctr, sizeof(ctr)) ||
+			    kb_sha256_update(&sha, s->seed, strlen(s->seed))) {
+				kb_sha256_free(&sha);
 				return -1;
 			}
-			mbedtls_sha256_free(&sha);
+			if (kb_sha256_finish(&sha, s->block))
+				return -1;
 			s->used = 0;
 		}
 		*buf++ = s->block[s->used++];

@@ -32,12 +32,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <mbedtls/sha256.h>
-
 #include <kaslrboot/container.h>
 #include <kaslrboot/diag.h>
 #include <kaslrboot/error.h>
 #include <kaslrboot/payload.h>
+#include <kaslrboot/sha256.h>
 
 #define EXIT_FAIL	1
 #define EXIT_USAGE	64
@@ -319,7 +318,7 @@ static void put64(uint8_t *p, uint64_t v)
 
 static void sha256(const void *p, size_t n, uint8_t *out)
 {
-	if (mbedtls_sha256_ret(p, n, out, 0) != 0)
+	if (kb_sha256(p, n, out) != 0)
 		die(EXIT_FAIL, "SHA-256 failed");
 }
 

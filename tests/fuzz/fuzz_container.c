@@ -22,12 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <mbedtls/sha256.h>
-
 #include <kaslrboot/container.h>
 #include <kaslrboot/diag.h>
 #include <kaslrboot/error.h>
 #include <kaslrboot/payload.h>
+#include <kaslrboot/sha256.h>
 
 #define CHECK(cond, ...) do {						\
 	if (!(cond)) {							\
@@ -54,7 +53,7 @@ static uint64_t le64(const uint8_t *p)
 
 static void sha(const uint8_t *p, size_t n, uint8_t *out)
 {
-	CHECK(mbedtls_sha256_ret(p, n, out, 0) == 0, "sha256");
+	CHECK(kb_sha256(p, n, out) == 0, "sha256");
 }
 
 /* Is [p, p + n) inside [buf, buf + len)?  Computed as offsets, no wrap. */

@@ -2,10 +2,9 @@
 /*
  * Cryptography: the loader's DRBG (crypto/drbg.c: seed from the
  * health-tested TRNG, draw, uniform integer, wipe) and the boot-time
- * self-test and version string (crypto/crypto.c), over mbedTLS 2.28 in the
+ * self-test and version string (crypto/crypto.c), over mbedTLS 3.6 in the
  * minimal configuration of crypto/mbedtls_config.h (AES-256 CTR_DRBG with
- * derivation function, SHA-256).  SHA-256 has no wrapper here: callers use
- * mbedtls_sha256_ret() from <mbedtls/sha256.h> directly.
+ * derivation function, SHA-256).  SHA-256 itself: <kaslrboot/sha256.h>.
  */
 #ifndef KASLRBOOT_CRYPTO_H
 #define KASLRBOOT_CRYPTO_H
@@ -69,7 +68,16 @@ int kb_crypto_selftest(void);
  * mbedTLS's SHA-256 self-test needs a heap.  0 or KB_EFAIL. */
 int kb_sha256_selftest(void);
 
-/* "mbedTLS 2.28.3" */
+/* Can this CPU run the SHA-256 this build was compiled for?  Only arm64
+ * builds with CONFIG_SHA256_ARMV8_CE_ONLY can say no: mbedTLS then executes
+ * the ARMv8-A SHA-256 instructions unconditionally, and on a CPU without
+ * them (ID_AA64ISAR0_EL1.SHA2 = 0) the first hash would take an undefined
+ * instruction exception, which the loader has no handler for.  Called
+ * before the self-tests.  0, or KB_EFAIL with a diag saying what to
+ * rebuild. */
+int kb_crypto_cpu_check(struct kb_diag *d);
+
+/* "mbedTLS 3.6.6" */
 const char *kb_crypto_version(void);
 
 #endif

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# SHA-256 on arm64.  The QEMU boards state that their CPUs have the ARMv8-A
+# SHA-256 instructions, so their builds use them (CONFIG_SHA256_ARMV8_CE_ONLY;
+# boot.sh boots that build on cortex-a57 and on max).  On a CPU without
+# them the loader refuses to run before its first hash: simulated by
+# patching its one read of ID_AA64ISAR0_EL1 into "mov xN, #0".  A board
+# that does not state it gets the portable C SHA-256
+# (CONFIG_SHA256_ARMV8_CE_NONE), which boots too.
+O=${O_AARCH64:-$(cd "$(dirname "$0")/../.." && pwd)/build/qemu-virt-aarch64}
+. "$(dirname "$0")/../lib.sh"
+
+uses_sha256h() { aarch64-linux-gnu-objdump -d "$1" | grep -qP '\tsha256h\t'; }
+ce_build() { grep -qx 'CONFIG_SHA256_ARMV8_CE_ONLY=y' "$O/.config" && uses_sha256h "$O/kaslrboot.elf"; }
+check "board default: CONFIG_SHA256_ARMV8_CE_ONLY, the loader hashes with SHA256H" ce_build
+
+# A CPU without the instructions: the same image, with the read of
+# ID_AA64ISAR0_EL1 in kb_crypto_cpu_check() giving 0 (the image is linked
+# at 0, so an address in the ELF is an offset in the .bin).
+mkdir -p "$TMP/noce"
+read -r fn_addr fn_size _ < <(aarch64-linux-gnu-nm -S "$O/kaslrboot.elf" | grep ' kb_crypto_cpu_check$')
+python3 - "$O/kaslrboot.bin" "$TMP/noce/kaslrboot.bin" "$fn_addr" "$fn_size" > "$TMP/patch.log" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+start, size = int(sys.argv[3], 16), int(sys.argv[4], 16)
+# MRS Xt, ID_AA64ISAR0_EL1 = 0xd5380600 | t  ->  MOVZ Xt, #0 = 0xd2800000 | t
+hits = [i for i in range(start, start + size, 4)
+        if struct.unpack_from("<I", b, i)[0] & 0xffffffe0 == 0xd5380600]
+for i in hits:
+    t = struct.unpack_from("<I", b, i)[0] & 0x1f
+    struct.pack_into("<I", b, i, 0xd2800000 | t)
+open(sys.argv[2], "wb").write(b)
+print(len(hits))
+PY
+check "kb_crypto_cpu_check() reads ID_AA64ISAR0_EL1 once (patched to read 0)" [ "$(cat "$TMP/patch.log")" = 1 ]
+make -s -C "$top" O="$O" "$O/payload.img" > /dev/null 2>&1
+PAYLOAD_IMG=$O/payload.img BOARD_DIR=$top/boards/qemu-virt-aarch64 QEMU_TIMEOUT=30 \
+	"$top/scripts/qemu-run.sh" "$TMP/noce" qemu-virt-aarch64 > "$TMP/noce.raw" 2>&1
+echo $? > "$TMP/noce.rc"
+tr -d '\r' < "$TMP/noce.raw" > "$TMP/noce.log"
+check "a CPU without SHA-256 instructions: refused before the first hash, nothing booted" \
+	refused noce 'crypto: the CPU lacks the SHA-256 instructions this build uses (ID_AA64ISAR0_EL1.SHA2 = 0): rebuild with CONFIG_SHA256_ARMV8_CE_NONE'
+grep 'kaslrboot: error' "$TMP/noce.log" | sed 's/^/# /'
+
+# A board that says nothing about its CPUs: portable C.
+cp -r "$top/boards/qemu-virt-aarch64" "$TMP/board-c"
+sed -i '/^config ARM64_CPU_HAS_SHA2$/,/^\tdefault y$/d' "$TMP/board-c/Kconfig"
+make -s -C "$top" BOARD_DIR="$TMP/board-c" O="$TMP/out-c" > "$TMP/build-c.log" 2>&1
+c_build() { grep -qx 'CONFIG_SHA256_ARMV8_CE_NONE=y' "$TMP/out-c/.config" && ! uses_sha256h "$TMP/out-c/kaslrboot.elf"; }
+check "without ARM64_CPU_HAS_SHA2: CONFIG_SHA256_ARMV8_CE_NONE, no SHA-256 instruction in the loader" c_build
+O=$TMP/out-c boot c
+check "the portable-C build verifies and boots the test kernel" kernel_done c
+
+done_testing
