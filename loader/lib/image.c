@@ -158,7 +158,7 @@ static int arm64_image(const uint8_t *b, size_t hdr_len, uint64_t len,
 				   H(text_offset));
 	pi->type = KB_PAYLOAD_ARM64_IMAGE;
 	pi->machine = KB_EM_AARCH64;
-	pi->align = SZ_2M;
+	pi->align = KB_ARM64_IMAGE_ALIGN;
 	pi->offset = text_offset;
 	pi->placement_anywhere = (flags & ARM64_FLAG_ANYWHERE) != 0;
 	one_segment(pi, len, image_size);

@@ -31,6 +31,9 @@ enum kb_payload_type {
 	KB_PAYLOAD_ARM64_IMAGE = 3,	/* Linux arm64 Image */
 };
 
+/* The base alignment of a Linux arm64 Image (booting.rst). */
+#define KB_ARM64_IMAGE_ALIGN	(UINT64_C(2) << 20)
+
 #define KB_MAX_SEGMENTS 16
 
 struct kb_segment {
