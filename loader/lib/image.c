@@ -274,6 +274,30 @@ int kb_payload_parse(const void *buf, size_t len, uint32_t type,
 	return kb_payload_parse_header(buf, len, len, type, machine, min_align, pi, d);
 }
 
+uint64_t kb_payload_base_align(const struct kb_payload_info *pi,
+			       uint32_t container_align, uint64_t cfg_default,
+			       uint64_t min_align, bool kaslr)
+{
+	uint64_t a;
+
+	if (pi == NULL)
+		return 0;
+	/* Only a randomized arm64 Image: with KASLR off (or flags bit 3
+	 * clear, which rules out randomizing) the kernel sits where the
+	 * boot protocol says, 2 MiB-aligned; the EFI stub keeps 2 MiB under
+	 * nokaslr because a relocated kernel's text addresses would then
+	 * differ from vmlinux's (efi_get_kimg_min_align()). */
+	if (!kaslr || pi->type != KB_PAYLOAD_ARM64_IMAGE || !pi->placement_anywhere)
+		return pi->align;
+	a = container_align != 0 ? container_align : cfg_default;
+	/* Nonsense falls back to the format's rule, never below it. */
+	if (a < 4096 || (a & (a - 1)) != 0 || a > pi->align)
+		return pi->align;
+	if (a < min_align)
+		a = min_align;
+	return a;
+}
+
 void kb_payload_initrd_window(const struct kb_payload_info *pi, uint64_t start,
 			      uint64_t *floor, uint64_t *ceiling)
 {

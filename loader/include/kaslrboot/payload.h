@@ -130,6 +130,22 @@ int kb_payload_parse(const void *buf, size_t len, uint32_t type,
 		     struct kb_payload_info *pi, struct kb_diag *d);
 
 /*
+ * The alignment of the kernel's base for this boot: pi->align (the
+ * format's, already raised to the loader's minimum), except for an arm64
+ * Image that may be placed anywhere (flags bit 3) with KASLR on, whose
+ * base may be as finely aligned as a relocatable kernel allows (the
+ * kernel's EFI stub uses EFI_KIMG_ALIGN, 64 KiB, then): container_align
+ * (the container's KASLR alignment) if not 0, else cfg_default
+ * (CONFIG_ARM64_IMAGE_KASLR_ALIGN; 0 = none).  That value counts only if
+ * it is a power of two of at least 4 KiB; it is raised to min_align and
+ * never exceeds pi->align.  With KASLR off the fixed base keeps the
+ * format's alignment, as the stub keeps 2 MiB under nokaslr.
+ */
+uint64_t kb_payload_base_align(const struct kb_payload_info *pi,
+			       uint32_t container_align, uint64_t cfg_default,
+			       uint64_t min_align, bool kaslr);
+
+/*
  * Where the initrd may go once the kernel starts at `start`: [*floor,
  * *ceiling], inclusive.  arm64 Images: the 1 GiB-aligned 32 GiB window
  * that covers the kernel (booting.rst); every other format: anywhere
