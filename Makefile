@@ -219,6 +219,8 @@ export BOOTARGS QEMU_EXTRA
 # ready-made flash image as it is.
 PAYLOAD ?=
 INITRD ?=
+# KASLR_ALIGN=64K: PAYLOAD is a relocatable arm64 Image (kbimage --kaslr-align)
+KASLR_ALIGN ?=
 # (Only a command-line PAYLOAD_IMG counts: never one inherited from the
 # environment of an outer make.)
 ifneq ($(origin PAYLOAD_IMG),command line)
@@ -229,6 +231,7 @@ endif
 $(O)/payload.img: $(HOST_O)/kbimage $(if $(PAYLOAD),,testkernel)
 	$(Q)$(HOST_O)/kbimage --pad $(CONFIG_PAYLOAD_MAX_SIZE) \
 		$(if $(INITRD),--initrd $(INITRD)) $${BOOTARGS:+--bootargs "$$BOOTARGS"} \
+		$(if $(KASLR_ALIGN),--kaslr-align $(KASLR_ALIGN)) \
 		-o $@ $(or $(PAYLOAD),$(O)/testkernel/testkernel.elf) >/dev/null
 
 run: all $(RUN_DEPS)
@@ -256,7 +259,7 @@ help:
 	@echo "kaslrboot: make [BOARD=<board>|BOARD_DIR=<dir>] [O=<dir>] [V=1] <target>"
 	@echo "  all (default)     build <O>/kaslrboot.elf and .bin (default O=build/<board>)"
 	@echo "  run               build and boot in QEMU: PAYLOAD=<kernel> INITRD=<file>"
-	@echo "                    BOOTARGS=\"...\" QEMU_EXTRA=\"...\" (all optional)"
+	@echo "                    BOOTARGS=\"...\" QEMU_EXTRA=\"...\" KASLR_ALIGN=64K (all optional)"
 	@echo "  test              host unit tests (ASan/UBSan), fuzz smoke runs, build and"
 	@echo "                    QEMU boot tests; ends \"N passed, N failed\""
 	@echo "  host-tests        only the host unit tests and fuzz smoke runs"

@@ -51,6 +51,14 @@
 #include <kaslrboot/sha256.h>
 #include <kaslrboot/spans.h>
 
+/* A container that gives no KASLR alignment gets this (arm64 boards;
+ * nothing else boots arm64 Images). */
+#ifndef CONFIG_ARM64_IMAGE_KASLR_ALIGN
+#define CONFIG_ARM64_IMAGE_KASLR_ALIGN 0
+#endif
+_Static_assert((CONFIG_ARM64_IMAGE_KASLR_ALIGN & (CONFIG_ARM64_IMAGE_KASLR_ALIGN - 1)) == 0,
+	       "CONFIG_ARM64_IMAGE_KASLR_ALIGN must be a power of two");
+
 /* A moved device tree and the ELF staging copy start on a page. */
 #define KB_DTB_MOVE_ALIGN	4096
 #define KB_STAGING_ALIGN	4096
@@ -493,8 +501,14 @@ static int place(void *ctx, enum kb_load_what what,
 		return KB_OK;
 	}
 
+	/* The base's alignment: the format's, or for a relocatable arm64
+	 * Image with KASLR on the container's (else the Kconfig default)
+	 * KASLR alignment; the plan line below says which. */
 	req = (struct kb_slot_req){
-		.size = pi->footprint, .align = pi->align, .offset = pi->offset,
+		.size = pi->footprint, .offset = pi->offset,
+		.align = kb_payload_base_align(pi, ctr.kaslr_align,
+					       CONFIG_ARM64_IMAGE_KASLR_ALIGN,
+					       CONFIG_PAYLOAD_MIN_ALIGN, kaslr_enabled),
 	};
 	err = kb_slot_req_check(&req, d);
 	if (err)
@@ -508,6 +522,10 @@ static int place(void *ctx, enum kb_load_what what,
 	 * (the kernel still randomizes its virtual address from kaslr-seed). */
 	if (kaslr_enabled && !pi->placement_anywhere)
 		kb_log("plan: this Image asks to be placed near the start of DRAM (flags bit 3 clear): no physical randomization");
+	if (!kaslr_enabled && ctr.kaslr_align != 0)
+		kb_log("plan: KASLR off: the container's KASLR alignment (%" PRIu32
+		       " KiB) does not apply; the fixed base keeps the format's alignment",
+		       ctr.kaslr_align >> 10);
 	choose(&req, &kplan, "kernel", kaslr_enabled && pi->placement_anywhere);
 	/* What the planner checked and the copy writes: the image itself,
 	 * not the text_offset bytes below it (arm64 booting.rst leaves

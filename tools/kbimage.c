@@ -4,7 +4,8 @@
  * a kaslrboot container (<kaslrboot/container.h>, docs/container.md).
  *
  *   kbimage [-t auto|elf|riscv-image|arm64-image] [--initrd FILE]
- *           [--bootargs "STRING"] [--pad SIZE] -o OUT KERNEL
+ *           [--bootargs "STRING"] [--kaslr-align SIZE] [--pad SIZE]
+ *           -o OUT KERNEL
  *
  * Layout: the 256-byte header, then the kernel, the initrd and the bootargs
  * (with their NUL), each starting on an 8-byte boundary; gaps and the
@@ -12,12 +13,19 @@
  * as erased flash reads.  The output is a function of the inputs only
  * (no timestamps), so two runs give identical bytes.
  *
+ * --kaslr-align SIZE (a power of two from 4K to 1M) records that KERNEL,
+ * an arm64 Image that may be placed anywhere (flags bit 3), is relocatable
+ * (CONFIG_RELOCATABLE) and may be placed at that granularity with KASLR
+ * on, as the kernel's EFI stub does (64K; 128K for 64K-page kernels with
+ * VMAP_STACK).  The header then names the type arm64-image; KERNEL must
+ * be one (checked with the loader's parser).
+ *
  * Before exiting 0 the written file is mapped back and opened with the
  * loader's own kb_container_open(); if that fails the file is removed.
  *
- * Exit status: 0; 1 an input cannot be read, the content does not fit
- * --pad, or the output cannot be written or does not verify (one line,
- * "kbimage: ..."); 64 bad arguments.
+ * Exit status: 0; 1 an input cannot be read, is not what --kaslr-align
+ * needs, the content does not fit --pad, or the output cannot be written
+ * or does not verify (one line, "kbimage: ..."); 64 bad arguments.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -66,9 +74,12 @@ die(int status, const char *fmt, ...)
 static void usage(FILE *f)
 {
 	fputs("usage: kbimage [-t auto|elf|riscv-image|arm64-image] [--initrd FILE]\n"
-	      "               [--bootargs \"STRING\"] [--pad SIZE] -o OUT KERNEL\n"
+	      "               [--bootargs \"STRING\"] [--kaslr-align SIZE] [--pad SIZE]\n"
+	      "               -o OUT KERNEL\n"
 	      "SIZE: decimal or 0x hex, optional suffix K, M, G (binary);\n"
-	      "-t defaults to auto (the loader detects the format)\n", f);
+	      "-t defaults to auto (the loader detects the format);\n"
+	      "--kaslr-align 64K: KERNEL is a relocatable arm64 Image (CONFIG_RELOCATABLE)\n"
+	      "  that may be placed at 64 KiB granularity with KASLR on (implies -t arm64-image)\n", f);
 }
 
 /* ---- arguments -------------------------------------------------------- */
@@ -119,6 +130,7 @@ struct opts {
 	const char *initrd;
 	const char *bootargs;	/* NULL: none */
 	uint64_t pad;		/* 0: no padding */
+	uint64_t kaslr_align;	/* 0: none (the format's own rule) */
 	const char *out;
 	const char *kernel;
 };
@@ -183,7 +195,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		else if (strcmp(name, "--output") == 0)
 			strcpy(name, "-o");
 		if (strcmp(name, "-t") && strcmp(name, "-o") && strcmp(name, "--initrd") &&
-		    strcmp(name, "--bootargs") && strcmp(name, "--pad"))
+		    strcmp(name, "--bootargs") && strcmp(name, "--pad") &&
+		    strcmp(name, "--kaslr-align"))
 			die(EXIT_USAGE, "unknown option '%s' (try --help)", a);
 		if (val == NULL) {
 			if (i + 1 >= argc)
@@ -219,11 +232,29 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			if (o->bootargs)
 				die(EXIT_USAGE, "--bootargs given twice");
 			o->bootargs = val;
+		} else if (strcmp(name, "--kaslr-align") == 0) {
+			if (o->kaslr_align)
+				die(EXIT_USAGE, "--kaslr-align given twice");
+			/* The container's rule (docs/container.md, row 9):
+			 * 2M, the format's own, is written as no option. */
+			if (!parse_num(val, &o->kaslr_align) ||
+			    (o->kaslr_align & (o->kaslr_align - 1)) != 0 ||
+			    o->kaslr_align < KB_CONTAINER_KASLR_ALIGN_MIN ||
+			    o->kaslr_align >= KB_ARM64_IMAGE_ALIGN)
+				die(EXIT_USAGE, "--kaslr-align: '%s' is not a power of two from 4K to 1M (2M, the arm64 Image's own, is the default: leave the option out)",
+				    val);
 		} else {
 			if (!parse_num(val, &o->pad) || o->pad == 0 || o->pad > PAD_MAX)
 				die(EXIT_USAGE, "--pad: '%s' is not a size from 1 to 16G (decimal or 0x hex, optional K/M/G)",
 				    val);
 		}
+	}
+	if (o->kaslr_align) {
+		/* The header must name the format the alignment is for. */
+		if (have_type && o->type != KB_PAYLOAD_ARM64_IMAGE)
+			die(EXIT_USAGE, "--kaslr-align applies to arm64 Images only, named as such (-t arm64-image, not -t %s)",
+			    type_name(o->type));
+		o->type = KB_PAYLOAD_ARM64_IMAGE;
 	}
 	if (o->kernel == NULL)
 		die(EXIT_USAGE, "no KERNEL given (try --help)");
@@ -349,6 +380,18 @@ int main(int argc, char **argv)
 	part[1].name = "initrd";
 	part[2].name = "bootargs";
 	part[0].data = read_file("kernel", o.kernel, &part[0].size);
+	if (o.kaslr_align) {
+		/* The packer vouches for CONFIG_RELOCATABLE, which no header
+		 * says; what the header does say is checked here. */
+		struct kb_payload_info pi;
+
+		if (kb_arm64_image_parse(part[0].data, part[0].size, &pi, &d) != KB_OK)
+			die(EXIT_FAIL, "kernel %s: --kaslr-align needs an arm64 Image: %s",
+			    o.kernel, d.msg);
+		if (!pi.placement_anywhere)
+			die(EXIT_FAIL, "kernel %s: --kaslr-align: the arm64 Image's flags bit 3 is clear (it is placed near the start of DRAM, never randomized)",
+			    o.kernel);
+	}
 	if (o.initrd)
 		part[1].data = read_file("initrd", o.initrd, &part[1].size);
 	if (o.bootargs) {
@@ -378,6 +421,7 @@ int main(int argc, char **argv)
 	put32(hdr + 12, KB_CONTAINER_HDR_SIZE);
 	put32(hdr + 16, o.type);
 	put32(hdr + 20, 0);
+	put32(hdr + 168, (uint32_t)o.kaslr_align);
 	for (i = 0; i < 3; i++) {
 		if (part[i].data == NULL)
 			continue;	/* offset, size and digest stay zero */
@@ -418,7 +462,7 @@ int main(int argc, char **argv)
 	r = kb_container_open(map, (size_t)total, &c, &d);
 	if (r != KB_OK)
 		die(EXIT_FAIL, "%s: does not verify: %s", o.out, d.msg);
-	if (c.type != o.type ||
+	if (c.type != o.type || c.kaslr_align != o.kaslr_align ||
 	    c.payload != (const uint8_t *)map + part[0].off || c.payload_size != part[0].size ||
 	    c.initrd_size != part[1].size ||
 	    (part[1].data && c.initrd != (const uint8_t *)map + part[1].off) ||
@@ -434,6 +478,8 @@ int main(int argc, char **argv)
 		printf(", initrd %zu bytes", part[1].size);
 	if (part[2].data)
 		printf(", bootargs \"%s\"", o.bootargs);
+	if (o.kaslr_align)
+		printf(", KASLR alignment %" PRIu64 " KiB", o.kaslr_align >> 10);
 	putchar('\n');
 	free((void *)part[0].data);
 	free((void *)part[1].data);

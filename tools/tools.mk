@@ -24,10 +24,12 @@ $(HOST_O)/kaslrplan: $(addprefix $(srctree)/,$(kaslrplan-srcs)) \
 		$(patsubst %,$(HOST_O)/mbedtls/%.o,$(kaslrplan-mbedtls)) -o $@
 
 # kbimage: packs a kernel (+ initrd, + bootargs) into a kaslrboot container
-# and verifies the result with the loader's own kb_container_open.
+# and verifies the result with the loader's own kb_container_open (and,
+# for --kaslr-align, checks the kernel with its arm64 Image parser).
 HOST_TOOLS += $(HOST_O)/kbimage
 
-kbimage-srcs := tools/kbimage.c loader/lib/container.c loader/lib/diag.c loader/lib/error.c
+kbimage-srcs := tools/kbimage.c loader/lib/container.c loader/lib/image.c loader/lib/elf.c \
+	loader/lib/diag.c loader/lib/error.c
 kbimage-mbedtls := sha256 platform_util
 
 $(HOST_O)/kbimage: $(addprefix $(srctree)/,$(kbimage-srcs)) \

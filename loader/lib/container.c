@@ -42,11 +42,13 @@
 #define OFF_FLAGS	20
 #define OFF_PARTS	24	/* 3 x (offset, size), 8 bytes each */
 #define OFF_HASHES	72	/* 3 x 32 bytes */
-#define OFF_RESERVED	168
+#define OFF_KASLR_ALIGN	168
+#define OFF_RESERVED	172
 #define OFF_HDR_HASH	224
 
 _Static_assert(OFF_HASHES == OFF_PARTS + 3 * 16, "container layout");
-_Static_assert(OFF_RESERVED == OFF_HASHES + 3 * KB_SHA256_LEN, "container layout");
+_Static_assert(OFF_KASLR_ALIGN == OFF_HASHES + 3 * KB_SHA256_LEN, "container layout");
+_Static_assert(OFF_RESERVED == OFF_KASLR_ALIGN + 4, "container layout");
 _Static_assert(OFF_HDR_HASH + KB_SHA256_LEN == KB_CONTAINER_HDR_SIZE,
 	       "container layout");
 _Static_assert(sizeof(KB_CONTAINER_MAGIC) == 8, "container magic");
@@ -97,7 +99,7 @@ static int header(const void *buf, uint64_t image_len,
 {
 	const uint8_t *h = buf;
 	struct kb_container_part *p;
-	uint32_t version, hdr_size, type, flags;
+	uint32_t version, hdr_size, type, flags, kaslr_align;
 	unsigned int i, j;
 
 	if (c)
@@ -158,6 +160,36 @@ static int header(const void *buf, uint64_t image_len,
 	if (type > KB_PAYLOAD_ARM64_IMAGE)
 		return kb_diag_set(d, KB_EINVAL,
 				   "container: unknown payload type %" PRIu32, type);
+
+	/* The KASLR alignment is the packer's statement that the kernel is
+	 * relocatable below its format's alignment (arm64 CONFIG_RELOCATABLE
+	 * fixes up a base that is not 2 MiB-aligned; the EFI stub relies on
+	 * it).  One encoding per image: 0 is "the format's own rule", so the
+	 * format's own alignment itself is not a second way to say it, and
+	 * the field only exists where it means something: an arm64 Image
+	 * named as such (with type 0 the loader would learn the format only
+	 * from the payload's bytes, after the header was accepted). */
+	kaslr_align = rd32(h + OFF_KASLR_ALIGN);
+	if (kaslr_align != 0) {
+		if (type != KB_PAYLOAD_ARM64_IMAGE)
+			return kb_diag_set(d, KB_EINVAL,
+					   "container: KASLR alignment 0x%" PRIx32 " is set for payload type %" PRIu32
+					   "; it applies to arm64 Images (type 3) only",
+					   kaslr_align, type);
+		if (kaslr_align & (kaslr_align - 1))
+			return kb_diag_set(d, KB_EINVAL,
+					   "container: KASLR alignment 0x%" PRIx32 " is not a power of two",
+					   kaslr_align);
+		if (kaslr_align < KB_CONTAINER_KASLR_ALIGN_MIN)
+			return kb_diag_set(d, KB_EINVAL,
+					   "container: KASLR alignment 0x%" PRIx32 " is below 4 KiB (a page)",
+					   kaslr_align);
+		if (kaslr_align >= KB_ARM64_IMAGE_ALIGN)
+			return kb_diag_set(d, KB_EINVAL,
+					   "container: KASLR alignment 0x%" PRIx32
+					   " is not below the arm64 Image's own 2 MiB (write 0 for that)",
+					   kaslr_align);
+	}
 
 	for (i = 0; i < KB_PART_COUNT; i++) {
 		p[i].off = rd64(h + OFF_PARTS + 16 * i);
@@ -223,6 +255,7 @@ static int header(const void *buf, uint64_t image_len,
 		}
 	}
 	c->type = type;
+	c->kaslr_align = kaslr_align;
 	kb_diag_clear(d);
 	return KB_OK;
 }
@@ -287,6 +320,7 @@ int kb_container_open(const void *buf, size_t buflen, struct kb_container *c,
 	}
 
 	c->type = hdr.type;
+	c->kaslr_align = hdr.kaslr_align;
 	c->payload = h + p[KB_PART_PAYLOAD].off;
 	c->payload_size = p[KB_PART_PAYLOAD].size;
 	if (p[KB_PART_INITRD].size != 0) {

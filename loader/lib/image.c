@@ -158,7 +158,7 @@ static int arm64_image(const uint8_t *b, size_t hdr_len, uint64_t len,
 				   H(text_offset));
 	pi->type = KB_PAYLOAD_ARM64_IMAGE;
 	pi->machine = KB_EM_AARCH64;
-	pi->align = SZ_2M;
+	pi->align = KB_ARM64_IMAGE_ALIGN;
 	pi->offset = text_offset;
 	pi->placement_anywhere = (flags & ARM64_FLAG_ANYWHERE) != 0;
 	one_segment(pi, len, image_size);
@@ -272,6 +272,30 @@ int kb_payload_parse(const void *buf, size_t len, uint32_t type,
 	if (type == KB_PAYLOAD_ELF)
 		return kb_elf_parse(buf, len, machine, min_align, pi, d);
 	return kb_payload_parse_header(buf, len, len, type, machine, min_align, pi, d);
+}
+
+uint64_t kb_payload_base_align(const struct kb_payload_info *pi,
+			       uint32_t container_align, uint64_t cfg_default,
+			       uint64_t min_align, bool kaslr)
+{
+	uint64_t a;
+
+	if (pi == NULL)
+		return 0;
+	/* Only a randomized arm64 Image: with KASLR off (or flags bit 3
+	 * clear, which rules out randomizing) the kernel sits where the
+	 * boot protocol says, 2 MiB-aligned; the EFI stub keeps 2 MiB under
+	 * nokaslr because a relocated kernel's text addresses would then
+	 * differ from vmlinux's (efi_get_kimg_min_align()). */
+	if (!kaslr || pi->type != KB_PAYLOAD_ARM64_IMAGE || !pi->placement_anywhere)
+		return pi->align;
+	a = container_align != 0 ? container_align : cfg_default;
+	/* Nonsense falls back to the format's rule, never below it. */
+	if (a < 4096 || (a & (a - 1)) != 0 || a > pi->align)
+		return pi->align;
+	if (a < min_align)
+		a = min_align;
+	return a;
 }
 
 void kb_payload_initrd_window(const struct kb_payload_info *pi, uint64_t start,

@@ -5,7 +5,8 @@
 # an independent reader (python3 hashlib) against the layout in
 # loader/include/kaslrboot/container.h; deterministic output; --pad too
 # small and unreadable inputs fail with one line (exit 1); bad arguments
-# exit 64.
+# exit 64.  --kaslr-align: the value at offset 168 and type arm64-image for
+# an arm64 Image that may be placed anywhere; every other use refused.
 . "$(dirname "$0")/../lib.sh"
 
 K=$top/build/host/kbimage
@@ -105,6 +106,53 @@ for t in auto:0 elf:1 riscv-image:2 arm64-image:3; do
 		[ "$(od -An -tu4 -j16 -N4 "$TMP/t.img" | tr -d " ")" = "${t#*:}" ]'
 done
 
+# --kaslr-align: a relocatable arm64 Image's KASLR alignment at offset 168
+# (docs/container.md).  A stand-in Image: the 64-byte header (text_offset
+# 0, image_size 64 KiB, flags 0xa: 4K pages, placed anywhere), then noise.
+arm64_image() {	# FILE FLAGS
+	python3 -c '
+import os, struct, sys
+hdr = struct.pack("<II3Q3Q4sI", 0x14000000, 0, 0, 0x10000, int(sys.argv[2], 0), 0, 0, 0, b"ARM\x64", 0)
+open(sys.argv[1], "wb").write(hdr + os.urandom(4000))
+' "$1" "$2"
+}
+arm64_image "$TMP/arm64" 0xa
+arm64_image "$TMP/arm64-low" 0x2		# flags bit 3 clear
+field() {	# FILE OFFSET: the 32-bit little-endian field there, decimal
+	od -An -tu4 -j"$2" -N4 "$1" | tr -d " "
+}
+# NAME TYPE ALIGN: packed (exit 0), TYPE and ALIGN in the header, the
+# other reserved bytes zero, the summary line says it
+aligned_ok() {
+	[ "$(rc)" = 0 ] && [ "$(field "$TMP/$1" 16)" = "$2" ] &&
+		[ "$(field "$TMP/$1" 168)" = "$3" ] &&
+		cmp -s <(dd if="$TMP/$1" bs=1 skip=172 count=52 2>/dev/null) <(head -c 52 /dev/zero) &&
+		grep -q "type arm64-image, .*KASLR alignment $(($3 >> 10)) KiB$" "$TMP/out"
+}
+pack --kaslr-align 64K -o "$TMP/k1.img" "$TMP/arm64"
+check "--kaslr-align 64K: type 3 (arm64-image), 0x10000 at offset 168, the rest reserved zero ($(rc): $(cat "$TMP/err"))" \
+	aligned_ok k1.img 3 65536
+pack -t arm64-image --kaslr-align=0x20000 --pad 1M -o "$TMP/k2.img" "$TMP/arm64"
+check "-t arm64-image --kaslr-align=0x20000: 128 KiB ($(rc): $(cat "$TMP/err"))" \
+	aligned_ok k2.img 3 131072
+pack --kaslr-align 4K -o "$TMP/k3.img" "$TMP/arm64"
+check "--kaslr-align 4K (the smallest): 4096 ($(rc): $(cat "$TMP/err"))" aligned_ok k3.img 3 4096
+pack --kaslr-align 1M -o "$TMP/k4.img" "$TMP/arm64"
+check "--kaslr-align 1M (the largest): 1048576 ($(rc): $(cat "$TMP/err"))" aligned_ok k4.img 3 1048576
+pack -t arm64-image -o "$TMP/k5.img" "$TMP/arm64"
+check "without --kaslr-align: 0 at offset 168" eval '[ "$(rc)" = 0 ] && [ "$(field "$TMP/k5.img" 168)" = 0 ]'
+
+# refused: exit 1, one line, no output
+refused_input() {	# WHAT: exit 1, one line containing WHAT, no output left
+	[ "$(rc)" = 1 ] && one_line_err && grep -qF -- "$1" "$TMP/err" && [ ! -e "$TMP/x.img" ]
+}
+pack --kaslr-align 64K -o "$TMP/x.img" "$TMP/kernel"
+check "--kaslr-align on a kernel that is no arm64 Image: exit 1, one line ($(cat "$TMP/err"))" \
+	refused_input "--kaslr-align needs an arm64 Image: payload: bad arm64 Image magic"
+pack --kaslr-align 64K -o "$TMP/x.img" "$TMP/arm64-low"
+check "--kaslr-align on an arm64 Image with flags bit 3 clear: exit 1, one line ($(cat "$TMP/err"))" \
+	refused_input "flags bit 3 is clear"
+
 # Bad arguments: one line, exit 64
 for args in "-o $TMP/x.img" "$TMP/kernel" "-t bzimage -o $TMP/x.img $TMP/kernel" \
 	"--pad 32X -o $TMP/x.img $TMP/kernel" "--pad 0 -o $TMP/x.img $TMP/kernel" \
@@ -113,6 +161,15 @@ for args in "-o $TMP/x.img" "$TMP/kernel" "-t bzimage -o $TMP/x.img $TMP/kernel"
 	pack $args
 	check "bad arguments (${args//$TMP\//}): exit 64, one line" \
 		eval '[ "$(rc)" = 64 ] && one_line_err && [ ! -e "$TMP/x.img" ]'
+done
+# --kaslr-align: not a power of two in [4K, 1M] (2M is the format's own:
+# no option), twice, or for another type: exit 64, one line naming it
+for args in "--kaslr-align 2M" "--kaslr-align 4M" "--kaslr-align 2K" "--kaslr-align 0" \
+	"--kaslr-align 0x18000" "--kaslr-align 64X" "--kaslr-align 64K --kaslr-align 64K" \
+	"-t auto --kaslr-align 64K" "--kaslr-align 64K -t elf" "-t riscv-image --kaslr-align 64K"; do
+	pack $args -o "$TMP/x.img" "$TMP/arm64"
+	check "bad arguments ($args): exit 64, one line about --kaslr-align ($(cat "$TMP/err"))" \
+		eval '[ "$(rc)" = 64 ] && one_line_err && grep -q -- --kaslr-align "$TMP/err" && [ ! -e "$TMP/x.img" ]'
 done
 
 done_testing

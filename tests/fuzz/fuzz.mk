@@ -57,7 +57,8 @@ $(HOST_O)/fuzz/fuzz_elf $(HOST_O)/fuzz/fuzz_reloc: $(HOST_O)/fuzz/fuzz_%: \
 
 # fuzz_container: arbitrary bytes through kb_container_open (the first byte
 # chooses hash fix-ups, see the source), with mbedTLS's SHA-256 compiled
-# into the link with clang too.  Seeds: kbimage containers, prefixed with
+# into the link with clang too.  Seeds: kbimage containers (one with a
+# KASLR alignment, around a bare arm64 Image header), prefixed with
 # control bytes 3 (fix up every hash) and 0 (as given).
 FUZZ_BINS += $(HOST_O)/fuzz/fuzz_container
 
@@ -73,7 +74,11 @@ $(FUZZ_CONTAINER_SEEDS)/.stamp: $(HOST_O)/kbimage | check-setup
 		--bootargs "console=ttyS0 quiet" -o $(dir $@)b.img $(srctree)/loader/lib/error.c >/dev/null
 	$(Q)$(HOST_O)/kbimage -t riscv-image --bootargs "" --pad 4K \
 		-o $(dir $@)c.img $(srctree)/loader/lib/error.c >/dev/null
-	$(Q)for f in a b c; do \
+	$(Q){ printf '\000\000\000\024'; head -c 12 /dev/zero; \
+		printf '\000\000\001\000\000\000\000\000\012\000\000\000\000\000\000\000'; \
+		head -c 24 /dev/zero; printf 'ARM\144\000\000\000\000'; } > $(dir $@)arm64
+	$(Q)$(HOST_O)/kbimage --kaslr-align 64K -o $(dir $@)d.img $(dir $@)arm64 >/dev/null
+	$(Q)for f in a b c d; do \
 		{ printf '\003'; cat $(dir $@)$$f.img; } > $(dir $@)$$f-fixed; \
 		{ printf '\000'; cat $(dir $@)$$f.img; } > $(dir $@)$$f-raw; \
 		rm -f $(dir $@)$$f.img; \

@@ -118,6 +118,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(len >= HDR, "success on a %zu-byte buffer", len);
 	CHECK(memcmp(img, "KBIMAGE", 8) == 0, "magic");
 	CHECK(c.type <= KB_PAYLOAD_ARM64_IMAGE, "type %u", (unsigned int)c.type);
+	/* the KASLR alignment: as in the header; 0, or an arm64 Image's
+	 * power of two in [4 KiB, 2 MiB) */
+	CHECK(c.kaslr_align == (uint32_t)le64(img + 168), "KASLR alignment");
+	CHECK(c.kaslr_align == 0 ||
+	      (c.type == KB_PAYLOAD_ARM64_IMAGE && (c.kaslr_align & (c.kaslr_align - 1)) == 0 &&
+	       c.kaslr_align >= 4096 && c.kaslr_align < (2u << 20)),
+	      "KASLR alignment 0x%x for type %u", (unsigned int)c.kaslr_align, (unsigned int)c.type);
 	CHECK(c.payload != NULL && c.payload_size > 0, "no payload");
 	for (int i = 0; i < 3; i++) {
 		uint8_t digest[32];

@@ -28,7 +28,8 @@
 #define H_OFF(i)	(24 + 16 * (i))		/* 0 payload, 1 initrd, 2 bootargs */
 #define H_SIZE(i)	(32 + 16 * (i))
 #define H_HASH(i)	(72 + 32 * (i))
-#define H_RESERVED	168
+#define H_KASLR_ALIGN	168
+#define H_RESERVED	172
 #define H_HDR_HASH	224
 #define HDR		256
 
@@ -428,6 +429,66 @@ static void test_reserved(void **state)
 	free(m.buf);
 }
 
+/* The KASLR alignment (offset 168): 0, or for an arm64 Image (type 3) a
+ * power of two from 4 KiB up to, not including, the format's 2 MiB. */
+static void set_kaslr_align(struct img *m, uint32_t type, uint32_t align)
+{
+	put32(m->buf + H_TYPE, type);
+	put32(m->buf + H_KASLR_ALIGN, align);
+	rehash_header(m);
+}
+
+static void test_kaslr_align(void **state)
+{
+	static const uint32_t good[] = { 0x1000, 0x4000, 0x10000, 0x20000, 0x100000 };
+	struct img m = full();
+	char want[160];
+
+	(void)state;
+	/* 0: the format's own rule, for every type */
+	for (uint32_t t = 0; t <= 3; t++) {
+		set_kaslr_align(&m, t, 0);
+		expect_ok(&m);
+		assert_int_equal(c.kaslr_align, 0);
+	}
+	for (unsigned int k = 0; k < sizeof(good) / sizeof(good[0]); k++) {
+		set_kaslr_align(&m, KB_PAYLOAD_ARM64_IMAGE, good[k]);
+		expect_ok(&m);
+		assert_int_equal(c.type, KB_PAYLOAD_ARM64_IMAGE);
+		assert_int_equal(c.kaslr_align, good[k]);
+	}
+	/* only for an arm64 Image named as such: not auto-detected, not
+	 * another format */
+	for (uint32_t t = 0; t <= 2; t++) {
+		set_kaslr_align(&m, t, 0x10000);
+		snprintf(want, sizeof(want),
+			 "container: KASLR alignment 0x10000 is set for payload type %u; it applies to arm64 Images (type 3) only",
+			 (unsigned int)t);
+		expect_fail_full(&m, want);
+	}
+	set_kaslr_align(&m, KB_PAYLOAD_ARM64_IMAGE, 0x18000);
+	expect_fail_full(&m, "container: KASLR alignment 0x18000 is not a power of two");
+	set_kaslr_align(&m, KB_PAYLOAD_ARM64_IMAGE, 0xffffffff);
+	expect_fail_full(&m, "container: KASLR alignment 0xffffffff is not a power of two");
+	set_kaslr_align(&m, KB_PAYLOAD_ARM64_IMAGE, 0x10001);
+	expect_fail_full(&m, "container: KASLR alignment 0x10001 is not a power of two");
+	set_kaslr_align(&m, KB_PAYLOAD_ARM64_IMAGE, 0x800);
+	expect_fail_full(&m, "container: KASLR alignment 0x800 is below 4 KiB (a page)");
+	set_kaslr_align(&m, KB_PAYLOAD_ARM64_IMAGE, 1);
+	expect_fail_full(&m, "container: KASLR alignment 0x1 is below 4 KiB (a page)");
+	/* the format's own 2 MiB would be a second encoding of 0; more is
+	 * not a relaxation at all */
+	set_kaslr_align(&m, KB_PAYLOAD_ARM64_IMAGE, 0x200000);
+	expect_fail_full(&m, "container: KASLR alignment 0x200000 is not below the arm64 Image's own 2 MiB (write 0 for that)");
+	set_kaslr_align(&m, KB_PAYLOAD_ARM64_IMAGE, 0x80000000);
+	expect_fail_full(&m, "container: KASLR alignment 0x80000000 is not below the arm64 Image's own 2 MiB");
+	/* a byte of the field flipped without fixing the header hash */
+	set_kaslr_align(&m, KB_PAYLOAD_ARM64_IMAGE, 0x10000);
+	m.buf[H_KASLR_ALIGN + 2] ^= 0x02;	/* 0x10000 -> 0x30000 */
+	expect_fail_full(&m, "container: header SHA-256 mismatch");
+	free(m.buf);
+}
+
 static void test_type(void **state)
 {
 	struct img m = full();
@@ -678,6 +739,7 @@ int main(void)
 		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_reserved),
 		cmocka_unit_test(test_type),
+		cmocka_unit_test(test_kaslr_align),
 		cmocka_unit_test(test_no_payload),
 		cmocka_unit_test(test_past_end),
 		cmocka_unit_test(test_absent_part_offset),

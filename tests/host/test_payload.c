@@ -802,6 +802,73 @@ static void test_initrd_window(void **state)
 	assert_int_equal(hi, UINT64_MAX);
 }
 
+/* kb_payload_base_align: the base alignment for a boot, from the parsed
+ * Image, the container's KASLR alignment, the Kconfig default, the
+ * loader's minimum and KASLR on/off. */
+static uint64_t base_align(uint32_t ctr, uint64_t cfg, uint64_t min_align, bool kaslr)
+{
+	return kb_payload_base_align(&pi, ctr, cfg, min_align, kaslr);
+}
+
+static void test_base_align(void **state)
+{
+	const uint64_t k4 = 0x1000, k64 = 0x10000, k128 = 0x20000, m2 = 0x200000;
+
+	(void)state;
+	/* Debian's kind of Image: text_offset 0, 4K pages, anywhere */
+	arm64_image(0, 0x20000, 0xa);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_ARM64_IMAGE, KB_EM_AARCH64, k4, &pi, &d), 0);
+	assert_int_equal(pi.align, m2);
+	/* KASLR on: the container's value, else the Kconfig default, else 2 MiB */
+	assert_int_equal(base_align(k64, m2, k4, true), k64);
+	assert_int_equal(base_align(k128, k64, k4, true), k128);	/* the container wins */
+	assert_int_equal(base_align(k4, m2, k4, true), k4);
+	assert_int_equal(base_align(0x100000, m2, k4, true), 0x100000);
+	assert_int_equal(base_align(0, m2, k4, true), m2);
+	assert_int_equal(base_align(0, k64, k4, true), k64);
+	assert_int_equal(base_align(0, 0, k4, true), m2);
+	/* KASLR off (nokaslr): the fixed base keeps 2 MiB, whatever was asked */
+	assert_int_equal(base_align(k64, m2, k4, false), m2);
+	assert_int_equal(base_align(0, k64, k4, false), m2);
+	assert_int_equal(base_align(k4, k4, k4, false), m2);
+	/* never below the loader's minimum (CONFIG_PAYLOAD_MIN_ALIGN) */
+	assert_int_equal(base_align(k64, m2, 0x40000, true), 0x40000);
+	assert_int_equal(base_align(k64, m2, k64, true), k64);
+	/* nonsense (the container and Kconfig reject it first) falls back to
+	 * the format's rule, never below it */
+	assert_int_equal(base_align(0x18000, m2, k4, true), m2);	/* not a power of two */
+	assert_int_equal(base_align(0x800, m2, k4, true), m2);		/* below 4 KiB */
+	assert_int_equal(base_align(1, m2, k4, true), m2);
+	assert_int_equal(base_align(0x400000, m2, k4, true), m2);	/* above the format's */
+	assert_int_equal(base_align(0x80000000, m2, k4, true), m2);
+	assert_int_equal(base_align(0, 0x4000000, k4, true), m2);
+	assert_int_equal(base_align(0, 0x3000, k4, true), m2);
+	/* a larger loader minimum raised the format's alignment itself */
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_ARM64_IMAGE, KB_EM_AARCH64, 0x400000, &pi, &d), 0);
+	assert_int_equal(pi.align, 0x400000);
+	assert_int_equal(base_align(k64, m2, 0x400000, true), 0x400000);
+	assert_int_equal(base_align(k64, m2, 0x400000, false), 0x400000);
+	/* text_offset is untouched: still the image's offset above the base */
+	arm64_image(0x80000, 0x20000, 0xa);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_ARM64_IMAGE, KB_EM_AARCH64, k4, &pi, &d), 0);
+	assert_int_equal(base_align(k64, m2, k4, true), k64);
+	assert_int_equal(pi.offset, 0x80000);
+
+	/* flags bit 3 clear: placed near the start of DRAM, never randomized */
+	arm64_image(0, 0x20000, 0x2);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_ARM64_IMAGE, KB_EM_AARCH64, k4, &pi, &d), 0);
+	assert_int_equal(base_align(k64, k64, k4, true), m2);
+	/* other formats: their own rule */
+	riscv_image(0x10000, 0);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, k4, &pi, &d), 0);
+	assert_int_equal(base_align(k64, k64, k4, true), m2);
+	pi = (struct kb_payload_info){ .type = KB_PAYLOAD_ELF, .align = k4, .placement_anywhere = true };
+	assert_int_equal(base_align(k64, k64, k4, true), k4);
+	pi = (struct kb_payload_info){ .type = KB_PAYLOAD_ELF, .align = 0x200000, .placement_anywhere = true };
+	assert_int_equal(base_align(k64, k64, k4, true), 0x200000);
+	assert_int_equal(kb_payload_base_align(NULL, k64, k64, k4, true), 0);
+}
+
 static void check_copy(void)
 {
 	uint8_t *mem = malloc(pi.footprint);
@@ -940,6 +1007,7 @@ int main(void)
 		cmocka_unit_test(test_riscv_image),
 		cmocka_unit_test(test_arm64_image),
 		cmocka_unit_test(test_initrd_window),
+		cmocka_unit_test(test_base_align),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,7 +17,10 @@
  *   72      32    payload SHA-256
  *   104     32    initrd SHA-256 (zero if none)
  *   136     32    bootargs SHA-256 (zero if none)
- *   168     56    reserved, zero
+ *   168     4     KASLR alignment: 0, or (payload type 3, arm64 Image, only)
+ *                 the alignment of a randomized kernel base, a power of two
+ *                 from 4 KiB to 1 MiB, below the format's own 2 MiB
+ *   172     52    reserved, zero
  *   224     32    header SHA-256: of bytes 0..223
  *
  * Parts lie after the header, inside the image, in any order, without
@@ -34,6 +37,8 @@
 #define KB_CONTAINER_MAGIC	"KBIMAGE"	/* + NUL: 8 bytes */
 #define KB_CONTAINER_VERSION	1
 #define KB_CONTAINER_HDR_SIZE	256
+/* The smallest non-zero KASLR alignment: a page. */
+#define KB_CONTAINER_KASLR_ALIGN_MIN	4096
 
 enum kb_container_part_id {
 	KB_PART_PAYLOAD,
@@ -52,16 +57,17 @@ struct kb_container_part {
 /* A header that passed kb_container_header(): every field copied out. */
 struct kb_container_hdr {
 	uint32_t type;		/* enum kb_payload_type */
+	uint32_t kaslr_align;	/* 0: the format's own rule */
 	struct kb_container_part part[KB_PART_COUNT];
 };
 
 /*
  * Check a copy of the 256-byte header (already in RAM) for an image of
  * image_len bytes: magic, version, header size, then the header SHA-256
- * before any other field is used (flags, reserved bytes, type), every
- * part's bounds against image_len (outside the header), that parts do not
- * overlap, that an absent part has offset 0 and an all-zero digest, and
- * that a payload exists.  It reads exactly KB_CONTAINER_HDR_SIZE bytes at
+ * before any other field is used (flags, reserved bytes, type, KASLR
+ * alignment), every part's bounds against image_len (outside the header),
+ * that parts do not overlap, that an absent part has offset 0 and an
+ * all-zero digest, and that a payload exists.  It reads exactly KB_CONTAINER_HDR_SIZE bytes at
  * hdr (fewer when image_len is too small for a header).  Returns 0, or
  * KB_EINVAL (then *h is zeroed) with a one-line diag such as
  * "container: header SHA-256 mismatch", "container: bad magic",
@@ -83,6 +89,7 @@ const char *kb_container_part_name(unsigned int part);
 /* A whole image already in memory, every hash checked (tools, tests). */
 struct kb_container {
 	uint32_t type;
+	uint32_t kaslr_align;		/* 0: the format's own rule */
 	const uint8_t *payload;
 	uint64_t payload_size;
 	const uint8_t *initrd;		/* NULL if none */

@@ -31,6 +31,9 @@ enum kb_payload_type {
 	KB_PAYLOAD_ARM64_IMAGE = 3,	/* Linux arm64 Image */
 };
 
+/* The base alignment of a Linux arm64 Image (booting.rst). */
+#define KB_ARM64_IMAGE_ALIGN	(UINT64_C(2) << 20)
+
 #define KB_MAX_SEGMENTS 16
 
 struct kb_segment {
@@ -125,6 +128,22 @@ int kb_payload_parse_header(const void *hdr, size_t hdr_len, uint64_t file_len,
 int kb_payload_parse(const void *buf, size_t len, uint32_t type,
 		     uint16_t machine, uint64_t min_align,
 		     struct kb_payload_info *pi, struct kb_diag *d);
+
+/*
+ * The alignment of the kernel's base for this boot: pi->align (the
+ * format's, already raised to the loader's minimum), except for an arm64
+ * Image that may be placed anywhere (flags bit 3) with KASLR on, whose
+ * base may be as finely aligned as a relocatable kernel allows (the
+ * kernel's EFI stub uses EFI_KIMG_ALIGN, 64 KiB, then): container_align
+ * (the container's KASLR alignment) if not 0, else cfg_default
+ * (CONFIG_ARM64_IMAGE_KASLR_ALIGN; 0 = none).  That value counts only if
+ * it is a power of two of at least 4 KiB; it is raised to min_align and
+ * never exceeds pi->align.  With KASLR off the fixed base keeps the
+ * format's alignment, as the stub keeps 2 MiB under nokaslr.
+ */
+uint64_t kb_payload_base_align(const struct kb_payload_info *pi,
+			       uint32_t container_align, uint64_t cfg_default,
+			       uint64_t min_align, bool kaslr);
 
 /*
  * Where the initrd may go once the kernel starts at `start`: [*floor,
