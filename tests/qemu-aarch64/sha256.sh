@@ -11,7 +11,7 @@ O=${O_AARCH64:-$(cd "$(dirname "$0")/../.." && pwd)/build/qemu-virt-aarch64}
 . "$(dirname "$0")/../lib.sh"
 
 uses_sha256h() { aarch64-linux-gnu-objdump -d "$1" | grep -qP '\tsha256h\t'; }
-ce_build() { grep -qx 'CONFIG_SHA256_ARMV8_CE_ONLY=y' "$O/.config" && uses_sha256h "$O/kaslrboot.elf"; }
+ce_build() { grep -qx 'CONFIG_SHA256_ARMV8_CE_ONLY=y' "$O/auto.conf" && uses_sha256h "$O/kaslrboot.elf"; }
 check "board default: CONFIG_SHA256_ARMV8_CE_ONLY, the loader hashes with SHA256H" ce_build
 
 # A CPU without the instructions: the same image, with the read of
@@ -46,7 +46,7 @@ grep 'kaslrboot: error' "$TMP/noce.log" | sed 's/^/# /'
 cp -r "$top/boards/qemu-virt-aarch64" "$TMP/board-c"
 sed -i '/^config ARM64_CPU_HAS_SHA2$/,/^\tdefault y$/d' "$TMP/board-c/Kconfig"
 make -s -C "$top" BOARD_DIR="$TMP/board-c" O="$TMP/out-c" > "$TMP/build-c.log" 2>&1
-c_build() { grep -qx 'CONFIG_SHA256_ARMV8_CE_NONE=y' "$TMP/out-c/.config" && ! uses_sha256h "$TMP/out-c/kaslrboot.elf"; }
+c_build() { grep -qx 'CONFIG_SHA256_ARMV8_CE_NONE=y' "$TMP/out-c/auto.conf" && ! uses_sha256h "$TMP/out-c/kaslrboot.elf"; }
 check "without ARM64_CPU_HAS_SHA2: CONFIG_SHA256_ARMV8_CE_NONE, no SHA-256 instruction in the loader" c_build
 O=$TMP/out-c boot c
 check "the portable-C build verifies and boots the test kernel" kernel_done c
