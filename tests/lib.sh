@@ -76,7 +76,9 @@ same() {
 # in the background; returns once the kernel says it is waiting (its
 # checks passed) or after 30 s, with the console so far in $(log_of NAME).
 # VAR=value: environment for the build and the run (QEMU_EXTRA, QEMU_MEM,
-# BOOTARGS_EXTRA: more kernel arguments).  Then monitor_dump.
+# BOOTARGS_EXTRA: more kernel arguments; CORRUPT_AT: flip the byte at that
+# offset of the container first; WAIT_FOR: the line to wait for instead,
+# e.g. the loader's halt).  Then monitor_dump.
 boot_waiting() {
 	local name=$1 board=$2; shift 2
 	(
@@ -85,13 +87,21 @@ boot_waiting() {
 			BOOTARGS="testkernel.wait${BOOTARGS_EXTRA:+ $BOOTARGS_EXTRA}" \
 			"$O/payload.img" >/dev/null 2>&1
 		cp "$O/payload.img" "$TMP/$name.img"
+		if [ -n "${CORRUPT_AT:-}" ]; then
+			printf '\x5a' | dd of="$TMP/$name.img" bs=1 seek="$CORRUPT_AT" \
+				conv=notrunc status=none
+		fi
 		PAYLOAD_IMG="$TMP/$name.img" QEMU_TIMEOUT=60 \
 			QEMU_EXTRA="${QEMU_EXTRA:-} -monitor unix:$TMP/$name.sock,server=on,wait=off" \
 			exec "$top/scripts/qemu-run.sh" "$O" "$board" > "$TMP/$name.raw" 2>&1
 	) &
 	echo $! > "$TMP/$name.pid"
+	local want='testkernel: waiting' kv
+	for kv in "$@"; do
+		case $kv in WAIT_FOR=*) want=${kv#WAIT_FOR=} ;; esac
+	done
 	for _ in $(seq 1 300); do
-		grep -q 'testkernel: waiting' "$TMP/$name.raw" 2>/dev/null && break
+		grep -qF -- "$want" "$TMP/$name.raw" 2>/dev/null && break
 		sleep 0.1
 	done
 	tr -d '\r' < "$TMP/$name.raw" > "$TMP/$name.log"
