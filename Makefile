@@ -53,7 +53,7 @@ KCONFIG = $(Q)KCONFIG_CONFIG=$(O)/.config BOARD_DIR=$(BOARD_DIR) $(PYTHON) $(src
 
 .DEFAULT_GOAL := all
 .PHONY: all setup run test bench tools fuzz fuzz-merge help clean distclean menuconfig \
-	olddefconfig savedefconfig host-tests qemu-tests check-setup
+	olddefconfig savedefconfig host-tests check-setup
 
 # ---------------------------------------------------------------- set-up
 
