@@ -797,7 +797,7 @@ static void test_ctr_drbg_kat(void **state)
 	fclose(f);
 
 	print_message("# CTR_DRBG KAT: %u vectors run, %u failed, %u skipped "
-		      "(depends_on not met by this build: AES-%d%s)\n",
+		      "(they need another key size; this build is AES-%d%s)\n",
 		      run, failed, skipped,
 		      MBEDTLS_CTR_DRBG_KEYBITS,
 		      unknown ? "; some with unknown dependencies" : "");
