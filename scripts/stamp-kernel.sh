@@ -66,7 +66,7 @@ puts:				// x10: NUL-terminated
 msg0:	.asciz "stamp: counter 0x"
 msg1:	.asciz " freq 0x"
 ASM
-	as=aarch64-linux-gnu-as oc=aarch64-linux-gnu-objcopy ;;
+	tc=aarch64-linux-gnu- ;;
 riscv64)
 	cat > "$tmp/s.S" <<'ASM'
 	.option norvc
@@ -95,12 +95,10 @@ puthex:
 2:	srl	t0, a0, t1
 	andi	t0, t0, 15
 	li	t2, 10
-	addi	t0, t0, '0'
 	blt	t0, t2, 3f
-3:	li	t2, '9'
-	ble	t0, t2, 4f
-	addi	t0, t0, 'a' - '0' - 10
-4:	sb	t0, 0(s2)
+	addi	t0, t0, 'a' - 10 - '0'
+3:	addi	t0, t0, '0'
+	sb	t0, 0(s2)
 	addi	t1, t1, -4
 	bgez	t1, 2b
 	ret
@@ -114,11 +112,14 @@ puts:
 msg0:	.asciz "stamp: counter 0x"
 msg1:	.asciz " freq 0x"
 ASM
-	as=riscv64-linux-gnu-as oc=riscv64-linux-gnu-objcopy ;;
+	tc=riscv64-linux-gnu- ;;
 *) echo "stamp-kernel: unknown arch $arch" >&2; exit 1 ;;
 esac
-"$as" -o "$tmp/s.o" "$tmp/s.S"
-"$oc" -O binary -j .text "$tmp/s.o" "$tmp/s.bin"
+# Linked at 0, so PC-relative references are resolved (the routine is
+# position-independent: it runs wherever the loader put the kernel).
+"${tc}as" -o "$tmp/s.o" "$tmp/s.S"
+"${tc}ld" -Ttext=0 -e 0 -o "$tmp/s.elf" "$tmp/s.o"
+"${tc}objcopy" -O binary -j .text "$tmp/s.elf" "$tmp/s.bin"
 /usr/bin/python3 - "$arch" "$img" "$tmp/s.bin" "$out" <<'PY'
 import struct, sys
 arch, img, stamp, out = sys.argv[1:]
