@@ -49,6 +49,7 @@ arm64)
 	kver=$(sed -n 's/^debian-fetch: \(linux-image-[^ ]*\) \([^;]*\);.*/\1 \2/p' "$W/fetch.log")
 	uboot=$ub/usr/lib/u-boot/qemu_arm64/u-boot.bin
 	ubboard=qemu-virt-aarch64-bios	# U-Boot runs from flash bank 0, as that board does
+	ubdir=$top/boards/$ubboard
 	console=ttyAMA0 kbopts="--kaslr-align 64K"
 	load=0x40400000			# U-Boot's kernel_addr_r
 	dtb=0x40000000			# QEMU's tree at the start of RAM (-bios)
@@ -62,6 +63,7 @@ riscv|riscv64)
 	kver=$(cat "$KB_CACHE/debian-riscv64/.kb-fetched")
 	uboot=$ub/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
 	ubboard=$board			# OpenSBI fw_jump enters it at 0x80200000
+	ubdir=$BOARD_DIR
 	console=ttyS0 kbopts=""
 	load=0x84000000			# U-Boot's kernel_addr_r
 	dtb='${fdtcontroladdr}'		# the tree OpenSBI passed on
@@ -140,7 +142,7 @@ cp "$uboot" "$W/ubo/kaslrboot.bin"	# what the board's qemu.sh loads
 extra_fit="" extra_raw="" extra_kb=""
 if [ "$env" = no ]; then
 	# QEMU's own tree for this machine, plus /config for U-Boot.
-	BOARD_DIR=$top/boards/$ubboard PAYLOAD_IMG=$W/raw.img QEMU_EXTRA="-M dumpdtb=$W/virt.dtb" \
+	BOARD_DIR=$ubdir PAYLOAD_IMG=$W/raw.img QEMU_EXTRA="-M dumpdtb=$W/virt.dtb" \
 		"$here/qemu-run.sh" "$W/ubo" "$ubboard" > "$W/dump.log" 2>&1
 	[ -s "$W/virt.dtb" ] || { cat "$W/dump.log"; fail "could not dump QEMU's device tree"; }
 	for w in fit raw; do
@@ -153,7 +155,7 @@ if [ "$env" = no ]; then
 	extra_fit="-dtb $W/fit.dtb" extra_raw="-dtb $W/raw.dtb" extra_kb="-dtb $W/fit.dtb"
 fi
 ubrun() {	# FLASH LOG EXTRA
-	BOARD_DIR=$top/boards/$ubboard PAYLOAD_IMG=$1 QEMU_EXTRA="$ICOUNT $3" QEMU_TIMEOUT=300 \
+	BOARD_DIR=$ubdir PAYLOAD_IMG=$1 QEMU_EXTRA="$ICOUNT $3" QEMU_TIMEOUT=300 \
 		"$here/qemu-run.sh" "$W/ubo" "$ubboard" > "$2" 2>&1
 }
 ubrun "$W/fit.img" "$W/fit.log" "$extra_fit"; fit=$(stamp "$W/fit.log")
@@ -175,8 +177,8 @@ kbrun "$O" "$W/kb.log"; kb=$(stamp "$W/kb.log")
 M() { /usr/bin/python3 -c "print('%.1f M' % ($1 / 1e6))"; }
 say "U-Boot comparison: $kver (Image $ksize B, stamp copy), $ubver"
 case $karch in
-arm64) say "  machine: boards/$ubboard/qemu.sh (QEMU virt, ${QEMU_CPU:-cortex-a57}, ${QEMU_MEM:-1G}, virtio-rng); U-Boot from flash bank 0, its environment in bank 1; kernel input in bank 1; QEMU's tree at 0x40000000" ;;
-*) say "  machine: boards/$ubboard/qemu.sh (QEMU virt, ${QEMU_MEM:-512M}, virtio-rng, OpenSBI fw_jump entering the loader at 0x80200000); kernel input in flash bank 1; QEMU's tree with /config (bootcmd, bootdelay 0) for both" ;;
+arm64) say "  machine: $(basename "$ubdir")/qemu.sh (QEMU virt, ${QEMU_CPU:-cortex-a57}, ${QEMU_MEM:-1G}, virtio-rng); U-Boot from flash bank 0, its environment in bank 1; kernel input in bank 1; QEMU's tree at 0x40000000" ;;
+*) say "  machine: $(basename "$ubdir")/qemu.sh (QEMU virt, ${QEMU_MEM:-512M}, virtio-rng, OpenSBI fw_jump entering the loader at 0x80200000); kernel input in flash bank 1; QEMU's tree with /config (bootcmd, bootdelay 0) for both" ;;
 esac
 say "  reset to the kernel's first instruction (instructions, from the counter under -icount shift=0):"
 say "    U-Boot FIT (SHA-256) bootm:      $fit ($(M "$fit"))"
