@@ -268,7 +268,7 @@ help:
 	@echo "                    FUZZ_RUNS=<n> FUZZ_TARGETS=\"$(FUZZ_NAMES)\""
 	@echo "  fuzz-<target>     one of them; fuzz-merge: minimize the campaigns' finds"
 	@echo "                    into tests/fuzz/corpus/<target>/"
-	@echo "  bench             image sizes per component and instruction counts (QEMU -icount)"
+	@echo "  bench             sizes per component, instruction counts (QEMU -icount), Debian U-Boot vs kaslrboot (docs/bench.md)"
 	@echo "  setup             install missing Debian packages, fetch mbedTLS/libfdt"
 	@echo "  <board>_defconfig menuconfig olddefconfig savedefconfig"
 	@echo "  clean             remove build/ ; distclean also removes the source cache"

@@ -58,9 +58,9 @@ if [ -f "${BOARD_DIR:-}/qemu.sh" ]; then
 	make -s -C "$top" BOARD_DIR="$bb/board" O="$bo" > "$bb/build.log" 2>&1 &&
 	make -s -C "$top" BOARD_DIR="$bb/board" O="$bo" run QEMU_EXTRA="-icount shift=0,sleep=off" \
 		2>&1 | tr -d '\r' > "$bb/run.log"
-	/usr/bin/python3 - "$bb/run.log" <<'PY'
+	/usr/bin/python3 - "$bb/run.log" "$bb/small" <<'PY'
 import re, sys
-log = open(sys.argv[1]).read()
+log = open(sys.argv[1], errors="replace").read()
 m1 = re.search(r"bench: load of (\d+) payload bytes \(footprint (\d+)\) took (\d+) instructions", log)
 m2 = re.search(r"bench: (\d+) instructions from entry to handoff, (\d+) of them loading the payload", log)
 if not (m1 and m2) or "testkernel: done" not in log:
@@ -69,5 +69,19 @@ fb, fp, li = map(int, m1.groups()); total, loading = map(int, m2.groups())
 print("bench: instructions from loader entry to handoff: %d (%d excluding the payload load)" % (total, total - loading))
 print("bench: payload load (flash read once, SHA-256 in RAM, copy, BSS): %d instructions for %d file bytes = %.3f per byte"
       % (li, fb, li / fb))
+m3 = re.search(r"bench: steps \(instructions\):([ 0-9:]*)", log)
+names = ["device tree", "entropy", "memory map", "container", "DTB room", "load", "/chosen"]
+if m3:
+    steps = [int(x.split(":")[1]) for x in m3.group(1).split()]
+    print("bench: per step (instructions): " + ", ".join("%s %d" % (names[i] if i < len(names) else i, v)
+                                                         for i, v in enumerate(steps)))
+open(sys.argv[2], "w").write("%d %d %d\n" % (fb, fp, li))
 PY
+	# The comparison with U-Boot (arm64 boards): Debian's kernel, reset
+	# to its first instruction; and the per-byte slope from the test
+	# kernel's load to Debian's.
+	if [ -z "${BENCH_NO_UBOOT:-}" ]; then
+		BOARD_DIR=$BOARD_DIR BENCH_SMALL="$(cat "$bb/small" 2>/dev/null)" \
+			"$top/scripts/bench-uboot.sh" "$O" "$bo"
+	fi
 fi
