@@ -67,6 +67,20 @@ static int tk_psci_conduit(uintptr_t dtb)
 	return 0;
 }
 
+/* booting.rst: "The MMU must be off", the D-cache too (SCTLR_ELx.M, .C
+ * at the exception level the kernel is entered in). */
+static int tk_caches_on(void)
+{
+	uint64_t el, sctlr;
+
+	__asm__ volatile("mrs %0, CurrentEL" : "=r"(el));
+	if (((el >> 2) & 3) == 2)
+		__asm__ volatile("mrs %0, sctlr_el2" : "=r"(sctlr));
+	else
+		__asm__ volatile("mrs %0, sctlr_el1" : "=r"(sctlr));
+	return (sctlr & 5) != 0;
+}
+
 void tk_arch_entry(unsigned long hart, uintptr_t dtb, unsigned int format,
 		   unsigned int flags, unsigned long info) __attribute__((noreturn));
 
@@ -80,7 +94,7 @@ void tk_arch_entry(unsigned long hart, uintptr_t dtb, unsigned int format,
 		.entry = TK_PCREL(_start, 0),
 		.end = TK_PCREL(__image_end, 0),
 		.format = format,
-		.flags = flags,
+		.flags = flags | (tk_caches_on() ? TK_FLAG_CACHES_ON : 0),
 		.info = info,
 		.align = format == TK_FORMAT_IMAGE ? TK_IMAGE_ALIGN : TK_ELF_ALIGN,
 	};
