@@ -40,7 +40,9 @@
  *      allows either), invalidate this regime's TLBs (the tables are gone)
  *      and the whole I-cache (the kernel's code is fetched fresh; it was
  *      cleaned to the point of coherency before);
- *   6. branch to the kernel per Documentation/arch/arm64/booting.rst:
+ *   6. zero the SIMD/FP registers and the general-purpose registers not
+ *      handed over, and branch to the kernel per
+ *      Documentation/arch/arm64/booting.rst:
  *      x0 = DTB, x1 = x2 = x3 = 0, MMU and D-cache off, at the exception
  *      level the loader was entered in (EL2 or EL1), interrupts masked.
  *
@@ -133,21 +135,18 @@ kb_arch_handoff:
 	on_el	"msr sctlr_el1, x14", "msr sctlr_el2, x14", "msr sctlr_el3, x14"
 	isb
 
-	/* 6. */
+	/* 6.  No register keeps what the loader computed: the SIMD and FP
+	 * registers hold what picolibc's memcpy/memset moved through them
+	 * (the DRBG's state and the seeds among it) and the SHA-256
+	 * instructions' working state; general-purpose registers whatever C
+	 * left.  Only x0 (DTB) and x16 (the entry) are handed over. */
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	movi	v\n\().16b, #0
+	.endr
 	mov	x0, x17
-	mov	x1, #0
-	mov	x2, #0
-	mov	x3, #0
-	mov	x8, #0
-	mov	x9, #0
-	mov	x10, #0
-	mov	x11, #0
-	mov	x12, #0
-	mov	x13, #0
-	mov	x14, #0
-	mov	x15, #0
-	mov	x29, #0
-	mov	x30, #0
-	mov	sp, x9
+	.irp	n, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30
+	mov	x\n, #0
+	.endr
+	mov	sp, x1
 	br	x16
 	.balign 8
