@@ -161,24 +161,6 @@ int kb_arch_early_putc(char c)
 	return -1;
 }
 
-void kb_arch_halt(void)
-{
-	__asm__ volatile("msr daifset, #0xf");
-	for (;;)
-		__asm__ volatile("wfi");
-}
-
-void kb_arch_poweroff(void)
-{
-	register uint64_t x0 __asm__("x0") = PSCI_0_2_FN_SYSTEM_OFF;
-
-	if (psci_conduit == 1)
-		__asm__ volatile("hvc #0" : "+r"(x0) : : "x1", "x2", "x3", "memory");
-	else if (psci_conduit == 2)
-		__asm__ volatile("smc #0" : "+r"(x0) : : "x1", "x2", "x3", "memory");
-	kb_arch_halt();
-}
-
 static unsigned int dcache_line(void)
 {
 	uint64_t ctr;
@@ -198,6 +180,42 @@ static void dcache_civac_range(uintptr_t start, uint64_t len)
 	for (; a < end; a += line)
 		__asm__ volatile("dc civac, %0" : : "r"(a) : "memory");
 	__asm__ volatile("dsb sy" ::: "memory");
+}
+
+/* Before stopping for good: fatal() has wiped the DRBG state and the TRNG
+ * samples, but with the caches on those zeros may sit in dirty lines while
+ * memory still holds the secrets.  Push the loader's memory to the point
+ * of coherency, as the handoff does. */
+static void flush_loader(void)
+{
+	if (IS_ENABLED(CONFIG_ARM64_MMU))
+		dcache_civac_range((uintptr_t)__image_start,
+				   (uintptr_t)(__image_end - __image_start));
+}
+
+void kb_arch_halt(void)
+{
+	__asm__ volatile("msr daifset, #0xf");
+	flush_loader();
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+static void psci_system_off(void)
+{
+	register uint64_t x0 __asm__("x0") = PSCI_0_2_FN_SYSTEM_OFF;
+
+	if (psci_conduit == 1)
+		__asm__ volatile("hvc #0" : "+r"(x0) : : "x1", "x2", "x3", "memory");
+	else if (psci_conduit == 2)
+		__asm__ volatile("smc #0" : "+r"(x0) : : "x1", "x2", "x3", "memory");
+}
+
+void kb_arch_poweroff(void)
+{
+	flush_loader();
+	psci_system_off();
+	kb_arch_halt();
 }
 
 void kb_arch_sync_icache(uintptr_t start, uint64_t len)
