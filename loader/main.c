@@ -216,6 +216,11 @@ static void step_memory_map(const struct kb_boot_info *bi, const void *fdt)
 	       memmap.nmem, memmap.nresv);
 	if (IS_ENABLED(CONFIG_LOG_MEMORY_MAP))
 		kb_memmap_print(&memmap, "kaslrboot:   ", kb_printf);
+	/* Now the RAM is known (arm64: mapped write-back cacheable before
+	 * the payload is copied and hashed). */
+	err = kb_arch_memory_map(&memmap, &d);
+	if (err)
+		fatal(err, &d);
 }
 
 /*
@@ -587,6 +592,8 @@ static void step_load(void)
 		if (err)
 			fatal(err, &d);
 		initrd_start = ip.start;
+		/* The kernel reads it with its caches off. */
+		kb_arch_clean_dcache(initrd_start, ireq.size);
 		kb_log("load: initrd at 0x%" PRIx64 "-0x%" PRIx64 ", read from flash once, SHA-256 verified in RAM",
 		       initrd_start, initrd_start + ireq.size);
 	}
@@ -672,6 +679,8 @@ static void step_chosen(const void *orig)
 	/* Still within the boot protocol's limit (arm64: 2 MiB). */
 	if (fdt_totalsize(fdt) > CONFIG_DTB_MAX_SIZE)
 		fatal(KB_ERANGE, &(struct kb_diag){ "chosen: the device tree grew past CONFIG_DTB_MAX_SIZE" });
+	/* Final: the kernel reads it with its caches off. */
+	kb_arch_clean_dcache(dtb_addr, fdt_totalsize(fdt));
 	kb_log("chosen: %s, rng-seed %s%s%s%s",
 	       kaslr_enabled ? "kaslr-seed written" : "no kaslr-seed (KASLR off)",
 	       kb_drbg_ready() ? "written (" KB_STR(CONFIG_RNG_SEED_SIZE) " bytes)" : "removed (no entropy)",

@@ -56,11 +56,15 @@ $(TK_O)/%.o: $(TK_SRC)/%.S $(GENERATED_HDRS)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(TK_CPPFLAGS) $(ARCH_CFLAGS) -D__ASSEMBLY__ -MMD -MP -c $< -o $@
 
+# The C library: the loader's unless the architecture names another
+# (arm64: the loader's needs the MMU on, the test kernel runs without).
+TK_LIBC ?= $(LIBC)
+
 # $(call tk_link,objects,extra ld flags)
 define tk_link
 	$(vecho) "  LD      testkernel/$(notdir $@)"
 	$(Q)$(LD_PIE) $(TK_LDFLAGS) $(2) -T $(TK_LDS) -Map=$@.map \
-		$(1) $(LIBFDT_OBJS) $(LIBC) $(LIBGCC) -o $@.tmp
+		$(1) $(LIBFDT_OBJS) $(TK_LIBC) $(LIBGCC) -o $@.tmp
 endef
 
 $(TK_O)/testkernel.elf: $(TK_ELF_OBJS) $(LIBFDT_OBJS) $(TK_LDS) $(srctree)/scripts/check-relocs.sh

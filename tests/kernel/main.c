@@ -552,6 +552,10 @@ void tk_main(const struct tk_boot *b)
 	if (b->flags & TK_FLAG_AT_BASE)
 		TK_FAIL("entered at the image base 0x%lx, not at e_entry 0x%lx",
 			(unsigned long)b->base, (unsigned long)b->entry);
+	if (b->flags & TK_FLAG_CACHES_ON)
+		TK_FAIL("entered with the MMU or the D-cache on (the boot protocol wants both off)");
+	if (b->flags & TK_FLAG_SIMD_DIRTY)
+		TK_FAIL("entered with a non-zero SIMD/FP register: loader data survived the handoff");
 	if (b->flags & TK_FLAG_BAD_RELOC) {
 		TK_FAIL("self-relocation: .rela.dyn entry with r_info 0x%lx not supported", b->info);
 		tk_finish();	/* nothing below can be trusted */

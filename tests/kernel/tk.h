@@ -15,6 +15,8 @@
 
 #define TK_FLAG_AT_BASE		1	/* ELF: entered at the first byte, not e_entry */
 #define TK_FLAG_BAD_RELOC	2	/* Image: .rela.dyn holds a type we do not apply */
+#define TK_FLAG_CACHES_ON	4	/* arm64: entered with the MMU or the D-cache on */
+#define TK_FLAG_SIMD_DIRTY	8	/* arm64: a SIMD/FP register was not zero at entry */
 
 #define TK_BSS_BIG_SIZE		(96 * 1024)
 

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # arm64 board with the project's test kernel: distinct addresses,
 # relocations/BSS/seeds checked by the kernel; the TRNG paths (virtio-rng on
-# cortex-a57, RNDRRS on -cpu max, none); entry at EL2.
+# cortex-a57, RNDRRS on -cpu max, none); entry at EL2; the loader's MMU and
+# caches on while it works, off for the kernel.
 O=${O_AARCH64:-$(cd "$(dirname "$0")/../.." && pwd)/build/qemu-virt-aarch64}
 . "$(dirname "$0")/../lib.sh"
 
@@ -18,9 +19,16 @@ for i in 1 2 3 4 5 6; do
 	addrs+=("$(run_addr "a$i")")
 	kernel_ok "a$i" || { notok "arm64 boot $i"; tail -n 20 "$(log_of "a$i")"; }
 done
+# NAME EL: the loader ran on its identity map with the MMU, D-cache and
+# I-cache on at EL (read back from SCTLR_ELx); the test kernel's own check
+# that it was entered with the MMU and D-cache off is part of kernel_ok.
+mmu_on() {
+	grep -q "^kaslrboot: mmu: identity map on at EL$2 (SCTLR_EL$2 M=1 C=1 I=1)" "$(log_of "$1")"
+}
 distinct=$(printf '%s\n' "${addrs[@]}" | grep . | sort -u | wc -l)
 check "arm64 test kernel: 6 boots, $distinct distinct addresses (want >= 5), kernel checks passed" [ "$distinct" -ge 5 ]
 check "cortex-a57: virtio-rng is the TRNG" has a1 'kaslrboot: entropy: virtio-rng'
+check "EL1: the loader ran with the MMU and caches on, the kernel got them off" mmu_on a1 1
 
 boot rndr BOARD=qemu-virt-aarch64 QEMU_CPU=max QEMU_RNG=none
 rndr_ok() { has rndr 'kaslrboot: entropy: rndrrs' && kernel_ok rndr; }
@@ -33,6 +41,7 @@ check "cortex-a57 without virtio-rng: no TRNG, halted" \
 boot el2 BOARD=qemu-virt-aarch64 QEMU_EXTRA="-M virt,dtb-randomness=off,virtualization=on"
 el2_ok() { has el2 'entered in EL2' && kernel_ok el2; }
 check "entered at EL2: logged and the kernel runs" el2_ok
+check "EL2: the loader ran with the MMU and caches on (SCTLR_EL2), the kernel got them off" mmu_on el2 2
 
 # Second configuration: kaslrboot as the firmware in flash (-bios), x0 = 0,
 # the DTB at the start of RAM; it copies itself to RAM first.
@@ -46,6 +55,7 @@ if [ -f "$O_BIOS/kaslrboot.bin" ]; then
 	}
 	check "-bios: runs from flash, copies itself to RAM, DTB from the start of RAM, kernel ok" bios_ok
 	check "-bios: two boots, two addresses" [ "$(run_addr bios1)" != "$(run_addr bios2)" ]
+	check "-bios: the copy in RAM ran with the MMU and caches on" mmu_on bios1 1
 else
 	notok "-bios configuration not built ($O_BIOS)"
 fi

@@ -4,18 +4,27 @@
 # Compiling and linking: aarch64-linux-gnu-gcc / -ld (Debian's cross
 # toolchain) with Debian's picolibc for aarch64 (picolibc.specs).
 #
-# The loader runs with the MMU off: every data access is to Device-nGnRnE
-# memory, where an unaligned access faults whatever SCTLR.A says.  Hence
-# -mstrict-align, general registers only, and our own string functions
-# (string.c) instead of picolibc's optimized ones (unaligned loads, DC ZVA).
+# With CONFIG_ARM64_MMU (the default) the loader runs on an identity map
+# with the caches on (mmu.c) and links picolibc's speed-optimized build
+# ("release": Arm's optimized-routines memcpy/memset/strlen..., which use
+# unaligned accesses, SIMD registers and DC ZVA: fine on Normal memory).
+# Without it every data access is to Device-nGnRnE memory, where those
+# fault: then our own string functions (string.c) and the size-optimized
+# library.  The C code is compiled -mstrict-align either way: mmu.c and
+# the start of arch.c run before the MMU is on, and the test kernel, which
+# runs with the MMU off, links the same libfdt objects.
 
 ARCH_CFLAGS = -mgeneral-regs-only -mstrict-align -mcmodel=small \
-	-fno-omit-frame-pointer --specs=picolibc.specs
+	-fno-omit-frame-pointer --specs=picolibc.specs \
+	$(if $(CONFIG_ARM64_MMU),--picolibc-buildtype=release)
 ARCH_CPPFLAGS =
 
 LD_PIE ?= $(CROSS_COMPILE)ld
 PICOLIBC_DIR ?= /usr/lib/picolibc/aarch64-linux-gnu
-LIBC = $(PICOLIBC_DIR)/lib/libc.a
+LIBC = $(PICOLIBC_DIR)/lib/$(if $(CONFIG_ARM64_MMU),release/)libc.a
+# The test kernel runs with the MMU off: plain string functions (its own
+# copy of string.c) and the size-optimized library.
+TK_LIBC = $(PICOLIBC_DIR)/lib/libc.a
 LIBGCC = $(shell $(CC) -print-libgcc-file-name)
 # integer-only printf from picolibc.
 LIBC_LDFLAGS = --undefined=__i_vfprintf --defsym=vfprintf=__i_vfprintf

@@ -18,6 +18,32 @@
 #define R_AARCH64_RELATIVE	1027
 #define RELA_SIZE		24
 
+/*
+ * Clean and invalidate [\start, \end) to the point of coherency by VA
+ * (CTR_EL0 line size); clobbers \start, \t1, \t2.
+ *
+ * Run over the loader's footprint before writing any of it with the MMU
+ * off: booting.rst only has the previous stage clean the loaded image, so
+ * the caches may still hold lines of it, of .bss or of the stack, dirty
+ * ones included.  A dirty line written back later would overwrite what
+ * the start-up code stores (non-cacheably) below, and a stale one would
+ * be read instead of it once kb_mmu_early() turns the caches on.
+ */
+.macro	dcache_civac start, end, t1, t2
+	mrs	\t1, ctr_el0
+	ubfx	\t1, \t1, #16, #4
+	mov	\t2, #4
+	lsl	\t2, \t2, \t1
+	sub	\t1, \t2, #1
+	bic	\start, \start, \t1
+101:	cmp	\start, \end
+	b.hs	102f
+	dc	civac, \start
+	add	\start, \start, \t2
+	b	101b
+102:	dsb	sy
+.endm
+
 	.section .text.entry, "ax", %progbits
 	.globl _start
 _start:
@@ -46,6 +72,12 @@ kb_arm64_entry:
 	ldr	x1, =CONFIG_ARM64_COPY_TO_RAM
 	cmp	x20, x1
 	b.eq	9f
+	adrp	x3, __image_end
+	add	x3, x3, :lo12:__image_end
+	sub	x3, x3, x20
+	add	x3, x3, x1		/* end of the copy's footprint */
+	mov	x2, x1
+	dcache_civac x2, x3, x4, x5	/* first, see above */
 	adrp	x2, __image_file_end
 	add	x2, x2, :lo12:__image_file_end
 	sub	x3, x2, x20		/* bytes; a multiple of 8 (linker script) */
@@ -68,6 +100,10 @@ kb_arm64_entry:
 9:
 #endif
 	mov	x21, #0			/* instret at entry (CONFIG_BENCH: C reads it) */
+	mov	x2, x20
+	adrp	x3, __image_end
+	add	x3, x3, :lo12:__image_end
+	dcache_civac x2, x3, x4, x5	/* the footprint, see above */
 
 	/* Let C and picolibc use FP/SIMD registers should the compiler or
 	 * the library emit any: CPACR_EL1.FPEN = 0b11, and at EL2 (nVHE)

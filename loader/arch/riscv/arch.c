@@ -83,6 +83,19 @@ void kb_arch_sync_icache(uintptr_t start, uint64_t len)
 	__asm__ volatile("fence rw, rw\n\tfence.i" ::: "memory");
 }
 
+int kb_arch_memory_map(const struct kb_memmap *m, struct kb_diag *d)
+{
+	(void)m;
+	(void)d;
+	return 0;	/* S-mode with satp = 0: nothing to map */
+}
+
+void kb_arch_clean_dcache(uintptr_t start, uint64_t len)
+{
+	(void)start;
+	(void)len;	/* RISC-V caches are coherent: nothing to clean */
+}
+
 uint64_t kb_arch_instret(void)
 {
 	uint64_t v = 0;

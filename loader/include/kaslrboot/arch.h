@@ -3,9 +3,9 @@
  * What loader/main.c needs from loader/arch/<arch>/ (riscv, arm64): kept
  * small on purpose.  Arch code does entry (self-relocation, .bss, stack;
  * arm64 also the copy to RAM when started from flash), what it needs from
- * the device tree (arm64: the PSCI conduit), cache maintenance, the early
- * console, halt and power-off (SBI SRST / PSCI SYSTEM_OFF) and the handoff;
- * everything else is generic.
+ * the device tree (arm64: the PSCI conduit), the identity map (arm64),
+ * cache maintenance, the early console, halt and power-off (SBI SRST / PSCI
+ * SYSTEM_OFF) and the handoff; everything else is generic.
  */
 #ifndef KASLRBOOT_ARCH_H
 #define KASLRBOOT_ARCH_H
@@ -53,16 +53,33 @@ void kb_arch_poweroff(void) __attribute__((noreturn));
 /* Stop this CPU for good (wait-for-interrupt loop, interrupts masked). */
 void kb_arch_halt(void) __attribute__((noreturn));
 
+/* Called once the memory map is built (step 2), before anything is read
+ * from flash or placed: arch code maps what it needs from it (arm64 with
+ * CONFIG_ARM64_MMU: every memory range write-back cacheable, the flash
+ * window, no-map reservations; logs one "mmu:" line).  0, or a negative
+ * KB_E* code with *d filled. */
+struct kb_memmap;
+struct kb_diag;
+int kb_arch_memory_map(const struct kb_memmap *m, struct kb_diag *d);
+
 /* Make a freshly written image at [start, start + len) visible to
- * instruction fetch (RISC-V: fence.i; arm64: clean D / invalidate I). */
+ * instruction fetch (RISC-V: fence.i; arm64: clean D to the point of
+ * coherency / invalidate I). */
 void kb_arch_sync_icache(uintptr_t start, uint64_t len);
+
+/* Make data the loader wrote at [start, start + len) visible to a next
+ * stage that starts with its caches off (arm64: clean and invalidate to
+ * the point of coherency by VA; RISC-V: nothing, the harts are coherent).
+ * loader/main.c calls it for the initrd and the final device tree. */
+void kb_arch_clean_dcache(uintptr_t start, uint64_t len);
 
 /* Retired-instruction counter (0 where unreadable, and 0 unless
  * CONFIG_BENCH): for benchmarks only. */
 uint64_t kb_arch_instret(void);
 
 /* Wipe the loader (all but the handoff stub) and enter the kernel per the
- * boot protocol (arm64: at the exception level the loader was entered in).
+ * boot protocol (arm64: at the exception level the loader was entered in,
+ * after turning the MMU and caches off; loader/arch/arm64/handoff.S).
  * Never returns.  Nothing may be called after it. */
 void kb_arch_handoff(uintptr_t entry, unsigned long hartid, uintptr_t dtb)
 	__attribute__((noreturn));

@@ -67,6 +67,38 @@ static int tk_psci_conduit(uintptr_t dtb)
 	return 0;
 }
 
+/* booting.rst: "The MMU must be off", the D-cache too (SCTLR_ELx.M, .C
+ * at the exception level the kernel is entered in). */
+static int tk_caches_on(void)
+{
+	uint64_t el, sctlr;
+
+	__asm__ volatile("mrs %0, CurrentEL" : "=r"(el));
+	if (((el >> 2) & 3) == 2)
+		__asm__ volatile("mrs %0, sctlr_el2" : "=r"(sctlr));
+	else
+		__asm__ volatile("mrs %0, sctlr_el1" : "=r"(sctlr));
+	return (sctlr & 5) != 0;
+}
+
+/* The loader zeroes v0..v31 before the jump (its memcpy/memset and
+ * SHA-256 leave data there).  Nothing in the test kernel uses them before
+ * this runs: it is built -mgeneral-regs-only. */
+static int tk_simd_dirty(void)
+{
+	uint64_t acc = 0, lo, hi;
+
+#define TK_V(n) \
+	__asm__ volatile("umov %0, v" #n ".d[0]\n\tumov %1, v" #n ".d[1]" : "=r"(lo), "=r"(hi)); \
+	acc |= lo | hi;
+	TK_V(0) TK_V(1) TK_V(2) TK_V(3) TK_V(4) TK_V(5) TK_V(6) TK_V(7)
+	TK_V(8) TK_V(9) TK_V(10) TK_V(11) TK_V(12) TK_V(13) TK_V(14) TK_V(15)
+	TK_V(16) TK_V(17) TK_V(18) TK_V(19) TK_V(20) TK_V(21) TK_V(22) TK_V(23)
+	TK_V(24) TK_V(25) TK_V(26) TK_V(27) TK_V(28) TK_V(29) TK_V(30) TK_V(31)
+#undef TK_V
+	return acc != 0;
+}
+
 void tk_arch_entry(unsigned long hart, uintptr_t dtb, unsigned int format,
 		   unsigned int flags, unsigned long info) __attribute__((noreturn));
 
@@ -80,7 +112,8 @@ void tk_arch_entry(unsigned long hart, uintptr_t dtb, unsigned int format,
 		.entry = TK_PCREL(_start, 0),
 		.end = TK_PCREL(__image_end, 0),
 		.format = format,
-		.flags = flags,
+		.flags = flags | (tk_caches_on() ? TK_FLAG_CACHES_ON : 0) |
+			 (tk_simd_dirty() ? TK_FLAG_SIMD_DIRTY : 0),
 		.info = info,
 		.align = format == TK_FORMAT_IMAGE ? TK_IMAGE_ALIGN : TK_ELF_ALIGN,
 	};
