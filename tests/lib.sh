@@ -82,7 +82,7 @@ same() {
 boot_waiting() {
 	local name=$1 board=$2; shift 2
 	(
-		export "$@"
+		[ $# = 0 ] || export "$@"
 		make -s -C "$top" O="$O" \
 			BOOTARGS="testkernel.wait${BOOTARGS_EXTRA:+ $BOOTARGS_EXTRA}" \
 			"$O/payload.img" >/dev/null 2>&1
