@@ -179,7 +179,7 @@ $(O)/mbedtls/%.o: $(MBEDTLS_DIR)/library/%.c $(srctree)/crypto/mbedtls_config.h 
 		$(GENERATED_HDRS) | check-setup
 	$(vecho) "  CC      mbedtls/$*.c"
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(KB_CPPFLAGS) $(ARCH_CPPFLAGS) $(KB_CFLAGS) $(ARCH_CFLAGS) \
+	$(Q)$(CC) $(KB_CPPFLAGS) $(ARCH_CPPFLAGS) $(KB_CFLAGS) $(MBEDTLS_ARCH_CFLAGS) \
 		$(MBEDTLS_CPPFLAGS) -w -MMD -MP -c $< -o $@
 
 $(O)/kaslrboot.ld: $(srctree)/$(ARCH_DIR)/kaslrboot.ld.S $(srctree)/loader/arch/kaslrboot-common.ld.h \
