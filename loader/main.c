@@ -82,18 +82,24 @@ static uint64_t kb_bench_load;
 static uint64_t bench_mark[8];
 #define STEP_DONE(n)	do { if (IS_ENABLED(CONFIG_BENCH)) bench_mark[n] = kb_arch_instret(); } while (0)
 
-/* Stop for good.  Nothing has been handed control, nothing will be.  The
- * DRBG state and the TRNG's samples are wiped and the TRNG device reset
- * first, as before a handoff. */
-static void __attribute__((noreturn)) fatal(int err, const struct kb_diag *d)
+/* Stop for good (see <kaslrboot/arch.h>): the DRBG state and the TRNG's
+ * samples are wiped and the TRNG device reset first, as before a handoff. */
+void kb_stop(void)
 {
-	kb_error("%s", (d && d->msg[0]) ? d->msg : kb_strerror(err));
 	kb_entropy_finish();
 	kb_drbg_wipe();
 	kb_log("halted: nothing was booted");
 	if (IS_ENABLED(CONFIG_POWEROFF_ON_HALT))
 		kb_arch_poweroff();
 	kb_arch_halt();
+}
+
+/* A fatal error: its one line, then stop.  Nothing has been handed
+ * control, nothing will be. */
+static void __attribute__((noreturn)) fatal(int err, const struct kb_diag *d)
+{
+	kb_error("%s", (d && d->msg[0]) ? d->msg : kb_strerror(err));
+	kb_stop();
 }
 
 /* /chosen/bootargs, or NULL if absent or not a terminated string. */

@@ -12,10 +12,8 @@
 
 #include <kaslrboot/arch.h>
 #include <kaslrboot/console.h>
-#include <kaslrboot/crypto.h>
 #include <kaslrboot/error.h>
 #include <kaslrboot/memmap.h>
-#include <kaslrboot/rng.h>
 
 #include "mmu.h"
 
@@ -128,13 +126,8 @@ void kb_arm64_exception(unsigned int vector, uint64_t esr, uint64_t elr, uint64_
 		kb_arch_halt();
 	kb_error("unexpected %s exception (vector %u): ESR 0x%" PRIx64 ", ELR 0x%" PRIx64
 		 ", FAR 0x%" PRIx64, kind[vector & 3], vector, esr, elr, far);
-	/* As fatal() in loader/main.c: no secret outlives the stop. */
-	kb_entropy_finish();
-	kb_drbg_wipe();
-	kb_log("halted: nothing was booted");
-	if (IS_ENABLED(CONFIG_POWEROFF_ON_HALT))
-		kb_arch_poweroff();
-	kb_arch_halt();
+	/* As after a fatal error: no secret outlives the stop. */
+	kb_stop();
 }
 
 void kb_arch_fdt_init(const void *fdt)

@@ -33,6 +33,12 @@ struct kb_boot_info {
 /* Generic boot flow (loader/main.c). */
 void kb_main(const struct kb_boot_info *bi) __attribute__((noreturn));
 
+/* Stop for good after an error has been logged (loader/main.c; also for
+ * arch exception handlers): wipe the DRBG and entropy state, reset the
+ * TRNG, log "halted: nothing was booted", then power off
+ * (CONFIG_POWEROFF_ON_HALT) or halt. */
+void kb_stop(void) __attribute__((noreturn));
+
 /* Called once the device tree has been validated, before anything else
  * reads it: arch code takes what it needs from it (arm64: the PSCI
  * conduit from /psci "method").  A no-op where nothing is needed. */
