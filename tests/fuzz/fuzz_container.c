@@ -28,28 +28,14 @@
 #include <kaslrboot/payload.h>
 #include <kaslrboot/sha256.h>
 
-#define CHECK(cond, ...) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "fuzz_container: invariant failed at line %d: %s: ", \
-			__LINE__, #cond);				\
-		fprintf(stderr, __VA_ARGS__);				\
-		fputc('\n', stderr);					\
-		abort();						\
-	}								\
-} while (0)
+#define FUZZ_NAME "fuzz_container"
+#define FUZZ_CONTAINER_DIGESTS
+#include "fuzz.h"
+
 
 #define HDR 256
 
 static const uint8_t zero32[32];
-
-static uint64_t le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
 
 static void sha(const uint8_t *p, size_t n, uint8_t *out)
 {
@@ -62,23 +48,6 @@ static bool inside(const uint8_t *buf, size_t len, const void *p, uint64_t n)
 	uintptr_t b = (uintptr_t)buf, q = (uintptr_t)p;
 
 	return q >= b && q - b <= len && n <= len - (q - b);
-}
-
-/* The control byte's fix-ups (see the top of the file). */
-static void fixup(uint8_t *img, size_t len, uint8_t ctl)
-{
-	if (len < HDR)
-		return;
-	if (ctl & 1) {
-		for (int i = 0; i < 3; i++) {
-			uint64_t off = le64(img + 24 + 16 * i), size = le64(img + 32 + 16 * i);
-
-			if (size && off >= HDR && off <= len && size <= len - off)
-				sha(img + off, (size_t)size, img + 72 + 32 * i);
-		}
-	}
-	if (ctl & 2)
-		sha(img, 224, img + 224);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -96,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	img = malloc(len ? len : 1);
 	CHECK(img != NULL, "malloc");
 	memcpy(img, data + 1, len);
-	fixup(img, len, data[0]);
+	fuzz_fix_digests(img, len, data[0]);
 
 	memset(&c, 0xa5, sizeof(c));
 	d.msg[0] = '\0';
@@ -120,7 +89,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(c.type <= KB_PAYLOAD_ARM64_IMAGE, "type %u", (unsigned int)c.type);
 	/* the KASLR alignment: as in the header; 0, or an arm64 Image's
 	 * power of two in [4 KiB, 2 MiB) */
-	CHECK(c.kaslr_align == (uint32_t)le64(img + 168), "KASLR alignment");
+	CHECK(c.kaslr_align == (uint32_t)fuzz_le64(img + 168), "KASLR alignment");
 	CHECK(c.kaslr_align == 0 ||
 	      (c.type == KB_PAYLOAD_ARM64_IMAGE && (c.kaslr_align & (c.kaslr_align - 1)) == 0 &&
 	       c.kaslr_align >= 4096 && c.kaslr_align < (2u << 20)),
@@ -132,7 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK((part[i] == NULL) == (psize[i] == 0), "part %d: pointer/size disagree", i);
 		if (part[i] == NULL) {
 			/* absent: zero offset and digest in the header */
-			CHECK(le64(img + 24 + 16 * i) == 0, "part %d: absent with an offset", i);
+			CHECK(fuzz_le64(img + 24 + 16 * i) == 0, "part %d: absent with an offset", i);
 			CHECK(memcmp(img + 72 + 32 * i, zero32, 32) == 0,
 			      "part %d: absent with a digest", i);
 			continue;
@@ -140,8 +109,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(inside(img, len, part[i], psize[i]), "part %d: [%p, +%llu) outside [%p, +%zu)",
 		      i, (const void *)part[i], (unsigned long long)psize[i], (void *)img, len);
 		CHECK((size_t)(part[i] - img) >= HDR, "part %d overlaps the header", i);
-		CHECK(le64(img + 24 + 16 * i) == (uint64_t)(part[i] - img), "part %d: offset", i);
-		CHECK(le64(img + 32 + 16 * i) == psize[i], "part %d: size", i);
+		CHECK(fuzz_le64(img + 24 + 16 * i) == (uint64_t)(part[i] - img), "part %d: offset", i);
+		CHECK(fuzz_le64(img + 32 + 16 * i) == psize[i], "part %d: size", i);
 		sha(part[i], (size_t)psize[i], digest);
 		CHECK(memcmp(digest, img + 72 + 32 * i, 32) == 0, "part %d: digest", i);
 		for (int j = 0; j < i; j++) {

@@ -25,17 +25,11 @@
 #include <kaslrboot/error.h>
 #include <kaslrboot/payload.h>
 
+#define FUZZ_NAME "fuzz_elf"
+#include "fuzz.h"
+
 typedef unsigned __int128 u128;
 
-#define CHECK(cond, ...) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "fuzz_elf: invariant failed at line %d: %s: ", \
-			__LINE__, #cond);				\
-		fprintf(stderr, __VA_ARGS__);				\
-		fputc('\n', stderr);					\
-		abort();						\
-	}								\
-} while (0)
 
 #define FOOTPRINT_CAP	(16u << 20)	/* bigger footprints: parse only */
 #define TMPL_LEN	0x2000

@@ -33,15 +33,10 @@
 #include <kaslrboot/payload.h>
 #include <kaslrboot/sha256.h>
 
-#define CHECK(cond, ...) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "fuzz_load: invariant failed at line %d: %s: ", \
-			__LINE__, #cond);				\
-		fprintf(stderr, __VA_ARGS__);				\
-		fputc('\n', stderr);					\
-		abort();						\
-	}								\
-} while (0)
+#define FUZZ_NAME "fuzz_load"
+#define FUZZ_CONTAINER_DIGESTS
+#include "fuzz.h"
+
 
 #define HDR		256
 #define PLACE_MAX	(8u << 20)	/* larger windows: "no room" */
@@ -92,31 +87,6 @@ static int place(void *ctx, enum kb_load_what what, const struct kb_payload_info
 	return KB_OK;
 }
 
-static uint64_t le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
-
-static void fixup(uint8_t *img, size_t len, uint8_t ctl)
-{
-	if (len < HDR)
-		return;
-	if (ctl & 1) {
-		for (int i = 0; i < 3; i++) {
-			uint64_t off = le64(img + 24 + 16 * i), size = le64(img + 32 + 16 * i);
-
-			if (size && off >= HDR && off <= len && size <= len - off)
-				kb_sha256(img + off, (size_t)size, img + 72 + 32 * i);
-		}
-	}
-	if (ctl & 2)
-		kb_sha256(img, 224, img + 224);
-}
-
 static void one_line(const struct kb_diag *d)
 {
 	CHECK(d->msg[0] != '\0', "error without a diag");
@@ -143,7 +113,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fl.reads = calloc(fl.len ? fl.len : 1, 1);
 	CHECK(img && fl.reads, "malloc");
 	memcpy(img, data + 1, fl.len);
-	fixup(img, fl.len, data[0]);
+	fuzz_fix_digests(img, fl.len, data[0]);
 	fl.data = img;
 	f.size = fl.len;
 	machine = (data[0] & 4) ? KB_EM_AARCH64 : KB_EM_RISCV;

@@ -26,6 +26,9 @@
 #include <kaslrboot/memmap.h>
 #include <kaslrboot/plan.h>
 
+#define FUZZ_NAME "fuzz_plan"
+#include "fuzz.h"
+
 typedef unsigned __int128 u128;
 
 /* Small tables, so that "table full" paths are reached too. */
@@ -33,15 +36,6 @@ typedef unsigned __int128 u128;
 #define NRESV	32
 #define NAVOID	3
 
-#define CHECK(cond, ...) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "fuzz_plan: invariant failed at line %d: %s: ", \
-			__LINE__, #cond);				\
-		fprintf(stderr, __VA_ARGS__);				\
-		fputc('\n', stderr);					\
-		abort();						\
-	}								\
-} while (0)
 
 struct params {
 	const uint8_t *p;	/* 32 bytes */

@@ -21,17 +21,11 @@
 #include <kaslrboot/error.h>
 #include <kaslrboot/payload.h>
 
+#define FUZZ_NAME "fuzz_reloc"
+#include "fuzz.h"
+
 typedef unsigned __int128 u128;
 
-#define CHECK(cond, ...) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "fuzz_reloc: invariant failed at line %d: %s: ", \
-			__LINE__, #cond);				\
-		fprintf(stderr, __VA_ARGS__);				\
-		fputc('\n', stderr);					\
-		abort();						\
-	}								\
-} while (0)
 
 #define MAX_TABLES	(64 * 1024)	/* bytes of tables taken from the input */
 #define TEXT		0x1000
