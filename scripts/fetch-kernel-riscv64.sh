@@ -15,41 +15,20 @@ top=$(dirname "$here")
 KB_CACHE=${KB_CACHE:-$top/cache}
 APTDIR=$KB_CACHE/apt-riscv64
 DL=$KB_CACHE/debian-riscv64
-KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 die() { echo "fetch-kernel-riscv64: $*" >&2; exit 1; }
-
-apt_local() {
-	"$@" -o Dir::Etc::SourceList=/dev/null \
-		-o Dir::Etc::SourceParts="$APTDIR/sources.list.d" \
-		-o Dir::Etc::Preferences=/dev/null \
-		-o Dir::Etc::PreferencesParts="$APTDIR/preferences.d" \
-		-o Dir::State="$APTDIR/state" -o Dir::State::Lists="$APTDIR/state/lists" \
-		-o Dir::State::status="$APTDIR/state/status" -o Dir::Cache="$APTDIR/cache" \
-		-o APT::Sandbox::User=root -o Acquire::AllowInsecureRepositories=false \
-		-o APT::Architecture=riscv64 -o APT::Architectures::=riscv64
-}
+. "$here/apt-local.sh"
 
 if [ ! -f "$DL/.kb-fetched" ]; then
-	[ -f "$KEYRING" ] || die "missing $KEYRING (install debian-archive-keyring)"
-	rm -rf "$APTDIR/sources.list.d"
-	mkdir -p "$APTDIR"/sources.list.d "$APTDIR"/preferences.d "$APTDIR"/state/lists/partial \
-		"$APTDIR"/cache/archives/partial "$DL"
-	: > "$APTDIR/state/status"
+	mkdir -p "$DL"
 	# The machine's bookworm archive, with trixie's main suite (the
 	# kernel of the point release: any trixie kernel serves for a
 	# comparison where both loaders get the same bytes).
-	uris=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 'Created-By: Packages' 2>/dev/null |
-		awk '$2 == "bookworm" {print $1, $2}' | sort -u)
-	[ -n "$uris" ] || die "no Debian bookworm archive in the system's apt sources"
-	echo "$uris" | while read -r uri rel; do
-		printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nArchitectures: riscv64\nSigned-By: %s\n\n' \
-			"$uri" "trixie${rel#bookworm}" "$KEYRING"
-	done > "$APTDIR/sources.list.d/kaslrboot-riscv64.sources"
-	apt_local apt-get -qq update || die "apt-get update (riscv64, trixie) failed"
-	kpkg=$(apt_local apt-cache depends linux-image-riscv64 | sed -n 's/^ *Depends: \(linux-image-[0-9].*-riscv64\(-unsigned\)\{0,1\}\)$/\1/p' | head -n 1)
+	kb_apt_setup "$APTDIR" riscv64 '^bookworm$' trixie ||
+		die "apt-get update (riscv64, trixie) failed"
+	kpkg=$(kb_apt apt-cache depends linux-image-riscv64 | sed -n 's/^ *Depends: \(linux-image-[0-9].*-riscv64\(-unsigned\)\{0,1\}\)$/\1/p' | head -n 1)
 	[ -n "$kpkg" ] || die "cannot resolve linux-image-riscv64"
 	rm -f "$DL"/*.deb
-	(cd "$DL" && apt_local apt-get -qq download "$kpkg") || die "apt-get download $kpkg failed"
+	(cd "$DL" && kb_apt apt-get -qq download "$kpkg") || die "apt-get download $kpkg failed"
 	rm -rf "$DL/x"; mkdir -p "$DL/x"
 	# Only /boot is kept (the modules are not needed).
 	dpkg-deb --fsys-tarfile "$DL"/linux-image-*.deb | tar -x -C "$DL/x" ./boot

@@ -14,36 +14,15 @@ top=$(dirname "$here")
 KB_CACHE=${KB_CACHE:-$top/cache}
 APTDIR=$KB_CACHE/apt-uboot
 OUT=$KB_CACHE/u-boot
-KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 die() { echo "fetch-uboot: $*" >&2; exit 1; }
-
-apt_local() {
-	"$@" -o Dir::Etc::SourceList=/dev/null \
-		-o Dir::Etc::SourceParts="$APTDIR/sources.list.d" \
-		-o Dir::Etc::Preferences=/dev/null \
-		-o Dir::Etc::PreferencesParts="$APTDIR/preferences.d" \
-		-o Dir::State="$APTDIR/state" -o Dir::State::Lists="$APTDIR/state/lists" \
-		-o Dir::State::status="$APTDIR/state/status" -o Dir::Cache="$APTDIR/cache" \
-		-o APT::Sandbox::User=root -o Acquire::AllowInsecureRepositories=false
-}
+. "$here/apt-local.sh"
 
 if [ ! -f "$OUT/.kb-fetched" ]; then
-	[ -f "$KEYRING" ] || die "missing $KEYRING (install debian-archive-keyring)"
-	rm -rf "$APTDIR/sources.list.d"
-	mkdir -p "$APTDIR"/sources.list.d "$APTDIR"/preferences.d "$APTDIR"/state/lists/partial \
-		"$APTDIR"/cache/archives/partial
-	: > "$APTDIR/state/status"
-	uris=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 'Created-By: Packages' 2>/dev/null |
-		awk '$2 ~ /^bookworm(-security|-updates)?$/ {print $1, $2}' | sort -u)
-	[ -n "$uris" ] || die "no Debian bookworm archive in the system's apt sources"
-	echo "$uris" | while read -r uri rel; do
-		printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: %s\n\n' \
-			"$uri" "$rel" "$KEYRING"
-	done > "$APTDIR/sources.list.d/kaslrboot-uboot.sources"
-	apt_local apt-get -qq update || die "apt-get update (project-local) failed"
+	kb_apt_setup "$APTDIR" "" '^bookworm(-security|-updates)?$' ||
+		die "apt-get update (project-local) failed"
 	dl=$KB_CACHE/dl/u-boot
 	rm -rf "$dl"; mkdir -p "$dl"
-	(cd "$dl" && apt_local apt-get -qq download u-boot-qemu u-boot-tools) ||
+	(cd "$dl" && kb_apt apt-get -qq download u-boot-qemu u-boot-tools) ||
 		die "apt-get download u-boot-qemu u-boot-tools failed"
 	rm -rf "$OUT.new"; mkdir -p "$OUT.new"
 	for d in "$dl"/*.deb; do dpkg-deb -x "$d" "$OUT.new"; done

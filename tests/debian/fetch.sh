@@ -17,35 +17,17 @@ KB_CACHE=${KB_CACHE:-$top/cache}
 OUT=$1
 APTDIR=$KB_CACHE/apt-arm64
 DL=$KB_CACHE/debian-arm64
-KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 die() { echo "debian-fetch: $*" >&2; exit 1; }
-
-apt_arm64() {
-	"$@" -o Dir::Etc::SourceList=/dev/null \
-		-o Dir::Etc::SourceParts="$APTDIR/sources.list.d" \
-		-o Dir::Etc::Preferences=/dev/null \
-		-o Dir::Etc::PreferencesParts="$APTDIR/preferences.d" \
-		-o Dir::State="$APTDIR/state" -o Dir::State::Lists="$APTDIR/state/lists" \
-		-o Dir::State::status="$APTDIR/state/status" -o Dir::Cache="$APTDIR/cache" \
-		-o APT::Sandbox::User=root -o APT::Architecture=arm64 -o APT::Architectures::=arm64
-}
+. "$top/scripts/apt-local.sh"
 
 if [ ! -f "$DL/.kb-fetched" ]; then
-	mkdir -p "$APTDIR"/sources.list.d "$APTDIR"/preferences.d "$APTDIR"/state/lists/partial \
-		"$APTDIR"/cache/archives/partial "$DL"
-	: > "$APTDIR/state/status"
-	uris=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 'Created-By: Packages' 2>/dev/null |
-		awk '$2 ~ /^bookworm(-security|-updates)?$/ {print $1, $2}' | sort -u)
-	[ -n "$uris" ] || die "no Debian bookworm archive in the system's apt sources"
-	echo "$uris" | while read -r uri rel; do
-		printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nArchitectures: arm64\nSigned-By: %s\n\n' \
-			"$uri" "$rel" "$KEYRING"
-	done > "$APTDIR/sources.list.d/kaslrboot-arm64.sources"
-	apt_arm64 apt-get -qq update || die "apt-get update (arm64) failed"
-	kpkg=$(apt_arm64 apt-cache depends linux-image-cloud-arm64 | sed -n 's/^ *Depends: \(linux-image-[0-9].*-cloud-arm64\)$/\1/p' | head -n 1)
+	mkdir -p "$DL"
+	kb_apt_setup "$APTDIR" arm64 '^bookworm(-security|-updates)?$' ||
+		die "apt-get update (arm64) failed"
+	kpkg=$(kb_apt apt-cache depends linux-image-cloud-arm64 | sed -n 's/^ *Depends: \(linux-image-[0-9].*-cloud-arm64\)$/\1/p' | head -n 1)
 	[ -n "$kpkg" ] || die "cannot resolve linux-image-cloud-arm64"
 	rm -f "$DL"/*.deb
-	(cd "$DL" && apt_arm64 apt-get -qq download "$kpkg" busybox-static) || die "apt-get download failed"
+	(cd "$DL" && kb_apt apt-get -qq download "$kpkg" busybox-static) || die "apt-get download failed"
 	rm -rf "$DL/x"; mkdir -p "$DL/x"
 	for d in "$DL"/*.deb; do dpkg-deb -x "$d" "$DL/x"; done
 	echo "$kpkg $(dpkg-deb -f "$DL"/linux-image-*.deb Version); busybox-static $(dpkg-deb -f "$DL"/busybox-static_*.deb Version)" > "$DL/.kb-fetched"
