@@ -85,18 +85,22 @@ for t in "$HOST_O"/tests/test_*; do
 	count "host/$name" "$log/$name.log" $rc
 done
 
-# libFuzzer targets: a fixed number of runs each (FUZZ_RUNS), from the
-# seed corpus in tests/fuzz/corpus/<name>/ plus what a previous run found.
+# libFuzzer targets: a fixed number of runs each (FUZZ_RUNS, -seed=1)
+# from the committed seed corpus tests/fuzz/corpus/<name>/ and the build's
+# own seeds ($HOST_O/fuzz/seeds-<name>/), into a fresh directory: never
+# from what an earlier run or a `make fuzz` campaign left in
+# $HOST_O/fuzz/corpus-*, so that the same tree runs the same inputs.
 for t in "$HOST_O"/fuzz/fuzz_*; do
 	[ -x "$t" ] || continue
 	name=$(basename "$t")
-	corpus=$HOST_O/fuzz/corpus-$name
-	mkdir -p "$corpus"
 	seeds=$top/tests/fuzz/corpus/${name#fuzz_}
+	built=$HOST_O/fuzz/seeds-${name#fuzz_}
+	out=$(mktemp -d)
 	run "$log/$name.log" "$t" -runs="${FUZZ_RUNS:-20000}" -seed=1 \
-		-artifact_prefix="$HOST_O/fuzz/artifact-$name-" "$corpus" \
-		$( [ -d "$seeds" ] && echo "$seeds" )
+		-artifact_prefix="$HOST_O/fuzz/artifact-$name-" "$out" \
+		$( [ -d "$built" ] && echo "$built" ) $( [ -d "$seeds" ] && echo "$seeds" )
 	rc=$?
+	rm -rf "$out"
 	if [ $rc = 0 ]; then
 		echo "ok - $name: $(grep -o 'Done [0-9]* runs' "$log/$name.log" | tail -n 1)"
 	else
