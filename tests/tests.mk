@@ -39,7 +39,7 @@ define host_test_rule
 $(HOST_O)/tests/test_$(1): $$(addprefix $(srctree)/,$$(test-$(1)-srcs)) $(HOST_LIBFDT_OBJS) \
 		$$(patsubst %,$(HOST_O)/mbedtls/%.o,$$(test-$(1)-mbedtls)) \
 		$(HOST_O)/include/generated/kb_health_cutoffs.h \
-		$(wildcard $(srctree)/loader/include/kaslrboot/*.h $(srctree)/tests/host/*.h)
+		$(wildcard $(srctree)/loader/include/kaslrboot/*.h $(srctree)/tests/host/*.h $(srctree)/tests/*.h)
 	$$(vecho) "  HOSTCC  test_$(1)"
 	$(Q)mkdir -p $$(dir $$@)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $$(if $$(test-$(1)-mbedtls),$(HOST_MBEDTLS_CPPFLAGS)) \

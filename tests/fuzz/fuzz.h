@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../le.h"
+
 /* An invariant: on violation, say which and where, and abort (libFuzzer
  * saves the input as a crash reproducer). */
 #define CHECK(cond, ...) do {						\
@@ -27,15 +29,6 @@
 
 #include <kaslrboot/sha256.h>
 
-static inline uint64_t fuzz_le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
-
 /*
  * A fuzzer cannot forge SHA-256: the container targets' first input byte
  * is a control byte.  Bit 0 recomputes each in-bounds part's digest into
@@ -49,8 +42,8 @@ static inline void fuzz_fix_digests(uint8_t *img, size_t len, uint8_t ctl)
 		return;
 	if (ctl & 1) {
 		for (int i = 0; i < 3; i++) {
-			uint64_t off = fuzz_le64(img + 24 + 16 * i);
-			uint64_t size = fuzz_le64(img + 32 + 16 * i);
+			uint64_t off = get64(img + 24 + 16 * i);
+			uint64_t size = get64(img + 32 + 16 * i);
 
 			if (size && off >= 256 && off <= len && size <= len - off)
 				CHECK(kb_sha256(img + off, (size_t)size, img + 72 + 32 * i) == 0,

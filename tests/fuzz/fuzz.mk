@@ -34,7 +34,7 @@ $(HOST_O)/fuzz/seeds-plan/%.dtb: $(srctree)/tests/fixtures/%.dts | check-setup
 
 $(HOST_O)/fuzz/fuzz_plan: $(addprefix $(srctree)/,$(fuzz-plan-srcs)) \
 		$(addprefix $(LIBFDT_DIR)/,$(libfdt-objs:.o=.c)) \
-		$(wildcard $(srctree)/loader/include/kaslrboot/*.h) $(srctree)/tests/fuzz/fuzz.h $(FUZZ_PLAN_SEEDS) | check-setup
+		$(wildcard $(srctree)/loader/include/kaslrboot/*.h) $(srctree)/tests/fuzz/fuzz.h $(srctree)/tests/le.h $(FUZZ_PLAN_SEEDS) | check-setup
 	$(vecho) "  CLANG   fuzz_plan"
 	$(Q)mkdir -p $(dir $@) $(HOST_O)/fuzz/corpus-fuzz_plan
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(filter %.c,$^) -lm -o $@
@@ -50,7 +50,7 @@ fuzz-payload-srcs := loader/lib/elf.c loader/lib/image.c loader/lib/reloc.c \
 
 $(HOST_O)/fuzz/fuzz_elf $(HOST_O)/fuzz/fuzz_reloc: $(HOST_O)/fuzz/fuzz_%: \
 		$(srctree)/tests/fuzz/fuzz_%.c $(addprefix $(srctree)/,$(fuzz-payload-srcs)) \
-		$(wildcard $(srctree)/loader/include/kaslrboot/*.h) $(srctree)/tests/fuzz/fuzz.h | check-setup
+		$(wildcard $(srctree)/loader/include/kaslrboot/*.h) $(srctree)/tests/fuzz/fuzz.h $(srctree)/tests/le.h | check-setup
 	$(vecho) "  CLANG   fuzz_$*"
 	$(Q)mkdir -p $(dir $@) $(HOST_O)/fuzz/corpus-fuzz_$*
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@
@@ -88,7 +88,7 @@ $(FUZZ_CONTAINER_SEEDS)/.stamp: $(HOST_O)/kbimage | check-setup
 $(HOST_O)/fuzz/fuzz_container: $(addprefix $(srctree)/,$(fuzz-container-srcs)) \
 		$(patsubst %,$(MBEDTLS_DIR)/library/%.c,$(fuzz-container-mbedtls)) \
 		$(srctree)/crypto/mbedtls_config.h \
-		$(wildcard $(srctree)/loader/include/kaslrboot/*.h) $(srctree)/tests/fuzz/fuzz.h \
+		$(wildcard $(srctree)/loader/include/kaslrboot/*.h) $(srctree)/tests/fuzz/fuzz.h $(srctree)/tests/le.h \
 		$(FUZZ_CONTAINER_SEEDS)/.stamp | check-setup
 	$(vecho) "  CLANG   fuzz_container"
 	$(Q)mkdir -p $(dir $@) $(HOST_O)/fuzz/corpus-fuzz_container
@@ -108,7 +108,7 @@ fuzz-load-srcs := tests/fuzz/fuzz_load.c loader/lib/load.c loader/lib/container.
 $(HOST_O)/fuzz/fuzz_load: $(addprefix $(srctree)/,$(fuzz-load-srcs)) \
 		$(patsubst %,$(MBEDTLS_DIR)/library/%.c,$(fuzz-container-mbedtls)) \
 		$(srctree)/crypto/mbedtls_config.h \
-		$(wildcard $(srctree)/loader/include/kaslrboot/*.h) $(srctree)/tests/fuzz/fuzz.h | check-setup
+		$(wildcard $(srctree)/loader/include/kaslrboot/*.h) $(srctree)/tests/fuzz/fuzz.h $(srctree)/tests/le.h | check-setup
 	$(vecho) "  CLANG   fuzz_load"
 	$(Q)mkdir -p $(dir $@) $(HOST_O)/fuzz/corpus-fuzz_load
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(HOST_MBEDTLS_CPPFLAGS) $(filter %.c,$^) -o $@

@@ -89,7 +89,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(c.type <= KB_PAYLOAD_ARM64_IMAGE, "type %u", (unsigned int)c.type);
 	/* the KASLR alignment: as in the header; 0, or an arm64 Image's
 	 * power of two in [4 KiB, 2 MiB) */
-	CHECK(c.kaslr_align == (uint32_t)fuzz_le64(img + 168), "KASLR alignment");
+	CHECK(c.kaslr_align == (uint32_t)get64(img + 168), "KASLR alignment");
 	CHECK(c.kaslr_align == 0 ||
 	      (c.type == KB_PAYLOAD_ARM64_IMAGE && (c.kaslr_align & (c.kaslr_align - 1)) == 0 &&
 	       c.kaslr_align >= 4096 && c.kaslr_align < (2u << 20)),
@@ -101,7 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK((part[i] == NULL) == (psize[i] == 0), "part %d: pointer/size disagree", i);
 		if (part[i] == NULL) {
 			/* absent: zero offset and digest in the header */
-			CHECK(fuzz_le64(img + 24 + 16 * i) == 0, "part %d: absent with an offset", i);
+			CHECK(get64(img + 24 + 16 * i) == 0, "part %d: absent with an offset", i);
 			CHECK(memcmp(img + 72 + 32 * i, zero32, 32) == 0,
 			      "part %d: absent with a digest", i);
 			continue;
@@ -109,8 +109,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(inside(img, len, part[i], psize[i]), "part %d: [%p, +%llu) outside [%p, +%zu)",
 		      i, (const void *)part[i], (unsigned long long)psize[i], (void *)img, len);
 		CHECK((size_t)(part[i] - img) >= HDR, "part %d overlaps the header", i);
-		CHECK(fuzz_le64(img + 24 + 16 * i) == (uint64_t)(part[i] - img), "part %d: offset", i);
-		CHECK(fuzz_le64(img + 32 + 16 * i) == psize[i], "part %d: size", i);
+		CHECK(get64(img + 24 + 16 * i) == (uint64_t)(part[i] - img), "part %d: offset", i);
+		CHECK(get64(img + 32 + 16 * i) == psize[i], "part %d: size", i);
 		sha(part[i], (size_t)psize[i], digest);
 		CHECK(memcmp(digest, img + 72 + 32 * i, 32) == 0, "part %d: digest", i);
 		for (int j = 0; j < i; j++) {

@@ -34,9 +34,6 @@ typedef unsigned __int128 u128;
 #define FOOTPRINT_CAP	(16u << 20)	/* bigger footprints: parse only */
 #define TMPL_LEN	0x2000
 
-static void put16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
-static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
-static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
 
 static uint64_t le(const uint8_t *p, unsigned int n)
 {

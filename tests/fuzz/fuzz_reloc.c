@@ -34,10 +34,6 @@ typedef unsigned __int128 u128;
 #define WORDS		0x800		/* file-backed data words before the tables */
 #define BSS		0x800
 
-static void put16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
-static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
-static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
-static uint64_t get64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
 
 static uint64_t le(const uint8_t *p, unsigned int n)
 {

@@ -20,6 +20,8 @@
 #include <kaslrboot/payload.h>
 #include <kaslrboot/sha256.h>
 
+#include "../le.h"
+
 /* Header offsets, spelled out again from the table in container.h. */
 #define H_VERSION	8
 #define H_HDR_SIZE	12
@@ -43,27 +45,6 @@ struct img {
 
 static struct kb_diag d;
 static struct kb_container c;
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
 
 static void sha(const void *p, size_t n, uint8_t *out)
 {

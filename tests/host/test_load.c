@@ -27,6 +27,8 @@
 #include <kaslrboot/payload.h>
 #include <kaslrboot/sha256.h>
 
+#include "../le.h"
+
 #define HDR		256
 #define FLASH_LEN	0x10000
 
@@ -73,18 +75,6 @@ static const struct kb_flash flash = { fake_read, &fl, FLASH_LEN };
 
 struct part { uint64_t off, size; };
 static struct part parts[3];	/* payload, initrd, bootargs as built */
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
 /* Header at 0, parts at the given offsets (gaps between them stay 0xff,
  * like erased flash: they must never be read). */

@@ -18,12 +18,10 @@
 #include <kaslrboot/error.h>
 #include <kaslrboot/payload.h>
 
+#include "../le.h"
+
 /* ---- little-endian writers --------------------------------------------- */
 
-static void put16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
-static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
-static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
-static uint64_t get64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
 
 /* ---- ELF builder ------------------------------------------------------- */
 
