@@ -139,6 +139,17 @@ static bool wraps(uint64_t base, uint64_t size, const char *name, struct kb_diag
 	return true;
 }
 
+static void set_region(struct kb_region *r, uint64_t base, uint64_t size,
+		       uint32_t kind, uint32_t flags, const char *name)
+{
+	r->base = base;
+	r->size = size;
+	r->kind = kind;
+	r->flags = flags;
+	r->merged = 0;
+	copy_name(r->name, name);
+}
+
 static int add_region(struct kb_region *tab, unsigned int *n, unsigned int cap,
 		      const char *what, uint64_t base, uint64_t size,
 		      uint32_t kind, uint32_t flags, const char *name,
@@ -156,12 +167,7 @@ static int add_region(struct kb_region *tab, unsigned int *n, unsigned int cap,
 				   "memmap: %s table full (%u entries), cannot add %s 0x%" PRIx64
 				   "+0x%" PRIx64, what, cap, name ? name : "?", base, size);
 	r = &tab[*n];
-	r->base = base;
-	r->size = size;
-	r->kind = kind;
-	r->flags = flags;
-	r->merged = 0;
-	copy_name(r->name, name);
+	set_region(r, base, size, kind, flags, name);
 	(*n)++;
 	return KB_OK;
 }
@@ -210,13 +216,7 @@ int kb_memmap_add_mem(struct kb_memmap *m, uint64_t base, uint64_t size,
 					   "+0x%" PRIx64, m->mem_cap, name ? name : "?", base, size);
 		memmove(&m->mem[i + 1], &m->mem[i], (m->nmem - i) * sizeof(m->mem[0]));
 		m->nmem++;
-		r = &m->mem[i];
-		r->kind = KB_REGION_MEMORY;
-		r->flags = 0;
-		r->merged = 0;
-		copy_name(r->name, name);
-		r->base = base;
-		r->size = size;
+		set_region(&m->mem[i], base, size, KB_REGION_MEMORY, 0, name);
 		return KB_OK;
 	}
 	/* Merge [base, last] and mem[i..j) into mem[i]. */
