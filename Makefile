@@ -52,7 +52,7 @@ include $(srctree)/fdt/libfdt.mk
 KCONFIG = $(Q)KCONFIG_CONFIG=$(O)/.config BOARD_DIR=$(BOARD_DIR) $(PYTHON) $(srctree)/scripts/kconfig.py
 
 .DEFAULT_GOAL := all
-.PHONY: all setup run test bench tools fuzz fuzz-merge help clean distclean menuconfig \
+.PHONY: all setup run flash test bench tools fuzz fuzz-merge help clean distclean menuconfig \
 	olddefconfig savedefconfig host-tests check-setup
 
 # ---------------------------------------------------------------- set-up
@@ -184,11 +184,11 @@ $(O)/mbedtls/%.o: $(MBEDTLS_DIR)/library/%.c $(srctree)/crypto/mbedtls_config.h 
 
 $(O)/kaslrboot.ld: $(srctree)/$(ARCH_DIR)/kaslrboot.ld.S $(srctree)/loader/arch/kaslrboot-common.ld.h \
 		$(O)/include/generated/autoconf.h
-	$(Q)$(CC) -E -P -x assembler-with-cpp $(KB_CPPFLAGS) -D__LINKER__ $< -o $@
+	$(Q)$(CC) -E -P -x assembler-with-cpp $(KB_CPPFLAGS) $(ARCH_LDS_CPPFLAGS) -D__LINKER__ $< -o $@
 
 $(O)/kaslrboot.elf: $(ALL_OBJS) $(O)/kaslrboot.ld $(srctree)/scripts/check-relocs.sh
 	$(vecho) "  LD      $(notdir $@)"
-	$(Q)$(LD_PIE) $(KB_LDFLAGS) -T $(O)/kaslrboot.ld -Map=$(O)/kaslrboot.map \
+	$(Q)$(LD_PIE) $(KB_LDFLAGS) $(ARCH_LDFLAGS) -T $(O)/kaslrboot.ld -Map=$(O)/kaslrboot.map \
 		$(ALL_OBJS) $(LIBC) $(LIBGCC) $(LIBC_LDFLAGS) -o $@.tmp
 	$(Q)$(srctree)/scripts/check-relocs.sh $(READELF) $@.tmp $(ARCH_ALLOWED_RELOCS)
 	$(Q)mv $@.tmp $@
@@ -234,6 +234,15 @@ $(O)/payload.img: $(HOST_O)/kbimage $(if $(PAYLOAD),,testkernel)
 		$(if $(KASLR_ALIGN),--kaslr-align $(KASLR_ALIGN)) \
 		-o $@ $(or $(PAYLOAD),$(O)/testkernel/testkernel.elf) >/dev/null
 
+# FLASH_IMAGE boards: the whole boot flash (loader, container at
+# PAYLOAD_ADDR - FLASH_BASE, 0xff elsewhere), the file flashrom -w writes.
+flash: all $(RUN_DEPS)
+ifeq ($(CONFIG_FLASH_IMAGE),y)
+	$(Q)$(srctree)/scripts/mkflash.sh $(O)/.config $(O)/kaslrboot.bin $(PAYLOAD_IMG) $(O)/flash.img
+else
+	@echo "make flash: board $(CONFIG_BOARD) does not boot from the container's flash (no FLASH_IMAGE): flash kaslrboot.bin and $(PAYLOAD_IMG) as its docs say" >&2; exit 1
+endif
+
 run: all $(RUN_DEPS)
 	$(Q)BOARD_DIR=$(BOARD_DIR) QEMU_TIMEOUT=$(QEMU_TIMEOUT) PAYLOAD_IMG=$(PAYLOAD_IMG) \
 		$(srctree)/scripts/qemu-run.sh $(O) $(CONFIG_BOARD)
@@ -260,6 +269,7 @@ help:
 	@echo "  all (default)     build <O>/kaslrboot.elf and .bin (default O=build/<board>)"
 	@echo "  run               build and boot in QEMU: PAYLOAD=<kernel> INITRD=<file>"
 	@echo "                    BOOTARGS=\"...\" QEMU_EXTRA=\"...\" KASLR_ALIGN=64K (all optional)"
+	@echo "  flash             FLASH_IMAGE boards (qemu-virt-riscv*-m): the whole boot flash, $$(O)/flash.img (docs/flash.md)"
 	@echo "  test              host unit tests (ASan/UBSan), fuzz smoke runs, build and"
 	@echo "                    QEMU boot tests; ends \"N passed, N failed\""
 	@echo "  host-tests        only the host unit tests and fuzz smoke runs"

@@ -90,9 +90,11 @@ int kb_entropy_init(const void *fdt, const struct kb_boot_info *bi,
 	s = 0;
 	ready = 1;
 	kb_log("entropy: %s at %s, H = %u.%03u bits/sample, start-up health test passed over %u samples (alpha 2^-%d, RCT cutoff %u, APT cutoff %u/%u)",
-	       rng.name, rng.where, rng.health.h_milli / 1000, rng.health.h_milli % 1000,
+	       rng.name, rng.where, (unsigned int)(rng.health.h_milli / 1000),
+	       (unsigned int)(rng.health.h_milli % 1000),
 	       (unsigned int)health.samples, KB_HEALTH_ALPHA_LOG2,
-	       rng.health.rct_cutoff, rng.health.apt_cutoff, KB_HEALTH_APT_WINDOW);
+	       (unsigned int)rng.health.rct_cutoff, (unsigned int)rng.health.apt_cutoff,
+	       (unsigned int)KB_HEALTH_APT_WINDOW);
 	return 0;
 }
 

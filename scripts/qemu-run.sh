@@ -20,6 +20,17 @@ top=$(dirname "$here")
 BOARD_DIR=${BOARD_DIR:-$top/boards/$BOARD_NAME}
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-30}
 
+cleanup=()
+# For FLASH_IMAGE boards (boards/<board>/qemu.sh calls it): the whole boot
+# flash, the loader and the container PAYLOAD_IMG (may be empty), into a
+# temporary file named by KB_FLASH_IMG (scripts/mkflash.sh; its layout
+# lines go to stderr so that the guest's output stays the log).
+qemu_flash_image() {
+	KB_FLASH_IMG=$(mktemp)
+	cleanup+=("$KB_FLASH_IMG")
+	"$here/mkflash.sh" "$1/.config" "$1/kaslrboot.bin" "${2:--}" "$KB_FLASH_IMG" >&2 || exit 2
+}
+
 # shellcheck source=/dev/null
 . "$BOARD_DIR/qemu.sh"	# defines qemu_cmd (an array) from $O
 
@@ -27,7 +38,8 @@ args=("${qemu_cmd[@]}")
 args+=("${extra[@]}")
 [ -n "${V:-}" ] && echo "qemu-run: ${args[*]}" >&2
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+cleanup+=("$log")
+trap 'rm -f "${cleanup[@]}"' EXIT
 timeout --foreground -k 5 "$QEMU_TIMEOUT" "${args[@]}" </dev/null | tee "$log"
 rc=${PIPESTATUS[0]}
 if [ "$rc" = 124 ]; then

@@ -144,7 +144,7 @@ static int request(struct kb_rng *rng, struct kb_diag *d)
 	if (len > REQ_BYTES)
 		return kb_diag_set(d, KB_EIO,
 				   "virtio-rng: %s: device claims %u bytes for a %u-byte request",
-				   rng->where, len, (unsigned int)REQ_BYTES);
+				   rng->where, (unsigned int)len, (unsigned int)REQ_BYTES);
 	have = len;
 	next = 0;
 	return 0;
@@ -217,7 +217,7 @@ static int virtio_rng_setup(struct kb_rng *rng, uint32_t version,
 	qmax = rd(base, VIRTIO_MMIO_QUEUE_NUM_MAX);
 	if (qmax < QSIZE)
 		return kb_diag_set(d, KB_EIO, "virtio-rng: %s: queue 0 holds %u entries (< %u)",
-				   rng->where, qmax, QSIZE);
+				   rng->where, (unsigned int)qmax, QSIZE);
 	wr(base, VIRTIO_MMIO_QUEUE_NUM, QSIZE);
 	if (version == 2) {
 		uint64_t desc = (uintptr_t)vq.desc, avail = (uintptr_t)&vq.avail,
@@ -268,7 +268,7 @@ static int virtio_rng_probe(const void *fdt, const struct kb_boot_info *bi,
 		kb_fdt_path(fdt, node, rng->where, sizeof(rng->where));
 		if (version != 1 && version != 2)
 			return kb_diag_set(d, KB_EIO, "virtio-rng: %s: unknown virtio-mmio version %u",
-					   rng->where, version);
+					   rng->where, (unsigned int)version);
 		err = virtio_rng_setup(rng, version, d);
 		if (err) {
 			wr(rng->base, VIRTIO_MMIO_STATUS, 0);

@@ -2,19 +2,24 @@
 /*
  * kaslrboot link layout, shared by every architecture (included by
  * loader/arch/<arch>/kaslrboot.ld.S after its OUTPUT_ARCH and an optional
- * KB_ARCH_DISCARD list).  Linked at 0 as a static PIE; the entry is the
+ * KB_ARCH_DISCARD list).  Linked at 0 as a static PIE (KB_LINK_BASE); the entry is the
  * first byte of the image so that a raw .bin can be started at its load
  * address.  Preprocessed with the generated autoconf.h.
  */
 #ifndef KB_ARCH_DISCARD
 #define KB_ARCH_DISCARD
 #endif
+/* 0 for the static PIE; an rv32 M-mode loader is linked where it runs
+ * (loader/arch/riscv/arch.mk says why). */
+#ifndef KB_LINK_BASE
+#define KB_LINK_BASE 0
+#endif
 
 ENTRY(_start)
 
 SECTIONS
 {
-	. = 0;
+	. = KB_LINK_BASE;
 	__image_start = .;
 
 	.text : {

@@ -243,7 +243,7 @@ int kb_payload_parse_header(const void *hdr, size_t hdr_len, uint64_t file_len,
 		want = KB_EM_AARCH64;
 		break;
 	default:
-		return kb_diag_set(d, KB_EINVAL, "payload: unknown payload type %u", type);
+		return kb_diag_set(d, KB_EINVAL, "payload: unknown payload type %u", (unsigned int)type);
 	}
 	/* An Image for the other architecture would be jumped into. */
 	if (want != machine)

@@ -40,7 +40,8 @@ TK_LDFLAGS = -static -pie --no-dynamic-linker -z text -z noexecstack \
 # 2.43); an ld without it only warns that the option was ignored.
 TK_RELR := $(shell $(LD_PIE) -z pack-relative-relocs --version >/dev/null 2>&1 && \
 	! $(LD_PIE) -z pack-relative-relocs --version 2>&1 | grep -q ignored && echo y)
-TK_TARGETS := $(TK_O)/testkernel.elf $(TK_O)/testkernel.Image \
+# (rv32 boards: ELF only; the Image entry code is rv64's.)
+TK_TARGETS := $(TK_O)/testkernel.elf $(if $(filter ilp32,$(CONFIG_RISCV_ABI)),,$(TK_O)/testkernel.Image) \
 	$(if $(TK_RELR),$(TK_O)/testkernel-relr.elf)
 
 testkernel: $(TK_TARGETS)
@@ -63,7 +64,7 @@ TK_LIBC ?= $(LIBC)
 # $(call tk_link,objects,extra ld flags)
 define tk_link
 	$(vecho) "  LD      testkernel/$(notdir $@)"
-	$(Q)$(LD_PIE) $(TK_LDFLAGS) $(2) -T $(TK_LDS) -Map=$@.map \
+	$(Q)$(LD_PIE) $(TK_LDFLAGS) $(ARCH_LDFLAGS) $(2) -T $(TK_LDS) -Map=$@.map \
 		$(1) $(LIBFDT_OBJS) $(TK_LIBC) $(LIBGCC) -o $@.tmp
 endef
 

@@ -10,12 +10,12 @@
 #include "sbi.h"
 
 void kb_arch_start(unsigned long hartid, uintptr_t dtb, uintptr_t base,
-		   uint64_t instret) __attribute__((noreturn));
+		   unsigned long instret) __attribute__((noreturn));
 
 uint64_t kb_instret_at_entry;
 
 void kb_arch_start(unsigned long hartid, uintptr_t dtb, uintptr_t base,
-		   uint64_t instret)
+		   unsigned long instret)
 {
 	static struct kb_boot_info bi;
 
@@ -23,9 +23,8 @@ void kb_arch_start(unsigned long hartid, uintptr_t dtb, uintptr_t base,
 	bi.hartid = hartid;
 	bi.dtb = dtb;
 	bi.load_base = base;
-	/* The loader is only ever linked for S-mode entry today (firmware
-	 * below it owns M-mode). */
-	bi.entry_mode = "S-mode";
+	/* S-mode: firmware below owns M-mode; M-mode: the first stage. */
+	bi.entry_mode = IS_ENABLED(CONFIG_RISCV_M_MODE) ? "M-mode" : "S-mode";
 	kb_main(&bi);
 }
 
@@ -60,13 +59,26 @@ int kb_arch_early_putc(char c)
 
 void kb_arch_halt(void)
 {
+#ifdef CONFIG_RISCV_M_MODE
+	__asm__ volatile("csrw mie, zero");
+#else
 	__asm__ volatile("csrw sie, zero");
+#endif
 	for (;;)
 		__asm__ volatile("wfi");
 }
 
 void kb_arch_poweroff(void)
 {
+#ifdef CONFIG_RISCV_M_MODE
+	/* No SBI below: the board's power-off register, if it has one. */
+	if (CONFIG_RISCV_POWEROFF_ADDR != 0) {
+		*(volatile uint32_t *)(uintptr_t)CONFIG_RISCV_POWEROFF_ADDR =
+			CONFIG_RISCV_POWEROFF_VALUE;
+		__asm__ volatile("fence" ::: "memory");
+	}
+	kb_arch_halt();
+#endif
 	if (sbi_probe(SBI_EXT_SRST))
 		sbi_ecall(SBI_EXT_SRST, SBI_SRST_RESET, SBI_SRST_TYPE_SHUTDOWN,
 			  SBI_SRST_REASON_NONE, 0);
@@ -102,8 +114,23 @@ uint64_t kb_arch_instret(void)
 
 	if (!IS_ENABLED(CONFIG_BENCH))
 		return 0;
+#if defined(CONFIG_RISCV_M_MODE) && __riscv_xlen == 32
+	{
+		uint32_t hi, lo, hi2;
+
+		do {
+			__asm__ volatile("csrr %0, minstreth" : "=r"(hi));
+			__asm__ volatile("csrr %0, minstret" : "=r"(lo));
+			__asm__ volatile("csrr %0, minstreth" : "=r"(hi2));
+		} while (hi != hi2);
+		v = ((uint64_t)hi << 32) | lo;
+	}
+#elif defined(CONFIG_RISCV_M_MODE)
+	__asm__ volatile("csrr %0, minstret" : "=r"(v));
+#else
 	/* Readable from S-mode when the firmware sets mcounteren.IR (OpenSBI
 	 * does); exact under QEMU -icount. */
 	__asm__ volatile("csrr %0, instret" : "=r"(v));
+#endif
 	return v;
 }

@@ -12,6 +12,20 @@ ARCH_CFLAGS = -march=$(CONFIG_RISCV_ISA) -mabi=$(CONFIG_RISCV_ABI) \
 ARCH_CPPFLAGS =
 
 LD_PIE ?= $(patsubst %-unknown-elf-,%-linux-gnu-,$(CROSS_COMPILE))ld
+# rv32: the riscv64 binutils link 32-bit objects with the elf32 emulation,
+# and not as a PIE: Debian's picolibc rv32imac/ilp32 multilib is built for
+# the medlow code model (lui + absolute R_RISCV_HI20), which cannot be part
+# of a position-independent image.  The rv32 loader is an M-mode first
+# stage that always runs at RISCV_COPY_TO_RAM, so it is linked there
+# (docs/m-mode.md); its start-up code finds no run-time relocations.
+ifeq ($(CONFIG_RISCV_ABI),ilp32)
+ifneq ($(CONFIG_RISCV_M_MODE),y)
+$(error rv32 (RISCV_ABI ilp32) is supported only for M-mode first-stage boards (RISCV_M_MODE))
+endif
+ARCH_LDFLAGS = -m elf32lriscv
+KB_LDFLAGS := $(filter-out -pie --no-dynamic-linker,$(KB_LDFLAGS)) -no-pie
+ARCH_LDS_CPPFLAGS = -DKB_LINK_BASE=$(CONFIG_RISCV_COPY_TO_RAM)
+endif
 PICOLIBC_DIR ?= /usr/lib/picolibc/riscv64-unknown-elf
 RISCV_MULTIDIR = $(shell $(CC) -march=$(RISCV_LIB_MARCH) -mabi=$(CONFIG_RISCV_ABI) -print-multi-directory)
 LIBC = $(PICOLIBC_DIR)/lib/$(RISCV_MULTIDIR)/libc.a

@@ -19,6 +19,9 @@
  *
  * Its own bytes are all that is left: see docs/boot-flow.md.
  */
+#include "asm.h"
+#include "mailbox.h"
+
 	.section .text.handoff, "ax", %progbits
 	.option norvc
 	.globl kb_arch_handoff
@@ -29,16 +32,40 @@ kb_arch_handoff:
 	lla	t0, __image_start
 	lla	t1, __handoff_start
 1:	bgeu	t0, t1, 2f
-	sd	zero, 0(t0)
-	addi	t0, t0, 8
+	REG_S	zero, 0(t0)
+	addi	t0, t0, SZREG
 	j	1b
 2:	lla	t0, __handoff_end
 	lla	t1, __image_end
 3:	bgeu	t0, t1, 4f
-	sd	zero, 0(t0)
-	addi	t0, t0, 8
+	REG_S	zero, 0(t0)
+	addi	t0, t0, SZREG
 	j	3b
 4:	fence	rw, rw
+#ifdef CONFIG_RISCV_M_MODE
+	/* Release the parked harts if the payload wants them (the mailbox's
+	 * entry was set by kb_riscv_release()): magic last, then a software
+	 * interrupt to every hart below the count but this one. */
+	lla	t0, kb_riscv_mailbox
+	REG_L	t1, SZREG(t0)			/* entry */
+	beqz	t1, 6f
+	li	t1, KB_RISCV_RELEASE_MAGIC
+	REG_S	t1, 0(t0)
+	fence	rw, rw
+	REG_L	t2, 4*SZREG(t0)			/* msip base */
+	REG_L	t3, 5*SZREG(t0)			/* hart count */
+	csrr	t4, mhartid
+	li	t1, 0
+5:	bgeu	t1, t3, 6f
+	beq	t1, t4, 55f
+	slli	t5, t1, 2
+	add	t5, t5, t2
+	li	a3, 1
+	sw	a3, 0(t5)
+55:	addi	t1, t1, 1
+	j	5b
+6:
+#endif
 	fence.i
 	mv	a0, s0
 	mv	a1, s1
@@ -47,4 +74,11 @@ kb_arch_handoff:
 	li	sp, 0
 	li	ra, 0
 	jr	t6
+#ifdef CONFIG_RISCV_M_MODE
+	/* { magic, entry, a1, a2, msip base, hart count }: see mailbox.h */
+	.balign	SZREG
+	.globl kb_riscv_mailbox
+kb_riscv_mailbox:
+	.fill	KB_RISCV_MAILBOX_WORDS, SZREG, 0
+#endif
 	.balign 8

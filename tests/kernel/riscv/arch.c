@@ -21,6 +21,34 @@
 #define SBI_SRST_REASON_NONE	0
 #define SBI_SRST_REASON_FAILURE	1
 
+#ifdef CONFIG_RISCV_M_MODE
+/*
+ * M-mode (the loader was the first stage: no SBI below the payload): the
+ * QEMU virt devices directly, the ns16550 UART at 0x10000000 and the
+ * "sifive,test0" power-off register at 0x100000 (0x5555 pass, 0x3333 with
+ * an exit code in bits 16+ fail).
+ */
+#define TK_UART		0x10000000UL
+#define TK_UART_LSR	5
+#define TK_UART_THRE	0x20
+#define TK_TEST_DEV	0x100000UL
+
+void tk_arch_putc(char c)
+{
+	volatile uint8_t *u = (volatile uint8_t *)TK_UART;
+
+	while (!(u[TK_UART_LSR] & TK_UART_THRE))
+		;
+	u[0] = (uint8_t)c;
+}
+
+void tk_arch_poweroff(int failure)
+{
+	*(volatile uint32_t *)TK_TEST_DEV = failure ? (1u << 16) | 0x3333 : 0x5555;
+	for (;;)
+		__asm__ volatile("wfi");
+}
+#else
 struct tk_sbiret {
 	long error;
 	long value;
@@ -63,6 +91,7 @@ void tk_arch_poweroff(int failure)
 	for (;;)
 		__asm__ volatile("wfi");
 }
+#endif
 
 void tk_arch_entry(unsigned long hart, uintptr_t dtb, unsigned int format,
 		   unsigned int flags, unsigned long info) __attribute__((noreturn));
@@ -82,6 +111,8 @@ void tk_arch_entry(unsigned long hart, uintptr_t dtb, unsigned int format,
 		.align = format == TK_FORMAT_IMAGE ? TK_IMAGE_ALIGN : TK_ELF_ALIGN,
 	};
 
+#ifndef CONFIG_RISCV_M_MODE
 	tk_dbcn = tk_sbi_probe(SBI_EXT_DBCN);
+#endif
 	tk_main(&b);
 }

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# mkflash.sh CONFIG LOADER_BIN CONTAINER OUT
+#
+# Write the whole boot flash of a FLASH_IMAGE board (docs/flash.md):
+# kaslrboot.bin at offset 0, the container (kbimage's output; may be empty
+# or "-" for none) at PAYLOAD_ADDR - FLASH_BASE, 0xff (erased NOR) in every
+# other byte, exactly FLASH_SIZE bytes: the file flashrom -w writes.
+# CONFIG is the board's .config.  Prints the layout; refuses, with one line
+# naming what does not fit, a loader that runs into the container window,
+# a container larger than its window, or a window outside the flash.
+set -euo pipefail
+cfg=$1; loader=$2; container=$3; out=$4
+val() { sed -n "s/^CONFIG_$1=\\(.*\\)/\\1/p" "$cfg"; }
+if [ -z "$(val FLASH_BASE)" ] || [ -z "$(val FLASH_SIZE)" ]; then
+	echo "mkflash: $cfg has no FLASH_BASE/FLASH_SIZE (not a FLASH_IMAGE board)" >&2
+	exit 1
+fi
+base=$(($(val FLASH_BASE))); size=$(($(val FLASH_SIZE)))
+paddr=$(($(val PAYLOAD_ADDR))); pmax=$(($(val PAYLOAD_MAX_SIZE)))
+off=$((paddr - base))
+lsize=$(stat -c %s "$loader")
+csize=0
+if [ -n "$container" ] && [ "$container" != - ]; then
+	csize=$(stat -c %s "$container")
+fi
+fail() { echo "mkflash: $*" >&2; exit 1; }
+# Each check as a subtraction from a bound already known to hold, so
+# that no sum can wrap (bash arithmetic is 64-bit signed).
+[ "$paddr" -ge "$base" ] ||
+	fail "PAYLOAD_ADDR $paddr is below FLASH_BASE $base"
+[ "$off" -le "$size" ] && [ "$pmax" -le $((size - off)) ] ||
+	fail "container window $paddr+$pmax ends outside the flash ($base+$size)"
+[ "$lsize" -le "$off" ] ||
+	fail "kaslrboot.bin ($lsize B) runs into the container at offset $off"
+[ "$csize" -le "$pmax" ] ||
+	fail "container ($csize B) is larger than its window PAYLOAD_MAX_SIZE ($pmax B)"
+tmp=$out.tmp
+# Erased NOR reads 0xff: fill, then lay the two parts over it.
+head -c "$size" /dev/zero | tr '\0' '\377' > "$tmp"
+dd if="$loader" of="$tmp" conv=notrunc status=none
+if [ "$csize" -gt 0 ]; then
+	dd if="$container" of="$tmp" bs=1M seek="$off" oflag=seek_bytes conv=notrunc status=none
+fi
+mv "$tmp" "$out"
+printf 'mkflash: %s: %d bytes (flash at 0x%x)\n' "$out" "$size" "$base"
+printf 'mkflash:   0x%08x  kaslrboot.bin, %d B (room: %d B)\n' 0 "$lsize" "$off"
+printf 'mkflash:   0x%08x  container, %d B (window: %d B at 0x%x)\n' "$off" "$csize" "$pmax" "$paddr"
