@@ -5,8 +5,9 @@
 #
 # Runs every host unit-test binary $HOST_O/tests/test_* (cmocka, TAP
 # output), every libFuzzer target $HOST_O/fuzz/fuzz_* and, unless
-# --host-only, every script in tests/build/, tests/qemu/ and (when
-# $O_AARCH64 is built) tests/qemu-aarch64/ (environment: O, BOARD_DIR).
+# --host-only, every script in tests/build/, tests/qemu/, (when
+# $O_AARCH64 is built) tests/qemu-aarch64/ and (when $O_RISCV64_M is built)
+# tests/qemu-riscv-m/ (environment: O, BOARD_DIR, O_RISCV32_M).
 #
 # Every test speaks TAP: "ok ..." / "not ok ..." lines and one plan "1..N"
 # (first or last).  A test passes only if it exits 0, is not killed by a
@@ -114,7 +115,10 @@ if [ $host_only = 0 ]; then
 	arm=()
 	# arm64 board tests run when its build exists (make test builds it)
 	[ -n "${O_AARCH64:-}" ] && [ -f "$O_AARCH64/kaslrboot.bin" ] && arm=("$top"/tests/qemu-aarch64/*.sh)
-	for t in "$top"/tests/build/*.sh "$top"/tests/qemu/*.sh "${arm[@]}"; do
+	# the M-mode first-stage boards' tests, likewise
+	mmode=()
+	[ -n "${O_RISCV64_M:-}" ] && [ -f "$O_RISCV64_M/kaslrboot.bin" ] && mmode=("$top"/tests/qemu-riscv-m/*.sh)
+	for t in "$top"/tests/build/*.sh "$top"/tests/qemu/*.sh "${arm[@]}" "${mmode[@]}"; do
 		[ -f "$t" ] || continue
 		dir=$(basename "$(dirname "$t")")
 		name=$(basename "$t" .sh)

@@ -56,12 +56,19 @@ tools: $(HOST_TOOLS)
 host-tests: $(HOST_TEST_BINS) $(HOST_FIXTURES) $(HOST_TOOLS) $(FUZZ_BINS)
 	$(Q)MBEDTLS_DIR=$(MBEDTLS_DIR) $(srctree)/tests/run.sh --host-only $(HOST_O)
 
-# The arm64 board is built and tested too when the default board is tested.
+# The arm64 boards and the M-mode first-stage boards are built and tested
+# too when the default board is tested.
 O_AARCH64 := $(srctree)/build/qemu-virt-aarch64
+O_RISCV64_M := $(srctree)/build/qemu-virt-riscv64-m
+O_RISCV32_M := $(srctree)/build/qemu-virt-riscv32-m
 test: check-setup all $(HOST_TEST_BINS) $(HOST_FIXTURES) $(HOST_TOOLS) $(FUZZ_BINS)
 	$(Q)if [ -d $(srctree)/boards/qemu-virt-aarch64 ]; then \
 		$(MAKE) -s --no-print-directory BOARD=qemu-virt-aarch64 O=$(O_AARCH64) all testkernel && \
 		$(MAKE) -s --no-print-directory BOARD=qemu-virt-aarch64-bios \
 			O=$(srctree)/build/qemu-virt-aarch64-bios all testkernel; fi
+	$(Q)if [ -d $(srctree)/boards/qemu-virt-riscv64-m ]; then \
+		$(MAKE) -s --no-print-directory BOARD=qemu-virt-riscv64-m O=$(O_RISCV64_M) all testkernel && \
+		$(MAKE) -s --no-print-directory BOARD=qemu-virt-riscv32-m O=$(O_RISCV32_M) all testkernel; fi
 	$(Q)O=$(O) MBEDTLS_DIR=$(MBEDTLS_DIR) O_AARCH64=$(O_AARCH64) \
+		O_RISCV64_M=$(O_RISCV64_M) O_RISCV32_M=$(O_RISCV32_M) \
 		$(srctree)/tests/run.sh $(HOST_O)

@@ -115,8 +115,16 @@ static int header(const void *buf, uint64_t image_len,
 				   (unsigned long long)image_len, (unsigned int)KB_CONTAINER_HDR_SIZE);
 
 	/* Erased or foreign flash is the common case: say so plainly. */
-	if (memcmp(h + OFF_MAGIC, KB_CONTAINER_MAGIC, sizeof(KB_CONTAINER_MAGIC)) != 0)
+	if (memcmp(h + OFF_MAGIC, KB_CONTAINER_MAGIC, sizeof(KB_CONTAINER_MAGIC)) != 0) {
+		static const uint8_t erased[sizeof(KB_CONTAINER_MAGIC)] = {
+			0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		};
+
+		if (memcmp(h + OFF_MAGIC, erased, sizeof(erased)) == 0)
+			return kb_diag_set(d, KB_EINVAL,
+					   "container: bad magic: the flash reads erased (0xff), no container was written there");
 		return kb_diag_set(d, KB_EINVAL, "container: bad magic");
+	}
 
 	/* A later version may lay the header out differently: even the
 	 * position of the header hash is only known for version 1. */

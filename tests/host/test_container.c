@@ -324,7 +324,7 @@ static void test_bad_magic(void **state)
 		m.buf[i] ^= 0x20;
 	}
 	memset(m.buf, 0xff, HDR);	/* erased flash */
-	expect_fail_full(&m, "container: bad magic");
+	expect_fail_full(&m, "container: bad magic: the flash reads erased (0xff), no container was written there");
 	free(m.buf);
 }
 

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# M-mode first stage (qemu-virt-riscv64-m, qemu-virt-riscv32-m when built):
+# kaslrboot is the reset vector in pflash bank 0, runs in M-mode, copies
+# itself to RAM, boots the test kernel (an M-mode ELF) at random addresses;
+# nokaslr fixes it; Zkr read in M-mode; extra harts stay parked; no TRNG,
+# an erased or corrupted container and a flash image that does not fit
+# are refused.
+top=$(cd "$(dirname "$0")/../.." && pwd)
+O=${O_RISCV64_M:-$top/build/qemu-virt-riscv64-m}
+. "$(dirname "$0")/../lib.sh"
+
+plan_base() { sed -n 's/^kaslrboot: plan: kernel .* base \(0x[0-9a-f]*\)[, ].*/\1/p' "$(log_of "$1")"; }
+# NAME: the loader ran in M-mode from its RAM copy and the kernel's checks passed
+m_boot_ok() {
+	has "$1" 'entered in M-mode on hart 0 at 0x80000000' && kernel_done "$1" &&
+		grep -qE '^testkernel: kaslr-seed 0x[0-9a-f]{16}$' "$(log_of "$1")"
+}
+
+for board in qemu-virt-riscv64-m qemu-virt-riscv32-m; do
+	case $board in
+	*64-m) bo=$O; cpu=rv64 ;;
+	*) bo=${O_RISCV32_M:-$top/build/qemu-virt-riscv32-m}; cpu=rv32 ;;
+	esac
+	[ -f "$bo/kaslrboot.bin" ] || { notok "$board: not built ($bo)"; continue; }
+	b=${board#qemu-virt-}
+	bases=()
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		O=$bo boot "$b-r$i"
+		bases+=("$(plan_base "$b-r$i")")
+		m_boot_ok "$b-r$i" || { notok "$board boot $i"; tail -n 12 "$(log_of "$b-r$i")"; }
+	done
+	distinct=$(printf '%s\n' "${bases[@]}" | grep . | sort -u | wc -l)
+	check "$board: 10 boots from flash in M-mode, $distinct distinct kernel bases (want 10)" [ "$distinct" = 10 ]
+	for i in 1 2; do O=$bo boot "$b-n$i" BOOTARGS="console=ttyS0 nokaslr"; done
+	check "$board: nokaslr gives the same base twice ($(plan_base "$b-n1"))" \
+		same "$(plan_base "$b-n1")" "$(plan_base "$b-n2")"
+	check "$board: nokaslr boots the kernel" kernel_done "$b-n1"
+
+	# Zkr in M-mode, 4 harts: hart 0 boots, the others stay parked.
+	O=$bo boot "$b-zkr" QEMU_CPU="$cpu,zkr=true" QEMU_SMP=4 QEMU_RNG=none
+	check "$board: Zkr (seed CSR read in M-mode) is the TRNG" has "$b-zkr" 'kaslrboot: entropy: zkr at seed CSR'
+	check "$board: with 4 harts, hart 0 boots the kernel" m_boot_ok "$b-zkr"
+	# No Zkr and no virtio-rng: fail closed.
+	O=$bo boot "$b-norng" QEMU_RNG=none
+	check "$board: no TRNG at all: refused, nothing booted" refused "$b-norng" 'entropy:'
+done
+
+# The flash image: an erased container window (no container) and a
+# corrupted header are refused; mkflash refuses what does not fit.
+O=$O boot erased PAYLOAD_IMG=/dev/null
+check "erased container window (0xff): refused, saying so" \
+	refused erased 'container: bad magic: the flash reads erased (0xff)'
+make -s -C "$top" O="$O" "$O/payload.img" >/dev/null 2>&1
+cp "$O/payload.img" "$TMP/bad.img"
+printf '\x5a' | dd of="$TMP/bad.img" bs=1 seek=40 conv=notrunc status=none
+O=$O boot corrupt PAYLOAD_IMG="$TMP/bad.img"
+check "corrupted container header: refused" refused corrupt 'container: header SHA-256 mismatch'
+
+mkflash() { "$top/scripts/mkflash.sh" "$@" > "$TMP/mkflash.out" 2>&1; }
+mkflash_refuses() {	# WHAT CONFIG LOADER CONTAINER
+	local what=$1; shift
+	! mkflash "$@" "$TMP/f.img" && grep -q "^mkflash: $what" "$TMP/mkflash.out" && [ ! -e "$TMP/f.img" ]
+}
+flash_ok() {
+	mkflash "$O/.config" "$O/kaslrboot.bin" "$O/payload.img" "$TMP/ok.img" &&
+		[ "$(stat -c %s "$TMP/ok.img")" = $((0x2000000)) ] &&
+		cmp -s -n "$(stat -c %s "$O/kaslrboot.bin")" "$O/kaslrboot.bin" "$TMP/ok.img" &&
+		cmp -s -i 0:$((0x40000)) -n 4096 "$O/payload.img" "$TMP/ok.img" &&
+		grep -q '^mkflash:   0x00040000  container' "$TMP/mkflash.out"
+}
+check "mkflash: 32 MiB, loader at 0, container at 0x40000, layout printed" flash_ok
+head -c $((0x40001)) /dev/zero > "$TMP/big.bin"
+check "mkflash: a loader that runs into the container is refused" \
+	mkflash_refuses "kaslrboot.bin (262145 B) runs into the container" "$O/.config" "$TMP/big.bin" -
+head -c $((0x1fc0001)) /dev/zero > "$TMP/bigc.img"
+check "mkflash: a container larger than its window is refused" \
+	mkflash_refuses "container (33292289 B) is larger" "$O/.config" "$O/kaslrboot.bin" "$TMP/bigc.img"
+sed 's/^CONFIG_PAYLOAD_MAX_SIZE=.*/CONFIG_PAYLOAD_MAX_SIZE=0x2000000/' "$O/.config" > "$TMP/cfg"
+check "mkflash: a container window that ends outside the flash is refused" \
+	mkflash_refuses "container window" "$TMP/cfg" "$O/kaslrboot.bin" -
+done_testing
