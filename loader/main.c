@@ -165,8 +165,9 @@ static const void *step_device_tree(const struct kb_boot_info *bi)
 		kb_log("console: %s at 0x%" PRIx64 " (%s)", con->driver,
 		       con->phys, path);
 	}
-	kb_log("dtb: 0x%lx, %u bytes, structure checked",
-	       (unsigned long)bi->dtb, (unsigned int)fdt_totalsize(fdt));
+	kb_log("dtb: 0x%lx, %u bytes%s%s, structure checked",
+	       (unsigned long)bi->dtb, (unsigned int)fdt_totalsize(fdt),
+	       bi->dtb_from ? ", " : "", bi->dtb_from ? bi->dtb_from : "");
 	log_bootargs(fdt);
 	return fdt;
 }
@@ -211,9 +212,12 @@ static void step_memory_map(const struct kb_boot_info *bi, const void *fdt)
 	if (!kb_memmap_covers(&memmap, img, (uintptr_t)__image_end - img))
 		fatal(KB_ERANGE, &(struct kb_diag){ "dtb: kaslrboot itself lies outside every memory node" });
 	/* The handoff wipes the loader's whole image and stack: the one
-	 * write rule must allow it before anything else happens. */
+	 * write rule must allow it before anything else happens.  A tree
+	 * linked into the loader (CONFIG_BUILTIN_DTB) lies in that memory;
+	 * step 4 then always moves it (no room behind it is free). */
 	err = kb_memmap_check_write(&memmap, img, (uintptr_t)__image_end - img,
-				    KB_KIND(KB_REGION_LOADER) | KB_KIND(KB_REGION_STACK),
+				    KB_KIND(KB_REGION_LOADER) | KB_KIND(KB_REGION_STACK) |
+				    (bi->dtb == (uintptr_t)kb_builtin_dtb() ? KB_KIND(KB_REGION_DTB) : 0),
 				    "wipe: kaslrboot's own memory", &d);
 	if (err)
 		fatal(err, &d);

@@ -12,3 +12,12 @@ loader-objs-y += loader/lib/spans.o
 loader-objs-y += loader/lib/container.o loader/lib/elf.o loader/lib/image.o loader/lib/reloc.o
 loader-objs-y += loader/lib/load.o
 $(O)/loader/lib/container.o $(O)/loader/lib/load.o: KB_CPPFLAGS += $(MBEDTLS_CPPFLAGS)
+# CONFIG_BUILTIN_DTB: the board's .dts, compiled by dtc and linked in
+loader-objs-y += loader/builtin_dtb.o
+ifneq ($(CONFIG_BUILTIN_DTB),)
+$(O)/loader/builtin_dtb.o: $(O)/builtin.dtb
+$(O)/loader/builtin_dtb.o: ARCH_CPPFLAGS += -DKB_BUILTIN_DTB_FILE='"$(O)/builtin.dtb"'
+$(O)/builtin.dtb: $(BOARD_DIR)/$(patsubst "%",%,$(CONFIG_BUILTIN_DTB)) $(O)/auto.conf
+	$(vecho) "  DTC     $(notdir $@)"
+	$(Q)dtc -q -I dts -O dtb -o $@ $<
+endif

@@ -46,6 +46,23 @@ for board in qemu-virt-riscv64-m qemu-virt-riscv32-m; do
 	check "$board: no TRNG at all: refused, nothing booted" refused "$b-norng" 'entropy:'
 done
 
+# A tree linked into the loader (BUILTIN_DTB, preferred over QEMU's a1):
+# checked, moved out of the loader's memory before the wipe, handed over.
+cp -r "$top/boards/qemu-virt-riscv64-m" "$TMP/bd"
+printf 'CONFIG_BUILTIN_DTB="qemu-virt.dts"\nCONFIG_BUILTIN_DTB_PREFER=y\n' >> "$TMP/bd/defconfig"
+O=$TMP/bd-o boot builtin BOARD_DIR="$TMP/bd"
+dtb_moved_out() {	# NAME: the handoff's dtb lies outside the loader's reservation
+	local h l
+	h=$(sed -n 's/^kaslrboot: handoff: .*dtb \(0x[0-9a-f]*\)).*/\1/p' "$(log_of "$1")")
+	l=$(sed -n 's/^kaslrboot:   resv  0x\([0-9a-f]*\)-0x\([0-9a-f]*\) .* loader kaslrboot$/0x\1 0x\2/p' "$(log_of "$1")")
+	[ -n "$h" ] && [ -n "$l" ] || return 1
+	set -- $l
+	[ $((h)) -ge $(($2)) ] || [ $((h)) -lt $(($1)) ]
+}
+check "BUILTIN_DTB: the linked tree is used" has builtin 'linked into the loader (BUILTIN_DTB_PREFER: a1 ignored), structure checked'
+check "BUILTIN_DTB: the tree moves out of the loader's memory" dtb_moved_out builtin
+check "BUILTIN_DTB: the kernel boots with it" kernel_done builtin
+
 # The flash image: an erased container window (no container) and a
 # corrupted header are refused; mkflash refuses what does not fit.
 O=$O boot erased PAYLOAD_IMG=/dev/null

@@ -22,6 +22,11 @@ void kb_arch_start(unsigned long hartid, uintptr_t dtb, uintptr_t base,
 	kb_instret_at_entry = instret;
 	bi.hartid = hartid;
 	bi.dtb = dtb;
+	if (kb_builtin_dtb() && (dtb == 0 || IS_ENABLED(CONFIG_BUILTIN_DTB_PREFER))) {
+		bi.dtb = (uintptr_t)kb_builtin_dtb();
+		bi.dtb_from = dtb ? "linked into the loader (BUILTIN_DTB_PREFER: a1 ignored)"
+				  : "linked into the loader (a1 = 0)";
+	}
 	bi.load_base = base;
 	/* S-mode: firmware below owns M-mode; M-mode: the first stage. */
 	bi.entry_mode = IS_ENABLED(CONFIG_RISCV_M_MODE) ? "M-mode" : "S-mode";

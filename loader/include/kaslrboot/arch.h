@@ -28,7 +28,13 @@ struct kb_boot_info {
 	uintptr_t load_base;	/* where kaslrboot itself runs (arm64 started
 				 * from flash: its copy in RAM) */
 	const char *entry_mode;	/* "S-mode", "EL2", ... for the log */
+	const char *dtb_from;	/* NULL: from the previous stage; else how it
+				 * was found, for the log ("linked into the
+				 * loader") */
 };
+
+/* The tree linked into the loader (CONFIG_BUILTIN_DTB), or NULL. */
+const void *kb_builtin_dtb(void);
 
 /* Generic boot flow (loader/main.c). */
 void kb_main(const struct kb_boot_info *bi) __attribute__((noreturn));
