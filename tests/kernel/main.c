@@ -31,7 +31,7 @@
 #define TK_DTB_MAX_SIZE	(2u << 20)	/* arm64 boot-protocol limit */
 #define TK_MAX_FAIL_LINES 16
 
-static unsigned int tk_failures;
+unsigned int tk_failures;
 
 /* ---------------------------------------------------------------- output */
 
@@ -117,12 +117,6 @@ void tk_printf(const char *fmt, ...)
 	}
 	va_end(ap);
 }
-
-#define TK_FAIL(...) do {						\
-	tk_failures++;							\
-	tk_printf("testkernel: FAIL " __VA_ARGS__);			\
-	tk_printf("\n");						\
-} while (0)
 
 static void tk_hexbytes(const uint8_t *p, size_t n)
 {
@@ -543,6 +537,12 @@ static void tk_check_dtb(const struct tk_boot *b)
 
 /* ------------------------------------------------------------------- main */
 
+/* Architecture checks after the generic ones (RISC-V M-mode: the PMP
+ * lock); none by default. */
+__attribute__((weak)) void tk_arch_checks(void)
+{
+}
+
 void tk_main(const struct tk_boot *b)
 {
 	tk_printf("testkernel: format %s, running at 0x%lx (entry 0x%lx), hart %lu, dtb 0x%lx\n",
@@ -572,5 +572,6 @@ void tk_main(const struct tk_boot *b)
 		tk_finish();	/* pointers are wrong: stop before using them */
 
 	tk_check_dtb(b);
+	tk_arch_checks();
 	tk_finish();
 }

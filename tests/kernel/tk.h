@@ -40,10 +40,20 @@ void tk_main(const struct tk_boot *b) __attribute__((noreturn));
 
 /* Architecture glue (<arch>/arch.c). */
 void tk_arch_putc(char c);
+void tk_arch_checks(void);
 void tk_arch_poweroff(int failure) __attribute__((noreturn));
 
 /* Tiny formatted output: %s %c %d %u %x with 0/width and l/ll/z. */
 void tk_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A failed check: counted, printed as "testkernel: FAIL ..."; the kernel
+ * reports FAILED and powers off with a failure code at the end. */
+extern unsigned int tk_failures;
+#define TK_FAIL(...) do {						\
+	tk_failures++;							\
+	tk_printf("testkernel: FAIL " __VA_ARGS__);			\
+	tk_printf("\n");						\
+} while (0)
 
 /* Linker-script symbols. */
 extern char __image_start[], __image_end[], _start[];

@@ -42,6 +42,46 @@ void tk_arch_putc(char c)
 	u[0] = (uint8_t)c;
 }
 
+unsigned long tk_pmp_store(void *p);
+unsigned long tk_pmp_exec(void *p);
+extern uint32_t tk_pmp_text_word[], tk_pmp_data_ret[];
+
+/*
+ * The PMP lock kaslrboot applies before the first instruction
+ * (docs/pmp.md): with pmpcfg0's first entry locked, a store into our own
+ * text must fault (mcause 7, store access fault), a call into our data
+ * must fault (mcause 1, instruction access fault), and writes to the
+ * locked pmpcfg0 byte and pmpaddr0 must be ignored.
+ */
+void tk_arch_checks(void)
+{
+	unsigned long cfg, cfg2, addr, addr2, c;
+
+	__asm__ volatile(".option push\n.option arch, +zicsr\n"
+			 "csrr %0, pmpcfg0\ncsrr %1, pmpaddr0\n.option pop"
+			 : "=r"(cfg), "=r"(addr));
+	if (!(cfg & 0x80)) {
+		tk_printf("testkernel: pmp: not locked (pmpcfg0 0x%lx)\n", cfg);
+		return;
+	}
+	c = tk_pmp_store(tk_pmp_text_word);
+	if (c != 7)
+		TK_FAIL("pmp: a store into our text at 0x%lx gave mcause %lu, not 7",
+			(unsigned long)(uintptr_t)tk_pmp_text_word, c);
+	c = tk_pmp_exec(tk_pmp_data_ret);
+	if (c != 1)
+		TK_FAIL("pmp: a call into our data at 0x%lx gave mcause %lu, not 1",
+			(unsigned long)(uintptr_t)tk_pmp_data_ret, c);
+	__asm__ volatile(".option push\n.option arch, +zicsr\n"
+			 "csrw pmpcfg0, %2\ncsrw pmpaddr0, %3\n"
+			 "csrr %0, pmpcfg0\ncsrr %1, pmpaddr0\n.option pop"
+			 : "=&r"(cfg2), "=&r"(addr2) : "r"(cfg ^ 1), "r"(addr ^ 1));
+	if ((cfg2 & 0xff) != (cfg & 0xff) || addr2 != addr)
+		TK_FAIL("pmp: writing the locked entry 0 changed it (pmpcfg0 0x%lx -> 0x%lx, pmpaddr0 0x%lx -> 0x%lx)",
+			cfg, cfg2, addr, addr2);
+	tk_printf("testkernel: pmp: locked: store into text trapped (mcause 7), call into data trapped (mcause 1), writes to the locked pmpcfg0/pmpaddr0 ignored\n");
+}
+
 void tk_arch_poweroff(int failure)
 {
 	*(volatile uint32_t *)TK_TEST_DEV = failure ? (1u << 16) | 0x3333 : 0x5555;
