@@ -168,17 +168,30 @@ grep -aq 'sha256+ OK' "$W/fit.log" || fit=
 "$top/build/host/kbimage" --pad "$maxsz" --bootargs "console=$console" $kbopts \
 	-o "$W/kb.img" "$W/Image.stamp" > /dev/null || fail "kbimage failed"
 kbrun() {	# O LOG [QEMU-OPTIONS]
-	BOARD_DIR=$BOARD_DIR PAYLOAD_IMG=$W/kb.img QEMU_EXTRA="$ICOUNT $extra_kb ${3:-}" QEMU_TIMEOUT=300 \
+	BOARD_DIR=$BOARD_DIR PAYLOAD_IMG=$W/kb.img QEMU_EXTRA="$ICOUNT ${kb_dtb:-$extra_kb} ${3:-}" QEMU_TIMEOUT=300 \
 		"$here/qemu-run.sh" "$1" "$board" > "$2" 2>&1
 }
 kbrun "$O" "$W/kb.log"; kb=$(stamp "$W/kb.log")
 [ -n "$kb" ] || { tail -n 20 "$W/kb.log"; fail "the kaslrboot boot did not reach the stamp"; }
 # RISC-V builds with a Zknh SHA-256 (bench.sh sets BENCH_ZKNH_CPU): the
 # same image again on a CPU with the Zknh instructions.
-kbz=
+# QEMU's tree names the CPU's extensions (riscv,isa): with a -dtb of our
+# own, it must be the tree of that CPU.
+kbz= kb_dtb=
 if [ -n "${BENCH_ZKNH_CPU:-}" ]; then
+	if [ "$env" = no ]; then
+		BOARD_DIR=$ubdir PAYLOAD_IMG=$W/raw.img QEMU_EXTRA="-M dumpdtb=$W/virtz.dtb $BENCH_ZKNH_CPU" \
+			"$here/qemu-run.sh" "$W/ubo" "$ubboard" > "$W/dumpz.log" 2>&1
+		[ -s "$W/virtz.dtb" ] || { cat "$W/dumpz.log"; fail "could not dump QEMU's device tree with $BENCH_ZKNH_CPU"; }
+		fdtput -c "$W/virtz.dtb" /config && fdtput -t s "$W/virtz.dtb" /config bootcmd "$fitcmd" &&
+			fdtput -t u "$W/virtz.dtb" /config bootdelay 0 &&
+			fdtput -t s "$W/virtz.dtb" /chosen bootargs "console=$console" || fail "fdtput failed"
+		kb_dtb="-dtb $W/virtz.dtb"
+	fi
 	kbrun "$O" "$W/kbz.log" "$BENCH_ZKNH_CPU"; kbz=$(stamp "$W/kbz.log")
+	grep -aq 'SHA-256: Zknh' "$W/kbz.log" || { tail -n 20 "$W/kbz.log"; fail "with $BENCH_ZKNH_CPU the loader did not use Zknh"; }
 	[ -n "$kbz" ] || { tail -n 20 "$W/kbz.log"; fail "the kaslrboot boot with $BENCH_ZKNH_CPU did not reach the stamp"; }
+	kb_dtb=
 fi
 
 M() { /usr/bin/python3 -c "print('%.1f M' % ($1 / 1e6))"; }
@@ -224,4 +237,7 @@ print(tag + "  fixed: %d instructions entry to handoff besides the per-byte part
 PY
 }
 slope "" "${BENCH_SMALL:-}"
-if [ -n "$kbz" ]; then slope zknh "${BENCH_SMALL_ZKNH:-}" "$BENCH_ZKNH_CPU"; fi
+if [ -n "$kbz" ]; then
+	[ -s "$W/virtz.dtb" ] && kb_dtb="-dtb $W/virtz.dtb"
+	slope zknh "${BENCH_SMALL_ZKNH:-}" "$BENCH_ZKNH_CPU"
+fi
