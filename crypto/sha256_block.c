@@ -46,6 +46,32 @@ static inline uint32_t be32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+/* The block's 16 big-endian words.  64-bit: where data is 8-byte aligned
+ * (the loader hashes its RAM copy, which is), one load and a byte swap
+ * of both halves at once (about 6.5 instructions per word without Zbb,
+ * against 10 for four byte loads). */
+static inline void load_block(uint32_t w[16], const uint8_t *data)
+{
+#if UINTPTR_MAX > 0xffffffffu && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (((uintptr_t)data & 7) == 0) {
+		const uint64_t m8 = 0x00ff00ff00ff00ffull, m16 = 0x0000ffff0000ffffull;
+
+		for (unsigned int i = 0; i < 16; i += 2) {
+			uint64_t x = ((const uint64_t *)(const void *)data)[i / 2];
+
+			/* little-endian load: w[i] is the low half, swapped */
+			x = ((x & m8) << 8) | ((x >> 8) & m8);
+			x = ((x & m16) << 16) | ((x >> 16) & m16);
+			w[i] = (uint32_t)x;
+			w[i + 1] = (uint32_t)(x >> 32);
+		}
+		return;
+	}
+#endif
+	for (unsigned int i = 0; i < 16; i++)
+		w[i] = be32(data + 4 * i);
+}
+
 /* ---- portable C ---- */
 
 #if UINTPTR_MAX > 0xffffffffu
@@ -70,6 +96,7 @@ static inline uint32_t ror32(uint32_t x, unsigned int n)
 #define C_SIG1(x)	ROT2SHR((x), 17, 19, 10)
 
 #define BLOCK_FN	kb_sha256_block_c
+#define BLOCK_ATTR
 #define SUM0		C_SUM0
 #define SUM1		C_SUM1
 #define SIG0		C_SIG0
@@ -140,6 +167,8 @@ uint64_t kb_emu_sha256sig1(uint64_t rs1)
 
 #if defined(HAVE_ZKNH_BLOCK)
 #undef BLOCK_FN
+#undef BLOCK_ATTR
+#define BLOCK_ATTR __attribute__((optimize("O2")))
 #undef SUM0
 #undef SUM1
 #undef SIG0

@@ -32,15 +32,14 @@
 #define SCHED(i) \
 	(w[i] += SIG1(w[((i) + 14) & 15]) + w[((i) + 9) & 15] + SIG0(w[((i) + 1) & 15]))
 
-void BLOCK_FN(uint32_t state[8], const uint8_t *data)
+BLOCK_ATTR void BLOCK_FN(uint32_t state[8], const uint8_t *data)
 {
 	uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
 	uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
 	uint32_t bc = b ^ c, w[16];
 	const uint32_t *k = K;
 
-	for (unsigned int i = 0; i < 16; i++)
-		w[i] = be32(data + 4 * i);
+	load_block(w, data);
 	for (;;) {
 		ROUNDS8(0);
 		ROUNDS8(8);
