@@ -2,12 +2,15 @@
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/version.h>
 
+#include <stdbool.h>
 #include <string.h>
 
 #include <kaslrboot/crypto.h>
 #include <kaslrboot/diag.h>
 #include <kaslrboot/error.h>
+#include <kaslrboot/fdt_util.h>
 #include <kaslrboot/sha256.h>
+#include <kaslrboot/sha256_block.h>
 
 /* FIPS 180-4 / NIST CAVP SHA-256 examples: the empty message, "abc" (one
  * block) and the 448-bit message (two blocks: padding spills over). */
@@ -52,8 +55,13 @@ int kb_sha256_selftest(void)
 	return 0;
 }
 
-int kb_crypto_cpu_check(struct kb_diag *d)
+int kb_crypto_cpu_check(const void *fdt, unsigned long hartid,
+			const char **sha256_impl, struct kb_diag *d)
 {
+	const char *impl = "mbedTLS's portable C";
+
+	(void)fdt;
+	(void)hartid;
 #if defined(CONFIG_SHA256_ARMV8_CE_ONLY) && defined(__aarch64__)
 	uint64_t isar0;
 
@@ -63,8 +71,26 @@ int kb_crypto_cpu_check(struct kb_diag *d)
 	if (((isar0 >> 12) & 0xf) == 0)
 		return kb_diag_set(d, KB_EFAIL,
 				   "crypto: the CPU lacks the SHA-256 instructions this build uses (ID_AA64ISAR0_EL1.SHA2 = 0): rebuild with CONFIG_SHA256_ARMV8_CE_NONE");
+	impl = "mbedTLS with the ARMv8-A SHA-256 instructions";
+#elif defined(CONFIG_SHA256_KB_BLOCK) && CONFIG_SHA256_KB_BLOCK
+	bool zknh = false;
+
+#if defined(CONFIG_SHA256_RISCV_ZKNH_POSSIBLE) && CONFIG_SHA256_RISCV_ZKNH_POSSIBLE
+	/* Unprivileged instructions: the device tree's word is the test
+	 * (there is no CSR to read from S-mode), and the known-answer
+	 * self-test that follows runs them before any payload byte. */
+	zknh = kb_fdt_hart_has_isa_ext(fdt, hartid, "zknh");
+#if defined(CONFIG_SHA256_RISCV_ZKNH_ONLY) && CONFIG_SHA256_RISCV_ZKNH_ONLY
+	if (!zknh)
+		return kb_diag_set(d, KB_EFAIL,
+				   "crypto: the boot hart's device tree does not list zknh, which this build's SHA-256 needs: rebuild with CONFIG_SHA256_RISCV_ZKNH_IF_PRESENT");
+#endif
+#endif
+	impl = kb_sha256_block_select(zknh);
 #endif
 	(void)d;
+	if (sha256_impl)
+		*sha256_impl = impl;
 	return 0;
 }
 

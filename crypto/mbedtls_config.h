@@ -46,6 +46,13 @@
 #define MBEDTLS_SHA256_USE_ARMV8_A_CRYPTO_ONLY
 #endif
 
+/* RISC-V: kaslrboot's own compression function, unrolled C or Zknh
+ * (Kconfig CONFIG_SHA256_KB_BLOCK, crypto/sha256_block.c); mbedTLS keeps
+ * the padding and streaming.  Host builds (no CONFIG_*) never set it. */
+#if defined(CONFIG_SHA256_KB_BLOCK) && CONFIG_SHA256_KB_BLOCK
+#define MBEDTLS_SHA256_PROCESS_ALT
+#endif
+
 /* mbedTLS's built-in known-answer tests: kb_crypto_selftest() runs the
  * CTR_DRBG one (NIST CAVP vectors) at every boot; SHA-256 is checked by
  * our own FIPS 180-4 vectors (kb_sha256_selftest), since mbedTLS's

@@ -20,4 +20,5 @@ ifeq ($(CONFIG_SHA256_ARMV8_CE_ONLY),y)
 $(O)/mbedtls/sha256.o: MBEDTLS_ARCH_CFLAGS := $(filter-out -mgeneral-regs-only,$(MBEDTLS_ARCH_CFLAGS))
 endif
 loader-objs-y += crypto/crypto.o crypto/drbg.o crypto/health.o
+loader-objs-$(CONFIG_SHA256_KB_BLOCK) += crypto/sha256_block.o
 $(O)/crypto/%.o: KB_CPPFLAGS += $(MBEDTLS_CPPFLAGS)

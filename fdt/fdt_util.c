@@ -476,3 +476,59 @@ uint32_t kb_fdt_used_size(const void *fdt)
 		end = e;
 	return end;
 }
+
+/* Is ext one of the multi-letter extensions of a riscv,isa string
+ * ("rv64imac_zicsr_zknh")?  Only whole names after a '_' count. */
+static bool isa_string_has(const char *isa, int len, const char *ext)
+{
+	size_t n = strlen(ext);
+	int i = 0;
+
+	/* Skip the base ISA and single-letter extensions. */
+	while (i < len && isa[i] && isa[i] != '_')
+		i++;
+	while (i < len && isa[i] == '_') {
+		int start = ++i;
+
+		while (i < len && isa[i] && isa[i] != '_')
+			i++;
+		if ((size_t)(i - start) == n && strncmp(&isa[start], ext, n) == 0)
+			return true;
+	}
+	return false;
+}
+
+bool kb_fdt_hart_has_isa_ext(const void *fdt, unsigned long hartid,
+			     const char *ext)
+{
+	int cpus = fdt_path_offset(fdt, "/cpus");
+	size_t n = strlen(ext);
+	int cpu, len;
+
+	if (cpus < 0)
+		return false;
+	fdt_for_each_subnode(cpu, fdt, cpus) {
+		const fdt32_t *reg = fdt_getprop(fdt, cpu, "reg", &len);
+		const char *p;
+
+		/* Check NULL and the sign before using len as a size. */
+		if (reg == NULL || len < 4)
+			continue;
+		if (fdt32_to_cpu(reg[len / 4 - 1]) != hartid)
+			continue;
+		p = fdt_getprop(fdt, cpu, "riscv,isa-extensions", &len);
+		if (p != NULL && len > 0) {
+			/* a string list: "i\0m\0zkr\0..." */
+			for (int off = 0; off < len;) {
+				size_t l = strnlen(p + off, len - off);
+
+				if (l == n && strncmp(p + off, ext, n) == 0)
+					return true;
+				off += l + 1;
+			}
+		}
+		p = fdt_getprop(fdt, cpu, "riscv,isa", &len);
+		return p != NULL && len > 0 && isa_string_has(p, len, ext);
+	}
+	return false;
+}

@@ -273,14 +273,16 @@ static size_t personalization(const struct kb_boot_info *bi, const void *fdt,
 static void step_entropy(const struct kb_boot_info *bi, const void *fdt)
 {
 	unsigned char pers[64];
+	const char *sha256_impl;
 	struct kb_diag d;
 	size_t plen, elen;
 	int err, serial_len = -1;
 
 	kb_diag_clear(&d);
-	err = kb_crypto_cpu_check(&d);
+	err = kb_crypto_cpu_check(fdt, bi->hartid, &sha256_impl, &d);
 	if (err)
 		fatal(err, &d);
+	kb_log("crypto: SHA-256: %s", sha256_impl);
 	if (kb_crypto_selftest() != 0)
 		fatal(KB_EFAIL, &(struct kb_diag){ "crypto: CTR_DRBG or SHA-256 known-answer self-test failed" });
 

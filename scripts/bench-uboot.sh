@@ -167,12 +167,32 @@ grep -aq 'sha256+ OK' "$W/fit.log" || fit=
 # shellcheck disable=SC2086
 "$top/build/host/kbimage" --pad "$maxsz" --bootargs "console=$console" $kbopts \
 	-o "$W/kb.img" "$W/Image.stamp" > /dev/null || fail "kbimage failed"
-kbrun() {	# O LOG
-	BOARD_DIR=$BOARD_DIR PAYLOAD_IMG=$W/kb.img QEMU_EXTRA="$ICOUNT $extra_kb" QEMU_TIMEOUT=300 \
+kbrun() {	# O LOG [QEMU-OPTIONS]
+	BOARD_DIR=$BOARD_DIR PAYLOAD_IMG=$W/kb.img QEMU_EXTRA="$ICOUNT ${kb_dtb:-$extra_kb} ${3:-}" QEMU_TIMEOUT=300 \
 		"$here/qemu-run.sh" "$1" "$board" > "$2" 2>&1
 }
 kbrun "$O" "$W/kb.log"; kb=$(stamp "$W/kb.log")
 [ -n "$kb" ] || { tail -n 20 "$W/kb.log"; fail "the kaslrboot boot did not reach the stamp"; }
+# RISC-V builds with a Zknh SHA-256 (bench.sh sets BENCH_ZKNH_CPU): the
+# same image again on a CPU with the Zknh instructions.
+# QEMU's tree names the CPU's extensions (riscv,isa): with a -dtb of our
+# own, it must be the tree of that CPU.
+kbz= kb_dtb=
+if [ -n "${BENCH_ZKNH_CPU:-}" ]; then
+	if [ "$env" = no ]; then
+		BOARD_DIR=$ubdir PAYLOAD_IMG=$W/raw.img QEMU_EXTRA="-M dumpdtb=$W/virtz.dtb $BENCH_ZKNH_CPU" \
+			"$here/qemu-run.sh" "$W/ubo" "$ubboard" > "$W/dumpz.log" 2>&1
+		[ -s "$W/virtz.dtb" ] || { cat "$W/dumpz.log"; fail "could not dump QEMU's device tree with $BENCH_ZKNH_CPU"; }
+		fdtput -c "$W/virtz.dtb" /config && fdtput -t s "$W/virtz.dtb" /config bootcmd "$fitcmd" &&
+			fdtput -t u "$W/virtz.dtb" /config bootdelay 0 &&
+			fdtput -t s "$W/virtz.dtb" /chosen bootargs "console=$console" || fail "fdtput failed"
+		kb_dtb="-dtb $W/virtz.dtb"
+	fi
+	kbrun "$O" "$W/kbz.log" "$BENCH_ZKNH_CPU"; kbz=$(stamp "$W/kbz.log")
+	grep -aq 'SHA-256: Zknh' "$W/kbz.log" || { tail -n 20 "$W/kbz.log"; fail "with $BENCH_ZKNH_CPU the loader did not use Zknh"; }
+	[ -n "$kbz" ] || { tail -n 20 "$W/kbz.log"; fail "the kaslrboot boot with $BENCH_ZKNH_CPU did not reach the stamp"; }
+	kb_dtb=
+fi
 
 M() { /usr/bin/python3 -c "print('%.1f M' % ($1 / 1e6))"; }
 say "U-Boot comparison: $kver (Image $ksize B, stamp copy), $ubver"
@@ -188,26 +208,36 @@ case $board in
 *) say "    kaslrboot ($board): $kb ($(M "$kb")): entered in RAM (QEMU -kernel), U-Boot starts from flash" ;;
 esac
 say "    kaslrboot / U-Boot FIT: $(/usr/bin/python3 -c "print('%.2f' % ($kb / $fit))"); kaslrboot / U-Boot raw: $(/usr/bin/python3 -c "print('%.2f' % ($kb / $raw))")"
+if [ -n "$kbz" ]; then
+	say "    kaslrboot ($board) with $BENCH_ZKNH_CPU: $kbz ($(M "$kbz")); / U-Boot FIT: $(/usr/bin/python3 -c "print('%.2f' % ($kbz / $fit))")"
+fi
 
 # The CONFIG_BENCH build with this kernel: the loader's own count (PMU
 # INST_RETIRED / instret) of the load, against the test kernel's, for the
 # per-byte slope and the fixed part.
-if [ -n "$BO" ] && [ -f "$BO/kaslrboot.bin" ] && [ -n "${BENCH_SMALL:-}" ]; then
-	kbrun "$BO" "$W/kbb.log"
-	/usr/bin/python3 - "$W/kbb.log" "$BENCH_SMALL" <<'PY'
+slope() {	# TAG SMALL [QEMU-OPTIONS]
+	[ -n "$BO" ] && [ -f "$BO/kaslrboot.bin" ] && [ -n "$2" ] || return 0
+	kbrun "$BO" "$W/kbb$1.log" "${3:-}"
+	/usr/bin/python3 - "$W/kbb$1.log" "$2" "$1" <<'PY'
 import re, sys
+tag = "bench: [%s] " % sys.argv[3] if sys.argv[3] else "bench: "
 log = open(sys.argv[1], errors="replace").read().replace("\r", "")
 m1 = re.search(r"bench: load of (\d+) payload bytes \(footprint (\d+)\) took (\d+) instructions", log)
 m2 = re.search(r"bench: (\d+) instructions from entry to handoff, (\d+) of them loading the payload", log)
 if not (m1 and m2):
-    print("bench: per-byte slope unavailable (the CONFIG_BENCH boot of the Debian kernel failed)"); sys.exit(0)
+    print(tag + "per-byte slope unavailable (the CONFIG_BENCH boot of the Debian kernel failed)"); sys.exit(0)
 n2, f2, l2 = map(int, m1.groups()); total, _ = map(int, m2.groups())
 n1, f1, l1 = map(int, sys.argv[2].split())
 slope = (l2 - l1) / (n2 - n1)
-print("bench: kaslrboot (CONFIG_BENCH build), Debian kernel: %d instructions entry to handoff, %d of them the load of %d bytes (footprint %d)"
+print(tag + "kaslrboot (CONFIG_BENCH build), Debian kernel: %d instructions entry to handoff, %d of them the load of %d bytes (footprint %d)"
       % (total, l2, n2, f2))
-print("bench:   per byte: %.3f instructions (slope of the load from the %d-byte test kernel to the %d-byte Debian kernel: flash read, SHA-256, copy, BSS)"
+print(tag + "  per byte: %.3f instructions (slope of the load from the %d-byte test kernel to the %d-byte Debian kernel: flash read, SHA-256, copy, BSS)"
       % (slope, n1, n2))
-print("bench:   fixed: %d instructions entry to handoff besides the per-byte part" % round(total - slope * n2))
+print(tag + "  fixed: %d instructions entry to handoff besides the per-byte part" % round(total - slope * n2))
 PY
+}
+slope "" "${BENCH_SMALL:-}"
+if [ -n "$kbz" ]; then
+	[ -s "$W/virtz.dtb" ] && kb_dtb="-dtb $W/virtz.dtb"
+	slope zknh "${BENCH_SMALL_ZKNH:-}" "$BENCH_ZKNH_CPU"
 fi

@@ -14,6 +14,7 @@
 #include <libfdt.h>
 
 #include <kaslrboot/error.h>
+#include <kaslrboot/fdt_util.h>
 #include <kaslrboot/riscv.h>
 #include <kaslrboot/rng.h>
 
@@ -24,59 +25,6 @@
 #define SEED_OPST_DEAD	3
 /* BIST/WAIT may last a while after reset; never wait forever. */
 #define SEED_MAX_POLLS	1000000u
-
-/* Is "zkr" one of the extensions in a riscv,isa string ("rv64imac_zkr_...")? */
-static bool isa_string_has_zkr(const char *isa, int len)
-{
-	int i = 0;
-
-	/* Skip the base ISA and single-letter extensions. */
-	while (i < len && isa[i] && isa[i] != '_')
-		i++;
-	while (i < len && isa[i] == '_') {
-		int start = ++i;
-
-		while (i < len && isa[i] && isa[i] != '_')
-			i++;
-		if (i - start == 3 && strncmp(&isa[start], "zkr", 3) == 0)
-			return true;
-	}
-	return false;
-}
-
-static bool hart_has_zkr(const void *fdt, unsigned long hartid)
-{
-	int cpus = fdt_path_offset(fdt, "/cpus");
-	int cpu, len;
-
-	if (cpus < 0)
-		return false;
-	fdt_for_each_subnode(cpu, fdt, cpus) {
-		const fdt32_t *reg = fdt_getprop(fdt, cpu, "reg", &len);
-		const char *p;
-
-		/* Check NULL and the sign before using len as a size. */
-		if (reg == NULL || len < 4)
-			continue;
-		if (fdt32_to_cpu(reg[len / 4 - 1]) != hartid)
-			continue;
-		p = fdt_getprop(fdt, cpu, "riscv,isa-extensions", &len);
-		if (p != NULL && len > 0) {
-			/* a string list: "i\0m\0zkr\0..." */
-			for (int off = 0; off < len;) {
-				if (strnlen(p + off, len - off) == 3 &&
-				    strncmp(p + off, "zkr", 3) == 0)
-					return true;
-				off += strnlen(p + off, len - off) + 1;
-			}
-		}
-		p = fdt_getprop(fdt, cpu, "riscv,isa", &len);
-		if (p != NULL && len > 0 && isa_string_has_zkr(p, len))
-			return true;
-		return false;
-	}
-	return false;
-}
 
 static int zkr_read(struct kb_rng *rng, uint64_t *out, unsigned int n,
 		    struct kb_diag *d)
@@ -113,7 +61,7 @@ static int zkr_probe(const void *fdt, const struct kb_boot_info *bi,
 	uint32_t v;
 
 	(void)d;
-	if (!hart_has_zkr(fdt, bi->hartid))
+	if (!kb_fdt_hart_has_isa_ext(fdt, bi->hartid, "zkr"))
 		return KB_ENODEV;
 	/* Listed in the tree but the firmware may not let us read it. */
 	if (kb_riscv_seed_try(&v) != 0)

@@ -443,6 +443,33 @@ static void test_stdout_errors(void **state)
 	}
 }
 
+/* kb_fdt_hart_has_isa_ext(): whole names only, in either property, for
+ * the hart asked about only. */
+static void test_hart_isa_ext(void **state)
+{
+	(void)state;
+	load("cpus_isa");
+	assert_true(kb_fdt_hart_has_isa_ext(blob, 0, "zknh"));
+	assert_true(kb_fdt_hart_has_isa_ext(blob, 0, "zbb"));
+	assert_false(kb_fdt_hart_has_isa_ext(blob, 0, "zkr"));
+	assert_false(kb_fdt_hart_has_isa_ext(blob, 0, "zkn"));
+	/* "zknhx" and "zkn" are not "zknh"; the base ISA is not searched */
+	assert_false(kb_fdt_hart_has_isa_ext(blob, 1, "zknh"));
+	assert_true(kb_fdt_hart_has_isa_ext(blob, 1, "zkr"));
+	assert_true(kb_fdt_hart_has_isa_ext(blob, 1, "zkn"));
+	assert_false(kb_fdt_hart_has_isa_ext(blob, 1, "rv64imac"));
+	/* riscv,isa-extensions */
+	assert_true(kb_fdt_hart_has_isa_ext(blob, 2, "zknh"));
+	assert_false(kb_fdt_hart_has_isa_ext(blob, 2, "zkr"));
+	/* either property counts */
+	assert_true(kb_fdt_hart_has_isa_ext(blob, 3, "zknh"));
+	assert_true(kb_fdt_hart_has_isa_ext(blob, 3, "zkr"));
+	/* no such hart; a tree without /cpus */
+	assert_false(kb_fdt_hart_has_isa_ext(blob, 4, "zknh"));
+	load("misc");
+	assert_false(kb_fdt_hart_has_isa_ext(blob, 0, "zknh"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -457,6 +484,7 @@ int main(void)
 		cmocka_unit_test(test_stdout_errors),
 		cmocka_unit_test(test_used_size),
 		cmocka_unit_test(test_walk),
+		cmocka_unit_test(test_hart_isa_ext),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,3 +4,4 @@ loader-objs-y += loader/arch/riscv/sbi.o
 loader-objs-y += loader/arch/riscv/arch.o
 loader-objs-y += loader/arch/riscv/seed.o
 loader-objs-y += loader/arch/riscv/handoff.o
+loader-objs-y += loader/arch/riscv/string.o

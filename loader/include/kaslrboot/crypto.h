@@ -68,14 +68,19 @@ int kb_crypto_selftest(void);
  * mbedTLS's SHA-256 self-test needs a heap.  0 or KB_EFAIL. */
 int kb_sha256_selftest(void);
 
-/* Can this CPU run the SHA-256 this build was compiled for?  Only arm64
- * builds with CONFIG_SHA256_ARMV8_CE_ONLY can say no: mbedTLS then executes
- * the ARMv8-A SHA-256 instructions unconditionally, and on a CPU without
- * them (ID_AA64ISAR0_EL1.SHA2 = 0) the first hash would take an undefined
- * instruction exception, which the loader has no handler for.  Called
- * before the self-tests.  0, or KB_EFAIL with a diag saying what to
- * rebuild. */
-int kb_crypto_cpu_check(struct kb_diag *d);
+/* Can this CPU run the SHA-256 this build was compiled for, and which
+ * implementation runs?  Called before the self-tests.
+ *  - arm64 with CONFIG_SHA256_ARMV8_CE_ONLY: mbedTLS executes the ARMv8-A
+ *    SHA-256 instructions unconditionally; on a CPU without them
+ *    (ID_AA64ISAR0_EL1.SHA2 = 0) the first hash would take an undefined
+ *    instruction exception: KB_EFAIL with a diag saying what to rebuild.
+ *  - RISC-V with CONFIG_SHA256_RISCV_ZKNH_*: Zknh is used when the device
+ *    tree lists zknh for hart hartid; CONFIG_SHA256_RISCV_ZKNH_ONLY without
+ *    it is KB_EFAIL.
+ * *sha256_impl (if not NULL) names the implementation for the boot log.
+ * 0 or KB_EFAIL. */
+int kb_crypto_cpu_check(const void *fdt, unsigned long hartid,
+			const char **sha256_impl, struct kb_diag *d);
 
 /* "mbedTLS 3.6.6" */
 const char *kb_crypto_version(void);

@@ -108,4 +108,13 @@ int kb_fdt_stdout_node(const void *fdt, const char **opts, struct kb_diag *d);
  */
 uint32_t kb_fdt_used_size(const void *fdt);
 
+/*
+ * Does the RISC-V hart whose /cpus child has reg = hartid list the
+ * multi-letter extension ext ("zkr", "zknh")?  In riscv,isa-extensions
+ * (a string list) or as a whole '_'-separated name in riscv,isa.  No
+ * /cpus, no such hart, an unreadable property: false.
+ */
+bool kb_fdt_hart_has_isa_ext(const void *fdt, unsigned long hartid,
+			     const char *ext);
+
 #endif
