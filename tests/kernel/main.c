@@ -517,7 +517,7 @@ static void tk_check_dtb(const struct tk_boot *b)
 	}
 	size = fdt_totalsize(fdt);
 	if (size > TK_DTB_MAX_SIZE || b->dtb + size < b->dtb) {
-		TK_FAIL("dtb totalsize %u is larger than %u", size, TK_DTB_MAX_SIZE);
+		TK_FAIL("dtb totalsize %u is larger than %u", (unsigned int)size, TK_DTB_MAX_SIZE);
 		return;
 	}
 	if (tk_overlaps(b->dtb, size, b->base, b->end - b->base)) {
@@ -531,7 +531,7 @@ static void tk_check_dtb(const struct tk_boot *b)
 		TK_FAIL("dtb structure: %s", fdt_strerror(err));
 		return;
 	}
-	tk_printf("testkernel: dtb checked (%u bytes)\n", size);
+	tk_printf("testkernel: dtb checked (%u bytes)\n", (unsigned int)size);
 	tk_check_chosen(fdt, b);
 }
 
