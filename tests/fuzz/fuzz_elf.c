@@ -175,7 +175,7 @@ static void one(const uint8_t *buf, size_t len, uint16_t machine, uint64_t min_a
 	int err;
 
 	kb_diag_clear(&d);
-	err = kb_payload_parse(buf, len, KB_PAYLOAD_AUTO, machine, min_align, &pi, &d);
+	err = kb_payload_parse(buf, len, KB_PAYLOAD_AUTO, machine, 64, min_align, &pi, &d);
 	if (err) {
 		CHECK(err < 0 && strncmp(d.msg, "payload: ", 9) == 0 && !strchr(d.msg, '\n'),
 		      "error %d with diag \"%s\"", err, d.msg);

@@ -137,7 +137,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(strlen(args) + 1 == p->size, "bootargs length");
 		CHECK(memcmp(args, img + p->off, (size_t)p->size) == 0, "bootargs bytes");
 	}
-	err = kb_load_payload(&f, &h, machine, 0x1000, place, &pl, &pi, &start, &d);
+	err = kb_load_payload(&f, &h, machine, 64, 0x1000, place, &pl, &pi, &start, &d);
 	if (err) {
 		one_line(&d);
 		goto out;

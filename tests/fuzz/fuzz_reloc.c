@@ -237,7 +237,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(b + DATA + DYN_SZ + WORDS, tab, rela_bytes + relr_bytes);
 
 	kb_diag_clear(&d);
-	err = kb_payload_parse(b, len, KB_PAYLOAD_AUTO, machine, 0x1000, &pi, &d);
+	err = kb_payload_parse(b, len, KB_PAYLOAD_AUTO, machine, 64, 0x1000, &pi, &d);
 	CHECK(err == 0, "the frame did not parse: %d %s", err, d.msg);
 	CHECK(pi.link_base == link && pi.rela_size == rela_bytes && pi.relr_size == relr_bytes,
 	      "link base / tables");

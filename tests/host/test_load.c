@@ -245,7 +245,7 @@ static int load_all(uint64_t *start)
 	if (!err)
 		err = kb_load_bootargs(&flash, &h, args, sizeof(args), &d);
 	if (!err)
-		err = kb_load_payload(&flash, &h, KB_EM_RISCV, 0x1000, place, &pl,
+		err = kb_load_payload(&flash, &h, KB_EM_RISCV, 64, 0x1000, place, &pl,
 				      &pi, start, &d);
 	if (!err)
 		err = kb_load_part(&flash, &h, KB_PART_INITRD, NULL, 0, initrd_ram, &d);
