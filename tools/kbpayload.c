@@ -6,8 +6,8 @@
  *   kbpayload [--machine riscv|aarch64] [--xlen 32|64] [--base ADDR]
  *             [-o OUT] FILE
  *
- * Prints the layout (format, class, alignment, footprint, entry, segments,
- * relocation tables) as the loader computes it for a `machine` loader of
+ * Prints the layout (format, class, alignment, footprint, entry, segments
+ * with their permissions, relocation tables, PT_GNU_RELRO) as the loader computes it for a `machine` loader of
  * `xlen` bits (default riscv, 64).  With -o it also writes the loaded image
  * (footprint bytes: segments copied, gaps and BSS zeroed) relocated for a
  * run address of --base (default 0) to OUT: a firmware engineer can check
@@ -109,10 +109,12 @@ int main(int argc, char **argv)
 	       pi.footprint, pi.entry_off);
 	for (unsigned int i = 0; i < pi.nseg; i++)
 		printf("segment %u: file 0x%" PRIx64 " + 0x%" PRIx64 " at +0x%" PRIx64
-		       ", memsz 0x%" PRIx64 "\n", i, pi.seg[i].file_off, pi.seg[i].filesz,
-		       pi.seg[i].dst_off, pi.seg[i].memsz);
+		       ", memsz 0x%" PRIx64 ", %c%c%c\n", i, pi.seg[i].file_off, pi.seg[i].filesz,
+		       pi.seg[i].dst_off, pi.seg[i].memsz, pi.seg[i].flags & 4 ? 'r' : '-',
+		       pi.seg[i].flags & 2 ? 'w' : '-', pi.seg[i].flags & 1 ? 'x' : '-');
 	printf("relocations: RELA +0x%" PRIx64 " (0x%" PRIx64 " bytes), RELR +0x%" PRIx64
 	       " (0x%" PRIx64 " bytes)\n", pi.rela_off, pi.rela_size, pi.relr_off, pi.relr_size);
+	printf("relro: +0x%" PRIx64 " (0x%" PRIx64 " bytes)\n", pi.relro_off, pi.relro_size);
 	if (out == NULL) {
 		free(buf);
 		return 0;

@@ -76,6 +76,7 @@ static const struct layout L64 = {
 #define PT_LOAD		1
 #define PT_DYNAMIC	2
 #define PT_INTERP	3
+#define PT_GNU_RELRO	0x6474e552
 #define PF_X		1
 
 #define DT_NULL		0
@@ -345,7 +346,8 @@ int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 	const struct layout *L = NULL;
 	uint64_t phoff, align, lowest = 0, prev_end = 0, entry, link_base;
 	uint64_t dyn_off = 0, dyn_sz = 0;
-	unsigned int phnum, nload = 0, ndyn = 0, i;
+	uint64_t relro_va = 0, relro_sz = 0;
+	unsigned int phnum, nload = 0, ndyn = 0, nrelro = 0, i;
 	bool entry_ok = false;
 	struct dyn dy;
 	int err;
@@ -400,6 +402,21 @@ int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 						   "payload: more than one PT_DYNAMIC");
 			dyn_off = off;
 			dyn_sz = fsz;
+			continue;
+		}
+		if (type == PT_GNU_RELRO) {
+			/* Read-only after relocation (locked by PMP on an
+			 * M-mode board): one range, an address range of the
+			 * class, checked against the PT_LOADs below. */
+			if (nrelro++)
+				return kb_diag_set(d, KB_EINVAL,
+						   "payload: more than one PT_GNU_RELRO");
+			if (msz > L->top - va)
+				return kb_diag_set(d, KB_EINVAL,
+						   "payload: PT_GNU_RELRO p_vaddr 0x%llx + p_memsz 0x%llx wraps past 2^%u",
+						   H(va), H(msz), L->bits);
+			relro_va = va;
+			relro_sz = msz;
 			continue;
 		}
 		if (type != PT_LOAD)
@@ -458,6 +475,7 @@ int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 		s->filesz = fsz;
 		s->dst_off = va;	/* link address for now; rebased below */
 		s->memsz = msz;
+		s->flags = rd32(ph + L->p_flags);
 	}
 	if (nload == 0)
 		return kb_diag_set(d, KB_EINVAL, "payload: no PT_LOAD segment");
@@ -495,6 +513,25 @@ int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 			    DT_RELRENT, L->relr, &pi->relr_off, &pi->relr_size, d);
 		if (err)
 			return err;
+	}
+
+	/* PT_GNU_RELRO inside one PT_LOAD's memory (link addresses still):
+	 * what is made read-only must be part of the image, in one piece. */
+	if (relro_sz) {
+		bool inside = false;
+
+		for (i = 0; i < nload && !inside; i++) {
+			const struct kb_segment *s = &pi->seg[i];
+
+			inside = relro_va >= s->dst_off && relro_va - s->dst_off <= s->memsz &&
+				 relro_sz <= s->memsz - (relro_va - s->dst_off);
+		}
+		if (!inside)
+			return kb_diag_set(d, KB_EINVAL,
+					   "payload: PT_GNU_RELRO 0x%llx (0x%llx bytes) is not inside one PT_LOAD segment",
+					   H(relro_va), H(relro_sz));
+		pi->relro_off = relro_va - link_base;	/* >= a p_vaddr >= link_base */
+		pi->relro_size = relro_sz;
 	}
 
 	for (i = 0; i < nload; i++)

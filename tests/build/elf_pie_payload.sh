@@ -140,6 +140,20 @@ for base in 0x80400000 0x20001000; do
 done
 check "the layout line names a 32-bit ELF ($(head -n 1 "$TMP/a32.out"))" \
 	grep -q '^format elf, 32-bit, link base 0x0' "$TMP/a32.out"
+# PT_GNU_RELRO and the segments' permissions, as readelf shows them.
+relro_want() {	# ELF: "+0x<vaddr> (0x<memsz> bytes)" of PT_GNU_RELRO (link base 0)
+	local va sz
+	read -r va sz < <(readelf -lW "$1" | awk '$1 == "GNU_RELRO" { print $3, $6 }')
+	printf 'relro: +0x%x (0x%x bytes)\n' "$((va))" "$((sz))"
+}
+perms_want() {	# ELF: the PT_LOADs' flags, as kbpayload spells them
+	readelf -lW "$1" | awk '$1 == "LOAD" { f = ""; for (i = 7; i < NF; i++) f = f $i
+		printf "%s%s%s\n", (f ~ /R/) ? "r" : "-", (f ~ /W/) ? "w" : "-", (f ~ /E/) ? "x" : "-" }'
+}
+check "the RV32 PIE's PT_GNU_RELRO as readelf shows it ($(grep '^relro' "$TMP/a32.out"); readelf: $(relro_want "$TMP/rv32.elf"))" \
+	[ "$(grep '^relro' "$TMP/a32.out")" = "$(relro_want "$TMP/rv32.elf")" ]
+check "... and the segments' permissions ($(sed -n 's/^segment .*, //p' "$TMP/a32.out" | tr '\n' ' '); readelf: $(perms_want "$TMP/rv32.elf" | tr '\n' ' '))" \
+	[ "$(sed -n 's/^segment .*, //p' "$TMP/a32.out")" = "$(perms_want "$TMP/rv32.elf")" ]
 
 run_payload a64 --base 0x80200000 -o "$TMP/rv64.bin" "$TMP/rv64.elf"
 check "kbpayload loads the RV64 PIE at 0x80200000 ($(cat "$TMP/a64.err"))" rc_is a64 0

@@ -29,6 +29,7 @@
 #define PT_DYNAMIC	2
 #define PT_INTERP	3
 #define PT_GNU_STACK	0x6474e551u
+#define PT_GNU_RELRO	0x6474e552u
 #define PF_X 1
 #define PF_W 2
 #define PF_R 4
@@ -296,6 +297,9 @@ static void check_good(const struct tmpl *t, uint64_t base)
 	assert_int_equal(pi.seg[1].filesz, 0x1000);
 	assert_int_equal(pi.seg[1].dst_off, t->link - lb + t->gap);
 	assert_int_equal(pi.seg[1].memsz, 0x3000);
+	assert_int_equal(pi.seg[0].flags, PF_R | PF_X);
+	assert_int_equal(pi.seg[1].flags, PF_R | PF_W);
+	assert_int_equal(pi.relro_size, 0);
 	fp = t->link - lb + t->gap + 0x3000;
 	assert_int_equal(pi.footprint, fp);
 	assert_int_equal(pi.entry_off, t->link - lb + 0x100);
@@ -398,6 +402,16 @@ static void test_elf_variants(void **state)
 	assert_int_equal(parse(), 0);
 	assert_int_equal(pi.relr_size, 0);
 	assert_int_equal(pi.rela_size, 24 * NRELA);
+	/* PT_GNU_RELRO over the start of the data, and an empty one */
+	build(&A64);
+	phdr(3, PT_GNU_RELRO, PF_R, DATA, dva(DATA), 0x800, 0x800, 1);
+	assert_int_equal(parse(), 0);
+	assert_int_equal(pi.relro_off, T.gap);
+	assert_int_equal(pi.relro_size, 0x800);
+	build(&RV);
+	phdr(3, PT_GNU_RELRO, PF_R, 0, 0x1800, 0, 0, 1);
+	assert_int_equal(parse(), 0);
+	assert_int_equal(pi.relro_size, 0);
 	/* DT_PLTRELSZ 0 is harmless */
 	build(&RV);
 	dyn(DYN_FREE, DT_PLTRELSZ, 0);
@@ -440,6 +454,21 @@ struct bad {
 	int err;
 	const char *diag;
 };
+
+/* PT_GNU_RELRO (in the PT_GNU_STACK slot) broken four ways, either class. */
+static void relro_bad(unsigned int k)
+{
+	switch (k) {
+	case 0: phdr(3, PT_GNU_RELRO, PF_R, DATA + 0xf00, 0x4f00, 0x100, 0x200, 1); break;
+	case 1: phdr(3, PT_GNU_RELRO, PF_R, 0, 0x1800, 0, 0x100, 1); break;
+	case 2:
+		phdr(3, PT_GNU_RELRO, PF_R, DATA, 0x2000, 0x100, 0x100, 1);
+		phdr(4, PT_GNU_RELRO, PF_R, DATA, 0x2000, 0x100, 0x100, 1);
+		put16(b + C->e_phnum, 5);
+		break;
+	case 3: phdr(3, PT_GNU_RELRO, PF_R, 0, 0xfffffffffffff000ULL, 0, 0x2000, 1); break;
+	}
+}
 
 /* Mutate the template into broken image k. */
 static void mutate(unsigned int k)
@@ -514,6 +543,7 @@ static void mutate(unsigned int k)
 		break;
 	case 54: put16(b + 56, 0); break;
 	case 55: put64(b + PH(2) + P_FILESZ, 0xffffffffffffffffULL); break;
+	default: relro_bad(k - 56); break;
 	}
 }
 
@@ -574,6 +604,10 @@ static const struct bad bad_elf[] = {
 	{ "17 PT_LOADs", KB_ENOSPC, "payload: more than 16 PT_LOAD segments" },
 	{ "e_phnum 0", KB_EINVAL, "payload: no PT_LOAD segment" },
 	{ "PT_DYNAMIC size wraps", KB_EINVAL, "payload: PT_DYNAMIC (offset 0x1000, size 0xffffffffffffffff)" },
+	{ "RELRO past data", KB_EINVAL, "payload: PT_GNU_RELRO 0x4f00 (0x200 bytes) is not inside one PT_LOAD segment" },
+	{ "RELRO in the gap", KB_EINVAL, "payload: PT_GNU_RELRO 0x1800 (0x100 bytes) is not inside one PT_LOAD segment" },
+	{ "two PT_GNU_RELRO", KB_EINVAL, "payload: more than one PT_GNU_RELRO" },
+	{ "RELRO wraps", KB_EINVAL, "payload: PT_GNU_RELRO p_vaddr 0xfffffffffffff000 + p_memsz 0x2000 wraps past 2^64" },
 };
 
 /* Build t, break it with mut(k) for every row of tab, and check the row's
@@ -841,6 +875,16 @@ static void test_elf32_good(void **state)
 	phdr(2, PT_GNU_STACK, 0, 0, 0, 0, 0, 0);
 	assert_int_equal(parse(), 0);
 	assert_int_equal(pi.footprint, 0xffffffffu);
+	/* PT_GNU_RELRO: recorded from the base, up to the end of the data */
+	build(&RV32);
+	phdr(3, PT_GNU_RELRO, PF_R, DATA, 0x2000, 0x100, 0x3000, 1);
+	assert_int_equal(parse(), 0);
+	assert_int_equal(pi.relro_off, 0x2000);
+	assert_int_equal(pi.relro_size, 0x3000);
+	build(&RV32_HI);
+	phdr(3, PT_GNU_RELRO, PF_R, DATA, 0x80003000u, 0x100, 0x100, 1);
+	assert_int_equal(parse(), 0);
+	assert_int_equal(pi.relro_off, 0x3000);
 	/* an ELF32 d_tag with the sign bit set is an unknown tag */
 	build(&RV32);
 	dyn(DYN_FREE, 0x80000001u, 5);
@@ -887,6 +931,7 @@ static void mutate32(unsigned int k)
 	case 33: put32(b + PH(0) + P_MEMSZ, 0); put32(b + PH(0) + P_FILESZ, 0); break;
 	case 34: dyn(DYN_FREE, DT_RELAENT, 12); break;			/* duplicate */
 	case 35: dyn(DYN_FREE, DT_JMPREL, 0x2100); break;
+	default: relro_bad(k - 36); break;
 	}
 }
 
@@ -927,6 +972,10 @@ static const struct bad bad_elf32[] = {
 	{ "empty PT_LOAD", KB_EINVAL, "payload: PT_LOAD 0 is empty" },
 	{ "duplicate tag", KB_EINVAL, "payload: dynamic tag 9 appears twice" },
 	{ "DT_JMPREL", KB_ENOTSUP, "payload: PLT relocations (DT_JMPREL) are not supported" },
+	{ "RELRO past data", KB_EINVAL, "payload: PT_GNU_RELRO 0x4f00 (0x200 bytes) is not inside one PT_LOAD segment" },
+	{ "RELRO in the gap", KB_EINVAL, "payload: PT_GNU_RELRO 0x1800 (0x100 bytes) is not inside one PT_LOAD segment" },
+	{ "two PT_GNU_RELRO", KB_EINVAL, "payload: more than one PT_GNU_RELRO" },
+	{ "RELRO wraps", KB_EINVAL, "payload: PT_GNU_RELRO p_vaddr 0xfffff000 + p_memsz 0x2000 wraps past 2^32" },
 };
 
 static void test_elf32_bad(void **state)

@@ -41,6 +41,7 @@ struct kb_segment {
 	uint64_t filesz;	/* bytes copied */
 	uint64_t dst_off;	/* from the image base */
 	uint64_t memsz;		/* filesz <= memsz; the rest is zeroed (BSS) */
+	uint32_t flags;		/* ELF p_flags (PF_X 1, PF_W 2, PF_R 4); Images: 0 */
 };
 
 struct kb_payload_info {
@@ -59,6 +60,9 @@ struct kb_payload_info {
 	 * image (0 size = none).  Entry sizes were checked by the parser. */
 	uint64_t rela_off, rela_size;
 	uint64_t relr_off, relr_size;
+	/* ELF PT_GNU_RELRO, from the base (0 size = none): inside one
+	 * segment's memory; read-only once relocated. */
+	uint64_t relro_off, relro_size;
 	/* ELF: the link-time address of the image base (the lowest PT_LOAD
 	 * p_vaddr rounded down to align); r_offset, RELR addresses and
 	 * RELATIVE addends are link-time addresses, so the engine subtracts
@@ -76,7 +80,9 @@ struct kb_payload_info {
  * ranges inside the buffer, p_offset % p_align == p_vaddr % p_align), laid
  * out relative to the lowest p_vaddr rounded down to the alignment; align =
  * the largest p_align, at least min_align; entry inside a loaded
- * executable segment; relocations from PT_DYNAMIC (DT_RELA / DT_RELASZ /
+ * executable segment; at most one PT_GNU_RELRO, inside one
+ * PT_LOAD's memory (pi->relro_off/size; p_flags in seg[].flags);
+ * relocations from PT_DYNAMIC (DT_RELA / DT_RELASZ /
  * DT_RELAENT == 24 (ELF32: 12), DT_RELR / DT_RELRSZ / DT_RELRENT == 8
  * (ELF32: 4)), their tables
  * inside a loaded segment's file-backed part.  ET_EXEC and anything not
