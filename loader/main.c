@@ -505,7 +505,8 @@ static int place(void *ctx, enum kb_load_what what,
 		 * fixed (nokaslr) placements; not randomized: it only
 		 * holds a copy of the file until the kernel is copied out. */
 		req = (struct kb_slot_req){ .size = size, .align = KB_STAGING_ALIGN };
-		build_freemap(0, UINT64_MAX);
+		/* The loader reads it through a pointer (rv32: below 4 GiB). */
+		build_freemap(0, UINTPTR_MAX);
 		err = kb_plan_highest(&freemap, &req, &p, d);
 		if (!err)
 			err = kb_memmap_claim(&memmap, p.start, size, KB_REGION_PAYLOAD,
@@ -530,7 +531,8 @@ static int place(void *ctx, enum kb_load_what what,
 	err = kb_slot_req_check(&req, d);
 	if (err)
 		return err;
-	build_freemap(0, UINT64_MAX);
+	/* A 32-bit payload must lie below 4 GiB (kb_load_payload checks). */
+	build_freemap(0, kb_payload_ceiling(pi));
 	kb_log("free memory: %u range(s) after reservations", freemap.n);
 	if (IS_ENABLED(CONFIG_LOG_MEMORY_MAP))
 		kb_freemap_print(&freemap, "kaslrboot:   ", kb_printf);
@@ -565,8 +567,9 @@ static void step_load(void)
 
 	kb_diag_clear(&d);
 	t0 = kb_arch_instret();
-	err = kb_load_payload(&flash, &ctr, KB_ARCH_MACHINE, CONFIG_PAYLOAD_MIN_ALIGN,
-			      place, NULL, &payload, &kernel_start, &d);
+	err = kb_load_payload(&flash, &ctr, KB_ARCH_MACHINE, KB_ARCH_XLEN,
+			      CONFIG_PAYLOAD_MIN_ALIGN, place, NULL, &payload,
+			      &kernel_start, &d);
 	t1 = kb_arch_instret();
 	if (err)
 		fatal(err, &d);

@@ -40,3 +40,17 @@ $(HOST_O)/kbimage: $(addprefix $(srctree)/,$(kbimage-srcs)) \
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(HOST_MBEDTLS_CPPFLAGS) \
 		$(filter %.c,$^) \
 		$(patsubst %,$(HOST_O)/mbedtls/%.o,$(kbimage-mbedtls)) -o $@
+
+# kbpayload: the layout the loader computes for a payload (and, with -o,
+# the loaded and relocated image), from the loader's own parsers and
+# relocation engine.
+HOST_TOOLS += $(HOST_O)/kbpayload
+
+kbpayload-srcs := tools/kbpayload.c loader/lib/elf.c loader/lib/image.c loader/lib/reloc.c \
+	loader/lib/diag.c loader/lib/error.c
+
+$(HOST_O)/kbpayload: $(addprefix $(srctree)/,$(kbpayload-srcs)) \
+		$(wildcard $(srctree)/loader/include/kaslrboot/*.h)
+	$(vecho) "  HOSTCC  kbpayload"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(filter %.c,$^) -o $@

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * ELF64 static-PIE payload parser, and the segment copy.
+ * ELF static-PIE payload parser (ELFCLASS64, and ELFCLASS32 for rv32: one
+ * parser, the class's field widths and offsets in a struct layout), and
+ * the segment copy.
  *
  * The payload is hostile: every field is read with memcpy (the buffer may
  * be unaligned), every offset and size is checked against the buffer with
@@ -18,9 +20,10 @@
 #error "kaslrboot reads little-endian payloads with memcpy: little-endian hosts only"
 #endif
 
-/* ELF64 layout (the System V gABI), as byte offsets: no structs, so that
- * nothing depends on the buffer's alignment or the compiler's padding. */
-#define EHDR_SIZE	64
+/* The ELF header fields both classes share (the System V gABI), as byte
+ * offsets: no structs, so that nothing depends on the buffer's alignment or
+ * the compiler's padding. */
+#define EI_NIDENT	16
 #define E_IDENT_CLASS	4
 #define E_IDENT_DATA	5
 #define E_IDENT_VERSION	6
@@ -28,21 +31,35 @@
 #define E_MACHINE	18
 #define E_VERSION	20
 #define E_ENTRY		24
-#define E_PHOFF		32
-#define E_EHSIZE	52
-#define E_PHENTSIZE	54
-#define E_PHNUM		56
-
-#define PHDR_SIZE	56
 #define P_TYPE		0
-#define P_FLAGS		4
-#define P_OFFSET	8
-#define P_VADDR		16
-#define P_FILESZ	32
-#define P_MEMSZ		40
-#define P_ALIGN		48
 
-#define DYN_SIZE	16
+/* What differs between ELFCLASS32 and ELFCLASS64: the width of addresses,
+ * offsets and sizes (and of dynamic entries), hence the offsets of every
+ * field after the first one that has that width. */
+struct layout {
+	unsigned int bits;	/* 32 or 64: ELFCLASS32 / ELFCLASS64 */
+	unsigned int w;		/* bytes of an address, offset or size */
+	unsigned int ehsize, e_phoff, e_ehsize, e_phentsize, e_phnum;
+	unsigned int phsize, p_flags, p_offset, p_vaddr, p_filesz, p_memsz, p_align;
+	unsigned int dyn, rela, relr;	/* entry sizes */
+	uint64_t top;		/* the highest address */
+};
+
+static const struct layout L32 = {
+	.bits = 32, .w = 4, .ehsize = 52, .e_phoff = 28, .e_ehsize = 40,
+	.e_phentsize = 42, .e_phnum = 44,
+	.phsize = 32, .p_flags = 24, .p_offset = 4, .p_vaddr = 8, .p_filesz = 16,
+	.p_memsz = 20, .p_align = 28,
+	.dyn = 8, .rela = 12, .relr = 4, .top = UINT32_MAX,
+};
+
+static const struct layout L64 = {
+	.bits = 64, .w = 8, .ehsize = 64, .e_phoff = 32, .e_ehsize = 52,
+	.e_phentsize = 54, .e_phnum = 56,
+	.phsize = 56, .p_flags = 4, .p_offset = 8, .p_vaddr = 16, .p_filesz = 32,
+	.p_memsz = 40, .p_align = 48,
+	.dyn = 16, .rela = 24, .relr = 8, .top = UINT64_MAX,
+};
 
 #define ELFCLASS32	1
 #define ELFCLASS64	2
@@ -59,6 +76,7 @@
 #define PT_LOAD		1
 #define PT_DYNAMIC	2
 #define PT_INTERP	3
+#define PT_GNU_RELRO	0x6474e552
 #define PF_X		1
 
 #define DT_NULL		0
@@ -73,9 +91,6 @@
 #define DT_RELRSZ	35
 #define DT_RELR		36
 #define DT_RELRENT	37
-
-#define RELA_ENT	24
-#define RELR_ENT	8
 
 #define H(x)	((unsigned long long)(x))
 
@@ -101,6 +116,12 @@ static uint64_t rd64(const uint8_t *p)
 
 	memcpy(&v, p, sizeof(v));
 	return v;
+}
+
+/* An address, offset or size of the payload's class. */
+static uint64_t rdw(const struct layout *L, const uint8_t *p)
+{
+	return L->w == 4 ? rd32(p) : rd64(p);
 }
 
 static const char *machine_name(uint16_t m)
@@ -132,25 +153,38 @@ static bool pow2(uint64_t x)
 	return x != 0 && (x & (x - 1)) == 0;
 }
 
-/* The ELF header, apart from the program headers it points at. */
+/* The ELF header, apart from the program headers it points at; *lp is
+ * the layout of the payload's class, which must be the loader's (xlen). */
 static int check_ehdr(const uint8_t *b, size_t len, uint16_t machine,
+		      unsigned int xlen, const struct layout **lp,
 		      struct kb_diag *d)
 {
+	const struct layout *L = xlen == 32 ? &L32 : &L64;
 	uint16_t type, mach;
 
-	/* Every fixed-offset read below is inside these 64 bytes. */
-	if (len < EHDR_SIZE)
+	/* e_ident first; its size is the class's, so until the class is
+	 * known, the size of the loader's own class is the one to name. */
+	if (len < EI_NIDENT)
 		return kb_diag_set(d, KB_EINVAL,
-				   "payload: ELF header truncated (%zu bytes, need %d)",
-				   len, EHDR_SIZE);
+				   "payload: ELF header truncated (%zu bytes, need %u)",
+				   len, L->ehsize);
 	if (memcmp(b, "\177ELF", 4) != 0)
 		return kb_diag_set(d, KB_EINVAL, "payload: bad ELF magic");
-	if (b[E_IDENT_CLASS] == ELFCLASS32)
-		return kb_diag_set(d, KB_ENOTSUP,
-				   "payload: ELF class ELFCLASS32 is not supported (ELF64 only)");
-	if (b[E_IDENT_CLASS] != ELFCLASS64)
+	if (b[E_IDENT_CLASS] != ELFCLASS32 && b[E_IDENT_CLASS] != ELFCLASS64)
 		return kb_diag_set(d, KB_EINVAL, "payload: bad ELF class %u",
 				   b[E_IDENT_CLASS]);
+	/* A 32-bit payload on a 64-bit loader (or the other way round)
+	 * would run in the wrong XLEN: the handoff cannot change it. */
+	if ((b[E_IDENT_CLASS] == ELFCLASS32 ? 32u : 64u) != L->bits)
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: ELF class ELFCLASS%u (a %u-bit payload), but this loader boots %u-bit payloads",
+				   b[E_IDENT_CLASS] == ELFCLASS32 ? 32 : 64,
+				   b[E_IDENT_CLASS] == ELFCLASS32 ? 32 : 64, L->bits);
+	/* Every fixed-offset read below is inside the class's header. */
+	if (len < L->ehsize)
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: ELF header truncated (%zu bytes, need %u)",
+				   len, L->ehsize);
 	if (b[E_IDENT_DATA] == ELFDATA2MSB)
 		return kb_diag_set(d, KB_ENOTSUP,
 				   "payload: big-endian ELF is not supported (little-endian only)");
@@ -177,21 +211,23 @@ static int check_ehdr(const uint8_t *b, size_t len, uint16_t machine,
 				   "payload: ELF machine %u (%s), but this loader boots %s (%u)",
 				   mach, machine_name(mach), machine_name(machine), machine);
 
-	if (rd16(b + E_EHSIZE) != EHDR_SIZE)
-		return kb_diag_set(d, KB_EINVAL, "payload: e_ehsize %u, expected %d",
-				   rd16(b + E_EHSIZE), EHDR_SIZE);
+	if (rd16(b + L->e_ehsize) != L->ehsize)
+		return kb_diag_set(d, KB_EINVAL, "payload: e_ehsize %u, expected %u",
+				   rd16(b + L->e_ehsize), L->ehsize);
+	*lp = L;
 	return 0;
 }
 
 /* Find the loaded segment whose file-backed part holds [vaddr, vaddr + size)
  * (link-time addresses); the relocation engine reads its tables from the
  * loaded image, so they must be there after the copy, not in BSS. */
-static bool in_file_backed(const uint8_t *b, uint64_t phoff, unsigned int phnum,
+static bool in_file_backed(const struct layout *L, const uint8_t *b,
+			   uint64_t phoff, unsigned int phnum,
 			   uint64_t vaddr, uint64_t size)
 {
 	for (unsigned int i = 0; i < phnum; i++) {
-		const uint8_t *ph = b + phoff + (uint64_t)i * PHDR_SIZE;
-		uint64_t v = rd64(ph + P_VADDR), fsz = rd64(ph + P_FILESZ);
+		const uint8_t *ph = b + phoff + (uint64_t)i * L->phsize;
+		uint64_t v = rdw(L, ph + L->p_vaddr), fsz = rdw(L, ph + L->p_filesz);
 
 		if (rd32(ph + P_TYPE) != PT_LOAD)
 			continue;
@@ -208,8 +244,9 @@ struct dyn {
 	uint64_t seen;		/* bit per tag */
 };
 
-static int read_dynamic(const uint8_t *b, size_t len, uint64_t off, uint64_t fsz,
-			struct dyn *dy, struct kb_diag *d)
+static int read_dynamic(const struct layout *L, const uint8_t *b, size_t len,
+			uint64_t off, uint64_t fsz, struct dyn *dy,
+			struct kb_diag *d)
 {
 	uint64_t n;
 
@@ -221,9 +258,11 @@ static int read_dynamic(const uint8_t *b, size_t len, uint64_t off, uint64_t fsz
 				   H(off), H(fsz), len);
 	memset(dy, 0, sizeof(*dy));
 	/* Whole entries only: a trailing partial entry is never read. */
-	for (n = 0; n < fsz / DYN_SIZE; n++) {
-		const uint8_t *e = b + off + n * DYN_SIZE;
-		uint64_t tag = rd64(e), val = rd64(e + 8);
+	for (n = 0; n < fsz / L->dyn; n++) {
+		const uint8_t *e = b + off + n * L->dyn;
+		/* An ELF32 d_tag is signed: the negative ones are unknown
+		 * tags either way, so zero-extending it is harmless. */
+		uint64_t tag = rdw(L, e), val = rdw(L, e + L->w);
 
 		if (tag == DT_NULL)
 			break;
@@ -260,7 +299,8 @@ static int read_dynamic(const uint8_t *b, size_t len, uint64_t off, uint64_t fsz
 
 /* One relocation table from the dynamic array: present together, the entry
  * size right, a whole number of entries, inside the file-backed data. */
-static int table(const uint8_t *b, uint64_t phoff, unsigned int phnum,
+static int table(const struct layout *L, const uint8_t *b, uint64_t phoff,
+		 unsigned int phnum,
 		 const struct dyn *dy, uint64_t link_base, const char *name,
 		 unsigned int t_addr, unsigned int t_size, unsigned int t_ent,
 		 uint64_t entsize, uint64_t *off, uint64_t *size, struct kb_diag *d)
@@ -289,7 +329,7 @@ static int table(const uint8_t *b, uint64_t phoff, unsigned int phnum,
 				   name, H(sz), H(entsize));
 	/* The engine reads the table from the loaded image: it must be
 	 * copied there from the file (not BSS, not outside the image). */
-	if (!in_file_backed(b, phoff, phnum, a, sz))
+	if (!in_file_backed(L, b, phoff, phnum, a, sz))
 		return kb_diag_set(d, KB_EINVAL,
 				   "payload: DT_%s table at 0x%llx (0x%llx bytes) is not inside a segment's file-backed data",
 				   name, H(a), H(sz));
@@ -299,36 +339,41 @@ static int table(const uint8_t *b, uint64_t phoff, unsigned int phnum,
 }
 
 int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
-		 uint64_t min_align, struct kb_payload_info *pi,
-		 struct kb_diag *d)
+		 unsigned int xlen, uint64_t min_align,
+		 struct kb_payload_info *pi, struct kb_diag *d)
 {
 	const uint8_t *b = buf;
+	const struct layout *L = NULL;
 	uint64_t phoff, align, lowest = 0, prev_end = 0, entry, link_base;
 	uint64_t dyn_off = 0, dyn_sz = 0;
-	unsigned int phnum, nload = 0, ndyn = 0, i;
+	uint64_t relro_va = 0, relro_sz = 0;
+	unsigned int phnum, nload = 0, ndyn = 0, nrelro = 0, i;
 	bool entry_ok = false;
 	struct dyn dy;
 	int err;
 
 	memset(pi, 0, sizeof(*pi));
-	err = check_ehdr(b, len, machine, d);
+	if (xlen != 32 && xlen != 64)
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: loader word size %u bits (expected 32 or 64)", xlen);
+	err = check_ehdr(b, len, machine, xlen, &L, d);
 	if (err)
 		return err;
 
-	if (rd16(b + E_PHENTSIZE) != PHDR_SIZE)
-		return kb_diag_set(d, KB_EINVAL, "payload: e_phentsize %u, expected %d",
-				   rd16(b + E_PHENTSIZE), PHDR_SIZE);
-	phnum = rd16(b + E_PHNUM);
+	if (rd16(b + L->e_phentsize) != L->phsize)
+		return kb_diag_set(d, KB_EINVAL, "payload: e_phentsize %u, expected %u",
+				   rd16(b + L->e_phentsize), L->phsize);
+	phnum = rd16(b + L->e_phnum);
 	if (phnum == PN_XNUM)
 		return kb_diag_set(d, KB_ENOTSUP,
 				   "payload: e_phnum PN_XNUM (extended numbering) is not supported");
-	phoff = rd64(b + E_PHOFF);
+	phoff = rdw(L, b + L->e_phoff);
 	/* phnum * 56 < 2^22 cannot wrap; e_phoff is hostile, so compare the
 	 * table size against what is left after it, never e_phoff + size. */
-	if (phoff > len || (uint64_t)phnum * PHDR_SIZE > len - phoff)
+	if (phoff > len || (uint64_t)phnum * L->phsize > len - phoff)
 		return kb_diag_set(d, KB_EINVAL,
-				   "payload: program headers (e_phoff 0x%llx, %u x %d bytes) run past the end of the 0x%zx-byte file",
-				   H(phoff), phnum, PHDR_SIZE, len);
+				   "payload: program headers (e_phoff 0x%llx, %u x %u bytes) run past the end of the 0x%zx-byte file",
+				   H(phoff), phnum, L->phsize, len);
 
 	if (min_align == 0)
 		min_align = 1;
@@ -340,11 +385,11 @@ int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 
 	/* Pass 1: check every program header, collect the PT_LOADs. */
 	for (i = 0; i < phnum; i++) {
-		const uint8_t *ph = b + phoff + (uint64_t)i * PHDR_SIZE;
+		const uint8_t *ph = b + phoff + (uint64_t)i * L->phsize;
 		uint32_t type = rd32(ph + P_TYPE);
-		uint64_t off = rd64(ph + P_OFFSET), va = rd64(ph + P_VADDR);
-		uint64_t fsz = rd64(ph + P_FILESZ), msz = rd64(ph + P_MEMSZ);
-		uint64_t pal = rd64(ph + P_ALIGN);
+		uint64_t off = rdw(L, ph + L->p_offset), va = rdw(L, ph + L->p_vaddr);
+		uint64_t fsz = rdw(L, ph + L->p_filesz), msz = rdw(L, ph + L->p_memsz);
+		uint64_t pal = rdw(L, ph + L->p_align);
 		struct kb_segment *s;
 
 		if (type == PT_INTERP)
@@ -357,6 +402,21 @@ int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 						   "payload: more than one PT_DYNAMIC");
 			dyn_off = off;
 			dyn_sz = fsz;
+			continue;
+		}
+		if (type == PT_GNU_RELRO) {
+			/* Read-only after relocation (locked by PMP on an
+			 * M-mode board): one range, an address range of the
+			 * class, checked against the PT_LOADs below. */
+			if (nrelro++)
+				return kb_diag_set(d, KB_EINVAL,
+						   "payload: more than one PT_GNU_RELRO");
+			if (msz > L->top - va)
+				return kb_diag_set(d, KB_EINVAL,
+						   "payload: PT_GNU_RELRO p_vaddr 0x%llx + p_memsz 0x%llx wraps past 2^%u",
+						   H(va), H(msz), L->bits);
+			relro_va = va;
+			relro_sz = msz;
 			continue;
 		}
 		if (type != PT_LOAD)
@@ -380,12 +440,13 @@ int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 			return kb_diag_set(d, KB_EINVAL,
 					   "payload: PT_LOAD %u file range (offset 0x%llx, size 0x%llx) runs past the end of the 0x%zx-byte file",
 					   i, H(off), H(fsz), len);
-		/* The segment's end must be a 64-bit address: every later
-		 * offset (footprint, entry, relocations) is computed from it. */
-		if (msz > UINT64_MAX - va)
+		/* The segment's end must be an address of the class (below
+		 * 2^64, or 4 GiB for ELF32): every later offset (footprint,
+		 * entry, relocations) is computed from it. */
+		if (msz > L->top - va)
 			return kb_diag_set(d, KB_EINVAL,
-					   "payload: PT_LOAD %u p_vaddr 0x%llx + p_memsz 0x%llx wraps past 2^64",
-					   i, H(va), H(msz));
+					   "payload: PT_LOAD %u p_vaddr 0x%llx + p_memsz 0x%llx wraps past 2^%u",
+					   i, H(va), H(msz), L->bits);
 		if (pal > 1) {
 			if (!pow2(pal))
 				return kb_diag_set(d, KB_EINVAL,
@@ -414,6 +475,7 @@ int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 		s->filesz = fsz;
 		s->dst_off = va;	/* link address for now; rebased below */
 		s->memsz = msz;
+		s->flags = rd32(ph + L->p_flags);
 	}
 	if (nload == 0)
 		return kb_diag_set(d, KB_EINVAL, "payload: no PT_LOAD segment");
@@ -425,12 +487,12 @@ int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 
 	/* Pass 2: the entry inside the file-backed part of an executable
 	 * PT_LOAD (never BSS, never data: the loader jumps there). */
-	entry = rd64(b + E_ENTRY);
+	entry = rdw(L, b + E_ENTRY);
 	for (i = 0; i < phnum && !entry_ok; i++) {
-		const uint8_t *ph = b + phoff + (uint64_t)i * PHDR_SIZE;
-		uint64_t va = rd64(ph + P_VADDR), fsz = rd64(ph + P_FILESZ);
+		const uint8_t *ph = b + phoff + (uint64_t)i * L->phsize;
+		uint64_t va = rdw(L, ph + L->p_vaddr), fsz = rdw(L, ph + L->p_filesz);
 
-		if (rd32(ph + P_TYPE) == PT_LOAD && (rd32(ph + P_FLAGS) & PF_X) &&
+		if (rd32(ph + P_TYPE) == PT_LOAD && (rd32(ph + L->p_flags) & PF_X) &&
 		    entry >= va && entry - va < fsz)
 			entry_ok = true;
 	}
@@ -440,23 +502,43 @@ int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 				   H(entry));
 
 	if (ndyn) {
-		err = read_dynamic(b, len, dyn_off, dyn_sz, &dy, d);
+		err = read_dynamic(L, b, len, dyn_off, dyn_sz, &dy, d);
 		if (err)
 			return err;
-		err = table(b, phoff, phnum, &dy, link_base, "RELA", DT_RELA, DT_RELASZ,
-			    DT_RELAENT, RELA_ENT, &pi->rela_off, &pi->rela_size, d);
+		err = table(L, b, phoff, phnum, &dy, link_base, "RELA", DT_RELA, DT_RELASZ,
+			    DT_RELAENT, L->rela, &pi->rela_off, &pi->rela_size, d);
 		if (err)
 			return err;
-		err = table(b, phoff, phnum, &dy, link_base, "RELR", DT_RELR, DT_RELRSZ,
-			    DT_RELRENT, RELR_ENT, &pi->relr_off, &pi->relr_size, d);
+		err = table(L, b, phoff, phnum, &dy, link_base, "RELR", DT_RELR, DT_RELRSZ,
+			    DT_RELRENT, L->relr, &pi->relr_off, &pi->relr_size, d);
 		if (err)
 			return err;
+	}
+
+	/* PT_GNU_RELRO inside one PT_LOAD's memory (link addresses still):
+	 * what is made read-only must be part of the image, in one piece. */
+	if (relro_sz) {
+		bool inside = false;
+
+		for (i = 0; i < nload && !inside; i++) {
+			const struct kb_segment *s = &pi->seg[i];
+
+			inside = relro_va >= s->dst_off && relro_va - s->dst_off <= s->memsz &&
+				 relro_sz <= s->memsz - (relro_va - s->dst_off);
+		}
+		if (!inside)
+			return kb_diag_set(d, KB_EINVAL,
+					   "payload: PT_GNU_RELRO 0x%llx (0x%llx bytes) is not inside one PT_LOAD segment",
+					   H(relro_va), H(relro_sz));
+		pi->relro_off = relro_va - link_base;	/* >= a p_vaddr >= link_base */
+		pi->relro_size = relro_sz;
 	}
 
 	for (i = 0; i < nload; i++)
 		pi->seg[i].dst_off -= link_base;	/* >= lowest >= link_base */
 	pi->type = KB_PAYLOAD_ELF;
 	pi->machine = machine;
+	pi->xlen = (uint8_t)L->bits;
 	pi->footprint = prev_end - link_base;
 	pi->align = align;
 	pi->offset = 0;

@@ -108,6 +108,7 @@ static int riscv_image(const uint8_t *b, size_t hdr_len, uint64_t len, bool rv32
 				   H(image_size), H(len));
 	pi->type = KB_PAYLOAD_RISCV_IMAGE;
 	pi->machine = KB_EM_RISCV;
+	pi->xlen = rv32 ? 32 : 64;
 	pi->align = rv32 ? SZ_4M : SZ_2M;
 	pi->offset = 0;	/* text_offset is a hint from the start of RAM, not a constraint */
 	pi->placement_anywhere = true;
@@ -158,6 +159,7 @@ static int arm64_image(const uint8_t *b, size_t hdr_len, uint64_t len,
 				   H(text_offset));
 	pi->type = KB_PAYLOAD_ARM64_IMAGE;
 	pi->machine = KB_EM_AARCH64;
+	pi->xlen = 64;
 	pi->align = KB_ARM64_IMAGE_ALIGN;
 	pi->offset = text_offset;
 	pi->placement_anywhere = (flags & ARM64_FLAG_ANYWHERE) != 0;
@@ -200,11 +202,16 @@ uint32_t kb_payload_detect(const void *buf, size_t len)
 /* Machine and min_align checks shared by both entry points; *type is
  * resolved from the bytes when it is KB_PAYLOAD_AUTO. */
 static int common_checks(const void *buf, size_t len, uint64_t file_len,
-			 uint32_t *type, uint16_t machine, uint64_t *min_align,
-			 struct kb_diag *d)
+			 uint32_t *type, uint16_t machine, unsigned int xlen,
+			 uint64_t *min_align, struct kb_diag *d)
 {
 	if (machine != KB_EM_RISCV && machine != KB_EM_AARCH64)
 		return kb_diag_set(d, KB_EINVAL, "payload: unknown loader machine %u", machine);
+	/* RV32 and RV64; AArch64 loaders boot 64-bit payloads only. */
+	if (xlen != 64 && (xlen != 32 || machine != KB_EM_RISCV))
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: a %s loader with %u-bit payloads is not a thing (RISC-V: 32 or 64, AArch64: 64)",
+				   machine_name(machine), xlen);
 	if (*min_align == 0)
 		*min_align = 1;
 	if (*min_align & (*min_align - 1))
@@ -222,14 +229,15 @@ static int common_checks(const void *buf, size_t len, uint64_t file_len,
 }
 
 int kb_payload_parse_header(const void *hdr, size_t hdr_len, uint64_t file_len,
-			    uint32_t type, uint16_t machine, uint64_t min_align,
-			    struct kb_payload_info *pi, struct kb_diag *d)
+			    uint32_t type, uint16_t machine, unsigned int xlen,
+			    uint64_t min_align, struct kb_payload_info *pi,
+			    struct kb_diag *d)
 {
 	uint16_t want = 0;
 	int err;
 
 	memset(pi, 0, sizeof(*pi));
-	err = common_checks(hdr, hdr_len, file_len, &type, machine, &min_align, d);
+	err = common_checks(hdr, hdr_len, file_len, &type, machine, xlen, &min_align, d);
 	if (err)
 		return err;
 	switch (type) {
@@ -250,7 +258,7 @@ int kb_payload_parse_header(const void *hdr, size_t hdr_len, uint64_t file_len,
 		return kb_diag_set(d, KB_EINVAL, "payload: %s Image, but this loader boots %s",
 				   machine_name(want), machine_name(machine));
 	err = type == KB_PAYLOAD_RISCV_IMAGE ?
-		riscv_image(hdr, hdr_len, file_len, false, pi, d) :
+		riscv_image(hdr, hdr_len, file_len, xlen == 32, pi, d) :
 		arm64_image(hdr, hdr_len, file_len, pi, d);
 	if (err)
 		return err;
@@ -260,18 +268,19 @@ int kb_payload_parse_header(const void *hdr, size_t hdr_len, uint64_t file_len,
 }
 
 int kb_payload_parse(const void *buf, size_t len, uint32_t type,
-		     uint16_t machine, uint64_t min_align,
+		     uint16_t machine, unsigned int xlen, uint64_t min_align,
 		     struct kb_payload_info *pi, struct kb_diag *d)
 {
 	int err;
 
 	memset(pi, 0, sizeof(*pi));
-	err = common_checks(buf, len, len, &type, machine, &min_align, d);
+	err = common_checks(buf, len, len, &type, machine, xlen, &min_align, d);
 	if (err)
 		return err;
 	if (type == KB_PAYLOAD_ELF)
-		return kb_elf_parse(buf, len, machine, min_align, pi, d);
-	return kb_payload_parse_header(buf, len, len, type, machine, min_align, pi, d);
+		return kb_elf_parse(buf, len, machine, xlen, min_align, pi, d);
+	return kb_payload_parse_header(buf, len, len, type, machine, xlen, min_align,
+				       pi, d);
 }
 
 uint64_t kb_payload_base_align(const struct kb_payload_info *pi,
@@ -298,13 +307,19 @@ uint64_t kb_payload_base_align(const struct kb_payload_info *pi,
 	return a;
 }
 
+uint64_t kb_payload_ceiling(const struct kb_payload_info *pi)
+{
+	/* A 32-bit payload cannot address a byte at or above 4 GiB. */
+	return pi != NULL && pi->xlen == 32 ? UINT32_MAX : UINT64_MAX;
+}
+
 void kb_payload_initrd_window(const struct kb_payload_info *pi, uint64_t start,
 			      uint64_t *floor, uint64_t *ceiling)
 {
 	const uint64_t gib = UINT64_C(1) << 30, span = UINT64_C(32) << 30;
 
 	*floor = 0;
-	*ceiling = UINT64_MAX;
+	*ceiling = kb_payload_ceiling(pi);
 	if (pi == NULL || pi->type != KB_PAYLOAD_ARM64_IMAGE)
 		return;
 	/* arm64 booting.rst: the initrd lies within a 1 GiB-aligned window

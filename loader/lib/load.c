@@ -141,10 +141,25 @@ int kb_load_bootargs(const struct kb_flash *f, const struct kb_container_hdr *h,
 	return err;
 }
 
+/* A 32-bit payload placed (by the caller's place()) where it could not
+ * address itself: refuse before a byte is written there. */
+static int check_below_ceiling(const struct kb_payload_info *pi, uint64_t dst,
+			       struct kb_diag *d)
+{
+	uint64_t top = kb_payload_ceiling(pi);
+
+	/* footprint >= 1 (the parsers refuse empty images). */
+	if (dst > top || pi->footprint - 1 > top - dst)
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: placed at 0x%" PRIx64 " (0x%" PRIx64 " bytes), past the %u-bit payload's last address 0x%" PRIx64,
+				   dst, pi->footprint, (unsigned int)pi->xlen, top);
+	return KB_OK;
+}
+
 int kb_load_payload(const struct kb_flash *f, const struct kb_container_hdr *h,
-		    uint16_t machine, uint64_t min_align, kb_place_fn place,
-		    void *ctx, struct kb_payload_info *pi, uint64_t *start,
-		    struct kb_diag *d)
+		    uint16_t machine, unsigned int xlen, uint64_t min_align,
+		    kb_place_fn place, void *ctx, struct kb_payload_info *pi,
+		    uint64_t *start, struct kb_diag *d)
 {
 	uint8_t pre[KB_PAYLOAD_HDR_SIZE];
 	const struct kb_container_part *p;
@@ -179,10 +194,12 @@ int kb_load_payload(const struct kb_flash *f, const struct kb_container_hdr *h,
 				   (void *)(uintptr_t)stage, d);
 		if (!err)
 			err = kb_payload_parse((const void *)(uintptr_t)stage,
-					       (size_t)p->size, type, machine, min_align,
-					       pi, d);
+					       (size_t)p->size, type, machine, xlen,
+					       min_align, pi, d);
 		if (!err)
 			err = place(ctx, KB_LOAD_KERNEL, pi, pi->footprint, &dst, d);
+		if (!err)
+			err = check_below_ceiling(pi, dst, d);
 		if (err)
 			return err;
 		kb_payload_copy(pi, (const void *)(uintptr_t)stage,
@@ -193,7 +210,7 @@ int kb_load_payload(const struct kb_flash *f, const struct kb_container_hdr *h,
 
 	/* An Image (or nothing known, which the parser reports): its layout
 	 * is its header, now in RAM. */
-	err = kb_payload_parse_header(pre, npre, p->size, type, machine,
+	err = kb_payload_parse_header(pre, npre, p->size, type, machine, xlen,
 				      min_align, pi, d);
 	if (err)
 		return err;
@@ -204,6 +221,8 @@ int kb_load_payload(const struct kb_flash *f, const struct kb_container_hdr *h,
 	    pi->seg[0].filesz != p->size || pi->seg[0].memsz != pi->footprint)
 		return kb_diag_set(d, KB_EINVAL, "payload: Image layout is not one flat segment");
 	err = place(ctx, KB_LOAD_KERNEL, pi, pi->footprint, &dst, d);
+	if (!err)
+		err = check_below_ceiling(pi, dst, d);
 	if (!err)
 		err = kb_load_part(f, h, KB_PART_PAYLOAD, pre, npre,
 				   (void *)(uintptr_t)dst, d);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * The relocation engine: RELA (R_*_RELATIVE, R_*_64/ABS64 against symbol
- * 0, R_*_NONE) and RELR, for a static PIE loaded at a new address.
+ * 0, R_*_NONE) and RELR, for a static PIE loaded at a new address; ELF64,
+ * and ELF32 for RV32 (Elf32_Rela, R_RISCV_32, 4-byte RELR words): one
+ * engine, the word width from pi->xlen.
  *
  * Two passes over the same tables: the first validates every entry (type,
  * symbol, target inside the image and not inside a relocation table, so
@@ -33,30 +35,54 @@
 #define R_AARCH64_ABS64		257
 #define R_AARCH64_RELATIVE	1027
 
-#define RELA_ENT	24
-#define RELR_ENT	8
-
 #define H(x)	((unsigned long long)(x))
 
-enum action { NONE, WORD64 };
+enum action { NONE, WORD };
 
 struct ctx {
 	const struct kb_payload_info *pi;
 	uint8_t *img;
+	uint64_t base;
 	uint64_t bias;		/* base - link_base, modulo 2^64 */
+	unsigned int w;		/* bytes in a word: 4 (ELF32) or 8 */
+	unsigned int rela_ent;	/* Elf32_Rela 12, Elf64_Rela 24 */
 };
 
-static uint64_t rd64(const uint8_t *p)
+/* A word of the payload's class: its low c->w bytes (little-endian
+ * host, checked above). */
+static uint64_t rdw(const struct ctx *c, const uint8_t *p)
 {
-	uint64_t v;
+	uint64_t v = 0;
 
-	memcpy(&v, p, sizeof(v));
+	memcpy(&v, p, c->w);
 	return v;
 }
 
-static void wr64(uint8_t *p, uint64_t v)
+static void wrw(const struct ctx *c, uint8_t *p, uint64_t v)
 {
-	memcpy(p, &v, sizeof(v));
+	memcpy(p, &v, c->w);
+}
+
+/* The run-time value of link-time address a: a + bias, modulo 2^64 for
+ * ELF64 (a kernel linked high may run low); for ELF32 it must be a 32-bit
+ * address, or the word would silently point elsewhere. */
+static int value(const struct ctx *c, uint64_t a, const char *what, uint64_t i,
+		 uint64_t *v, struct kb_diag *d)
+{
+	uint64_t lb = c->pi->link_base;
+
+	/* Set either way: the write pass writes what it computes, and a word
+	 * relocated twice (garbage, but not unsafe) wraps like ELF64's. */
+	*v = a + c->bias;
+	if (c->w == 8)
+		return 0;
+	/* a, link_base < 2^32 and base <= 2^32 (checked): a + base cannot
+	 * wrap in 64 bits. */
+	if (a + c->base < lb || a + c->base - lb > UINT32_MAX)
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: %s %llu value 0x%llx relocated to base 0x%llx (link base 0x%llx) does not fit in 32 bits",
+				   what, H(i), H(a), H(c->base), H(lb));
+	return 0;
 }
 
 static const char *riscv_name(uint32_t t)
@@ -90,9 +116,10 @@ static const char *aarch64_name(uint32_t t)
 	return NULL;
 }
 
-/* What a RELA type does on this machine; KB_ENOTSUP for anything else. */
-static int rela_action(uint16_t machine, uint64_t i, uint32_t t, enum action *a,
-		       struct kb_diag *d)
+/* What a RELA type does on this machine and class (xlen); KB_ENOTSUP for
+ * anything else. */
+static int rela_action(uint16_t machine, unsigned int xlen, uint64_t i,
+		       uint32_t t, enum action *a, struct kb_diag *d)
 {
 	const char *name;
 
@@ -101,17 +128,21 @@ static int rela_action(uint16_t machine, uint64_t i, uint32_t t, enum action *a,
 		case R_RISCV_NONE:
 			*a = NONE;
 			return 0;
-		case R_RISCV_64:
 		case R_RISCV_RELATIVE:
-			*a = WORD64;
+			*a = WORD;
 			return 0;
 		case R_RISCV_32:
-			/* A 32-bit word cannot hold a 64-bit address: only
-			 * RV32 (ELFCLASS32) images use it, and this parser
-			 * reads ELF64 only. */
+		case R_RISCV_64:
+			/* The absolute word of the class's width: a 32-bit
+			 * word cannot hold a 64-bit address, and an RV32
+			 * image has no 64-bit pointers to relocate. */
+			if (xlen == (t == R_RISCV_32 ? 32u : 64u)) {
+				*a = WORD;
+				return 0;
+			}
 			return kb_diag_set(d, KB_ENOTSUP,
-					   "payload: relocation %llu (R_RISCV_32) is not supported in an ELF64 image",
-					   H(i));
+					   "payload: relocation %llu (%s) is not supported in an ELF%u image",
+					   H(i), riscv_name(t), xlen);
 		}
 		name = riscv_name(t);
 	} else if (machine == KB_EM_AARCH64) {
@@ -122,7 +153,7 @@ static int rela_action(uint16_t machine, uint64_t i, uint32_t t, enum action *a,
 			return 0;
 		case R_AARCH64_ABS64:
 		case R_AARCH64_RELATIVE:
-			*a = WORD64;
+			*a = WORD;
 			return 0;
 		}
 		name = aarch64_name(t);
@@ -179,17 +210,21 @@ static int do_rela(const struct ctx *c, bool write, struct kb_diag *d)
 {
 	const struct kb_payload_info *pi = c->pi;
 	const uint8_t *t = c->img + pi->rela_off;
-	uint64_t n = pi->rela_size / RELA_ENT;
+	uint64_t n = pi->rela_size / c->rela_ent;
 
-	for (uint64_t i = 0; i < n; i++, t += RELA_ENT) {
-		uint64_t r_offset = rd64(t), r_info = rd64(t + 8), r_addend = rd64(t + 16);
-		uint32_t type = (uint32_t)r_info, sym = (uint32_t)(r_info >> 32);
+	for (uint64_t i = 0; i < n; i++, t += c->rela_ent) {
+		/* r_offset, r_info, r_addend: three words of the class. */
+		uint64_t r_offset = rdw(c, t), r_info = rdw(c, t + c->w);
+		uint64_t r_addend = rdw(c, t + 2 * c->w), v;
+		/* ELF64_R_TYPE/R_SYM: 32 and 32 bits; ELF32: 8 and 24. */
+		uint32_t type = c->w == 4 ? (uint32_t)(r_info & 0xff) : (uint32_t)r_info;
+		uint32_t sym = c->w == 4 ? (uint32_t)(r_info >> 8) : (uint32_t)(r_info >> 32);
 		enum action a = NONE;
 		uint64_t off;
 		int err;
 
 		if (!write) {
-			err = rela_action(pi->machine, i, type, &a, d);
+			err = rela_action(pi->machine, pi->xlen, i, type, &a, d);
 			if (err)
 				return err;
 			/* No symbol table at load time: S would be a guess. */
@@ -197,48 +232,57 @@ static int do_rela(const struct ctx *c, bool write, struct kb_diag *d)
 				return kb_diag_set(d, KB_ENOTSUP,
 						   "payload: relocation %llu refers to symbol %u; only static PIEs are supported",
 						   H(i), (unsigned int)sym);
-			if (a == WORD64) {
-				err = target(c, r_offset, 8, "relocation", i, &off, d);
+			if (a == WORD) {
+				err = target(c, r_offset, c->w, "relocation", i, &off, d);
+				if (!err)
+					err = value(c, r_addend, "relocation", i, &v, d);
 				if (err)
 					return err;
 			}
 		} else {
-			/* Validated: the type is NONE or a 64-bit word, the
-			 * target inside the image. */
-			(void)rela_action(pi->machine, i, type, &a, NULL);
-			if (a == WORD64)
-				wr64(c->img + (r_offset - pi->link_base), r_addend + c->bias);
+			/* Validated: the type is NONE or a word, the target
+			 * inside the image, the value fits. */
+			(void)rela_action(pi->machine, pi->xlen, i, type, &a, NULL);
+			if (a == WORD) {
+				(void)value(c, r_addend, "relocation", i, &v, NULL);
+				wrw(c, c->img + (r_offset - pi->link_base), v);
+			}
 		}
 	}
 	return 0;
 }
 
 /* RELR: an even entry is the address of a word to relocate, and the next
- * address is the word after it; an odd entry is a bitmap: bit j (1..63)
- * relocates the word at address + (j - 1) * 8, then the address moves on
- * by 63 words. */
+ * address is the word after it; an odd entry is a bitmap: bit j (1..63;
+ * ELF32 1..31) relocates the word at address + (j - 1) * wordsize, then
+ * the address moves on by 63 (31) words. */
 static int do_relr(const struct ctx *c, bool write, struct kb_diag *d)
 {
 	const struct kb_payload_info *pi = c->pi;
 	const uint8_t *t = c->img + pi->relr_off;
-	uint64_t n = pi->relr_size / RELR_ENT, where = 0, off;
+	const uint64_t w = c->w, bits = 8 * w;
+	uint64_t n = pi->relr_size / w, where = 0, off, v;
 	bool have_where = false;
 	int err;
 
-	for (uint64_t i = 0; i < n; i++, t += RELR_ENT) {
-		uint64_t e = rd64(t);
+	for (uint64_t i = 0; i < n; i++, t += w) {
+		uint64_t e = rdw(c, t);
 
 		if ((e & 1) == 0) {
 			if (!write) {
-				err = target(c, e, 8, "RELR entry", i, &off, d);
+				err = target(c, e, w, "RELR entry", i, &off, d);
+				if (!err)
+					err = value(c, rdw(c, c->img + off), "RELR entry", i,
+						    &v, d);
 				if (err)
 					return err;
 			} else {
 				off = e - pi->link_base;
-				wr64(c->img + off, rd64(c->img + off) + c->bias);
+				(void)value(c, rdw(c, c->img + off), "RELR entry", i, &v, NULL);
+				wrw(c, c->img + off, v);
 			}
-			/* e - link_base + 8 <= footprint: no wrap. */
-			where = e + 8;
+			/* e - link_base + w <= footprint: no wrap. */
+			where = e + w;
 			have_where = true;
 			continue;
 		}
@@ -248,36 +292,41 @@ static int do_relr(const struct ctx *c, bool write, struct kb_diag *d)
 			return kb_diag_set(d, KB_EINVAL,
 					   "payload: RELR bitmap %llu has no preceding address entry",
 					   H(i));
-		for (unsigned int j = 1; j < 64; j++) {
+		for (unsigned int j = 1; j < bits; j++) {
 			uint64_t fp = pi->footprint, o;
 
 			if (!((e >> j) & 1))
 				continue;
 			if (!write) {
 				/* where >= link_base (it follows a checked
-				 * address); the bit's word is 8 * (j - 1) past
+				 * address); the bit's word is w * (j - 1) past
 				 * it: compare against what is left, as where
 				 * may have run past the image already. */
 				o = where - pi->link_base;
-				if (o > fp || (uint64_t)(j - 1) * 8 > fp - o ||
-				    8 > fp - o - (uint64_t)(j - 1) * 8)
+				if (o > fp || (uint64_t)(j - 1) * w > fp - o ||
+				    w > fp - o - (uint64_t)(j - 1) * w)
 					return kb_diag_set(d, KB_EINVAL,
 							   "payload: RELR bitmap %llu runs past the image end 0x%llx (bit %u)",
 							   H(i), H(pi->link_base + fp), j);
-				o += (uint64_t)(j - 1) * 8;
-				if (overlaps(o, 8, pi->rela_off, pi->rela_size) ||
-				    overlaps(o, 8, pi->relr_off, pi->relr_size))
+				o += (uint64_t)(j - 1) * w;
+				if (overlaps(o, w, pi->rela_off, pi->rela_size) ||
+				    overlaps(o, w, pi->relr_off, pi->relr_size))
 					return kb_diag_set(d, KB_EINVAL,
 							   "payload: RELR bitmap %llu (bit %u) would modify a relocation table",
 							   H(i), j);
+				err = value(c, rdw(c, c->img + o), "RELR bitmap", i, &v, d);
+				if (err)
+					return err;
 			} else {
-				o = where - pi->link_base + (uint64_t)(j - 1) * 8;
-				wr64(c->img + o, rd64(c->img + o) + c->bias);
+				o = where - pi->link_base + (uint64_t)(j - 1) * w;
+				(void)value(c, rdw(c, c->img + o), "RELR bitmap", i, &v, NULL);
+				wrw(c, c->img + o, v);
 			}
 		}
 		/* Saturate: a long run of bitmaps past the end must not wrap
 		 * `where` back into the image (only a set bit is an error). */
-		where = where > UINT64_MAX - 63 * 8 ? UINT64_MAX - 7 : where + 63 * 8;
+		where = where > UINT64_MAX - (bits - 1) * w ? UINT64_MAX - (w - 1) :
+			where + (bits - 1) * w;
 	}
 	return 0;
 }
@@ -285,16 +334,31 @@ static int do_relr(const struct ctx *c, bool write, struct kb_diag *d)
 int kb_reloc_apply(const struct kb_payload_info *pi, void *dst, uint64_t base,
 		   struct kb_diag *d)
 {
-	struct ctx c = { .pi = pi, .img = dst, .bias = base - pi->link_base };
+	struct ctx c = {
+		.pi = pi, .img = dst, .base = base, .bias = base - pi->link_base,
+		.w = pi->xlen == 32 ? 4 : 8, .rela_ent = pi->xlen == 32 ? 12 : 24,
+	};
 	uint64_t fp = pi->footprint;
 	int err;
 
+	if (pi->xlen != 32 && pi->xlen != 64)
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: word size %u bits (expected 32 or 64)",
+				   (unsigned int)pi->xlen);
+	/* A 32-bit image must be able to address all of itself: below
+	 * 4 GiB, its link base too (as every ELF32 address is). */
+	if (pi->xlen == 32 &&
+	    (base > UINT32_MAX || fp > (UINT64_C(1) << 32) - base ||
+	     pi->link_base > UINT32_MAX))
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: a 32-bit image at 0x%llx (0x%llx bytes) must lie below 4 GiB",
+				   H(base), H(fp));
 	/* The parser checked these; recheck, since the tables are read from
 	 * dst and a bad info would make every read below out of bounds. */
 	if (pi->rela_off > fp || pi->rela_size > fp - pi->rela_off ||
-	    pi->rela_size % RELA_ENT ||
+	    pi->rela_size % c.rela_ent ||
 	    pi->relr_off > fp || pi->relr_size > fp - pi->relr_off ||
-	    pi->relr_size % RELR_ENT)
+	    pi->relr_size % c.w)
 		return kb_diag_set(d, KB_EINVAL,
 				   "payload: relocation tables (RELA 0x%llx+0x%llx, RELR 0x%llx+0x%llx) outside the 0x%llx-byte image",
 				   H(pi->rela_off), H(pi->rela_size), H(pi->relr_off),

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * libFuzzer target: untrusted payload bytes through kb_payload_parse
- * (AUTO, for both machines), and for every accepted payload whose footprint
+ * (AUTO, for both machines, and for an rv32 loader: ELFCLASS32), and for every accepted payload whose footprint
  * is at most FOOTPRINT_CAP: kb_payload_copy into a malloc'd footprint and
  * kb_reloc_apply at a base derived from the input.  Invariants (checked in
  * 128-bit arithmetic) abort on violation: every segment inside the file and
@@ -125,10 +125,15 @@ static bool table_ok(const struct kb_payload_info *pi, uint64_t off, uint64_t si
 }
 
 static void check_info(const struct kb_payload_info *pi, size_t len, uint16_t machine,
-		       uint64_t min_align)
+		       unsigned int xlen, uint64_t min_align)
 {
 	CHECK(pi->type >= KB_PAYLOAD_ELF && pi->type <= KB_PAYLOAD_ARM64_IMAGE, "type %u", pi->type);
 	CHECK(pi->machine == machine, "machine %u", pi->machine);
+	/* the payload's class is the loader's XLEN; a 32-bit ELF lies below
+	 * 4 GiB at its link address */
+	CHECK(pi->xlen == xlen, "xlen %u on a %u-bit loader", pi->xlen, xlen);
+	CHECK(xlen == 64 || pi->type != KB_PAYLOAD_ELF ||
+	      (u128)pi->link_base + pi->footprint <= (u128)1 << 32, "ELF32 past 4 GiB");
 	CHECK(pi->nseg >= 1 && pi->nseg <= KB_MAX_SEGMENTS, "nseg %u", pi->nseg);
 	CHECK(pow2(pi->align) && pi->align >= min_align, "align 0x%llx",
 	      (unsigned long long)pi->align);
@@ -150,7 +155,8 @@ static void check_info(const struct kb_payload_info *pi, size_t len, uint16_t ma
 		bool in = false;
 
 		CHECK(pi->offset == 0, "ELF offset");
-		CHECK(pi->rela_size % 24 == 0 && pi->relr_size % 8 == 0, "table sizes");
+		CHECK(pi->rela_size % (xlen == 32 ? 12 : 24) == 0 &&
+		      pi->relr_size % (xlen / 8) == 0, "table sizes");
 		CHECK(table_ok(pi, pi->rela_off, pi->rela_size), "RELA outside file data");
 		CHECK(table_ok(pi, pi->relr_off, pi->relr_size), "RELR outside file data");
 		CHECK(pi->link_base % pi->align == 0, "link base not aligned");
@@ -165,8 +171,8 @@ static void check_info(const struct kb_payload_info *pi, size_t len, uint16_t ma
 	}
 }
 
-static void one(const uint8_t *buf, size_t len, uint16_t machine, uint64_t min_align,
-		uint64_t base_seed)
+static void one(const uint8_t *buf, size_t len, uint16_t machine, unsigned int xlen,
+		uint64_t min_align, uint64_t base_seed)
 {
 	struct kb_payload_info pi;
 	struct kb_diag d;
@@ -175,14 +181,14 @@ static void one(const uint8_t *buf, size_t len, uint16_t machine, uint64_t min_a
 	int err;
 
 	kb_diag_clear(&d);
-	err = kb_payload_parse(buf, len, KB_PAYLOAD_AUTO, machine, min_align, &pi, &d);
+	err = kb_payload_parse(buf, len, KB_PAYLOAD_AUTO, machine, xlen, min_align, &pi, &d);
 	if (err) {
 		CHECK(err < 0 && strncmp(d.msg, "payload: ", 9) == 0 && !strchr(d.msg, '\n'),
 		      "error %d with diag \"%s\"", err, d.msg);
 		return;
 	}
 	CHECK(d.msg[0] == '\0', "diag on success: %s", d.msg);
-	check_info(&pi, len, machine, min_align);
+	check_info(&pi, len, machine, xlen, min_align);
 	if (pi.footprint > FOOTPRINT_CAP)
 		return;
 
@@ -207,6 +213,9 @@ static void one(const uint8_t *buf, size_t len, uint16_t machine, uint64_t min_a
 	/* an aligned base; it may wrap past 2^64 with the footprint: the
 	 * engine does not care (the planner does) */
 	base = (base_seed & ~(pi.align - 1)) + pi.offset;
+	/* mostly below 4 GiB for a 32-bit payload, so relocation runs */
+	if (xlen == 32 && !(base_seed >> 63))
+		base &= UINT32_MAX;
 	kb_diag_clear(&d);
 	err = kb_reloc_apply(&pi, img, base, &d);
 	if (err) {
@@ -252,8 +261,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(buf != NULL, "malloc");
 		memcpy(buf, data + 1, len);
 	}
-	one(buf, len, KB_EM_RISCV, min_align, seed);
-	one(buf, len, KB_EM_AARCH64, min_align, seed);
+	one(buf, len, KB_EM_RISCV, 64, min_align, seed);
+	one(buf, len, KB_EM_AARCH64, 64, min_align, seed);
+	one(buf, len, KB_EM_RISCV, 32, min_align, seed);
 	free(buf);
 	return 0;
 }

@@ -17,7 +17,9 @@
  *
  * As in fuzz_container, the first byte is a control byte: bit 0 fixes up
  * the in-bounds part digests, bit 1 the header digest, bit 2 picks the
- * machine (RISC-V / AArch64); the rest is the window.
+ * machine (RISC-V / AArch64), bit 3 an rv32 loader (RISC-V: ELFCLASS32
+ * payloads; the host's buffers lie above 4 GiB, so such a payload stops at
+ * the below-4-GiB check after it was parsed); the rest is the window.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -104,6 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t *img, *initrd = NULL;
 	uint64_t start = 0;
 	uint16_t machine;
+	unsigned int xlen;
 	int err;
 
 	if (size == 0)
@@ -117,6 +120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fl.data = img;
 	f.size = fl.len;
 	machine = (data[0] & 4) ? KB_EM_AARCH64 : KB_EM_RISCV;
+	xlen = machine == KB_EM_RISCV && (data[0] & 8) ? 32 : 64;
 	memset(&pl, 0, sizeof(pl));
 
 	err = kb_load_header(&f, &h, &d);
@@ -137,7 +141,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(strlen(args) + 1 == p->size, "bootargs length");
 		CHECK(memcmp(args, img + p->off, (size_t)p->size) == 0, "bootargs bytes");
 	}
-	err = kb_load_payload(&f, &h, machine, 0x1000, place, &pl, &pi, &start, &d);
+	err = kb_load_payload(&f, &h, machine, xlen, 0x1000, place, &pl, &pi, &start, &d);
 	if (err) {
 		one_line(&d);
 		goto out;

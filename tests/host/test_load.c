@@ -157,6 +157,30 @@ static void build_elf(void)
 		elf[i] = (uint8_t)(i * 11 + 3);
 }
 
+/* The same as ELFCLASS32 (rv32): 52-byte header, one 32-byte phdr. */
+static uint8_t elf32[ELF_LEN];
+
+static void build_elf32(void)
+{
+	uint8_t *p = elf32 + 52;
+
+	memset(elf32, 0, sizeof(elf32));
+	memcpy(elf32, "\177ELF\1\1\1", 7);
+	elf32[16] = 3;				/* ET_DYN */
+	elf32[18] = 243;			/* EM_RISCV */
+	put32(elf32 + 20, 1);
+	put32(elf32 + 24, 0x100);		/* e_entry */
+	put32(elf32 + 28, 52);			/* e_phoff */
+	elf32[40] = 52;
+	elf32[42] = 32;
+	elf32[44] = 1;
+	put32(p, 1);				/* PT_LOAD */
+	put32(p + 16, ELF_LEN);			/* p_filesz */
+	put32(p + 20, ELF_LEN + ELF_BSS);	/* p_memsz */
+	put32(p + 24, 5);			/* R X */
+	put32(p + 28, 0x1000);
+}
+
 /* A Linux RISC-V Image: 64-byte header, image_size beyond the file. */
 #define IMG_LEN		0x900
 #define IMG_SIZE	0x4000
@@ -183,7 +207,10 @@ static struct {
 	uint64_t stage_size, kernel_size;
 	int calls[2];
 	int fail;		/* return this from the next KERNEL call */
+	uint64_t fake;		/* KERNEL: return this address (never written) */
 } pl;
+
+static unsigned int xlen;	/* the loader's XLEN for load_all() */
 
 static int place(void *ctx, enum kb_load_what what, const struct kb_payload_info *pi,
 		 uint64_t size, uint64_t *addr, struct kb_diag *d)
@@ -203,6 +230,10 @@ static int place(void *ctx, enum kb_load_what what, const struct kb_payload_info
 	assert_int_equal(size, pi->footprint);
 	if (pl.fail)
 		return kb_diag_set(d, pl.fail, "plan: no room (test)");
+	if (pl.fake) {
+		*addr = pl.fake;
+		return KB_OK;
+	}
 	pl.kernel = malloc(size);
 	assert_non_null(pl.kernel);
 	memset(pl.kernel, 0xcc, size);	/* BSS must be zeroed by the loader */
@@ -223,7 +254,9 @@ static int setup(void **state)
 	memset(&pl, 0, sizeof(pl));
 	memset(&d, 0, sizeof(d));
 	build_elf();
+	build_elf32();
 	build_image();
+	xlen = 64;
 	for (unsigned int i = 0; i < sizeof(initrd); i++)
 		initrd[i] = (uint8_t)(i * 29 + 1);
 	return 0;
@@ -245,7 +278,7 @@ static int load_all(uint64_t *start)
 	if (!err)
 		err = kb_load_bootargs(&flash, &h, args, sizeof(args), &d);
 	if (!err)
-		err = kb_load_payload(&flash, &h, KB_EM_RISCV, 0x1000, place, &pl,
+		err = kb_load_payload(&flash, &h, KB_EM_RISCV, xlen, 0x1000, place, &pl,
 				      &pi, start, &d);
 	if (!err)
 		err = kb_load_part(&flash, &h, KB_PART_INITRD, NULL, 0, initrd_ram, &d);
@@ -436,6 +469,50 @@ static void test_place_failure(void **state)
 		assert_int_equal(fl.reads[a], 0);
 }
 
+/* Between two loads in one test: the buffers freed, the counts reset. */
+static void reset(uint64_t fake)
+{
+	teardown(NULL);
+	memset(&pl, 0, sizeof(pl));
+	pl.fake = fake;
+}
+
+/* A 32-bit payload placed where it cannot address itself: refused before
+ * a byte is written there (the fake addresses are not mapped). */
+static void test_above_4g(void **state)
+{
+	uint64_t start = 0;
+
+	(void)state;
+	xlen = 32;
+	build(KB_PAYLOAD_AUTO, elf32, ELF_LEN, 0x4000, NULL, 0, 0, NULL, 0);
+	/* footprint 0x2000: one page higher than fits below 4 GiB */
+	reset(UINT64_C(0x100000000) - (ELF_LEN + ELF_BSS) + 0x1000);
+	assert_int_equal(load_all(&start), KB_EINVAL);
+	check_diag("payload: placed at 0xfffff000 (0x2000 bytes), past the 32-bit payload's last address 0xffffffff");
+	assert_int_equal(pi.xlen, 32);
+	assert_int_equal(pl.calls[KB_LOAD_KERNEL], 1);
+	build(KB_PAYLOAD_AUTO, elf32, ELF_LEN, 0x4000, NULL, 0, 0, NULL, 0);
+	reset(UINT64_C(0x100000000));
+	assert_int_equal(load_all(&start), KB_EINVAL);
+	check_diag("payload: placed at 0x100000000 (0x2000 bytes), past the 32-bit payload's last address 0xffffffff");
+	/* an rv32 RISC-V Image likewise (straight from flash: nothing read
+	 * past its header) */
+	build(KB_PAYLOAD_AUTO, image, IMG_LEN, 0x4000, NULL, 0, 0, NULL, 0);
+	reset(UINT64_C(0x100000000) - IMG_SIZE + 1);
+	assert_int_equal(load_all(&start), KB_EINVAL);
+	check_diag("payload: placed at 0xffffc001 (0x4000 bytes), past the 32-bit payload's last address 0xffffffff");
+	for (uint64_t a = 0x4000 + KB_PAYLOAD_HDR_SIZE; a < 0x4000 + IMG_LEN; a++)
+		assert_int_equal(fl.reads[a], 0);
+	/* the ELF32 file on an rv64 loader: the class, before any placing */
+	xlen = 64;
+	build(KB_PAYLOAD_AUTO, elf32, ELF_LEN, 0x4000, NULL, 0, 0, NULL, 0);
+	reset(0);
+	assert_int_equal(load_all(&start), KB_EINVAL);
+	check_diag("payload: ELF class ELFCLASS32 (a 32-bit payload), but this loader boots 64-bit payloads");
+	assert_int_equal(pl.calls[KB_LOAD_KERNEL], 0);
+}
+
 /* Short payloads: the prefix read is the whole payload, never more. */
 static void test_short_payload(void **state)
 {
@@ -467,6 +544,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_corrupted_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bootargs_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_above_4g, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_place_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_short_payload, setup, teardown),
 	};

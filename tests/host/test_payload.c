@@ -29,6 +29,7 @@
 #define PT_DYNAMIC	2
 #define PT_INTERP	3
 #define PT_GNU_STACK	0x6474e551u
+#define PT_GNU_RELRO	0x6474e552u
 #define PF_X 1
 #define PF_W 2
 #define PF_R 4
@@ -55,14 +56,30 @@
 #define R_AARCH64_JUMP_SLOT 1026
 #define R_AARCH64_RELATIVE 1027
 
-#define PH(i)		(64 + 56 * (i))
+/* The class's field widths and offsets (ELF64 / ELF32); the builder and
+ * the mutations below write through them, so that one template serves
+ * both classes. */
+struct cls {
+	unsigned int w;			/* address/offset/size bytes */
+	unsigned int ehsize, e_phoff, e_ehsize, e_phentsize, e_phnum;
+	unsigned int phsize, p_flags, p_offset, p_vaddr, p_paddr, p_filesz;
+	unsigned int p_memsz, p_align;
+	unsigned int dyn, rela;		/* entry sizes (RELR: w) */
+};
+static const struct cls C64 = { 8, 64, 32, 52, 54, 56, 56, 4, 8, 16, 24, 32, 40, 48, 16, 24 };
+static const struct cls C32 = { 4, 52, 28, 40, 42, 44, 32, 24, 4, 8, 12, 16, 20, 28, 8, 12 };
+static const struct cls *C = &C64;
+
+#define PH(i)		(C->ehsize + C->phsize * (i))
 #define P_TYPE		0
-#define P_FLAGS		4
-#define P_OFFSET	8
-#define P_VADDR		16
-#define P_FILESZ	32
-#define P_MEMSZ		40
-#define P_ALIGN		48
+#define P_FLAGS		(C->p_flags)
+#define P_OFFSET	(C->p_offset)
+#define P_VADDR		(C->p_vaddr)
+#define P_FILESZ	(C->p_filesz)
+#define P_MEMSZ		(C->p_memsz)
+#define P_ALIGN		(C->p_align)
+#define E_ENTRY		24
+#define E_PHOFF		(C->e_phoff)
 
 /* Layout of the template: text (R X) at file 0, 0x1000 bytes; data (RW) at
  * file 0x1000, 0x1000 bytes + 0x2000 of BSS, at link + gap; four program
@@ -85,6 +102,7 @@
 
 struct tmpl {
 	uint16_t machine;
+	unsigned int xlen;	/* 64: ELFCLASS64, 32: ELFCLASS32 */
 	uint64_t link;		/* p_vaddr of text */
 	uint64_t gap;		/* data p_vaddr - text p_vaddr */
 	uint64_t talign, dalign;
@@ -95,6 +113,23 @@ static uint8_t img[FILE_LEN + 64];	/* the template, at img + 1 (unaligned) */
 static uint8_t *const b = img + 1;
 static size_t blen;
 static struct tmpl T;
+
+/* A word of the class: truncated to 32 bits for ELF32. */
+static void put_word(uint8_t *p, uint64_t v)
+{
+	if (C->w == 4)
+		put32(p, (uint32_t)v);
+	else
+		put64(p, v);
+}
+
+static uint64_t get_word(const uint8_t *p)
+{
+	if (C->w == 4)
+		return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+		       (uint32_t)p[3] << 24;
+	return get64(p);
+}
 
 static uint64_t dva(uint64_t file_off)	/* link address of a data byte */
 {
@@ -108,46 +143,65 @@ static void phdr(unsigned int i, uint32_t type, uint32_t flags, uint64_t off,
 
 	put32(p + P_TYPE, type);
 	put32(p + P_FLAGS, flags);
-	put64(p + P_OFFSET, off);
-	put64(p + P_VADDR, va);
-	put64(p + 24, va);		/* p_paddr */
-	put64(p + P_FILESZ, fsz);
-	put64(p + P_MEMSZ, msz);
-	put64(p + P_ALIGN, al);
+	put_word(p + P_OFFSET, off);
+	put_word(p + P_VADDR, va);
+	put_word(p + C->p_paddr, va);
+	put_word(p + P_FILESZ, fsz);
+	put_word(p + P_MEMSZ, msz);
+	put_word(p + P_ALIGN, al);
 }
 
 static void dyn(unsigned int i, uint64_t tag, uint64_t val)
 {
-	put64(b + DYN + 16 * i, tag);
-	put64(b + DYN + 16 * i + 8, val);
+	put_word(b + DYN + C->dyn * i, tag);
+	put_word(b + DYN + C->dyn * i + C->w, val);
 }
 
+/* r_info: ELF64 sym << 32 | type; ELF32 sym << 8 | type (8 bits). */
 static void rela(unsigned int i, uint64_t off, uint32_t sym, uint32_t type, uint64_t addend)
 {
-	put64(b + RELA + 24 * i, off);
-	put64(b + RELA + 24 * i + 8, ((uint64_t)sym << 32) | type);
-	put64(b + RELA + 24 * i + 16, addend);
+	uint8_t *p = b + RELA + C->rela * i;
+
+	put_word(p, off);
+	put_word(p + C->w, C->w == 4 ? ((uint64_t)sym << 8) | (type & 0xff) :
+			      ((uint64_t)sym << 32) | type);
+	put_word(p + 2 * C->w, addend);
 }
 
 static uint32_t t_rel(void) { return T.machine == KB_EM_RISCV ? R_RISCV_RELATIVE : R_AARCH64_RELATIVE; }
-static uint32_t t_abs(void) { return T.machine == KB_EM_RISCV ? R_RISCV_64 : R_AARCH64_ABS64; }
+static uint32_t t_abs(void)
+{
+	if (T.machine != KB_EM_RISCV)
+		return R_AARCH64_ABS64;
+	return T.xlen == 32 ? R_RISCV_32 : R_RISCV_64;
+}
+
+/* The RELR template: one address entry (RELR_AT), then bitmaps; the words
+ * they relocate, in units of the class's word size w. */
+#define RELR_AT		(WORDS + 0x20)
+#define RW(k)		(RELR_AT + C->w * (1 + (k)))	/* k words after the first */
+#define RELR_RUN	(8 * C->w - 1)			/* words a bitmap covers */
 
 static void build(const struct tmpl *t)
 {
+	unsigned int w;
+
 	T = *t;
+	C = T.xlen == 32 ? &C32 : &C64;
+	w = C->w;
 	memset(img, 0xee, sizeof(img));
 	memset(b, 0, FILE_LEN);
 	blen = FILE_LEN;
 
-	memcpy(b, "\177ELF\2\1\1", 7);
+	memcpy(b, T.xlen == 32 ? "\177ELF\1\1\1" : "\177ELF\2\1\1", 7);
 	put16(b + 16, 3);			/* ET_DYN */
 	put16(b + 18, T.machine);
 	put32(b + 20, 1);
-	put64(b + 24, T.link + 0x100);		/* e_entry */
-	put64(b + 32, 64);			/* e_phoff */
-	put16(b + 52, 64);
-	put16(b + 54, 56);
-	put16(b + 56, 4);
+	put_word(b + E_ENTRY, T.link + 0x100);
+	put_word(b + E_PHOFF, C->ehsize);		/* right after the header */
+	put16(b + C->e_ehsize, C->ehsize);
+	put16(b + C->e_phentsize, C->phsize);
+	put16(b + C->e_phnum, 4);
 
 	phdr(0, PT_LOAD, PF_R | PF_X, 0, T.link, 0x1000, 0x1000, T.talign);
 	phdr(1, PT_LOAD, PF_R | PF_W, DATA, T.link + T.gap, 0x1000, 0x3000, T.dalign);
@@ -159,43 +213,46 @@ static void build(const struct tmpl *t)
 		b[i] = (uint8_t)(i * 7);
 
 	dyn(DYN_RELA, DT_RELA, dva(RELA));
-	dyn(DYN_RELASZ, DT_RELASZ, 24 * NRELA);
-	dyn(DYN_RELAENT, DT_RELAENT, 24);
+	dyn(DYN_RELASZ, DT_RELASZ, C->rela * NRELA);
+	dyn(DYN_RELAENT, DT_RELAENT, C->rela);
 	dyn(DYN_RELR, DT_RELR, dva(RELR));
-	dyn(DYN_RELRSZ, DT_RELRSZ, 8 * NRELR);
-	dyn(DYN_RELRENT, DT_RELRENT, 8);
+	dyn(DYN_RELRSZ, DT_RELRSZ, w * NRELR);
+	dyn(DYN_RELRENT, DT_RELRENT, w);
 	dyn(DYN_FREE, DT_DEBUG, 0);
 	dyn(7, DT_NULL, 0);
 
-	/* RELA: RELATIVE to text, ABS64 against symbol 0 to data, NONE
-	 * (whose offset is never used), RELATIVE to BSS. */
-	rela(0, dva(WORDS + 0x00), 0, t_rel(), T.link + 0x123);
-	rela(1, dva(WORDS + 0x08), 0, t_abs(), dva(WORDS + 0x10));
+	/* RELA: RELATIVE to text, ABS64 (ELF32: R_RISCV_32) against symbol
+	 * 0 to data, NONE (whose offset is never used), RELATIVE to BSS. */
+	rela(0, dva(WORDS + 0 * w), 0, t_rel(), T.link + 0x123);
+	rela(1, dva(WORDS + 1 * w), 0, t_abs(), dva(WORDS + 2 * w));
 	rela(2, 0xdeadbeefdeadbeefULL, 0, 0, 0);
-	rela(3, dva(WORDS + 0x18), 0, t_rel(), T.link + T.gap + 0x2800);
+	rela(3, dva(WORDS + 3 * w), 0, t_rel(), T.link + T.gap + 0x2800);
 
-	/* RELR: address WORDS+0x20, then bitmaps: bits 1, 2, 5 of the next
-	 * 63 words, then bit 1 and bit 63 of the 63 after. */
-	put64(b + RELR, dva(WORDS + 0x20));
-	put64(b + RELR + 8, (1u << 1) | (1u << 2) | (1u << 5) | 1);
-	put64(b + RELR + 16, (UINT64_C(1) << 63) | (1u << 1) | 1);
+	/* RELR: address RELR_AT, then bitmaps: bits 1, 2, 5 of the next
+	 * RELR_RUN words, then bit 1 and the top bit of the RELR_RUN after. */
+	put_word(b + RELR, dva(RELR_AT));
+	put_word(b + RELR + w, (1u << 1) | (1u << 2) | (1u << 5) | 1);
+	put_word(b + RELR + 2 * w, (UINT64_C(1) << (8 * w - 1)) | (1u << 1) | 1);
 	/* the RELR targets hold link-time pointers */
-	put64(b + WORDS + 0x20, T.link + 0x10);
-	put64(b + WORDS + 0x28, T.link + 0x20);
-	put64(b + WORDS + 0x30, T.link + 0x30);
-	put64(b + WORDS + 0x48, T.link + 0x40);
-	put64(b + WORDS + 0x28 + 504, T.link + 0x50);
-	put64(b + WORDS + 0x28 + 504 + 62 * 8, T.link + 0x60);
+	put_word(b + RELR_AT, T.link + 0x10);
+	put_word(b + RW(0), T.link + 0x20);
+	put_word(b + RW(1), T.link + 0x30);
+	put_word(b + RW(4), T.link + 0x40);
+	put_word(b + RW(RELR_RUN), T.link + 0x50);
+	put_word(b + RW(RELR_RUN + RELR_RUN - 1), T.link + 0x60);
 	/* an untouched neighbour */
-	put64(b + WORDS + 0x38, 0x1111111111111111ULL);
+	put_word(b + RW(2), 0x1111111111111111ULL);
 }
 
-static const struct tmpl RV = { KB_EM_RISCV, 0, 0x2000, 0x1000, 0x1000, 0x1000 };
+static const struct tmpl RV = { KB_EM_RISCV, 64, 0, 0x2000, 0x1000, 0x1000, 0x1000 };
 /* kernel-like: high link address, 2 MiB text alignment, 64 KiB data */
-static const struct tmpl A64 = { KB_EM_AARCH64, 0xffffffff80000000ULL, 0x11000,
+static const struct tmpl A64 = { KB_EM_AARCH64, 64, 0xffffffff80000000ULL, 0x11000,
 				 0x200000, 0x10000, 0x1000 };
 /* link address not aligned to min_align: the layout starts below it */
-static const struct tmpl RV_OFF = { KB_EM_RISCV, 0x1000, 0x2000, 0x1000, 0x1000, 0x200000 };
+static const struct tmpl RV_OFF = { KB_EM_RISCV, 64, 0x1000, 0x2000, 0x1000, 0x1000, 0x200000 };
+/* RV32 firmware: ELFCLASS32, linked at 0 or high in the 32-bit space */
+static const struct tmpl RV32 = { KB_EM_RISCV, 32, 0, 0x2000, 0x1000, 0x1000, 0x1000 };
+static const struct tmpl RV32_HI = { KB_EM_RISCV, 32, 0x80000000u, 0x3000, 0x1000, 0x1000, 0x4 };
 
 static struct kb_payload_info pi;
 static struct kb_diag d;
@@ -203,7 +260,7 @@ static struct kb_diag d;
 static int parse(void)
 {
 	memset(&d, 0, sizeof(d));
-	return kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, T.machine, T.min_align, &pi, &d);
+	return kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, T.machine, T.xlen, T.min_align, &pi, &d);
 }
 
 #define assert_diag(sub) do {						\
@@ -217,7 +274,7 @@ static int parse(void)
 
 static void check_good(const struct tmpl *t, uint64_t base)
 {
-	uint64_t lb, fp, bias;
+	uint64_t lb, fp, bias, mask, w;
 	uint8_t *mem;
 
 	build(t);
@@ -227,6 +284,7 @@ static void check_good(const struct tmpl *t, uint64_t base)
 	lb = t->link & ~(pi.align - 1);
 	assert_int_equal(pi.type, KB_PAYLOAD_ELF);
 	assert_int_equal(pi.machine, t->machine);
+	assert_int_equal(pi.xlen, t->xlen);
 	assert_int_equal(pi.link_base, lb);
 	assert_int_equal(pi.offset, 0);
 	assert_true(pi.placement_anywhere);
@@ -239,13 +297,16 @@ static void check_good(const struct tmpl *t, uint64_t base)
 	assert_int_equal(pi.seg[1].filesz, 0x1000);
 	assert_int_equal(pi.seg[1].dst_off, t->link - lb + t->gap);
 	assert_int_equal(pi.seg[1].memsz, 0x3000);
+	assert_int_equal(pi.seg[0].flags, PF_R | PF_X);
+	assert_int_equal(pi.seg[1].flags, PF_R | PF_W);
+	assert_int_equal(pi.relro_size, 0);
 	fp = t->link - lb + t->gap + 0x3000;
 	assert_int_equal(pi.footprint, fp);
 	assert_int_equal(pi.entry_off, t->link - lb + 0x100);
 	assert_int_equal(pi.rela_off, dva(RELA) - lb);
-	assert_int_equal(pi.rela_size, 24 * NRELA);
+	assert_int_equal(pi.rela_size, C->rela * NRELA);
 	assert_int_equal(pi.relr_off, dva(RELR) - lb);
-	assert_int_equal(pi.relr_size, 8 * NRELR);
+	assert_int_equal(pi.relr_size, C->w * NRELR);
 
 	mem = malloc(fp);
 	assert_non_null(mem);
@@ -267,24 +328,31 @@ static void check_good(const struct tmpl *t, uint64_t base)
 
 	assert_int_equal(kb_reloc_apply(&pi, mem, base, &d), 0);
 	bias = base - lb;
-#define W(off) get64(mem + pi.seg[1].dst_off + ((off) - DATA))
-	assert_int_equal(W(WORDS + 0x00), t->link + 0x123 + bias);
-	assert_int_equal(W(WORDS + 0x08), dva(WORDS + 0x10) + bias);
-	assert_int_equal(W(WORDS + 0x10), 0);
-	assert_int_equal(W(WORDS + 0x18), t->link + t->gap + 0x2800 + bias);
-	assert_int_equal(W(WORDS + 0x20), t->link + 0x10 + bias);
-	assert_int_equal(W(WORDS + 0x28), t->link + 0x20 + bias);
-	assert_int_equal(W(WORDS + 0x30), t->link + 0x30 + bias);
-	assert_int_equal(W(WORDS + 0x38), 0x1111111111111111ULL);
-	assert_int_equal(W(WORDS + 0x40), 0);
-	assert_int_equal(W(WORDS + 0x48), t->link + 0x40 + bias);
-	assert_int_equal(W(WORDS + 0x28 + 504), t->link + 0x50 + bias);
-	assert_int_equal(W(WORDS + 0x28 + 504 + 8), 0);
-	assert_int_equal(W(WORDS + 0x28 + 504 + 62 * 8), t->link + 0x60 + bias);
+	/* Words of the class; an ELF32 value is taken modulo 2^32 (the
+	 * bases used here keep it in range). */
+	mask = C->w == 4 ? UINT32_MAX : UINT64_MAX;
+	w = C->w;
+#define W(off) get_word(mem + pi.seg[1].dst_off + ((off) - DATA))
+	assert_int_equal(W(WORDS + 0 * w), (t->link + 0x123 + bias) & mask);
+	assert_int_equal(W(WORDS + 1 * w), (dva(WORDS + 2 * w) + bias) & mask);
+	assert_int_equal(W(WORDS + 2 * w), 0);
+	assert_int_equal(W(WORDS + 3 * w), (t->link + t->gap + 0x2800 + bias) & mask);
+	assert_int_equal(W(RELR_AT), (t->link + 0x10 + bias) & mask);
+	assert_int_equal(W(RW(0)), (t->link + 0x20 + bias) & mask);
+	assert_int_equal(W(RW(1)), (t->link + 0x30 + bias) & mask);
+	assert_int_equal(W(RW(2)), 0x1111111111111111ULL & mask);
+	assert_int_equal(W(RW(3)), 0);
+	assert_int_equal(W(RW(4)), (t->link + 0x40 + bias) & mask);
+	assert_int_equal(W(RW(RELR_RUN)), (t->link + 0x50 + bias) & mask);
+	assert_int_equal(W(RW(RELR_RUN + 1)), 0);
+	assert_int_equal(W(RW(RELR_RUN + RELR_RUN - 1)), (t->link + 0x60 + bias) & mask);
+	/* the word after the last RELR bit, and the one before it: untouched */
+	assert_int_equal(W(RW(RELR_RUN + RELR_RUN)), 0);
+	assert_int_equal(W(RW(RELR_RUN + RELR_RUN - 2)), 0);
 #undef W
 	/* the tables themselves are untouched */
-	assert_memory_equal(mem + pi.rela_off, b + RELA, 24 * NRELA);
-	assert_memory_equal(mem + pi.relr_off, b + RELR, 8 * NRELR);
+	assert_memory_equal(mem + pi.rela_off, b + RELA, C->rela * NRELA);
+	assert_memory_equal(mem + pi.relr_off, b + RELR, C->w * NRELR);
 	/* BSS still zero */
 	for (uint64_t i = pi.seg[1].dst_off + 0x1000; i < fp; i++)
 		assert_int_equal(mem[i], 0);
@@ -334,6 +402,16 @@ static void test_elf_variants(void **state)
 	assert_int_equal(parse(), 0);
 	assert_int_equal(pi.relr_size, 0);
 	assert_int_equal(pi.rela_size, 24 * NRELA);
+	/* PT_GNU_RELRO over the start of the data, and an empty one */
+	build(&A64);
+	phdr(3, PT_GNU_RELRO, PF_R, DATA, dva(DATA), 0x800, 0x800, 1);
+	assert_int_equal(parse(), 0);
+	assert_int_equal(pi.relro_off, T.gap);
+	assert_int_equal(pi.relro_size, 0x800);
+	build(&RV);
+	phdr(3, PT_GNU_RELRO, PF_R, 0, 0x1800, 0, 0, 1);
+	assert_int_equal(parse(), 0);
+	assert_int_equal(pi.relro_size, 0);
 	/* DT_PLTRELSZ 0 is harmless */
 	build(&RV);
 	dyn(DYN_FREE, DT_PLTRELSZ, 0);
@@ -342,9 +420,9 @@ static void test_elf_variants(void **state)
 	build(&RV);
 	put64(b + PH(0) + P_ALIGN, 0);
 	put64(b + PH(1) + P_ALIGN, 1);
-	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_ELF, KB_EM_RISCV, 0, &pi, &d), 0);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_ELF, KB_EM_RISCV, 64, 0, &pi, &d), 0);
 	assert_int_equal(pi.align, 1);
-	assert_int_equal(kb_elf_parse(b, blen, KB_EM_RISCV, 0x10000, &pi, &d), 0);
+	assert_int_equal(kb_elf_parse(b, blen, KB_EM_RISCV, 64, 0x10000, &pi, &d), 0);
 	assert_int_equal(pi.align, 0x10000);
 	/* R_AARCH64_NONE's withdrawn value 256 */
 	build(&A64);
@@ -376,6 +454,21 @@ struct bad {
 	int err;
 	const char *diag;
 };
+
+/* PT_GNU_RELRO (in the PT_GNU_STACK slot) broken four ways, either class. */
+static void relro_bad(unsigned int k)
+{
+	switch (k) {
+	case 0: phdr(3, PT_GNU_RELRO, PF_R, DATA + 0xf00, 0x4f00, 0x100, 0x200, 1); break;
+	case 1: phdr(3, PT_GNU_RELRO, PF_R, 0, 0x1800, 0, 0x100, 1); break;
+	case 2:
+		phdr(3, PT_GNU_RELRO, PF_R, DATA, 0x2000, 0x100, 0x100, 1);
+		phdr(4, PT_GNU_RELRO, PF_R, DATA, 0x2000, 0x100, 0x100, 1);
+		put16(b + C->e_phnum, 5);
+		break;
+	case 3: phdr(3, PT_GNU_RELRO, PF_R, 0, 0xfffffffffffff000ULL, 0, 0x2000, 1); break;
+	}
+}
 
 /* Mutate the template into broken image k. */
 static void mutate(unsigned int k)
@@ -450,13 +543,14 @@ static void mutate(unsigned int k)
 		break;
 	case 54: put16(b + 56, 0); break;
 	case 55: put64(b + PH(2) + P_FILESZ, 0xffffffffffffffffULL); break;
+	default: relro_bad(k - 56); break;
 	}
 }
 
 static const struct bad bad_elf[] = {
 	{ "truncated ELF header", KB_EINVAL, "payload: ELF header truncated (40 bytes, need 64)" },
 	{ "truncated phdrs", KB_EINVAL, "payload: program headers (e_phoff 0x40, 4 x 56 bytes) run past the end of the 0xc8-byte file" },
-	{ "ELFCLASS32", KB_ENOTSUP, "ELFCLASS32 is not supported" },
+	{ "ELFCLASS32", KB_EINVAL, "payload: ELF class ELFCLASS32 (a 32-bit payload), but this loader boots 64-bit payloads" },
 	{ "bad class", KB_EINVAL, "payload: bad ELF class 3" },
 	{ "big-endian", KB_ENOTSUP, "payload: big-endian ELF is not supported" },
 	{ "bad data", KB_EINVAL, "payload: bad ELF data encoding 0" },
@@ -510,29 +604,36 @@ static const struct bad bad_elf[] = {
 	{ "17 PT_LOADs", KB_ENOSPC, "payload: more than 16 PT_LOAD segments" },
 	{ "e_phnum 0", KB_EINVAL, "payload: no PT_LOAD segment" },
 	{ "PT_DYNAMIC size wraps", KB_EINVAL, "payload: PT_DYNAMIC (offset 0x1000, size 0xffffffffffffffff)" },
+	{ "RELRO past data", KB_EINVAL, "payload: PT_GNU_RELRO 0x4f00 (0x200 bytes) is not inside one PT_LOAD segment" },
+	{ "RELRO in the gap", KB_EINVAL, "payload: PT_GNU_RELRO 0x1800 (0x100 bytes) is not inside one PT_LOAD segment" },
+	{ "two PT_GNU_RELRO", KB_EINVAL, "payload: more than one PT_GNU_RELRO" },
+	{ "RELRO wraps", KB_EINVAL, "payload: PT_GNU_RELRO p_vaddr 0xfffffffffffff000 + p_memsz 0x2000 wraps past 2^64" },
 };
 
-static void test_elf_bad(void **state)
+/* Build t, break it with mut(k) for every row of tab, and check the row's
+ * error and diag. */
+static void check_bad(const struct tmpl *t, void (*mut)(unsigned int),
+		      const struct bad *tab, unsigned int n)
 {
-	char seen[sizeof(bad_elf) / sizeof(bad_elf[0])][KB_DIAG_LEN];
+	char (*seen)[KB_DIAG_LEN] = calloc(n, KB_DIAG_LEN);
 
-	(void)state;
-	for (unsigned int k = 0; k < sizeof(bad_elf) / sizeof(bad_elf[0]); k++) {
+	assert_non_null(seen);
+	for (unsigned int k = 0; k < n; k++) {
 		int err;
 
-		build(&RV);
-		mutate(k);
+		build(t);
+		mut(k);
 		err = parse();
-		if (err != bad_elf[k].err)
-			fail_msg("case %u (%s): error %d, want %d; diag \"%s\"", k,
-				 bad_elf[k].what, err, bad_elf[k].err, d.msg);
-		assert_diag(bad_elf[k].diag);
+		if (err != tab[k].err)
+			fail_msg("%u-bit case %u (%s): error %d, want %d; diag \"%s\"", t->xlen, k,
+				 tab[k].what, err, tab[k].err, d.msg);
+		assert_diag(tab[k].diag);
 		assert_null(strchr(d.msg, '\n'));
 		/* every failure has its own line */
 		strcpy(seen[k], d.msg);
 		for (unsigned int j = 0; j < k; j++)
-			if (strcmp(seen[j], d.msg) == 0 && bad_elf[j].err == err &&
-			    strcmp(bad_elf[j].diag, bad_elf[k].diag) != 0)
+			if (strcmp(seen[j], d.msg) == 0 && tab[j].err == err &&
+			    strcmp(tab[j].diag, tab[k].diag) != 0)
 				fail_msg("cases %u and %u share the diag \"%s\"", j, k, d.msg);
 		/* the parser leaves no half-filled result */
 		assert_int_equal(pi.nseg, 0);
@@ -544,12 +645,19 @@ static void test_elf_bad(void **state)
 			struct kb_diag d2;
 
 			memcpy(copy, b, blen);
-			assert_int_equal(kb_payload_parse(copy, blen, KB_PAYLOAD_ELF, T.machine,
+			assert_int_equal(kb_payload_parse(copy, blen, KB_PAYLOAD_ELF, T.machine, T.xlen,
 							  T.min_align, &pi, &d2), err);
 			assert_string_equal(d2.msg, d.msg);
 			free(copy);
 		}
 	}
+	free(seen);
+}
+
+static void test_elf_bad(void **state)
+{
+	(void)state;
+	check_bad(&RV, mutate, bad_elf, sizeof(bad_elf) / sizeof(bad_elf[0]));
 }
 
 static void test_elf_misc(void **state)
@@ -557,31 +665,31 @@ static void test_elf_misc(void **state)
 	(void)state;
 	/* ELF for the wrong machine, the other way round */
 	build(&A64);
-	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 0x1000, &pi, &d),
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 64, 0x1000, &pi, &d),
 			 KB_EINVAL);
 	assert_diag("payload: ELF machine 183 (AArch64), but this loader boots RISC-V");
 	/* min_align not a power of two */
 	build(&RV);
-	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 0x3000, &pi, &d),
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 64, 0x3000, &pi, &d),
 			 KB_EINVAL);
 	assert_diag("payload: minimum alignment 0x3000 is not a power of two");
-	assert_int_equal(kb_elf_parse(b, blen, KB_EM_RISCV, 0x3000, &pi, &d), KB_EINVAL);
+	assert_int_equal(kb_elf_parse(b, blen, KB_EM_RISCV, 64, 0x3000, &pi, &d), KB_EINVAL);
 	assert_diag("payload: minimum alignment 0x3000 is not a power of two");
 	/* a 4-byte "\x7fELF" is an ELF, and truncated */
-	assert_int_equal(kb_payload_parse("\177ELF", 4, KB_PAYLOAD_AUTO, KB_EM_RISCV, 0, &pi, &d),
+	assert_int_equal(kb_payload_parse("\177ELF", 4, KB_PAYLOAD_AUTO, KB_EM_RISCV, 64, 0, &pi, &d),
 			 KB_EINVAL);
 	assert_diag("payload: ELF header truncated (4 bytes, need 64)");
 	/* explicit ELF type on a non-ELF */
 	memset(b, 0, 64);
-	assert_int_equal(kb_payload_parse(b, 64, KB_PAYLOAD_ELF, KB_EM_RISCV, 0, &pi, &d), KB_EINVAL);
+	assert_int_equal(kb_payload_parse(b, 64, KB_PAYLOAD_ELF, KB_EM_RISCV, 64, 0, &pi, &d), KB_EINVAL);
 	assert_diag("payload: bad ELF magic");
-	assert_int_equal(kb_payload_parse(b, 64, KB_PAYLOAD_AUTO, KB_EM_RISCV, 0, &pi, &d), KB_EINVAL);
+	assert_int_equal(kb_payload_parse(b, 64, KB_PAYLOAD_AUTO, KB_EM_RISCV, 64, 0, &pi, &d), KB_EINVAL);
 	assert_diag("payload: unrecognized format (64 bytes; not ELF, RISC-V Image or arm64 Image)");
-	assert_int_equal(kb_payload_parse(b, 0, KB_PAYLOAD_AUTO, KB_EM_RISCV, 0, &pi, &d), KB_EINVAL);
+	assert_int_equal(kb_payload_parse(b, 0, KB_PAYLOAD_AUTO, KB_EM_RISCV, 64, 0, &pi, &d), KB_EINVAL);
 	assert_diag("payload: unrecognized format (0 bytes");
-	assert_int_equal(kb_payload_parse(b, 64, 7, KB_EM_RISCV, 0, &pi, &d), KB_EINVAL);
+	assert_int_equal(kb_payload_parse(b, 64, 7, KB_EM_RISCV, 64, 0, &pi, &d), KB_EINVAL);
 	assert_diag("payload: unknown payload type 7");
-	assert_int_equal(kb_payload_parse(b, 64, 0, 62, 0, &pi, &d), KB_EINVAL);
+	assert_int_equal(kb_payload_parse(b, 64, 0, 62, 64, 0, &pi, &d), KB_EINVAL);
 	assert_diag("payload: unknown loader machine 62");
 }
 
@@ -745,6 +853,275 @@ static void test_reloc_bad(void **state)
 	}
 }
 
+/* ---- ELF32 (RV32) ------------------------------------------------------ */
+
+static void test_elf32_good(void **state)
+{
+	(void)state;
+	check_good(&RV32, 0x80200000);
+	assert_int_equal(pi.xlen, 32);
+	assert_int_equal(kb_payload_ceiling(&pi), UINT32_MAX);
+	check_good(&RV32, 0);
+	/* the image may end exactly at 4 GiB */
+	check_good(&RV32, 0xffffb000u);
+	/* linked high, run low (the bias is negative, the values fit) */
+	check_good(&RV32_HI, 0x1000);
+	assert_int_equal(pi.link_base, 0x80000000u);
+	assert_int_equal(pi.align, 0x1000);
+	check_good(&RV32_HI, 0x80400000u);
+	/* a segment ending just below 4 GiB */
+	build(&RV32);
+	phdr(1, PT_LOAD, PF_R | PF_W, DATA, 0xffffc000u, 0x1000, 0x3fff, 0x1000);
+	phdr(2, PT_GNU_STACK, 0, 0, 0, 0, 0, 0);
+	assert_int_equal(parse(), 0);
+	assert_int_equal(pi.footprint, 0xffffffffu);
+	/* PT_GNU_RELRO: recorded from the base, up to the end of the data */
+	build(&RV32);
+	phdr(3, PT_GNU_RELRO, PF_R, DATA, 0x2000, 0x100, 0x3000, 1);
+	assert_int_equal(parse(), 0);
+	assert_int_equal(pi.relro_off, 0x2000);
+	assert_int_equal(pi.relro_size, 0x3000);
+	build(&RV32_HI);
+	phdr(3, PT_GNU_RELRO, PF_R, DATA, 0x80003000u, 0x100, 0x100, 1);
+	assert_int_equal(parse(), 0);
+	assert_int_equal(pi.relro_off, 0x3000);
+	/* an ELF32 d_tag with the sign bit set is an unknown tag */
+	build(&RV32);
+	dyn(DYN_FREE, 0x80000001u, 5);
+	assert_int_equal(parse(), 0);
+}
+
+static void mutate32(unsigned int k)
+{
+	switch (k) {
+	case 0: blen = 10; break;
+	case 1: blen = 40; break;
+	case 2: blen = 150; break;				/* phdrs end at 180 */
+	case 3: b[4] = 2; break;				/* ELFCLASS64 */
+	case 4: put16(b + C->e_ehsize, 64); break;
+	case 5: put16(b + C->e_phentsize, 56); break;
+	case 6: put32(b + E_PHOFF, 0xfffffff8u); break;
+	case 7: put32(b + PH(1) + P_VADDR, 0xfffff000u); break;
+	case 8: put32(b + PH(1) + P_MEMSZ, 0xffffe001u); break;	/* end 2^32 + 1 */
+	case 9: put32(b + PH(1) + P_VADDR, 0xffffd000u); break;	/* end exactly 2^32 */
+	case 10: put32(b + PH(1) + P_OFFSET, 0xfffff000u); put32(b + PH(1) + P_FILESZ, 0x2000);
+		 put32(b + PH(1) + P_ALIGN, 0); break;
+	case 11: put32(b + E_ENTRY, 0x2000); break;
+	case 12: dyn(DYN_RELAENT, DT_RELAENT, 24); break;
+	case 13: dyn(DYN_RELRENT, DT_RELRENT, 8); break;
+	case 14: dyn(DYN_RELASZ, DT_RELASZ, 13); break;
+	case 15: dyn(DYN_RELRSZ, DT_RELRSZ, 6); break;
+	case 16: dyn(DYN_FREE, 17, 0x2100); break;			/* DT_REL */
+	case 17: put32(b + PH(2) + P_OFFSET, 0xffffff00u); break;
+	case 18: put16(b + 16, 2); break;				/* ET_EXEC */
+	case 19: put32(b + PH(1) + P_VADDR, 0x800); put32(b + PH(1) + P_ALIGN, 0); break;
+	case 20: put32(b + PH(1) + P_ALIGN, 0x3000); break;
+	case 21: dyn(DYN_RELA, DT_RELA, 0x3800); break;			/* in BSS */
+	case 22: put16(b + 18, KB_EM_AARCH64); break;
+	case 23: put16(b + C->e_phnum, 0); break;
+	case 24: put32(b + PH(3), PT_INTERP); break;
+	case 25: put32(b + PH(0) + P_FILESZ, 0x2000); break;
+	case 26: put32(b + PH(1) + P_VADDR, 0x2800); break;
+	case 27: dyn(DYN_FREE, DT_NEEDED, 1); break;
+	case 28: put32(b + PH(3), PT_DYNAMIC); break;
+	case 29: b[5] = 2; break;
+	case 30: dyn(DYN_RELR, DT_RELR, 0x1ffe); dyn(DYN_RELRSZ, DT_RELRSZ, 0x4); break;
+	case 31: put32(b + PH(2) + P_FILESZ, 0xffffffffu); break;
+	case 32: put16(b + C->e_phnum, 0xffff); break;
+	case 33: put32(b + PH(0) + P_MEMSZ, 0); put32(b + PH(0) + P_FILESZ, 0); break;
+	case 34: dyn(DYN_FREE, DT_RELAENT, 12); break;			/* duplicate */
+	case 35: dyn(DYN_FREE, DT_JMPREL, 0x2100); break;
+	default: relro_bad(k - 36); break;
+	}
+}
+
+static const struct bad bad_elf32[] = {
+	{ "e_ident truncated", KB_EINVAL, "payload: ELF header truncated (10 bytes, need 52)" },
+	{ "header truncated", KB_EINVAL, "payload: ELF header truncated (40 bytes, need 52)" },
+	{ "truncated phdrs", KB_EINVAL, "payload: program headers (e_phoff 0x34, 4 x 32 bytes) run past the end of the 0x96-byte file" },
+	{ "ELFCLASS64 on rv32", KB_EINVAL, "payload: ELF class ELFCLASS64 (a 64-bit payload), but this loader boots 32-bit payloads" },
+	{ "e_ehsize", KB_EINVAL, "payload: e_ehsize 64, expected 52" },
+	{ "e_phentsize", KB_EINVAL, "payload: e_phentsize 56, expected 32" },
+	{ "e_phoff past", KB_EINVAL, "payload: program headers (e_phoff 0xfffffff8, 4 x 32 bytes)" },
+	{ "p_vaddr past 4 GiB", KB_EINVAL, "payload: PT_LOAD 1 p_vaddr 0xfffff000 + p_memsz 0x3000 wraps past 2^32" },
+	{ "p_memsz past 4 GiB", KB_EINVAL, "payload: PT_LOAD 1 p_vaddr 0x2000 + p_memsz 0xffffe001 wraps past 2^32" },
+	{ "end at 4 GiB", KB_EINVAL, "payload: PT_LOAD 1 p_vaddr 0xffffd000 + p_memsz 0x3000 wraps past 2^32" },
+	{ "p_offset past", KB_EINVAL, "payload: PT_LOAD 1 file range (offset 0xfffff000, size 0x2000) runs past the end of the 0x2000-byte file" },
+	{ "entry in data", KB_EINVAL, "payload: entry point 0x2000 is not inside an executable PT_LOAD" },
+	{ "DT_RELAENT 24", KB_EINVAL, "payload: DT_RELAENT is 24, expected 12" },
+	{ "DT_RELRENT 8", KB_EINVAL, "payload: DT_RELRENT is 8, expected 4" },
+	{ "DT_RELASZ 13", KB_EINVAL, "payload: DT_RELASZ 0xd is not a multiple of 12" },
+	{ "DT_RELRSZ 6", KB_EINVAL, "payload: DT_RELRSZ 0x6 is not a multiple of 4" },
+	{ "DT_REL", KB_ENOTSUP, "payload: DT_REL relocations are not supported (RELA and RELR only)" },
+	{ "PT_DYNAMIC past", KB_EINVAL, "payload: PT_DYNAMIC (offset 0xffffff00, size 0x100) runs past the end" },
+	{ "ET_EXEC", KB_ENOTSUP, "payload: ELF type ET_EXEC is not relocatable" },
+	{ "overlap", KB_EINVAL, "payload: PT_LOAD 1 at 0x800 overlaps or precedes the previous segment (which ends at 0x1000)" },
+	{ "p_align 0x3000", KB_EINVAL, "payload: PT_LOAD 1 p_align 0x3000 is not a power of two" },
+	{ "RELA in BSS", KB_EINVAL, "payload: DT_RELA table at 0x3800 (0x30 bytes) is not inside a segment's file-backed data" },
+	{ "AArch64", KB_EINVAL, "payload: ELF machine 183 (AArch64), but this loader boots RISC-V (243)" },
+	{ "e_phnum 0", KB_EINVAL, "payload: no PT_LOAD segment" },
+	{ "PT_INTERP", KB_ENOTSUP, "payload: ELF has PT_INTERP" },
+	{ "filesz > memsz", KB_EINVAL, "payload: PT_LOAD 0 p_filesz 0x2000 > p_memsz 0x1000" },
+	{ "p_offset % p_align", KB_EINVAL, "payload: PT_LOAD 1 p_offset 0x1000 and p_vaddr 0x2800 differ modulo p_align 0x1000" },
+	{ "DT_NEEDED", KB_ENOTSUP, "payload: ELF has DT_NEEDED" },
+	{ "two PT_DYNAMIC", KB_EINVAL, "payload: more than one PT_DYNAMIC" },
+	{ "big-endian", KB_ENOTSUP, "payload: big-endian ELF is not supported" },
+	{ "RELR straddles", KB_EINVAL, "payload: DT_RELR table at 0x1ffe (0x4 bytes) is not inside" },
+	{ "PT_DYNAMIC size", KB_EINVAL, "payload: PT_DYNAMIC (offset 0x1000, size 0xffffffff) runs past" },
+	{ "PN_XNUM", KB_ENOTSUP, "payload: e_phnum PN_XNUM" },
+	{ "empty PT_LOAD", KB_EINVAL, "payload: PT_LOAD 0 is empty" },
+	{ "duplicate tag", KB_EINVAL, "payload: dynamic tag 9 appears twice" },
+	{ "DT_JMPREL", KB_ENOTSUP, "payload: PLT relocations (DT_JMPREL) are not supported" },
+	{ "RELRO past data", KB_EINVAL, "payload: PT_GNU_RELRO 0x4f00 (0x200 bytes) is not inside one PT_LOAD segment" },
+	{ "RELRO in the gap", KB_EINVAL, "payload: PT_GNU_RELRO 0x1800 (0x100 bytes) is not inside one PT_LOAD segment" },
+	{ "two PT_GNU_RELRO", KB_EINVAL, "payload: more than one PT_GNU_RELRO" },
+	{ "RELRO wraps", KB_EINVAL, "payload: PT_GNU_RELRO p_vaddr 0xfffff000 + p_memsz 0x2000 wraps past 2^32" },
+};
+
+static void test_elf32_bad(void **state)
+{
+	(void)state;
+	check_bad(&RV32, mutate32, bad_elf32, sizeof(bad_elf32) / sizeof(bad_elf32[0]));
+}
+
+static void test_elf32_class(void **state)
+{
+	(void)state;
+	/* a well-formed ELF32 on a 64-bit loader, and the other way round */
+	build(&RV32);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 64, 0, &pi, &d), KB_EINVAL);
+	assert_diag("payload: ELF class ELFCLASS32 (a 32-bit payload), but this loader boots 64-bit payloads");
+	build(&RV);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 32, 0, &pi, &d), KB_EINVAL);
+	assert_diag("payload: ELF class ELFCLASS64 (a 64-bit payload), but this loader boots 32-bit payloads");
+	/* a 4-byte file on an rv32 loader names the ELF32 header size */
+	assert_int_equal(kb_payload_parse("\177ELF", 4, KB_PAYLOAD_AUTO, KB_EM_RISCV, 32, 0, &pi, &d),
+			 KB_EINVAL);
+	assert_diag("payload: ELF header truncated (4 bytes, need 52)");
+	/* the loader's word size itself */
+	build(&RV32);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_AARCH64, 32, 0, &pi, &d), KB_EINVAL);
+	assert_diag("payload: a AArch64 loader with 32-bit payloads is not a thing");
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 16, 0, &pi, &d), KB_EINVAL);
+	assert_diag("payload: a RISC-V loader with 16-bit payloads is not a thing");
+	assert_int_equal(kb_elf_parse(b, blen, KB_EM_RISCV, 128, 0, &pi, &d), KB_EINVAL);
+	assert_diag("payload: loader word size 128 bits (expected 32 or 64)");
+	/* initrd window of a 32-bit payload: below 4 GiB */
+	{
+		struct kb_payload_info p32 = { .type = KB_PAYLOAD_ELF, .xlen = 32 };
+		uint64_t lo, hi;
+
+		kb_payload_initrd_window(&p32, 0x80000000u, &lo, &hi);
+		assert_int_equal(lo, 0);
+		assert_int_equal(hi, UINT32_MAX);
+	}
+}
+
+static void test_reloc32_bad(void **state)
+{
+	/* One bad last RELA entry each (the earlier ones are valid and must
+	 * not have been applied either). */
+	static const struct {
+		uint64_t off;
+		uint32_t sym, type;
+		uint64_t addend, base;
+		int err;
+		const char *diag;
+	} bad_rela32[] = {
+		{ 0x2010, 0, R_RISCV_64, 0, 0x80200000, KB_ENOTSUP,
+		  "payload: relocation 3 (R_RISCV_64) is not supported in an ELF32 image" },
+		/* ELF32_R_SYM is r_info >> 8, ELF32_R_TYPE the low 8 bits */
+		{ 0x2010, 5, R_RISCV_32, 0, 0x80200000, KB_ENOTSUP,
+		  "payload: relocation 3 refers to symbol 5; only static PIEs are supported" },
+		{ 0x2010, 0xffffff, R_RISCV_RELATIVE, 0, 0x80200000, KB_ENOTSUP,
+		  "payload: relocation 3 refers to symbol 16777215" },
+		{ 0x2010, 0, R_RISCV_JUMP_SLOT, 0, 0x80200000, KB_ENOTSUP,
+		  "payload: relocation 3 (R_RISCV_JUMP_SLOT) is not supported" },
+		/* 4-byte targets */
+		{ 0x4ffe, 0, R_RISCV_32, 0, 0x80200000, KB_EINVAL,
+		  "payload: relocation 3 writes 4 bytes at 0x4ffe, past the image end 0x5000" },
+		{ 0x2000 + (RELA - DATA) + 12 * 3 + 4, 0, R_RISCV_RELATIVE, 0, 0x80200000, KB_EINVAL,
+		  "payload: relocation 3 at 0x2128 would modify a relocation table" },
+		/* a value that does not fit in 32 bits */
+		{ 0x2010, 0, R_RISCV_RELATIVE, 0xffff0000u, 0xfff00000u, KB_EINVAL,
+		  "payload: relocation 3 value 0xffff0000 relocated to base 0xfff00000 (link base 0x0) does not fit in 32 bits" },
+	};
+
+	(void)state;
+	for (unsigned int k = 0; k < sizeof(bad_rela32) / sizeof(bad_rela32[0]); k++) {
+		build(&RV32);
+		rela(3, bad_rela32[k].off, bad_rela32[k].sym, bad_rela32[k].type,
+		     bad_rela32[k].addend);
+		reloc_fails(bad_rela32[k].base, bad_rela32[k].err, bad_rela32[k].diag);
+	}
+	build(&RV32);
+	rela(3, 0x4ffc, 0, R_RISCV_RELATIVE, 0);	/* the last word: fine */
+	assert_int_equal(parse(), 0);
+	/* values that do not fit in 32 bits, the other way */
+	build(&RV32_HI);
+	rela(3, 0x80003010u, 0, R_RISCV_32, 0x10);
+	reloc_fails(0x1000, KB_EINVAL,
+		    "payload: relocation 3 value 0x10 relocated to base 0x1000 (link base 0x80000000) does not fit in 32 bits");
+	build(&RV32);
+	put_word(b + RELR_AT, 0xfffffff0u);
+	reloc_fails(0x10000, KB_EINVAL, "payload: RELR entry 0 value 0xfffffff0 relocated to base 0x10000");
+	build(&RV32);
+	put_word(b + RW(RELR_RUN + RELR_RUN - 1), 0xfffffff0u);	/* the top bit's word */
+	reloc_fails(0x10000, KB_EINVAL, "payload: RELR bitmap 2 value 0xfffffff0 relocated to base 0x10000");
+	/* the image must lie below 4 GiB */
+	build(&RV32);
+	reloc_fails(UINT64_C(0x100000000), KB_EINVAL,
+		    "payload: a 32-bit image at 0x100000000 (0x5000 bytes) must lie below 4 GiB");
+	build(&RV32);
+	reloc_fails(0xffffc000u, KB_EINVAL,
+		    "payload: a 32-bit image at 0xffffc000 (0x5000 bytes) must lie below 4 GiB");
+	/* RELR: 4-byte words, 31 per bitmap */
+	build(&RV32);
+	put_word(b + RELR, 0x4ff8);
+	put_word(b + RELR + 4, (1u << 2) | 1);	/* 0x4ff8 + 4 + 4 = 0x5000 */
+	put_word(b + RELR + 8, 1);
+	reloc_fails(0x80200000, KB_EINVAL, "payload: RELR bitmap 1 runs past the image end 0x5000 (bit 2)");
+	build(&RV32);
+	put_word(b + RELR, 0x4f70);
+	put_word(b + RELR + 4, 1u << 31 | 1);	/* 0x4f74 + 30 * 4 = 0x4fec: fine */
+	put_word(b + RELR + 8, (1u << 5) | 1);	/* 0x4ff0 + 4 * 4 = 0x5000: past */
+	reloc_fails(0x80200000, KB_EINVAL, "payload: RELR bitmap 2 runs past the image end 0x5000 (bit 5)");
+	build(&RV32);
+	put_word(b + RELR, 0x4f70);
+	put_word(b + RELR + 4, 1u << 31 | 1);
+	put_word(b + RELR + 8, (1u << 4) | 1);	/* 0x4ffc: the last word, fine */
+	assert_int_equal(parse(), 0);
+	{
+		uint8_t *mem = calloc(1, pi.footprint);
+
+		kb_payload_copy(&pi, b, mem);
+		assert_int_equal(kb_reloc_apply(&pi, mem, 0x1000, &d), 0);
+		assert_int_equal(get_word(mem + 0x4fec), 0x1000);
+		assert_int_equal(get_word(mem + 0x4ffc), 0x1000);
+		assert_int_equal(get_word(mem + 0x4ff8), 0);
+		free(mem);
+	}
+	build(&RV32);
+	put_word(b + RELR + 8, dva(RELR + 4));
+	reloc_fails(0x80200000, KB_EINVAL, "payload: RELR entry 2 at 0x2304 would modify a relocation table");
+	/* a hand-made info with a bad word size */
+	build(&RV32);
+	assert_int_equal(parse(), 0);
+	{
+		uint8_t *mem = calloc(1, pi.footprint);
+		struct kb_payload_info bad = pi;
+
+		bad.xlen = 0;
+		assert_int_equal(kb_reloc_apply(&bad, mem, 0, &d), KB_EINVAL);
+		assert_diag("payload: word size 0 bits (expected 32 or 64)");
+		bad = pi;
+		bad.relr_size = 6;
+		assert_int_equal(kb_reloc_apply(&bad, mem, 0, &d), KB_EINVAL);
+		assert_diag("payload: relocation tables");
+		free(mem);
+	}
+}
+
 /* ---- Linux Images ---------------------------------------------------- */
 
 static void riscv_image(uint64_t image_size, uint64_t flags)
@@ -815,7 +1192,7 @@ static void test_base_align(void **state)
 	(void)state;
 	/* Debian's kind of Image: text_offset 0, 4K pages, anywhere */
 	arm64_image(0, 0x20000, 0xa);
-	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_ARM64_IMAGE, KB_EM_AARCH64, k4, &pi, &d), 0);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_ARM64_IMAGE, KB_EM_AARCH64, 64, k4, &pi, &d), 0);
 	assert_int_equal(pi.align, m2);
 	/* KASLR on: the container's value, else the Kconfig default, else 2 MiB */
 	assert_int_equal(base_align(k64, m2, k4, true), k64);
@@ -842,23 +1219,23 @@ static void test_base_align(void **state)
 	assert_int_equal(base_align(0, 0x4000000, k4, true), m2);
 	assert_int_equal(base_align(0, 0x3000, k4, true), m2);
 	/* a larger loader minimum raised the format's alignment itself */
-	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_ARM64_IMAGE, KB_EM_AARCH64, 0x400000, &pi, &d), 0);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_ARM64_IMAGE, KB_EM_AARCH64, 64, 0x400000, &pi, &d), 0);
 	assert_int_equal(pi.align, 0x400000);
 	assert_int_equal(base_align(k64, m2, 0x400000, true), 0x400000);
 	assert_int_equal(base_align(k64, m2, 0x400000, false), 0x400000);
 	/* text_offset is untouched: still the image's offset above the base */
 	arm64_image(0x80000, 0x20000, 0xa);
-	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_ARM64_IMAGE, KB_EM_AARCH64, k4, &pi, &d), 0);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_ARM64_IMAGE, KB_EM_AARCH64, 64, k4, &pi, &d), 0);
 	assert_int_equal(base_align(k64, m2, k4, true), k64);
 	assert_int_equal(pi.offset, 0x80000);
 
 	/* flags bit 3 clear: placed near the start of DRAM, never randomized */
 	arm64_image(0, 0x20000, 0x2);
-	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_ARM64_IMAGE, KB_EM_AARCH64, k4, &pi, &d), 0);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_ARM64_IMAGE, KB_EM_AARCH64, 64, k4, &pi, &d), 0);
 	assert_int_equal(base_align(k64, k64, k4, true), m2);
 	/* other formats: their own rule */
 	riscv_image(0x10000, 0);
-	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, k4, &pi, &d), 0);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 64, k4, &pi, &d), 0);
 	assert_int_equal(base_align(k64, k64, k4, true), m2);
 	pi = (struct kb_payload_info){ .type = KB_PAYLOAD_ELF, .align = k4, .placement_anywhere = true };
 	assert_int_equal(base_align(k64, k64, k4, true), k4);
@@ -885,7 +1262,7 @@ static void test_riscv_image(void **state)
 {
 	(void)state;
 	riscv_image(0x10000, 0);
-	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 0x1000, &pi, &d), 0);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 64, 0x1000, &pi, &d), 0);
 	assert_int_equal(pi.type, KB_PAYLOAD_RISCV_IMAGE);
 	assert_int_equal(pi.machine, KB_EM_RISCV);
 	assert_int_equal(pi.footprint, 0x10000);
@@ -902,8 +1279,14 @@ static void test_riscv_image(void **state)
 	check_copy();
 	assert_int_equal(kb_riscv_image_parse(b, blen, true, &pi, &d), 0);
 	assert_int_equal(pi.align, 0x400000);
+	assert_int_equal(pi.xlen, 32);
+	/* an rv32 loader takes RISC-V Images as rv32 (4 MiB) */
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 32, 0x1000, &pi, &d), 0);
+	assert_int_equal(pi.align, 0x400000);
+	assert_int_equal(pi.xlen, 32);
+	assert_int_equal(kb_payload_ceiling(&pi), UINT32_MAX);
 	/* min_align raises it */
-	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_RISCV_IMAGE, KB_EM_RISCV,
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_RISCV_IMAGE, KB_EM_RISCV, 64,
 					  0x1000000, &pi, &d), 0);
 	assert_int_equal(pi.align, 0x1000000);
 	/* image_size == file size */
@@ -912,34 +1295,34 @@ static void test_riscv_image(void **state)
 	/* either magic alone */
 	riscv_image(0x10000, 0);
 	memset(b + 48, 0, 8);
-	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 0, &pi, &d), 0);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 64, 0, &pi, &d), 0);
 	riscv_image(0x10000, 0);
 	memset(b + 56, 0, 4);
-	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 0, &pi, &d), 0);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 64, 0, &pi, &d), 0);
 
 	/* bad */
 	riscv_image(0x10000, 0);
 	memset(b + 48, 0, 16);
 	assert_int_equal(kb_riscv_image_parse(b, blen, false, &pi, &d), KB_EINVAL);
 	assert_diag("payload: bad RISC-V Image magic");
-	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_RISCV_IMAGE, KB_EM_RISCV, 0, &pi, &d),
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_RISCV_IMAGE, KB_EM_RISCV, 64, 0, &pi, &d),
 			 KB_EINVAL);
 	assert_diag("payload: bad RISC-V Image magic");
 	riscv_image(0, 0);
-	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 0, &pi, &d), KB_EINVAL);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 64, 0, &pi, &d), KB_EINVAL);
 	assert_diag("payload: RISC-V Image has image_size 0");
 	riscv_image(0xfff, 0);
-	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 0, &pi, &d), KB_EINVAL);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 64, 0, &pi, &d), KB_EINVAL);
 	assert_diag("payload: RISC-V Image image_size 0xfff is smaller than the 0x1000-byte file");
 	riscv_image(0x10000, 1);
-	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 0, &pi, &d), KB_ENOTSUP);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 64, 0, &pi, &d), KB_ENOTSUP);
 	assert_diag("payload: RISC-V Image is big-endian");
 	riscv_image(0x10000, 0);
 	assert_int_equal(kb_riscv_image_parse(b, 63, false, &pi, &d), KB_EINVAL);
 	assert_diag("payload: RISC-V Image header truncated (63 bytes, need 64)");
-	assert_int_equal(kb_payload_parse(b, 63, KB_PAYLOAD_AUTO, KB_EM_RISCV, 0, &pi, &d), KB_EINVAL);
+	assert_int_equal(kb_payload_parse(b, 63, KB_PAYLOAD_AUTO, KB_EM_RISCV, 64, 0, &pi, &d), KB_EINVAL);
 	assert_diag("payload: unrecognized format (63 bytes");
-	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_AARCH64, 0, &pi, &d), KB_EINVAL);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_AARCH64, 64, 0, &pi, &d), KB_EINVAL);
 	assert_diag("payload: RISC-V Image, but this loader boots AArch64");
 	assert_int_equal(pi.footprint, 0);
 }
@@ -948,7 +1331,7 @@ static void test_arm64_image(void **state)
 {
 	(void)state;
 	arm64_image(0x80000, 0x20000, 0xa);	/* 4K pages, anywhere */
-	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_AARCH64, 0x1000, &pi, &d), 0);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_AARCH64, 64, 0x1000, &pi, &d), 0);
 	assert_int_equal(pi.type, KB_PAYLOAD_ARM64_IMAGE);
 	assert_int_equal(pi.machine, KB_EM_AARCH64);
 	assert_int_equal(pi.footprint, 0x20000);
@@ -970,26 +1353,26 @@ static void test_arm64_image(void **state)
 	assert_int_equal(kb_arm64_image_parse(b, blen, &pi, &d), KB_EINVAL);
 	assert_diag("payload: bad arm64 Image magic");
 	arm64_image(0x80000, 0, 0);
-	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_AARCH64, 0, &pi, &d), KB_ENOTSUP);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_AARCH64, 64, 0, &pi, &d), KB_ENOTSUP);
 	assert_diag("payload: arm64 Image has image_size 0 (a pre-3.17 kernel); not supported");
 	arm64_image(0, 0x20000, 0x9);
-	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_AARCH64, 0, &pi, &d), KB_ENOTSUP);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_AARCH64, 64, 0, &pi, &d), KB_ENOTSUP);
 	assert_diag("payload: arm64 Image is big-endian");
 	arm64_image(0, 0x800, 0);
-	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_AARCH64, 0, &pi, &d), KB_EINVAL);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_AARCH64, 64, 0, &pi, &d), KB_EINVAL);
 	assert_diag("payload: arm64 Image image_size 0x800 is smaller than the 0x1000-byte file");
 	arm64_image(0xfffffffffffff000ULL, 0x2000, 0);
-	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_AARCH64, 0, &pi, &d), KB_EINVAL);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_AARCH64, 64, 0, &pi, &d), KB_EINVAL);
 	assert_diag("payload: arm64 Image text_offset 0xfffffffffffff000 + image_size 0x2000 wraps past 2^64");
 	arm64_image(0x80002, 0x2000, 0);
-	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_AARCH64, 0, &pi, &d), KB_EINVAL);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_AARCH64, 64, 0, &pi, &d), KB_EINVAL);
 	assert_diag("payload: arm64 Image text_offset 0x80002 is not 4-byte aligned");
 	arm64_image(0, 0x2000, 0);
 	assert_int_equal(kb_arm64_image_parse(b, 63, &pi, &d), KB_EINVAL);
 	assert_diag("payload: arm64 Image header truncated (63 bytes, need 64)");
-	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 0, &pi, &d), KB_EINVAL);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 64, 0, &pi, &d), KB_EINVAL);
 	assert_diag("payload: AArch64 Image, but this loader boots RISC-V");
-	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_ARM64_IMAGE, KB_EM_RISCV, 0, &pi, &d), KB_EINVAL);
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_ARM64_IMAGE, KB_EM_RISCV, 64, 0, &pi, &d), KB_EINVAL);
 	assert_diag("payload: AArch64 Image, but this loader boots RISC-V");
 }
 
@@ -1002,6 +1385,10 @@ int main(void)
 		cmocka_unit_test(test_elf_bad),
 		cmocka_unit_test(test_elf_misc),
 		cmocka_unit_test(test_reloc_bad),
+		cmocka_unit_test(test_elf32_good),
+		cmocka_unit_test(test_elf32_bad),
+		cmocka_unit_test(test_elf32_class),
+		cmocka_unit_test(test_reloc32_bad),
 		cmocka_unit_test(test_riscv_image),
 		cmocka_unit_test(test_arm64_image),
 		cmocka_unit_test(test_initrd_window),

@@ -12,11 +12,14 @@
 
 #include <stdint.h>
 
-/* The ELF machine this loader boots payloads for. */
+/* The ELF machine this loader boots payloads for, and their XLEN (the ELF
+ * class: an rv32 loader boots ELFCLASS32 payloads, the others ELFCLASS64). */
 #if defined(__riscv)
 #define KB_ARCH_MACHINE 243	/* EM_RISCV */
+#define KB_ARCH_XLEN __riscv_xlen
 #elif defined(__aarch64__)
 #define KB_ARCH_MACHINE 183	/* EM_AARCH64 */
+#define KB_ARCH_XLEN 64
 #endif
 
 /* What the previous stage handed over, as found at entry. */

@@ -100,8 +100,8 @@ int kb_load_part(const struct kb_flash *f, const struct kb_container_hdr *h,
  * relocation is the caller's next step.
  */
 int kb_load_payload(const struct kb_flash *f, const struct kb_container_hdr *h,
-		    uint16_t machine, uint64_t min_align, kb_place_fn place,
-		    void *ctx, struct kb_payload_info *pi, uint64_t *start,
-		    struct kb_diag *d);
+		    uint16_t machine, unsigned int xlen, uint64_t min_align,
+		    kb_place_fn place, void *ctx, struct kb_payload_info *pi,
+		    uint64_t *start, struct kb_diag *d);
 
 #endif

@@ -26,7 +26,7 @@
 
 enum kb_payload_type {
 	KB_PAYLOAD_AUTO = 0,		/* container: detect from the bytes */
-	KB_PAYLOAD_ELF = 1,		/* ELF64 ET_DYN (PIE) */
+	KB_PAYLOAD_ELF = 1,		/* ELF ET_DYN (PIE): ELFCLASS64, or ELFCLASS32 for RV32 */
 	KB_PAYLOAD_RISCV_IMAGE = 2,	/* Linux RISC-V Image */
 	KB_PAYLOAD_ARM64_IMAGE = 3,	/* Linux arm64 Image */
 };
@@ -41,11 +41,14 @@ struct kb_segment {
 	uint64_t filesz;	/* bytes copied */
 	uint64_t dst_off;	/* from the image base */
 	uint64_t memsz;		/* filesz <= memsz; the rest is zeroed (BSS) */
+	uint32_t flags;		/* ELF p_flags (PF_X 1, PF_W 2, PF_R 4); Images: 0 */
 };
 
 struct kb_payload_info {
 	uint32_t type;		/* enum kb_payload_type */
 	uint16_t machine;	/* KB_EM_* */
+	uint8_t xlen;		/* 32 or 64: the payload's address width (ELF class;
+				 * Images: the loader's); 32 keeps it below 4 GiB */
 	uint64_t footprint;	/* bytes from the start the image occupies (incl. BSS) */
 	uint64_t align;		/* required alignment of the base (power of two) */
 	uint64_t offset;	/* image start above the aligned base (arm64 text_offset), else 0 */
@@ -57,6 +60,9 @@ struct kb_payload_info {
 	 * image (0 size = none).  Entry sizes were checked by the parser. */
 	uint64_t rela_off, rela_size;
 	uint64_t relr_off, relr_size;
+	/* ELF PT_GNU_RELRO, from the base (0 size = none): inside one
+	 * segment's memory; read-only once relocated. */
+	uint64_t relro_off, relro_size;
 	/* ELF: the link-time address of the image base (the lowest PT_LOAD
 	 * p_vaddr rounded down to align); r_offset, RELR addresses and
 	 * RELATIVE addends are link-time addresses, so the engine subtracts
@@ -65,23 +71,30 @@ struct kb_payload_info {
 };
 
 /*
- * ELF64 little-endian ET_DYN for `machine`: PT_LOAD segments (non-empty,
+ * ELF little-endian ET_DYN for `machine`, of the class xlen names (64:
+ * ELFCLASS64; 32: ELFCLASS32, RV32 only; the other class is KB_EINVAL
+ * "payload: ELF class ELFCLASS32 (a 32-bit payload), but this loader boots
+ * 64-bit payloads"; an ELF32 segment must end below 4 GiB).  The same
+ * checks for both classes, with the class's field sizes: PT_LOAD segments (non-empty,
  * in ascending p_vaddr order, non-overlapping, p_filesz <= p_memsz, file
  * ranges inside the buffer, p_offset % p_align == p_vaddr % p_align), laid
  * out relative to the lowest p_vaddr rounded down to the alignment; align =
  * the largest p_align, at least min_align; entry inside a loaded
- * executable segment; relocations from PT_DYNAMIC (DT_RELA / DT_RELASZ /
- * DT_RELAENT == 24, DT_RELR / DT_RELRSZ / DT_RELRENT == 8), their tables
+ * executable segment; at most one PT_GNU_RELRO, inside one
+ * PT_LOAD's memory (pi->relro_off/size; p_flags in seg[].flags);
+ * relocations from PT_DYNAMIC (DT_RELA / DT_RELASZ /
+ * DT_RELAENT == 24 (ELF32: 12), DT_RELR / DT_RELRSZ / DT_RELRENT == 8
+ * (ELF32: 4)), their tables
  * inside a loaded segment's file-backed part.  ET_EXEC and anything not
  * relocatable is KB_ENOTSUP ("payload: ELF type ET_EXEC is not
- * relocatable"), as are ELFCLASS32, big-endian ELF, PT_INTERP, DT_NEEDED,
+ * relocatable"), as are big-endian ELF, PT_INTERP, DT_NEEDED,
  * DT_REL and PLT relocations; more than KB_MAX_SEGMENTS PT_LOADs is
  * KB_ENOSPC.  Other faults KB_EINVAL with a one-line diag.  link_base is
  * the lowest p_vaddr rounded down to align; every offset in pi is from it.
  */
 int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
-		 uint64_t min_align, struct kb_payload_info *pi,
-		 struct kb_diag *d);
+		 unsigned int xlen, uint64_t min_align,
+		 struct kb_payload_info *pi, struct kb_diag *d);
 
 /*
  * Linux RISC-V Image (Documentation/arch/riscv/boot-image-header.rst):
@@ -118,16 +131,24 @@ uint32_t kb_payload_detect(const void *buf, size_t len);
  * that each byte goes from flash straight to its final place.
  */
 int kb_payload_parse_header(const void *hdr, size_t hdr_len, uint64_t file_len,
-			    uint32_t type, uint16_t machine, uint64_t min_align,
-			    struct kb_payload_info *pi, struct kb_diag *d);
+			    uint32_t type, uint16_t machine, unsigned int xlen,
+			    uint64_t min_align, struct kb_payload_info *pi,
+			    struct kb_diag *d);
 
 /* Dispatch on type (KB_PAYLOAD_AUTO: ELF magic, then the Image magics).
+ * The loader boots `machine` payloads of xlen bits (its own XLEN:
+ * KB_ARCH_XLEN; RISC-V 32 or 64, AArch64 64; anything else KB_EINVAL).
  * An Image for the other machine is KB_EINVAL; RISC-V Images are taken as
- * rv64; min_align (0 = none, else a power of two) raises every format's
- * align. */
+ * rv32 (4 MiB alignment) when xlen is 32; min_align (0 = none, else a
+ * power of two) raises every format's align. */
 int kb_payload_parse(const void *buf, size_t len, uint32_t type,
-		     uint16_t machine, uint64_t min_align,
+		     uint16_t machine, unsigned int xlen, uint64_t min_align,
 		     struct kb_payload_info *pi, struct kb_diag *d);
+
+/* The highest address any byte of the image (or what it is handed, such
+ * as its initrd) may have: UINT32_MAX for a 32-bit payload (pi->xlen 32),
+ * else UINT64_MAX.  The planner's free map must be clipped to it. */
+uint64_t kb_payload_ceiling(const struct kb_payload_info *pi);
 
 /*
  * The alignment of the kernel's base for this boot: pi->align (the
@@ -149,7 +170,7 @@ uint64_t kb_payload_base_align(const struct kb_payload_info *pi,
  * Where the initrd may go once the kernel starts at `start`: [*floor,
  * *ceiling], inclusive.  arm64 Images: the 1 GiB-aligned 32 GiB window
  * that covers the kernel (booting.rst); every other format: anywhere
- * (0, UINT64_MAX).
+ * below kb_payload_ceiling() (0, UINT64_MAX; a 32-bit payload: below 4 GiB).
  */
 void kb_payload_initrd_window(const struct kb_payload_info *pi, uint64_t start,
 			      uint64_t *floor, uint64_t *ceiling);
@@ -162,15 +183,19 @@ void kb_payload_copy(const struct kb_payload_info *pi, const void *buf,
 /*
  * Relocate the loaded image at dst (footprint bytes) for run address base.
  * First a validation pass over every entry (type supported for the
- * machine: R_RISCV_RELATIVE, R_RISCV_64, R_RISCV_32 (RV32), R_RISCV_NONE;
- * R_AARCH64_RELATIVE, R_AARCH64_ABS64, R_AARCH64_NONE; RELR; symbol index
+ * machine and class: R_RISCV_RELATIVE, R_RISCV_64 (ELF64), R_RISCV_32
+ * (ELF32), R_RISCV_NONE; R_AARCH64_RELATIVE, R_AARCH64_ABS64,
+ * R_AARCH64_NONE; RELR (ELF32: 4-byte entries, 31-bit bitmaps); symbol index
  * 0 where the type requires no symbol, the ABS types only against symbol 0
  * with an addend (static PIE); offset and width inside the image and not
  * inside a relocation table), then the writes.  One bad entry rejects the
  * payload with nothing written: KB_ENOTSUP for a type or symbol, else
  * KB_EINVAL.  Written value: addend - link_base + base (RELA; an ABS type
  * against symbol 0 like RELATIVE, as glibc's static-PIE start-up does),
- * word + base - link_base (RELR).
+ * word + base - link_base (RELR); words of pi->xlen bits.  ELF64 values
+ * wrap modulo 2^64; for a 32-bit payload the image must end below 4 GiB
+ * (base + footprint <= 2^32) and a value that does not fit in 32 bits is
+ * KB_EINVAL ("payload: relocation 3 value ... does not fit in 32 bits").
  */
 int kb_reloc_apply(const struct kb_payload_info *pi, void *dst, uint64_t base,
 		   struct kb_diag *d);
