@@ -24,5 +24,13 @@ endif
 ifeq ($(CONFIG_SHA256_ARMV8_CE_ONLY),y)
 $(O)/mbedtls/sha256.o: MBEDTLS_ARCH_CFLAGS := $(filter-out -mgeneral-regs-only,$(MBEDTLS_ARCH_CFLAGS)) -O3
 endif
+# CONFIG_AES_ARMV8_CE_ONLY: aesce.c (NEON intrinsics and the AES
+# instructions, "+crypto" by its own pragma) and aes.c (which calls it, and
+# whose aesce.h wants __ARM_NEON) may use the SIMD registers, as sha256.c
+# above.
+ifeq ($(CONFIG_AES_ARMV8_CE_ONLY),y)
+mbedtls-objs-y += aesce.o
+$(O)/mbedtls/aesce.o $(O)/mbedtls/aes.o: MBEDTLS_ARCH_CFLAGS := $(filter-out -mgeneral-regs-only,$(MBEDTLS_ARCH_CFLAGS))
+endif
 loader-objs-y += crypto/crypto.o crypto/drbg.o crypto/health.o
 $(O)/crypto/%.o: KB_CPPFLAGS += $(MBEDTLS_CPPFLAGS)
