@@ -168,11 +168,13 @@ $(O)/%.o: $(srctree)/%.S $(GENERATED_HDRS) | check-setup
 	$(Q)$(CC) $(KB_CPPFLAGS) $(ARCH_CPPFLAGS) $(ARCH_CFLAGS) -D__ASSEMBLY__ -MMD -MP -c $< -o $@
 
 # Third-party code: built from the fetched (or vendor-supplied) tree with
-# the same target flags; warnings are theirs, not ours.
+# the same target flags (libfdt: the architecture's LIBFDT_ARCH_CFLAGS if
+# it sets them); warnings are theirs, not ours.
+LIBFDT_ARCH_CFLAGS ?= $(ARCH_CFLAGS)
 $(O)/libfdt/%.o: $(LIBFDT_DIR)/%.c $(GENERATED_HDRS) | check-setup
 	$(vecho) "  CC      libfdt/$*.c"
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(KB_CPPFLAGS) $(ARCH_CPPFLAGS) $(KB_CFLAGS) $(ARCH_CFLAGS) \
+	$(Q)$(CC) $(KB_CPPFLAGS) $(ARCH_CPPFLAGS) $(KB_CFLAGS) $(LIBFDT_ARCH_CFLAGS) \
 		-DFDT_ASSUME_MASK=0 -w -MMD -MP -c $< -o $@
 
 $(O)/mbedtls/%.o: $(MBEDTLS_DIR)/library/%.c $(srctree)/crypto/mbedtls_config.h \

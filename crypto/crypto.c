@@ -62,16 +62,27 @@ int kb_crypto_cpu_check(const void *fdt, unsigned long hartid,
 
 	(void)fdt;
 	(void)hartid;
-#if defined(CONFIG_SHA256_ARMV8_CE_ONLY) && defined(__aarch64__)
+#if (defined(CONFIG_SHA256_ARMV8_CE_ONLY) || defined(CONFIG_AES_ARMV8_CE_ONLY)) && \
+	defined(__aarch64__)
 	uint64_t isar0;
 
-	/* ID_AA64ISAR0_EL1.SHA2, bits 15:12: 0 none, 1 SHA-256, 2 also
-	 * SHA-512.  Readable at EL1 and above. */
+	/* One read, readable at EL1 and above. */
 	__asm__ volatile("mrs %0, id_aa64isar0_el1" : "=r"(isar0));
+#if defined(CONFIG_SHA256_ARMV8_CE_ONLY)
+	/* ID_AA64ISAR0_EL1.SHA2, bits 15:12: 0 none, 1 SHA-256, 2 also
+	 * SHA-512. */
 	if (((isar0 >> 12) & 0xf) == 0)
 		return kb_diag_set(d, KB_EFAIL,
 				   "crypto: the CPU lacks the SHA-256 instructions this build uses (ID_AA64ISAR0_EL1.SHA2 = 0): rebuild with CONFIG_SHA256_ARMV8_CE_NONE");
 	impl = "mbedTLS with the ARMv8-A SHA-256 instructions";
+#endif
+#if defined(CONFIG_AES_ARMV8_CE_ONLY)
+	/* ID_AA64ISAR0_EL1.AES, bits 7:4: 0 none, 1 AESE/AESD/AESMC/AESIMC,
+	 * 2 also PMULL. */
+	if (((isar0 >> 4) & 0xf) == 0)
+		return kb_diag_set(d, KB_EFAIL,
+				   "crypto: the CPU lacks the AES instructions this build uses (ID_AA64ISAR0_EL1.AES = 0): rebuild with CONFIG_AES_ARMV8_CE_NONE");
+#endif
 #elif defined(CONFIG_SHA256_KB_BLOCK) && CONFIG_SHA256_KB_BLOCK
 	bool zknh = false;
 

@@ -53,6 +53,14 @@
 #define MBEDTLS_SHA256_PROCESS_ALT
 #endif
 
+/* CONFIG_AES_ARMV8_CE_ONLY: AES from the ARMv8-A AES instructions, no C
+ * fallback (whose run-time detection would ask Linux's getauxval()): the
+ * loader checks ID_AA64ISAR0_EL1 itself (kb_crypto_cpu_check()). */
+#if defined(CONFIG_AES_ARMV8_CE_ONLY) && CONFIG_AES_ARMV8_CE_ONLY
+#define MBEDTLS_AESCE_C
+#define MBEDTLS_AES_USE_HARDWARE_ONLY
+#endif
+
 /* mbedTLS's built-in known-answer tests: kb_crypto_selftest() runs the
  * CTR_DRBG one (NIST CAVP vectors) at every boot; SHA-256 is checked by
  * our own FIPS 180-4 vectors (kb_sha256_selftest), since mbedTLS's

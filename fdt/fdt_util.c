@@ -216,6 +216,7 @@ static int walk_step(const void *fdt, struct kb_fdt_walk *w, struct kb_diag *d)
 	w->node = off;
 	w->depth = depth;
 	w->chain[depth] = off;
+	w->ac[depth] = 0;
 	return KB_OK;
 }
 
@@ -227,6 +228,7 @@ int kb_fdt_walk_to(const void *fdt, int node, struct kb_fdt_walk *w,
 	w->node = 0;
 	w->depth = 0;
 	w->chain[0] = 0;
+	w->ac[0] = 0;
 	while (w->node < node) {
 		err = walk_step(fdt, w, d);
 		if (err == KB_ENOENT)
@@ -248,6 +250,7 @@ int kb_fdt_next_compatible(const void *fdt, struct kb_fdt_walk *w,
 		w->node = 0;
 		w->depth = 0;
 		w->chain[0] = 0;
+		w->ac[0] = 0;
 	}
 	for (;;) {
 		err = walk_step(fdt, w, d);
@@ -269,7 +272,27 @@ int kb_fdt_reg_cpu(const void *fdt, int node, int idx, uint64_t *addr,
 	return kb_fdt_reg_cpu_walk(fdt, &w, idx, addr, size, d);
 }
 
-int kb_fdt_reg_cpu_walk(const void *fdt, const struct kb_fdt_walk *w, int idx,
+/* The cells of the walk's ancestor at level, read once per node. */
+static int walk_cells(const void *fdt, struct kb_fdt_walk *w, int level,
+		      uint32_t *ac, uint32_t *sc, struct kb_diag *d)
+{
+	int r;
+
+	if (w->ac[level] != 0) {
+		*ac = w->ac[level];
+		*sc = w->sc[level];
+		return KB_OK;
+	}
+	r = kb_fdt_get_reg_cells(fdt, w->chain[level], ac, sc, d);
+	if (r)
+		return r;
+	/* kb_fdt_get_cells() accepts 1 and 2 only: never 0. */
+	w->ac[level] = (uint8_t)*ac;
+	w->sc[level] = (uint8_t)*sc;
+	return KB_OK;
+}
+
+int kb_fdt_reg_cpu_walk(const void *fdt, struct kb_fdt_walk *w, int idx,
 			uint64_t *addr, uint64_t *size, struct kb_diag *d)
 {
 	char path[PATH_LEN], bpath[PATH_LEN];
@@ -288,7 +311,7 @@ int kb_fdt_reg_cpu_walk(const void *fdt, const struct kb_fdt_walk *w, int idx,
 				   fdt_strerror(-FDT_ERR_NOTFOUND));
 	bus = w->chain[level];
 
-	r = kb_fdt_get_reg_cells(fdt, bus, &ac, &sc, d);
+	r = walk_cells(fdt, w, level, &ac, &sc, d);
 	if (r)
 		return r;
 
@@ -324,7 +347,7 @@ int kb_fdt_reg_cpu_walk(const void *fdt, const struct kb_fdt_walk *w, int idx,
 
 		/* bus > 0 is not the root, so level >= 1 here. */
 		parent = w->chain[--level];
-		r = kb_fdt_get_reg_cells(fdt, parent, &pac, &psc, d);
+		r = walk_cells(fdt, w, level, &pac, &psc, d);
 		if (r)
 			return r;
 

@@ -319,17 +319,45 @@ static int add_reg(struct kb_memmap *m, const void *fdt, int node,
 	return KB_OK;
 }
 
-static int scan_memory(struct kb_memmap *m, const void *fdt, struct kb_diag *d)
+/* The root's children the scans below need, found in scan_memory()'s one
+ * pass over them: every fdt_subnode_offset() walks all the nodes before
+ * its match (the whole tree when there is none), and QEMU's arm64 tree
+ * puts /chosen last. */
+struct root_nodes {
+	int reserved_memory, chosen;	/* -FDT_ERR_NOTFOUND if absent */
+};
+
+/* Does node name (len bytes) match s as fdt_subnode_offset() matches: the
+ * whole name, or s without a unit address and the name's part before '@'? */
+static bool node_name_is(const char *name, int len, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (name == NULL || len < 0 || (size_t)len < n || memcmp(name, s, n) != 0)
+		return false;
+	return (size_t)len == n || (memchr(s, '@', n) == NULL && name[n] == '@');
+}
+
+static int scan_memory(struct kb_memmap *m, const void *fdt,
+		       struct root_nodes *rn, struct kb_diag *d)
 {
 	char path[PATH_LEN];
+	const char *name;
 	uint32_t ac, sc;
-	int node, r;
+	int node, r, len;
 
+	rn->reserved_memory = rn->chosen = -FDT_ERR_NOTFOUND;
 	r = kb_fdt_get_reg_cells(fdt, 0, &ac, &sc, d);
 	if (r)
 		return r;
 
 	fdt_for_each_subnode(node, fdt, 0) {
+		/* The first match, as fdt_subnode_offset() would find. */
+		name = fdt_get_name(fdt, node, &len);
+		if (rn->chosen < 0 && node_name_is(name, len, "chosen"))
+			rn->chosen = node;
+		else if (rn->reserved_memory < 0 && node_name_is(name, len, "reserved-memory"))
+			rn->reserved_memory = node;
 		if (!is_memory_node(fdt, node) || !kb_fdt_node_enabled(fdt, node))
 			continue;
 		r = add_reg(m, fdt, node, ac, sc, false, 0, d);
@@ -386,12 +414,11 @@ static int scan_memreserve(struct kb_memmap *m, const void *fdt,
 }
 
 static int scan_reserved_memory(struct kb_memmap *m, const void *fdt,
-				struct kb_diag *d)
+				const struct root_nodes *rn, struct kb_diag *d)
 {
 	uint32_t ac, sc;
-	int rm, child, r;
+	int rm = rn->reserved_memory, child, r;
 
-	rm = fdt_subnode_offset(fdt, 0, "reserved-memory");
 	if (rm == -FDT_ERR_NOTFOUND)
 		return KB_OK;
 	if (rm < 0)
@@ -447,12 +474,12 @@ static int chosen_u64(const void *fdt, int chosen, const char *prop,
 	return KB_OK;
 }
 
-static int scan_initrd(struct kb_memmap *m, const void *fdt, struct kb_diag *d)
+static int scan_initrd(struct kb_memmap *m, const void *fdt,
+		       const struct root_nodes *rn, struct kb_diag *d)
 {
 	uint64_t start = 0, end = 0;
-	int chosen, rs, re;
+	int chosen = rn->chosen, rs, re;
 
-	chosen = fdt_subnode_offset(fdt, 0, "chosen");
 	if (chosen == -FDT_ERR_NOTFOUND)
 		return KB_OK;
 	if (chosen < 0)
@@ -484,6 +511,7 @@ static int scan_initrd(struct kb_memmap *m, const void *fdt, struct kb_diag *d)
 int kb_memmap_from_fdt(struct kb_memmap *m, const void *fdt, uint64_t dtb_addr,
 		       struct kb_diag *d)
 {
+	struct root_nodes rn;
 	uint32_t totalsize;
 	int r;
 
@@ -495,16 +523,16 @@ int kb_memmap_from_fdt(struct kb_memmap *m, const void *fdt, uint64_t dtb_addr,
 		return kb_diag_set(d, KB_EFDT, "dtb: bad header: %s",
 				   fdt_strerror(r));
 
-	r = scan_memory(m, fdt, d);
+	r = scan_memory(m, fdt, &rn, d);
 	if (r)
 		return r;
 	r = scan_memreserve(m, fdt, d);
 	if (r)
 		return r;
-	r = scan_reserved_memory(m, fdt, d);
+	r = scan_reserved_memory(m, fdt, &rn, d);
 	if (r)
 		return r;
-	r = scan_initrd(m, fdt, d);
+	r = scan_initrd(m, fdt, &rn, d);
 	if (r)
 		return r;
 

@@ -61,19 +61,34 @@ $(TK_O)/%.o: $(TK_SRC)/%.S $(GENERATED_HDRS)
 # (arm64: the loader's needs the MMU on, the test kernel runs without).
 TK_LIBC ?= $(LIBC)
 
+# libfdt: the loader's objects, unless the architecture compiles those
+# with flags the test kernel cannot run with (arm64 with CONFIG_ARM64_MMU:
+# the loader's libfdt may make unaligned accesses, the test kernel runs
+# with the MMU off); then a copy built with the plain target flags.
+ifeq ($(LIBFDT_ARCH_CFLAGS),$(ARCH_CFLAGS))
+TK_LIBFDT_OBJS := $(LIBFDT_OBJS)
+else
+TK_LIBFDT_OBJS := $(addprefix $(TK_O)/libfdt/,$(libfdt-objs-y))
+$(TK_O)/libfdt/%.o: $(LIBFDT_DIR)/%.c $(GENERATED_HDRS) | check-setup
+	$(vecho) "  CC      testkernel/libfdt/$*.c"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(KB_CPPFLAGS) $(ARCH_CPPFLAGS) $(KB_CFLAGS) $(ARCH_CFLAGS) \
+		-DFDT_ASSUME_MASK=0 -w -MMD -MP -c $< -o $@
+endif
+
 # $(call tk_link,objects,extra ld flags)
 define tk_link
 	$(vecho) "  LD      testkernel/$(notdir $@)"
 	$(Q)$(LD_PIE) $(TK_LDFLAGS) $(ARCH_LDFLAGS) $(2) -T $(TK_LDS) -Map=$@.map \
-		$(1) $(LIBFDT_OBJS) $(TK_LIBC) $(LIBGCC) -o $@.tmp
+		$(1) $(TK_LIBFDT_OBJS) $(TK_LIBC) $(LIBGCC) -o $@.tmp
 endef
 
-$(TK_O)/testkernel.elf: $(TK_ELF_OBJS) $(LIBFDT_OBJS) $(TK_LDS) $(srctree)/scripts/check-relocs.sh
+$(TK_O)/testkernel.elf: $(TK_ELF_OBJS) $(TK_LIBFDT_OBJS) $(TK_LDS) $(srctree)/scripts/check-relocs.sh
 	$(call tk_link,$(TK_ELF_OBJS))
 	$(Q)$(srctree)/scripts/check-relocs.sh $(READELF) $@.tmp $(TK_ALLOWED_RELOCS)
 	$(Q)mv $@.tmp $@
 
-$(TK_O)/testkernel-relr.elf: $(TK_ELF_OBJS) $(LIBFDT_OBJS) $(TK_LDS)
+$(TK_O)/testkernel-relr.elf: $(TK_ELF_OBJS) $(TK_LIBFDT_OBJS) $(TK_LDS)
 	$(call tk_link,$(TK_ELF_OBJS),-z pack-relative-relocs)
 	$(Q)$(READELF) -dW $@.tmp | grep -q '(RELR)' || \
 		{ echo "testkernel: $@: no DT_RELR" >&2; exit 1; }
@@ -81,7 +96,7 @@ $(TK_O)/testkernel-relr.elf: $(TK_ELF_OBJS) $(LIBFDT_OBJS) $(TK_LDS)
 
 # The Image's own start-up code applies its relocations: only the types it
 # handles, and none inside the 64-byte header.
-$(TK_O)/testkernel-image.elf: $(TK_IMAGE_OBJS) $(LIBFDT_OBJS) $(TK_LDS) \
+$(TK_O)/testkernel-image.elf: $(TK_IMAGE_OBJS) $(TK_LIBFDT_OBJS) $(TK_LDS) \
 		$(srctree)/scripts/check-relocs.sh
 	$(call tk_link,$(TK_IMAGE_OBJS))
 	$(Q)$(srctree)/scripts/check-relocs.sh $(READELF) $@.tmp $(TK_ALLOWED_RELOCS)

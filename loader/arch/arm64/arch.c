@@ -170,6 +170,12 @@ static void dcache_civac_range(uintptr_t start, uint64_t len)
 
 	if (len == 0)
 		return;
+	/* Eight lines an iteration, two instructions a line instead of four
+	 * (DC takes no offset): the kernel's footprint is cleaned here, half
+	 * a million lines for a 30 MB kernel.  a <= end throughout. */
+	while (end - a >= 8 * (uintptr_t)line)
+		__asm__ volatile(".rept 8\n\tdc civac, %0\n\tadd %0, %0, %1\n\t.endr"
+				 : "+r"(a) : "r"((uintptr_t)line) : "memory");
 	for (; a < end; a += line)
 		__asm__ volatile("dc civac, %0" : : "r"(a) : "memory");
 	__asm__ volatile("dsb sy" ::: "memory");

@@ -68,6 +68,27 @@
 109:
 .endm
 
+/* Zero [\start, \end) (both 8-byte aligned) with the MMU off: 64 bytes
+ * per iteration with STP (on Device memory each register's 8-byte store
+ * needs only 8-byte alignment; DC ZVA would fault), then 8 at a time;
+ * clobbers \start, \t. */
+.macro	wipe start, end, t
+201:	sub	\t, \end, \start
+	cmp	\t, #64
+	b.lo	202f
+	stp	xzr, xzr, [\start]
+	stp	xzr, xzr, [\start, #16]
+	stp	xzr, xzr, [\start, #32]
+	stp	xzr, xzr, [\start, #48]
+	add	\start, \start, #64
+	b	201b
+202:	cmp	\start, \end
+	b.hs	203f
+	str	xzr, [\start], #8
+	b	202b
+203:
+.endm
+
 	.section .text.handoff, "ax", %progbits
 	.globl kb_arch_handoff
 kb_arch_handoff:
@@ -112,18 +133,12 @@ kb_arch_handoff:
 	adrp	x9, __image_start
 	add	x9, x9, :lo12:__image_start
 	adr	x10, __handoff_start
-3:	cmp	x9, x10
-	b.hs	4f
-	str	xzr, [x9], #8
-	b	3b
-4:	adr	x9, __handoff_end
+	wipe	x9, x10, x11
+	adr	x9, __handoff_end
 	adrp	x10, __image_end
 	add	x10, x10, :lo12:__image_end
-5:	cmp	x9, x10
-	b.hs	6f
-	str	xzr, [x9], #8
-	b	5b
-6:	dsb	sy
+	wipe	x9, x10, x11
+	dsb	sy
 
 	/* 5. */
 	on_el	"tlbi vmalle1", "tlbi alle2", "tlbi alle3"

@@ -56,6 +56,9 @@ struct kb_fdt_walk {
 	int node;		/* -1: not started */
 	int depth;
 	int chain[KB_FDT_MAX_DEPTH];
+	/* #address-cells / #size-cells of chain[i] once read (0: not yet):
+	 * a walk over many devices on one bus reads the bus's cells once. */
+	uint8_t ac[KB_FDT_MAX_DEPTH], sc[KB_FDT_MAX_DEPTH];
 };
 
 /* The walk from the root to node (its ancestors).  KB_EINVAL if there is
@@ -70,7 +73,7 @@ int kb_fdt_next_compatible(const void *fdt, struct kb_fdt_walk *w,
 			   const char *compat, struct kb_diag *d);
 
 /* kb_fdt_reg_cpu() for the node a walk stands on. */
-int kb_fdt_reg_cpu_walk(const void *fdt, const struct kb_fdt_walk *w, int idx,
+int kb_fdt_reg_cpu_walk(const void *fdt, struct kb_fdt_walk *w, int idx,
 			uint64_t *addr, uint64_t *size, struct kb_diag *d);
 
 /*
