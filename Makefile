@@ -186,10 +186,25 @@ $(O)/kaslrboot.ld: $(srctree)/$(ARCH_DIR)/kaslrboot.ld.S $(srctree)/loader/arch/
 		$(O)/include/generated/autoconf.h
 	$(Q)$(CC) -E -P -x assembler-with-cpp $(KB_CPPFLAGS) -D__LINKER__ $< -o $@
 
+comma := ,
+ifeq ($(CONFIG_LTO),y)
+KB_CFLAGS += -flto -ffat-lto-objects
+# The compiler driver runs the link-time optimizer and then $(LD_PIE)
+# (the ld that accepts -pie), found as "ld" in $(O)/ld/ through -B.
+LINK_ELF = $(CC) -flto -Os $(filter-out --specs=%,$(ARCH_CFLAGS)) -nostdlib -nostartfiles \
+	-B$(O)/ld/ -T $(O)/kaslrboot.ld $(addprefix -Wl$(comma),$(KB_LDFLAGS) -Map=$(O)/kaslrboot.map)
+LINK_LIBC_LDFLAGS = $(addprefix -Wl$(comma),$(LIBC_LDFLAGS))
+LINK_PREP = mkdir -p $(O)/ld && ln -sf "$$(command -v $(LD_PIE))" $(O)/ld/ld
+else
+LINK_ELF = $(LD_PIE) $(KB_LDFLAGS) -T $(O)/kaslrboot.ld -Map=$(O)/kaslrboot.map
+LINK_LIBC_LDFLAGS = $(LIBC_LDFLAGS)
+LINK_PREP = true
+endif
+
 $(O)/kaslrboot.elf: $(ALL_OBJS) $(O)/kaslrboot.ld $(srctree)/scripts/check-relocs.sh
 	$(vecho) "  LD      $(notdir $@)"
-	$(Q)$(LD_PIE) $(KB_LDFLAGS) -T $(O)/kaslrboot.ld -Map=$(O)/kaslrboot.map \
-		$(ALL_OBJS) $(LIBC) $(LIBGCC) $(LIBC_LDFLAGS) -o $@.tmp
+	$(Q)$(LINK_PREP)
+	$(Q)$(LINK_ELF) $(ALL_OBJS) $(LIBC) $(LIBGCC) $(LINK_LIBC_LDFLAGS) -o $@.tmp
 	$(Q)$(srctree)/scripts/check-relocs.sh $(READELF) $@.tmp $(ARCH_ALLOWED_RELOCS)
 	$(Q)mv $@.tmp $@
 
@@ -246,6 +261,7 @@ include $(srctree)/tests/tests.mk
 
 bench: all
 	$(Q)BOARD_DIR=$(BOARD_DIR) $(srctree)/scripts/bench.sh $(O) $(SIZE)
+
 
 # -------------------------------------------------------------- cleaning
 
