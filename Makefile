@@ -191,7 +191,7 @@ ifeq ($(CONFIG_LTO),y)
 KB_CFLAGS += -flto -ffat-lto-objects
 # The compiler driver runs the link-time optimizer and then $(LD_PIE)
 # (the ld that accepts -pie), found as "ld" in $(O)/ld/ through -B.
-LINK_ELF = $(CC) -flto -Os $(filter-out --specs=%,$(ARCH_CFLAGS)) -nostdlib -nostartfiles \
+LINK_ELF = $(CC) -flto -Os $(filter-out --specs=% --picolibc-buildtype=%,$(ARCH_CFLAGS)) -nostdlib -nostartfiles \
 	-B$(O)/ld/ -T $(O)/kaslrboot.ld $(addprefix -Wl$(comma),$(KB_LDFLAGS) -Map=$(O)/kaslrboot.map)
 LINK_LIBC_LDFLAGS = $(addprefix -Wl$(comma),$(LIBC_LDFLAGS))
 LINK_PREP = mkdir -p $(O)/ld && ln -sf "$$(command -v $(LD_PIE))" $(O)/ld/ld
