@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * kaslrboot boot flow.  Read top to bottom, this is what happens on every
- * boot; each step logs one line prefixed "kaslrboot:".
+ * boot; each step logs one line prefixed "kaslrboot:" (kb_info: compiled
+ * out with CONFIG_LOG_QUIET; errors and the final lines use kb_log).
  *
  *   0. validate the device tree, find the console
  *   1. seed the CTR_DRBG from a health-tested TRNG
