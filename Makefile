@@ -53,7 +53,7 @@ KCONFIG = $(Q)KCONFIG_CONFIG=$(O)/.config BOARD_DIR=$(BOARD_DIR) $(PYTHON) $(src
 
 .DEFAULT_GOAL := all
 .PHONY: all setup run flash test bench tools fuzz fuzz-merge help clean distclean menuconfig \
-	olddefconfig savedefconfig host-tests check-setup
+	olddefconfig savedefconfig host-tests check-setup bench-sizes
 
 # ---------------------------------------------------------------- set-up
 
@@ -107,7 +107,7 @@ HEALTH_H_MILLI := 500 1000 2000 4000 8000 16000 32000
 	$(Q)$(PYTHON) $< --alpha-log2 $(or $(HEALTH_ALPHA_LOG2),30) --out $@ $(HEALTH_H_MILLI)
 
 config-goals := %_defconfig menuconfig olddefconfig savedefconfig setup check-setup \
-	clean distclean help host-tests tools fuzz fuzz-%
+	clean distclean help bench-sizes host-tests tools fuzz fuzz-%
 ifneq ($(filter-out $(config-goals),$(or $(MAKECMDGOALS),all)),)
 include $(O)/auto.conf
 endif
@@ -188,10 +188,25 @@ $(O)/kaslrboot.ld: $(srctree)/$(ARCH_DIR)/kaslrboot.ld.S $(srctree)/loader/arch/
 		$(O)/include/generated/autoconf.h
 	$(Q)$(CC) -E -P -x assembler-with-cpp $(KB_CPPFLAGS) $(ARCH_LDS_CPPFLAGS) -D__LINKER__ $< -o $@
 
+comma := ,
+ifeq ($(CONFIG_LTO),y)
+KB_CFLAGS += -flto -ffat-lto-objects
+# The compiler driver runs the link-time optimizer and then $(LD_PIE)
+# (the ld that accepts -pie), found as "ld" in $(O)/ld/ through -B.
+LINK_ELF = $(CC) -flto -Os $(filter-out --specs=% --picolibc-buildtype=%,$(ARCH_CFLAGS)) -nostdlib -nostartfiles \
+	-B$(O)/ld/ -T $(O)/kaslrboot.ld $(addprefix -Wl$(comma),$(KB_LDFLAGS) -Map=$(O)/kaslrboot.map)
+LINK_LIBC_LDFLAGS = $(addprefix -Wl$(comma),$(LIBC_LDFLAGS))
+LINK_PREP = mkdir -p $(O)/ld && ln -sf "$$(command -v $(LD_PIE))" $(O)/ld/ld
+else
+LINK_ELF = $(LD_PIE) $(KB_LDFLAGS) -T $(O)/kaslrboot.ld -Map=$(O)/kaslrboot.map
+LINK_LIBC_LDFLAGS = $(LIBC_LDFLAGS)
+LINK_PREP = true
+endif
+
 $(O)/kaslrboot.elf: $(ALL_OBJS) $(O)/kaslrboot.ld $(srctree)/scripts/check-relocs.sh
 	$(vecho) "  LD      $(notdir $@)"
-	$(Q)$(LD_PIE) $(KB_LDFLAGS) $(ARCH_LDFLAGS) -T $(O)/kaslrboot.ld -Map=$(O)/kaslrboot.map \
-		$(ALL_OBJS) $(LIBC) $(LIBGCC) $(LIBC_LDFLAGS) -o $@.tmp
+	$(Q)$(LINK_PREP)
+	$(Q)$(LINK_ELF) $(ALL_OBJS) $(LIBC) $(LIBGCC) $(LINK_LIBC_LDFLAGS) -o $@.tmp
 	$(Q)$(srctree)/scripts/check-relocs.sh $(READELF) $@.tmp $(ARCH_ALLOWED_RELOCS)
 	$(Q)mv $@.tmp $@
 
@@ -258,6 +273,14 @@ include $(srctree)/tests/tests.mk
 bench: all
 	$(Q)BOARD_DIR=$(BOARD_DIR) $(srctree)/scripts/bench.sh $(O) $(SIZE)
 
+# Size figures of every in-tree board (no QEMU): each built in build/<board>.
+BENCH_BOARDS ?= $(notdir $(patsubst %/,%,$(dir $(wildcard $(srctree)/boards/*/defconfig))))
+bench-sizes:
+	$(Q)for b in $(BENCH_BOARDS); do \
+		$(MAKE) -s BOARD=$$b O=$(srctree)/build/$$b all >/dev/null && \
+		$(MAKE) -s BOARD=$$b O=$(srctree)/build/$$b bench BENCH_SIZES_ONLY=1 || exit 1; \
+	done
+
 # -------------------------------------------------------------- cleaning
 
 clean:
@@ -281,6 +304,7 @@ help:
 	@echo "  fuzz-<target>     one of them; fuzz-merge: minimize the campaigns' finds"
 	@echo "                    into tests/fuzz/corpus/<target>/"
 	@echo "  bench             sizes per component, instruction counts (QEMU -icount), Debian U-Boot vs kaslrboot (docs/bench.md)"
+	@echo "  bench-sizes       size figures of every board (text+data, bss+stack, per component; docs/size.md)"
 	@echo "  setup             install missing Debian packages, fetch mbedTLS/libfdt"
 	@echo "  <board>_defconfig menuconfig olddefconfig savedefconfig"
 	@echo "  clean             remove build/ ; distclean also removes the source cache"

@@ -67,7 +67,7 @@ int kb_entropy_init(const void *fdt, const struct kb_boot_info *bi,
 			return err;
 		/* Present in the tree but unusable here: say so, go on. */
 		if (d && d->msg[0])
-			kb_log("entropy: %s", d->msg);
+			kb_info("entropy: %s", d->msg);
 	}
 	if (err)
 		return kb_diag_set(d, KB_ENODEV,
@@ -89,7 +89,7 @@ int kb_entropy_init(const void *fdt, const struct kb_boot_info *bi,
 	}
 	s = 0;
 	ready = 1;
-	kb_log("entropy: %s at %s, H = %u.%03u bits/sample, start-up health test passed over %u samples (alpha 2^-%d, RCT cutoff %u, APT cutoff %u/%u)",
+	kb_info("entropy: %s at %s, H = %u.%03u bits/sample, start-up health test passed over %u samples (alpha 2^-%d, RCT cutoff %u, APT cutoff %u/%u)",
 	       rng.name, rng.where, (unsigned int)(rng.health.h_milli / 1000),
 	       (unsigned int)(rng.health.h_milli % 1000),
 	       (unsigned int)health.samples, KB_HEALTH_ALPHA_LOG2,

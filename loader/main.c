@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * kaslrboot boot flow.  Read top to bottom, this is what happens on every
- * boot; each step logs one line prefixed "kaslrboot:".
+ * boot; each step logs one line prefixed "kaslrboot:" (kb_info: compiled
+ * out with CONFIG_LOG_QUIET; errors and the final lines use kb_log).
  *
  *   0. validate the device tree, find the console
  *   1. seed the CTR_DRBG from a health-tested TRNG
@@ -162,22 +163,23 @@ static const void *step_device_tree(const struct kb_boot_info *bi)
 	chosen_node = fdt_path_offset(fdt, "/chosen");
 
 	err = kb_console_init(fdt, path, sizeof(path), &d);
-	kb_log("version %s, board %s, entered in %s on hart %lu at 0x%lx",
+	kb_info("version %s, board %s, entered in %s on hart %lu at 0x%lx",
 	       KB_VERSION, CONFIG_BOARD, bi->entry_mode, bi->hartid,
 	       (unsigned long)bi->load_base);
 	if (err) {
 		/* Not fatal: the firmware console (if any) keeps working. */
-		kb_log("console: %s; staying on the firmware console", d.msg);
+		kb_info("console: %s; staying on the firmware console", d.msg);
 	} else {
 		const struct kb_console *con = kb_console_get();
 
-		kb_log("console: %s at 0x%" PRIx64 " (%s)", con->driver,
+		kb_info("console: %s at 0x%" PRIx64 " (%s)", con->driver,
 		       con->phys, path);
 	}
-	kb_log("dtb: 0x%lx, %u bytes%s%s, structure checked",
+	kb_info("dtb: 0x%lx, %u bytes%s%s, structure checked",
 	       (unsigned long)bi->dtb, (unsigned int)fdt_totalsize(fdt),
 	       bi->dtb_from ? ", " : "", bi->dtb_from ? bi->dtb_from : "");
-	log_bootargs(fdt);
+	if (!IS_ENABLED(CONFIG_LOG_QUIET))
+		log_bootargs(fdt);
 	return fdt;
 }
 
@@ -231,7 +233,7 @@ static void step_memory_map(const struct kb_boot_info *bi, const void *fdt)
 	if (err)
 		fatal(err, &d);
 
-	kb_log("memory map: %u memory range(s), %u reservation(s)",
+	kb_info("memory map: %u memory range(s), %u reservation(s)",
 	       memmap.nmem, memmap.nresv);
 	if (IS_ENABLED(CONFIG_LOG_MEMORY_MAP))
 		kb_memmap_print(&memmap, "kaslrboot:   ", kb_printf);
@@ -310,7 +312,7 @@ static void step_entropy(const struct kb_boot_info *bi, const void *fdt)
 
 		return entropy_failure(err, why->msg[0] ? why : &d);
 	}
-	kb_log("entropy: %s AES-256 CTR_DRBG (known-answer self-test passed, SHA-256 too) seeded from %u + %u bytes of TRNG output (256 bits of min-entropy + nonce), personalization: hart %lu, DTB SHA-256%s",
+	kb_info("entropy: %s AES-256 CTR_DRBG (known-answer self-test passed, SHA-256 too) seeded from %u + %u bytes of TRNG output (256 bits of min-entropy + nonce), personalization: hart %lu, DTB SHA-256%s",
 	       kb_crypto_version(), (unsigned int)elen, (unsigned int)(elen + 1) / 2,
 	       bi->hartid, serial_len > 0 ? " (with serial-number)" : "");
 }
@@ -389,18 +391,18 @@ static void step_container(const void *fdt)
 		err = kb_load_bootargs(&flash, &ctr, ctr_bootargs, sizeof(ctr_bootargs), &d);
 	if (err)
 		fatal(err, &d);
-	kb_log("container: header at 0x%lx checked in RAM: payload %" PRIu64 " bytes%s%s",
+	kb_info("container: header at 0x%lx checked in RAM: payload %" PRIu64 " bytes%s%s",
 	       (unsigned long)CONFIG_PAYLOAD_ADDR, ctr.part[KB_PART_PAYLOAD].size,
 	       have_part(KB_PART_INITRD) ? ", initrd" : "",
 	       have_part(KB_PART_BOOTARGS) ? ", bootargs" : "");
 	if (have_part(KB_PART_BOOTARGS))
-		kb_log("bootargs from the container: \"%s\"", ctr_bootargs);
+		kb_info("bootargs from the container: \"%s\"", ctr_bootargs);
 
 	args = effective_bootargs(fdt, &len);
 	if (kaslr_enabled && args && kb_bootargs_has_param(args, len, "nokaslr")) {
 		kaslr_enabled = false;
 		kaslr_off_reason = "nokaslr";
-		kb_log("KASLR: disabled by \"nokaslr\" on the command line");
+		kb_info("KASLR: disabled by \"nokaslr\" on the command line");
 	}
 }
 
@@ -443,14 +445,14 @@ static void choose(const struct kb_slot_req *req, struct kb_plan *p,
 			fatal(err, &d);
 		unsigned int c = kb_log2_centi(p->count);
 
-		kb_log("plan: %s %s, %s-aligned: base 0x%" PRIx64 ", slot %" PRIu64
+		kb_info("plan: %s %s, %s-aligned: base 0x%" PRIx64 ", slot %" PRIu64
 		       " of %" PRIu64 ", %u.%02u bits of entropy",
 		       what, sz, al, p->start, p->index, p->count, c / 100, c % 100);
 	} else {
 		err = kb_plan_fixed(&freemap, req, 0, p, &d);
 		if (err)
 			fatal(err, &d);
-		kb_log("plan: %s %s, %s-aligned: fixed base 0x%" PRIx64
+		kb_info("plan: %s %s, %s-aligned: fixed base 0x%" PRIx64
 		       " (lowest of %" PRIu64 " slots; KASLR off)",
 		       what, sz, al, p->start, p->count);
 	}
@@ -491,7 +493,7 @@ static void step_dtb_room(const struct kb_boot_info *bi, const void *fdt)
 		claim(bi->dtb + total, CONFIG_DTB_GROWTH, KB_REGION_DTB, "dtb growth");
 		return;
 	}
-	kb_log("%s: the tree moves to a window of its own", d.msg);
+	kb_info("%s: the tree moves to a window of its own", d.msg);
 	req = (struct kb_slot_req){ .size = dtb_room, .align = KB_DTB_MOVE_ALIGN };
 	build_freemap(0, UINT64_MAX);
 	choose(&req, &p, "dtb", kaslr_enabled);
@@ -522,7 +524,7 @@ static int place(void *ctx, enum kb_load_what what,
 					      "payload staging copy", d);
 		if (err)
 			return err;
-		kb_log("load: staging the %" PRIu64 "-byte ELF file at 0x%" PRIx64
+		kb_info("load: staging the %" PRIu64 "-byte ELF file at 0x%" PRIx64
 		       " to verify and parse it in RAM", size, p.start);
 		*addr = p.start;
 		return KB_OK;
@@ -542,16 +544,16 @@ static int place(void *ctx, enum kb_load_what what,
 		return err;
 	/* A 32-bit payload must lie below 4 GiB (kb_load_payload checks). */
 	build_freemap(0, kb_payload_ceiling(pi));
-	kb_log("free memory: %u range(s) after reservations", freemap.n);
+	kb_info("free memory: %u range(s) after reservations", freemap.n);
 	if (IS_ENABLED(CONFIG_LOG_MEMORY_MAP))
 		kb_freemap_print(&freemap, "kaslrboot:   ", kb_printf);
 	/* arm64 Image flags bit 3 clear: the kernel must sit as close to the
 	 * start of DRAM as the rules allow, which rules out physical KASLR
 	 * (the kernel still randomizes its virtual address from kaslr-seed). */
 	if (kaslr_enabled && !pi->placement_anywhere)
-		kb_log("plan: this Image asks to be placed near the start of DRAM (flags bit 3 clear): no physical randomization");
+		kb_info("plan: this Image asks to be placed near the start of DRAM (flags bit 3 clear): no physical randomization");
 	if (!kaslr_enabled && ctr.kaslr_align != 0)
-		kb_log("plan: KASLR off: the container's KASLR alignment (%" PRIu32
+		kb_info("plan: KASLR off: the container's KASLR alignment (%" PRIu32
 		       " KiB) does not apply; the fixed base keeps the format's alignment",
 		       ctr.kaslr_align >> 10);
 	choose(&req, &kplan, "kernel", kaslr_enabled && pi->placement_anywhere);
@@ -582,14 +584,14 @@ static void step_load(void)
 	t1 = kb_arch_instret();
 	if (err)
 		fatal(err, &d);
-	kb_log("payload: %s, %" PRIu64 " bytes, footprint %s, read from flash once, SHA-256 verified in RAM",
+	kb_info("payload: %s, %" PRIu64 " bytes, footprint %s, read from flash once, SHA-256 verified in RAM",
 	       type_name(payload.type), ctr.part[KB_PART_PAYLOAD].size,
 	       kb_size_str(payload.footprint, fp, sizeof(fp)));
 	err = kb_reloc_apply(&payload, (void *)(uintptr_t)kernel_start, kernel_start, &d);
 	if (err)
 		fatal(err, &d);
 	kb_arch_sync_icache(kernel_start, payload.footprint);
-	kb_log("load: kernel at 0x%" PRIx64 ", relocated, entry 0x%" PRIx64,
+	kb_info("load: kernel at 0x%" PRIx64 ", relocated, entry 0x%" PRIx64,
 	       kernel_start, kernel_start + payload.entry_off);
 	if (IS_ENABLED(CONFIG_BENCH)) {
 		kb_bench_load = t1 - t0;
@@ -618,7 +620,7 @@ static void step_load(void)
 		initrd_start = ip.start;
 		/* The kernel reads it with its caches off. */
 		kb_arch_clean_dcache(initrd_start, ireq.size);
-		kb_log("load: initrd at 0x%" PRIx64 "-0x%" PRIx64 ", read from flash once, SHA-256 verified in RAM",
+		kb_info("load: initrd at 0x%" PRIx64 "-0x%" PRIx64 ", read from flash once, SHA-256 verified in RAM",
 		       initrd_start, initrd_start + ireq.size);
 	}
 }
@@ -708,7 +710,7 @@ static void step_chosen(const void *orig)
 		fatal(KB_ERANGE, &(struct kb_diag){ "chosen: the device tree grew past CONFIG_DTB_MAX_SIZE" });
 	/* Final: the kernel reads it with its caches off. */
 	kb_arch_clean_dcache(dtb_addr, fdt_totalsize(fdt));
-	kb_log("chosen: %s, rng-seed %s%s%s%s",
+	kb_info("chosen: %s, rng-seed %s%s%s%s",
 	       kaslr_enabled ? "kaslr-seed written" : "no kaslr-seed (KASLR off)",
 	       kb_drbg_ready() ? "written (" KB_STR(CONFIG_RNG_SEED_SIZE) " bytes)" : "removed (no entropy)",
 	       have_part(KB_PART_BOOTARGS) ? ", bootargs from the container" : "",

@@ -2,53 +2,61 @@
 # SPDX-License-Identifier: BSD-2-Clause
 #
 # bench.sh O SIZE-TOOL : size figures for one built board.
-#   - the loader image: text, data, bss (size -A grouped), file size of .bin
-#   - what each component contributes to the linked image (from the link
-#     map: kaslrboot's own code, libfdt, mbedTLS, the C library, libgcc)
+#   - the loader image: text+data (flash), bss+stack (RAM), the .bin, the
+#     RAM tables Kconfig sizes
+#   - what each component and the largest objects contribute to the linked
+#     image (scripts/size-table.py; from a twin build without LTO when the
+#     board uses it)
+#   BENCH_SIZES_ONLY=1: stop there (make bench-sizes, every board)
 set -uo pipefail
 O=$1; SIZE=$2
 elf=$O/kaslrboot.elf; map=$O/kaslrboot.map
 board=$(sed -n 's/^CONFIG_BOARD="\(.*\)"/\1/p' "$O/.config")
+top=$(cd "$(dirname "$0")/.." && pwd)
 echo "bench: board $board"
 "$SIZE" -B "$elf" | awk 'NR==2 {printf "bench: loader text %d B, data %d B, bss+stack %d B (total %d B)\n", $1, $2, $3, $4}'
+stack=$(sed -n 's/^CONFIG_STACK_SIZE=//p' "$O/auto.conf")
+"$SIZE" -B "$elf" | awk -v st="$stack" 'NR==2 {printf "bench: size: text+data %d B (flash), bss+stack %d B (RAM: bss %d + stack %d)\n", $1 + $2, $3, $3 - st, st}'
 echo "bench: kaslrboot.bin $(stat -c %s "$O/kaslrboot.bin") B (what is flashed / loaded)"
-# Input sections in the link map, summed per component.
-/usr/bin/python3 - "$map" <<'PY'
-import re, sys
-comp = lambda f: ("libfdt" if "/libfdt/" in f else "mbedTLS" if "/mbedtls/" in f
-                  else "C library (picolibc)" if "libc.a" in f else "libgcc" if "libgcc.a" in f
-                  else "kaslrboot")
-sizes, pending, live = {}, False, False
-for line in open(sys.argv[1]):
-    if line.startswith("Linker script and memory map"):
-        live = True; continue
-    if not live:
-        continue
-    m = re.match(r"^ (\.(?:text|rodata|srodata|data|sdata|bss|sbss|kb_drivers)\S*)(?:\s+(0x\S+)\s+(0x\S+)\s+(\S+))?\s*$", line)
-    if m:
-        if m.group(2):
-            sizes[comp(m.group(4))] = sizes.get(comp(m.group(4)), 0) + int(m.group(3), 16)
-            pending = False
-        else:
-            pending = True
-        continue
-    m = re.match(r"^\s+(0x\S+)\s+(0x\S+)\s+(\S+)\s*$", line)
-    if pending and m:
-        sizes[comp(m.group(3))] = sizes.get(comp(m.group(3)), 0) + int(m.group(2), 16)
-    pending = False
-for c in sorted(sizes):
-    print("bench:   %-22s %7d B (text+data+bss linked)" % (c, sizes[c]))
-PY
+# The RAM tables (Kconfig sizes them: docs/size.md); with LTO a static
+# symbol may carry a suffix (mem_table.lto_priv.0).
+"${SIZE%size}nm" -S "$elf" 2>/dev/null | /usr/bin/python3 -c '
+import sys, collections
+t = collections.Counter()
+for l in sys.stdin:
+    f = l.split()
+    if len(f) == 4 and f[3].split(".")[0] in ("mem_table", "resv_table", "free_table", "avoid", "ctr_bootargs"):
+        t[f[3].split(".")[0]] += int(f[1], 16)
+if t:
+    print("bench: RAM tables (bss):" + ",".join(" %s %d B" % kv for kv in sorted(t.items())))'
+# What each component contributes.  With CONFIG_LTO the link map no longer
+# says where code came from: the table is read from a twin build without it.
+map=$O/kaslrboot.map
+if grep -q '^CONFIG_LTO=y' "$O/auto.conf" && [ -n "${BOARD_DIR:-}" ]; then
+	tb=$(mktemp -d)
+	cp -r "$BOARD_DIR" "$tb/board"
+	echo "# CONFIG_LTO is not set" >> "$tb/board/defconfig"
+	if make -s -C "$top" BOARD_DIR="$tb/board" O="$O-nolto" all > "$tb/build.log" 2>&1; then
+		map=$O-nolto/kaslrboot.map
+		"$SIZE" -B "$O-nolto/kaslrboot.elf" | awk 'NR==2 {printf "bench: per component, from the same configuration without LTO (text+data %d B there):\n", $1 + $2}'
+	else
+		echo "bench: per component: the build without LTO failed ($tb/build.log); LTO partitions shown"
+	fi
+	rm -rf "$tb/board"
+else
+	echo "bench: per component (link map):"
+fi
+/usr/bin/python3 "$top/scripts/size-table.py" "$map" "${BENCH_TOP_OBJECTS:-12}"
 if ls "$O"/mbedtls/*.o >/dev/null 2>&1; then
 	"$SIZE" -t "$O"/mbedtls/*.o | awk 'END {printf "bench: mbedTLS objects as built (before --gc-sections): text %d B, data %d B, bss %d B\n", $1, $2, $3}'
 fi
+[ -n "${BENCH_SIZES_ONLY:-}" ] && exit 0
 
 # Instruction counts: a CONFIG_BENCH build of the same board boots the test
 # kernel under QEMU -icount shift=0,sleep=off (one instruction per ns of
 # virtual time; sleep=off makes the count deterministic: without it the
 # virtual clock follows host time until the CPU starts).
 if [ -f "${BOARD_DIR:-}/qemu.sh" ]; then
-	top=$(cd "$(dirname "$0")/.." && pwd)
 	bb=$(mktemp -d)
 	trap 'rm -rf "$bb"' EXIT
 	cp -r "$BOARD_DIR" "$bb/board"

@@ -34,7 +34,8 @@ $(HOST_O)/mbedtls/%.o: $(MBEDTLS_DIR)/library/%.c $(srctree)/crypto/mbedtls_conf
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(HOST_MBEDTLS_CPPFLAGS) -w -c $< -o $@
 
 # test_<t>: its sources, libfdt, and the mbedTLS files it lists (compiled
-# with the loader's own mbedTLS configuration).
+# with the loader's own mbedTLS configuration); test-<t>-cflags: its own
+# defines (e.g. a format left out, as Kconfig would).
 define host_test_rule
 $(HOST_O)/tests/test_$(1): $$(addprefix $(srctree)/,$$(test-$(1)-srcs)) $(HOST_LIBFDT_OBJS) \
 		$$(patsubst %,$(HOST_O)/mbedtls/%.o,$$(test-$(1)-mbedtls)) \
@@ -42,7 +43,7 @@ $(HOST_O)/tests/test_$(1): $$(addprefix $(srctree)/,$$(test-$(1)-srcs)) $(HOST_L
 		$(wildcard $(srctree)/loader/include/kaslrboot/*.h $(srctree)/tests/host/*.h $(srctree)/tests/*.h)
 	$$(vecho) "  HOSTCC  test_$(1)"
 	$(Q)mkdir -p $$(dir $$@)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) $$(if $$(test-$(1)-mbedtls),$(HOST_MBEDTLS_CPPFLAGS)) \
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $$(test-$(1)-cflags) $$(if $$(test-$(1)-mbedtls),$(HOST_MBEDTLS_CPPFLAGS)) \
 		$$(filter %.c %.o,$$^) -lcmocka -lm -o $$@
 endef
 $(foreach t,$(host-tests),$(eval $(call host_test_rule,$(t))))

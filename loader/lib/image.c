@@ -199,6 +199,34 @@ uint32_t kb_payload_detect(const void *buf, size_t len)
 	return KB_PAYLOAD_AUTO;
 }
 
+int kb_payload_check_builtin(uint32_t type, struct kb_diag *d)
+{
+	const char *name, *opt;
+
+	switch (type) {
+	case KB_PAYLOAD_ELF:
+		if (KB_PAYLOAD_HAS_ELF)
+			return 0;
+		name = "ELF PIE", opt = "ELF";
+		break;
+	case KB_PAYLOAD_RISCV_IMAGE:
+		if (KB_PAYLOAD_HAS_RISCV_IMAGE)
+			return 0;
+		name = "Linux RISC-V Image", opt = "RISCV_IMAGE";
+		break;
+	case KB_PAYLOAD_ARM64_IMAGE:
+		if (KB_PAYLOAD_HAS_ARM64_IMAGE)
+			return 0;
+		name = "Linux arm64 Image", opt = "ARM64_IMAGE";
+		break;
+	default:
+		return 0;
+	}
+	return kb_diag_set(d, KB_ENOTSUP,
+			   "payload: %s support is not built into this loader (CONFIG_PAYLOAD_%s)",
+			   name, opt);
+}
+
 /* Machine and min_align checks shared by both entry points; *type is
  * resolved from the bytes when it is KB_PAYLOAD_AUTO. */
 static int common_checks(const void *buf, size_t len, uint64_t file_len,
@@ -257,9 +285,16 @@ int kb_payload_parse_header(const void *hdr, size_t hdr_len, uint64_t file_len,
 	if (want != machine)
 		return kb_diag_set(d, KB_EINVAL, "payload: %s Image, but this loader boots %s",
 				   machine_name(want), machine_name(machine));
-	err = type == KB_PAYLOAD_RISCV_IMAGE ?
-		riscv_image(hdr, hdr_len, file_len, xlen == 32, pi, d) :
-		arm64_image(hdr, hdr_len, file_len, pi, d);
+	err = kb_payload_check_builtin(type, d);
+	if (err)
+		return err;
+	/* The constant tests let the compiler drop a parser not built in. */
+	if (KB_PAYLOAD_HAS_RISCV_IMAGE && type == KB_PAYLOAD_RISCV_IMAGE)
+		err = riscv_image(hdr, hdr_len, file_len, xlen == 32, pi, d);
+	else if (KB_PAYLOAD_HAS_ARM64_IMAGE && type == KB_PAYLOAD_ARM64_IMAGE)
+		err = arm64_image(hdr, hdr_len, file_len, pi, d);
+	else
+		err = kb_diag_set(d, KB_EINVAL, "payload: unknown payload type %u", (unsigned int)type);
 	if (err)
 		return err;
 	if (pi->align < min_align)
@@ -277,8 +312,12 @@ int kb_payload_parse(const void *buf, size_t len, uint32_t type,
 	err = common_checks(buf, len, len, &type, machine, xlen, &min_align, d);
 	if (err)
 		return err;
-	if (type == KB_PAYLOAD_ELF)
+	if (type == KB_PAYLOAD_ELF) {
+		err = kb_payload_check_builtin(type, d);
+		if (err || !KB_PAYLOAD_HAS_ELF)
+			return err;
 		return kb_elf_parse(buf, len, machine, xlen, min_align, pi, d);
+	}
 	return kb_payload_parse_header(buf, len, len, type, machine, xlen, min_align,
 				       pi, d);
 }

@@ -185,6 +185,10 @@ int kb_load_payload(const struct kb_flash *f, const struct kb_container_hdr *h,
 	type = h->type != KB_PAYLOAD_AUTO ? h->type : kb_payload_detect(pre, npre);
 
 	if (type == KB_PAYLOAD_ELF) {
+		/* Refused before anything is staged. */
+		err = kb_payload_check_builtin(type, d);
+		if (err || !KB_PAYLOAD_HAS_ELF)
+			return err;
 		/* The layout of an ELF lies anywhere in the file: stage the
 		 * whole file in RAM, verify and parse it there. */
 		err = place(ctx, KB_LOAD_STAGING, NULL, p->size, &stage, d);

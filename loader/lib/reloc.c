@@ -364,6 +364,14 @@ int kb_reloc_apply(const struct kb_payload_info *pi, void *dst, uint64_t base,
 				   H(pi->rela_off), H(pi->rela_size), H(pi->relr_off),
 				   H(pi->relr_size), H(fp));
 
+	/* Only ELF payloads carry tables: without ELF support the engine
+	 * is left out, and an image claiming tables is refused. */
+	if (!KB_PAYLOAD_HAS_ELF) {
+		if (pi->rela_size != 0 || pi->relr_size != 0)
+			return kb_diag_set(d, KB_ENOTSUP,
+					   "payload: relocation tables, but ELF PIE support is not built into this loader (CONFIG_PAYLOAD_ELF)");
+		return 0;
+	}
 	err = do_rela(&c, false, d);
 	if (!err)
 		err = do_relr(&c, false, d);

@@ -80,7 +80,7 @@ int kb_arch_memory_map(const struct kb_memmap *m, struct kb_diag *d)
 	int err;
 
 	if (!IS_ENABLED(CONFIG_ARM64_MMU)) {
-		kb_log("mmu: off (CONFIG_ARM64_MMU=n): running on uncached Device memory");
+		kb_info("mmu: off (CONFIG_ARM64_MMU=n): running on uncached Device memory");
 		return KB_OK;
 	}
 	kb_mmu_info(&info);
@@ -107,7 +107,7 @@ int kb_arch_memory_map(const struct kb_memmap *m, struct kb_diag *d)
 		return kb_diag_set(d, KB_ERANGE,
 				   "mmu: a memory range lies beyond the %u-bit physical address size",
 				   info.pa_bits);
-	kb_log("mmu: identity map on at EL%u%s (SCTLR_EL%u M=%d C=%d I=%d), %u-bit PA, %u/%u page tables; "
+	kb_info("mmu: identity map on at EL%u%s (SCTLR_EL%u M=%d C=%d I=%d), %u-bit PA, %u/%u page tables; "
 	       "write-back: %u memory range(s); non-cacheable read-only: flash 0x%lx-0x%lx; "
 	       "device-nGnRnE: %u no-map reservation(s), the rest",
 	       info.el, info.vhe ? " (E2H)" : "", info.el, info.m, info.c, info.i, info.pa_bits,

@@ -8,3 +8,6 @@ loader-objs-$(CONFIG_ARM64_MMU) += loader/arch/arm64/mmu.o loader/arch/arm64/vec
 ifneq ($(CONFIG_ARM64_MMU),y)
 loader-objs-y += loader/arch/arm64/string.o
 endif
+# Never in LTO: memcpy/memset calls the compiler generates at link time
+# must resolve to ordinary symbols (CONFIG_LTO).
+$(O)/loader/arch/arm64/string.o: KB_CFLAGS += -fno-lto

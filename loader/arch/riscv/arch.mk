@@ -10,6 +10,9 @@ RISCV_LIB_MARCH = $(firstword $(subst _, ,$(CONFIG_RISCV_ISA)))
 ARCH_CFLAGS = -march=$(CONFIG_RISCV_ISA) -mabi=$(CONFIG_RISCV_ABI) \
 	-mcmodel=medany -mstrict-align --specs=picolibc.specs
 ARCH_CPPFLAGS =
+# CONFIG_RISCV_SAVE_RESTORE: prologues and epilogues call libgcc's
+# save/restore millicode instead of storing each register inline.
+ARCH_CFLAGS += $(if $(CONFIG_RISCV_SAVE_RESTORE),-msave-restore)
 
 LD_PIE ?= $(patsubst %-unknown-elf-,%-linux-gnu-,$(CROSS_COMPILE))ld
 # rv32: the riscv64 binutils link 32-bit objects with the elf32 emulation,

@@ -42,6 +42,14 @@ const struct kb_console *kb_console_get(void);
 int kb_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "kaslrboot: <msg>\n" */
 void kb_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A progress line: kb_log(), unless CONFIG_LOG_QUIET compiles it out
+ * (format string, arguments and all).  Errors (kb_error), warnings and the
+ * final KASLR and handoff lines always use kb_log. */
+#define kb_info(...)							\
+	do {								\
+		if (!IS_ENABLED(CONFIG_LOG_QUIET))			\
+			kb_log(__VA_ARGS__);				\
+	} while (0)
 /* "kaslrboot: error: <msg>\n" */
 void kb_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -116,6 +116,36 @@ int kb_riscv_image_parse(const void *buf, size_t len, bool rv32,
 int kb_arm64_image_parse(const void *buf, size_t len,
 			 struct kb_payload_info *pi, struct kb_diag *d);
 
+/*
+ * The formats built in: Kconfig (CONFIG_PAYLOAD_ELF, _RISCV_IMAGE,
+ * _ARM64_IMAGE) in a target build; every one in host tools and tests,
+ * unless a test defines these to 0 to see the refusal.  A format not built
+ * in is still recognized (its magic), and refused by name.
+ */
+#ifdef CONFIG_ARCH
+#define KB_PAYLOAD_HAS_ELF		IS_ENABLED(CONFIG_PAYLOAD_ELF)
+#define KB_PAYLOAD_HAS_RISCV_IMAGE	IS_ENABLED(CONFIG_PAYLOAD_RISCV_IMAGE)
+#define KB_PAYLOAD_HAS_ARM64_IMAGE	IS_ENABLED(CONFIG_PAYLOAD_ARM64_IMAGE)
+#if !KB_PAYLOAD_HAS_ELF && !KB_PAYLOAD_HAS_RISCV_IMAGE && !KB_PAYLOAD_HAS_ARM64_IMAGE
+#error "no payload format built in: enable CONFIG_PAYLOAD_ELF, CONFIG_PAYLOAD_RISCV_IMAGE or CONFIG_PAYLOAD_ARM64_IMAGE"
+#endif
+#else
+#ifndef KB_PAYLOAD_HAS_ELF
+#define KB_PAYLOAD_HAS_ELF		1
+#endif
+#ifndef KB_PAYLOAD_HAS_RISCV_IMAGE
+#define KB_PAYLOAD_HAS_RISCV_IMAGE	1
+#endif
+#ifndef KB_PAYLOAD_HAS_ARM64_IMAGE
+#define KB_PAYLOAD_HAS_ARM64_IMAGE	1
+#endif
+#endif
+
+/* 0 if the format of this type is built in (or the type is unknown:
+ * the parsers report that); else KB_ENOTSUP with the line "payload: <format>
+ * support is not built into this loader (CONFIG_PAYLOAD_<FORMAT>)". */
+int kb_payload_check_builtin(uint32_t type, struct kb_diag *d);
+
 /* The format the bytes announce: KB_PAYLOAD_ELF (ELF magic), then the
  * Image magics; KB_PAYLOAD_AUTO if none.  Reads at most
  * KB_PAYLOAD_HDR_SIZE bytes, and only those of the len given. */
