@@ -65,12 +65,12 @@ static void test_elf_refused(void **state)
 	(void)state;
 	elf();
 	kb_diag_clear(&d);
-	assert_int_equal(kb_payload_parse(b, sizeof(b), KB_PAYLOAD_AUTO, KB_EM_RISCV, 0, &pi, &d),
+	assert_int_equal(kb_payload_parse(b, sizeof(b), KB_PAYLOAD_AUTO, KB_EM_RISCV, 64, 0, &pi, &d),
 			 KB_ENOTSUP);
 	assert_string_equal(d.msg, "payload: ELF PIE support is not built into this loader (CONFIG_PAYLOAD_ELF)");
 	assert_int_equal(pi.footprint, 0);
 	/* the container's type field says ELF: the same */
-	assert_int_equal(kb_payload_parse(b, sizeof(b), KB_PAYLOAD_ELF, KB_EM_AARCH64, 0, &pi, &d),
+	assert_int_equal(kb_payload_parse(b, sizeof(b), KB_PAYLOAD_ELF, KB_EM_AARCH64, 64, 0, &pi, &d),
 			 KB_ENOTSUP);
 	assert_string_equal(d.msg, "payload: ELF PIE support is not built into this loader (CONFIG_PAYLOAD_ELF)");
 }
@@ -80,16 +80,16 @@ static void test_arm64_refused(void **state)
 	(void)state;
 	arm64_image();
 	kb_diag_clear(&d);
-	assert_int_equal(kb_payload_parse(b, sizeof(b), KB_PAYLOAD_AUTO, KB_EM_AARCH64, 0, &pi, &d),
+	assert_int_equal(kb_payload_parse(b, sizeof(b), KB_PAYLOAD_AUTO, KB_EM_AARCH64, 64, 0, &pi, &d),
 			 KB_ENOTSUP);
 	assert_string_equal(d.msg, "payload: Linux arm64 Image support is not built into this loader (CONFIG_PAYLOAD_ARM64_IMAGE)");
 	assert_int_equal(kb_payload_parse_header(b, 64, sizeof(b), KB_PAYLOAD_ARM64_IMAGE,
-						 KB_EM_AARCH64, 0, &pi, &d), KB_ENOTSUP);
+						 KB_EM_AARCH64, 64, 0, &pi, &d), KB_ENOTSUP);
 	assert_string_equal(d.msg, "payload: Linux arm64 Image support is not built into this loader (CONFIG_PAYLOAD_ARM64_IMAGE)");
 	assert_int_equal(pi.footprint, 0);
 	/* on the other machine the machine is what is wrong, as before:
 	 * building the format in would not help */
-	assert_int_equal(kb_payload_parse(b, sizeof(b), KB_PAYLOAD_AUTO, KB_EM_RISCV, 0, &pi, &d),
+	assert_int_equal(kb_payload_parse(b, sizeof(b), KB_PAYLOAD_AUTO, KB_EM_RISCV, 64, 0, &pi, &d),
 			 KB_EINVAL);
 	assert_string_equal(d.msg, "payload: AArch64 Image, but this loader boots RISC-V");
 }
@@ -98,7 +98,7 @@ static void test_riscv_image_still_parses(void **state)
 {
 	(void)state;
 	riscv_image();
-	assert_int_equal(kb_payload_parse(b, sizeof(b), KB_PAYLOAD_AUTO, KB_EM_RISCV, 0x1000, &pi, &d), 0);
+	assert_int_equal(kb_payload_parse(b, sizeof(b), KB_PAYLOAD_AUTO, KB_EM_RISCV, 64, 0x1000, &pi, &d), 0);
 	assert_int_equal(pi.type, KB_PAYLOAD_RISCV_IMAGE);
 	assert_int_equal(pi.footprint, 0x10000);
 	assert_int_equal(pi.align, 0x200000);
@@ -110,7 +110,7 @@ static void test_reloc_tables_refused(void **state)
 {
 	(void)state;
 	riscv_image();
-	assert_int_equal(kb_payload_parse(b, sizeof(b), KB_PAYLOAD_AUTO, KB_EM_RISCV, 0, &pi, &d), 0);
+	assert_int_equal(kb_payload_parse(b, sizeof(b), KB_PAYLOAD_AUTO, KB_EM_RISCV, 64, 0, &pi, &d), 0);
 	pi.rela_off = 0x100;
 	pi.rela_size = 24;
 	assert_int_equal(kb_reloc_apply(&pi, b, 0x80200000, &d), KB_ENOTSUP);
