@@ -215,6 +215,23 @@ if [ -f "$FWD/fw_dynamic.elf" ]; then
 else
 	ok "--sbi # SKIP Debian's opensbi package is not installed ($FWD)"
 fi
+# Two PT_LOADs with a gap (Debian's has one): laid out at p_vaddr - lowest,
+# the gap zero, the footprint the end of the second one's memsz (0x4100
+# above the start) rounded up to 4 KiB: 20 KiB.
+python3 - "$TMP/two.elf" "$TMP/two.bin" <<'PY'
+import struct, sys
+s1, s2 = bytes(range(1, 17)), b"\xaa" * 8
+eh = b"\x7fELF" + bytes([2, 1, 1]) + bytes(9)
+eh += struct.pack("<HHIQQQIHHHHHH", 2, 243, 1, 0x1000, 64, 0, 0, 64, 56, 2, 64, 0, 0)
+ph = struct.pack("<IIQQQQQQ", 1, 5, 0x100, 0x1000, 0x1000, 16, 16, 8)
+ph += struct.pack("<IIQQQQQQ", 1, 6, 0x110, 0x3000, 0x3000, 8, 0x2100, 8)
+f = eh + ph; f += bytes(0x100 - len(f)) + s1 + s2
+open(sys.argv[1], "wb").write(f)
+open(sys.argv[2], "wb").write(s1 + bytes(0x2000 - 16) + s2)
+PY
+pack --sbi "$TMP/two.elf" -o "$TMP/s3.img" "$TMP/kernel"
+check "--sbi with a two-segment ELF: segments at their p_vaddr offsets, gap zero, footprint 20 KiB ($(rc): $(cat "$TMP/err"))" \
+	sbi_ok "$TMP/s3.img" "$TMP/two.bin" 20 8
 printf '\177ELF\001\001' > "$TMP/notelf"; head -c 100 /dev/zero >> "$TMP/notelf"
 pack --sbi "$TMP/notelf" -o "$TMP/x.img" "$TMP/kernel"
 check "--sbi with an ELF32 file: exit 1, one line" \
