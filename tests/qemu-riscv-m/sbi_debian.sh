@@ -11,7 +11,8 @@
 #    OpenSBI and Linux themselves report them;
 #  - the refusals: a Linux RISC-V Image with no OpenSBI, an sbi part whose
 #    footprint is below its size or whose bytes do not match their digest,
-#    an sbi part on an S-mode loader.
+#    an sbi part on an S-mode loader, too little room behind the tree for
+#    OpenSBI's fixups; SBI_NO_BOOT_PRINTS silences OpenSBI.
 # Only the Debian boots are skipped, and only when the archive cannot be
 # reached (tests/debian/fetch-riscv64.sh exit status 2).
 O=${O_RISCV64_M:-$(cd "$(dirname "$0")/../.." && pwd)/build/qemu-virt-riscv64-m}
@@ -114,6 +115,21 @@ boot smode PAYLOAD_IMG="$TMP/smode.img"
 O=$O_KEEP
 check "an sbi part on the S-mode board's loader: refused" \
 	refused smode "container: it carries OpenSBI (an sbi part), but this loader cannot start it"
+
+# Kconfig SBI_NO_BOOT_PRINTS: fw_dynamic_info.options bit 0, OpenSBI boots
+# without a word and the kernel runs.
+cp -r "$top/boards/qemu-virt-riscv64-m" "$TMP/quiet"
+echo 'CONFIG_SBI_NO_BOOT_PRINTS=y' >> "$TMP/quiet/defconfig"
+O=$TMP/quiet-o boot quiet BOARD_DIR="$TMP/quiet" PAYLOAD_IMG="$TMP/t1.img"
+quiet_ok() { kernel_done quiet && has quiet ', no boot prints;' && ! has quiet 'Firmware Base' && has t1 'Firmware Base'; }
+check "SBI_NO_BOOT_PRINTS: OpenSBI prints nothing (it did without the option), the kernel's checks pass" quiet_ok
+# OpenSBI grows the tree in place: with only 1 KiB of room behind it
+# (DTB_GROWTH) the loader refuses rather than let it write past the room.
+cp -r "$top/boards/qemu-virt-riscv64-m" "$TMP/tight"
+echo 'CONFIG_DTB_GROWTH=1024' >> "$TMP/tight/defconfig"
+O=$TMP/tight-o boot tight BOARD_DIR="$TMP/tight" PAYLOAD_IMG="$TMP/t1.img"
+check "DTB_GROWTH 1 KiB: less than 4 KiB left for OpenSBI's fixups: refused" \
+	refused tight "chosen: less than 4 KiB left behind the device tree for OpenSBI's fixups (raise CONFIG_DTB_GROWTH)"
 
 # ---- the outside judge: Debian's kernel behind OpenSBI -----------------
 DEB=$top/build/debian-riscv64
