@@ -238,6 +238,9 @@ PAYLOAD ?=
 INITRD ?=
 # KASLR_ALIGN=64K: PAYLOAD is a relocatable arm64 Image (kbimage --kaslr-align)
 KASLR_ALIGN ?=
+# SBI=<fw_dynamic.elf>: M-mode boards, PAYLOAD runs in S-mode behind that
+# OpenSBI (kbimage --sbi; docs/m-mode.md, Payload A)
+SBI ?=
 # (Only a command-line PAYLOAD_IMG counts: never one inherited from the
 # environment of an outer make.)
 ifneq ($(origin PAYLOAD_IMG),command line)
@@ -248,7 +251,7 @@ endif
 $(O)/payload.img: $(HOST_O)/kbimage $(if $(PAYLOAD),,testkernel)
 	$(Q)$(HOST_O)/kbimage --pad $(CONFIG_PAYLOAD_MAX_SIZE) \
 		$(if $(INITRD),--initrd $(INITRD)) $${BOOTARGS:+--bootargs "$$BOOTARGS"} \
-		$(if $(KASLR_ALIGN),--kaslr-align $(KASLR_ALIGN)) \
+		$(if $(KASLR_ALIGN),--kaslr-align $(KASLR_ALIGN)) $(if $(SBI),--sbi $(SBI)) \
 		-o $@ $(or $(PAYLOAD),$(O)/testkernel/testkernel.elf) >/dev/null
 
 # FLASH_IMAGE boards: the whole boot flash (loader, container at
@@ -294,6 +297,7 @@ help:
 	@echo "  all (default)     build <O>/kaslrboot.elf and .bin (default O=build/<board>)"
 	@echo "  run               build and boot in QEMU: PAYLOAD=<kernel> INITRD=<file>"
 	@echo "                    BOOTARGS=\"...\" QEMU_EXTRA=\"...\" KASLR_ALIGN=64K (all optional)"
+	@echo "                    SBI=<OpenSBI fw_dynamic.elf> (M-mode boards: Payload A)"
 	@echo "  flash             FLASH_IMAGE boards (qemu-virt-riscv*-m): the whole boot flash, $$(O)/flash.img (docs/flash.md)"
 	@echo "  test              host unit tests (ASan/UBSan), fuzz smoke runs, build and"
 	@echo "                    QEMU boot tests; ends \"N passed, N failed\""

@@ -11,12 +11,14 @@
  *   3. read the container header and the bootargs from flash into RAM,
  *      check them there; decide KASLR on or off (nokaslr)
  *   4. find room for the device tree to grow: behind the blob if that is
- *      free, else a window of its own
+ *      free, else a window of its own; with an sbi part (M-mode, Payload
+ *      A), place OpenSBI in a window of its own, read and verify it
  *   5. place the payload (uniformly, or the fixed window: nokaslr), read it
  *      from flash once into RAM, verify and relocate it; the same for the
  *      initrd
  *   6. write kaslr-seed / rng-seed (and bootargs, initrd) into /chosen
- *   7. wipe secrets, trash the loader, hand off
+ *   7. wipe secrets, trash the loader, hand off (Payload A: to OpenSBI,
+ *      every hart, with fw_dynamic_info naming the kernel)
  *
  * Every byte the loader writes goes through one rule,
  * kb_memmap_check_write(): inside memory, outside every reservation but
@@ -48,6 +50,10 @@
 #include <kaslrboot/load.h>
 #include <kaslrboot/memmap.h>
 #include <kaslrboot/plan.h>
+#ifdef CONFIG_SBI_PAYLOAD
+#include <kaslrboot/fwdyn.h>
+#include <kaslrboot/riscv.h>
+#endif
 #include <kaslrboot/rng.h>
 #include <kaslrboot/sha256.h>
 #include <kaslrboot/spans.h>
@@ -332,6 +338,11 @@ static uint64_t kernel_start;		/* kplan.start, once loaded */
 static uint64_t initrd_start;		/* in RAM, once loaded */
 static uint64_t dtb_addr;		/* where the tree is handed over */
 static uint64_t dtb_room;		/* bytes it may grow into there */
+#ifdef CONFIG_SBI_PAYLOAD
+static uint64_t sbi_base, sbi_window;	/* OpenSBI's window (0: none) */
+static uint32_t sbi_nharts;		/* hart ids 0..sbi_nharts-1 */
+static uint64_t sbi_msip;		/* MSWI/CLINT base: wakes them */
+#endif
 
 static bool have_part(unsigned int part)
 {
@@ -391,10 +402,14 @@ static void step_container(const void *fdt)
 		err = kb_load_bootargs(&flash, &ctr, ctr_bootargs, sizeof(ctr_bootargs), &d);
 	if (err)
 		fatal(err, &d);
-	kb_info("container: header at 0x%lx checked in RAM: payload %" PRIu64 " bytes%s%s",
+	kb_info("container: header at 0x%lx checked in RAM: payload %" PRIu64 " bytes%s%s%s",
 	       (unsigned long)CONFIG_PAYLOAD_ADDR, ctr.part[KB_PART_PAYLOAD].size,
 	       have_part(KB_PART_INITRD) ? ", initrd" : "",
-	       have_part(KB_PART_BOOTARGS) ? ", bootargs" : "");
+	       have_part(KB_PART_BOOTARGS) ? ", bootargs" : "",
+	       have_part(KB_PART_SBI) ? ", sbi (OpenSBI)" : "");
+	/* Only an M-mode loader can start firmware that runs in M-mode. */
+	if (have_part(KB_PART_SBI) && !IS_ENABLED(CONFIG_SBI_PAYLOAD))
+		fatal(KB_ENOTSUP, &(struct kb_diag){ "container: it carries OpenSBI (an sbi part), but this loader cannot start it (only an M-mode loader with CONFIG_SBI_PAYLOAD can)" });
 	if (have_part(KB_PART_BOOTARGS))
 		kb_info("bootargs from the container: \"%s\"", ctr_bootargs);
 
@@ -501,6 +516,55 @@ static void step_dtb_room(const struct kb_boot_info *bi, const void *fdt)
 	dtb_addr = p.start;
 }
 
+#ifdef CONFIG_SBI_PAYLOAD
+/* 4b. Payload A: OpenSBI (fw_dynamic) in a naturally aligned window of
+ * its own, chosen like the kernel's and claimed before the kernel, the
+ * initrd (and the tree, claimed in step 4) can be placed: none of them
+ * can land in the region OpenSBI protects.  Read from flash once into
+ * its window and verified there; it relocates itself at run time. */
+static void step_sbi(const void *fdt)
+{
+	const struct kb_container_part *sp = &ctr.part[KB_PART_SBI];
+	uint64_t fw_size;
+	struct kb_slot_req req;
+	struct kb_plan p;
+	struct kb_diag d;
+	int err;
+
+	if (!have_part(KB_PART_SBI))
+		return;
+	kb_diag_clear(&d);
+	err = kb_fdt_riscv_harts(fdt, &sbi_nharts, &sbi_msip, &d);
+	if (!err && sbi_nharts > 1 && sbi_msip == 0)
+		err = kb_diag_set(&d, KB_ENOENT,
+				  "dtb: %" PRIu32 " harts but no CLINT/ACLINT MSWI node (riscv,clint0, sifive,clint0, riscv,aclint-mswi) to release them into OpenSBI",
+				  sbi_nharts);
+	if (!err)
+		err = kb_sbi_window(sp->size, ctr.sbi_footprint, ctr.sbi_hart_size, sbi_nharts,
+				    &fw_size, &sbi_window, &d);
+	if (err)
+		fatal(err, &d);
+	req = (struct kb_slot_req){ .size = sbi_window, .align = sbi_window };
+	build_freemap(0, UINT64_MAX);
+	choose(&req, &p, "opensbi", kaslr_enabled);
+	claim(p.start, sbi_window, KB_REGION_PAYLOAD, "opensbi");
+	err = kb_load_part(&flash, &ctr, KB_PART_SBI, NULL, 0, (void *)(uintptr_t)p.start, &d);
+	if (err)
+		fatal(err, &d);
+	sbi_base = p.start;
+	kb_arch_sync_icache(sbi_base, sp->size);
+	kb_info("load: opensbi at 0x%" PRIx64 ", %" PRIu64 " bytes, read from flash once, SHA-256 verified in RAM; it uses 0x%" PRIx64
+	       " bytes (%" PRIu64 " KiB + %" PRIu32 " harts x %" PRIu64 " KiB) of its 0x%" PRIx64 "-byte window",
+	       sbi_base, sp->size, fw_size, ctr.sbi_footprint >> 10, sbi_nharts,
+	       ctr.sbi_hart_size >> 10, sbi_window);
+}
+#else
+static void step_sbi(const void *fdt)
+{
+	(void)fdt;
+}
+#endif
+
 /* Where kb_load_payload() puts the staging copy and the kernel. */
 static int place(void *ctx, enum kb_load_what what,
 		 const struct kb_payload_info *pi, uint64_t size,
@@ -529,6 +593,13 @@ static int place(void *ctx, enum kb_load_what what,
 		*addr = p.start;
 		return KB_OK;
 	}
+
+	/* A Linux RISC-V Image runs in S-mode: an M-mode first stage can only
+	 * start it behind OpenSBI (Payload A). */
+	if (IS_ENABLED(CONFIG_RISCV_M_MODE) && pi->type == KB_PAYLOAD_RISCV_IMAGE &&
+	    !have_part(KB_PART_SBI))
+		return kb_diag_set(d, KB_ENOTSUP,
+				   "payload: a Linux RISC-V Image runs in S-mode: this M-mode loader needs OpenSBI in the container to start it (kbimage --sbi)");
 
 	/* The base's alignment: the format's, or for a relocatable arm64
 	 * Image with KASLR on the container's (else the Kconfig default)
@@ -708,6 +779,12 @@ static void step_chosen(const void *orig)
 	/* Still within the boot protocol's limit (arm64: 2 MiB). */
 	if (fdt_totalsize(fdt) > CONFIG_DTB_MAX_SIZE)
 		fatal(KB_ERANGE, &(struct kb_diag){ "chosen: the device tree grew past CONFIG_DTB_MAX_SIZE" });
+#ifdef CONFIG_SBI_PAYLOAD
+	/* OpenSBI grows the tree in place (its reserved-memory node, cpu
+	 * fixups): that room is claimed and must be left. */
+	if (sbi_base != 0 && dtb_room - fdt_totalsize(fdt) < KB_SBI_FDT_SLACK)
+		fatal(KB_ERANGE, &(struct kb_diag){ "chosen: less than 4 KiB left behind the device tree for OpenSBI's fixups (raise CONFIG_DTB_GROWTH)" });
+#endif
 	/* Final: the kernel reads it with its caches off. */
 	kb_arch_clean_dcache(dtb_addr, fdt_totalsize(fdt));
 	kb_info("chosen: %s, rng-seed %s%s%s%s",
@@ -746,6 +823,29 @@ static void __attribute__((noreturn)) step_handoff(const struct kb_boot_info *bi
 		}
 		kb_printf("\n");
 	}
+#ifdef CONFIG_SBI_PAYLOAD
+	if (sbi_base != 0) {
+		struct kb_diag d;
+
+		/* By construction the kernel's window is outside OpenSBI's;
+		 * OpenSBI would hang without a word if it were not. */
+		kb_diag_clear(&d);
+		if (kb_sbi_check_next(sbi_base, sbi_window, entry, &d))
+			fatal(KB_EINVAL, &d);
+		kb_fw_dynamic_info_fill(&kb_riscv_fw_dynamic_info, entry, bi->hartid,
+					IS_ENABLED(CONFIG_SBI_NO_BOOT_PRINTS) ? KB_FW_DYNAMIC_OPT_NO_PRINTS : 0);
+		/* Every hart enters OpenSBI with the same a1 and a2; the
+		 * others are released by the handoff stub, this one last. */
+		kb_riscv_release(sbi_nharts > 1 ? (uintptr_t)sbi_base : 0, (uintptr_t)dtb_addr,
+				 (uintptr_t)&kb_riscv_fw_dynamic_info, (uintptr_t)sbi_msip, sbi_nharts);
+		kb_log("handoff: OpenSBI at 0x%" PRIx64 " in M-mode, fw_dynamic_info at 0x%lx: next_addr 0x%lx (the kernel), S-mode, boot hart %lu%s; %" PRIu32 " other hart(s) released into it",
+		       sbi_base, (unsigned long)(uintptr_t)&kb_riscv_fw_dynamic_info,
+		       (unsigned long)entry, bi->hartid,
+		       IS_ENABLED(CONFIG_SBI_NO_BOOT_PRINTS) ? ", no boot prints" : "",
+		       sbi_nharts > 1 ? sbi_nharts - 1 : 0);
+		entry = (uintptr_t)sbi_base;
+	}
+#endif
 	kb_log("handoff: jumping to 0x%lx (hart %lu, dtb 0x%lx); the loader wipes itself but %u bytes",
 	       (unsigned long)entry, bi->hartid, (unsigned long)dtb_addr,
 	       (unsigned int)(__handoff_end - __handoff_start));
@@ -768,6 +868,7 @@ void kb_main(const struct kb_boot_info *bi)
 	STEP_DONE(3);
 	step_dtb_room(bi, fdt);			/* 4 */
 	STEP_DONE(4);
+	step_sbi(fdt);				/* 4b (Payload A) */
 	step_load();				/* 5 */
 	STEP_DONE(5);
 	step_chosen(fdt);			/* 6 */

@@ -5,6 +5,7 @@
  *
  *   kbimage [-t auto|elf|riscv-image|arm64-image] [--initrd FILE]
  *           [--bootargs "STRING"] [--kaslr-align SIZE] [--pad SIZE]
+ *           [--sbi FILE [--sbi-footprint SIZE] [--sbi-hart-size SIZE]]
  *           -o OUT KERNEL
  *
  * Layout: the 256-byte header, then the kernel, the initrd and the bootargs
@@ -19,6 +20,15 @@
  * on, as the kernel's EFI stub does (64K; 128K for 64K-page kernels with
  * VMAP_STACK).  The header then names the type arm64-image; KERNEL must
  * be one (checked with the loader's parser).
+ *
+ * --sbi FILE adds OpenSBI (fw_dynamic, self-relocating) as the sbi part,
+ * for an M-mode loader that starts the kernel behind it (docs/m-mode.md).
+ * FILE is fw_dynamic.elf (its PT_LOAD segments are laid out as objcopy -O
+ * binary does, byte for byte fw_dynamic.bin, and its footprint, the end
+ * of its BSS rounded up to 4 KiB, i.e. OpenSBI's _fw_end, is read from
+ * the program headers) or fw_dynamic.bin with --sbi-footprint SIZE.
+ * --sbi-hart-size (default 8K: OpenSBI 1.1's stack and scratch per hart)
+ * is what it takes per hart on top.  Both are stored in KiB.
  *
  * Before exiting 0 the written file is mapped back and opened with the
  * loader's own kb_container_open(); if that fails the file is removed.
@@ -75,11 +85,14 @@ static void usage(FILE *f)
 {
 	fputs("usage: kbimage [-t auto|elf|riscv-image|arm64-image] [--initrd FILE]\n"
 	      "               [--bootargs \"STRING\"] [--kaslr-align SIZE] [--pad SIZE]\n"
+	      "               [--sbi FILE [--sbi-footprint SIZE] [--sbi-hart-size SIZE]]\n"
 	      "               -o OUT KERNEL\n"
 	      "SIZE: decimal or 0x hex, optional suffix K, M, G (binary);\n"
 	      "-t defaults to auto (the loader detects the format);\n"
 	      "--kaslr-align 64K: KERNEL is a relocatable arm64 Image (CONFIG_RELOCATABLE)\n"
-	      "  that may be placed at 64 KiB granularity with KASLR on (implies -t arm64-image)\n", f);
+	      "  that may be placed at 64 KiB granularity with KASLR on (implies -t arm64-image)\n"
+	      "--sbi FILE: OpenSBI fw_dynamic.elf (or .bin with --sbi-footprint) for an M-mode\n"
+	      "  loader; --sbi-hart-size: its memory per hart (default 8K, OpenSBI 1.1)\n", f);
 }
 
 /* ---- arguments -------------------------------------------------------- */
@@ -131,6 +144,9 @@ struct opts {
 	const char *bootargs;	/* NULL: none */
 	uint64_t pad;		/* 0: no padding */
 	uint64_t kaslr_align;	/* 0: none (the format's own rule) */
+	const char *sbi;	/* NULL: none */
+	uint64_t sbi_footprint;	/* 0: from the ELF */
+	uint64_t sbi_hart_size;	/* 0: the default */
 	const char *out;
 	const char *kernel;
 };
@@ -196,7 +212,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			strcpy(name, "-o");
 		if (strcmp(name, "-t") && strcmp(name, "-o") && strcmp(name, "--initrd") &&
 		    strcmp(name, "--bootargs") && strcmp(name, "--pad") &&
-		    strcmp(name, "--kaslr-align"))
+		    strcmp(name, "--kaslr-align") && strcmp(name, "--sbi") &&
+		    strcmp(name, "--sbi-footprint") && strcmp(name, "--sbi-hart-size"))
 			die(EXIT_USAGE, "unknown option '%s' (try --help)", a);
 		if (val == NULL) {
 			if (i + 1 >= argc)
@@ -243,6 +260,22 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			    o->kaslr_align >= KB_ARM64_IMAGE_ALIGN)
 				die(EXIT_USAGE, "--kaslr-align: '%s' is not a power of two from 4K to 1M (2M, the arm64 Image's own, is the default: leave the option out)",
 				    val);
+		} else if (strcmp(name, "--sbi") == 0) {
+			if (o->sbi)
+				die(EXIT_USAGE, "--sbi given twice");
+			if (val[0] == '\0')
+				die(EXIT_USAGE, "--sbi: empty file name");
+			o->sbi = val;
+		} else if (strcmp(name, "--sbi-footprint") == 0 ||
+			   strcmp(name, "--sbi-hart-size") == 0) {
+			uint64_t *v = name[6] == 'f' ? &o->sbi_footprint : &o->sbi_hart_size;
+
+			if (*v)
+				die(EXIT_USAGE, "%s given twice", name);
+			/* Stored in KiB, 16 bits: 1K to 65535K. */
+			if (!parse_num(val, v) || *v == 0 || *v % 1024 || *v > (UINT64_C(65535) << 10))
+				die(EXIT_USAGE, "%s: '%s' is not a whole number of KiB from 1K to 65535K",
+				    name, val);
 		} else {
 			if (!parse_num(val, &o->pad) || o->pad == 0 || o->pad > PAD_MAX)
 				die(EXIT_USAGE, "--pad: '%s' is not a size from 1 to 16G (decimal or 0x hex, optional K/M/G)",
@@ -256,6 +289,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			    type_name(o->type));
 		o->type = KB_PAYLOAD_ARM64_IMAGE;
 	}
+	if ((o->sbi_footprint || o->sbi_hart_size) && o->sbi == NULL)
+		die(EXIT_USAGE, "--sbi-footprint and --sbi-hart-size describe --sbi FILE: give it");
 	if (o->kernel == NULL)
 		die(EXIT_USAGE, "no KERNEL given (try --help)");
 	if (o->out == NULL)
@@ -333,6 +368,74 @@ static void write_fill(int fd, uint64_t n)
 	}
 }
 
+/* ---- OpenSBI ------------------------------------------------------------ */
+
+static uint64_t le(const uint8_t *p, int n)
+{
+	uint64_t v = 0;
+
+	while (n--)
+		v = v << 8 | p[n];
+	return v;
+}
+
+/*
+ * fw_dynamic.elf (ELF64, RISC-V) into what objcopy -O binary makes of it:
+ * the PT_LOAD segments' file bytes at p_vaddr - lowest p_vaddr, gaps
+ * zero; *footprint = the highest p_vaddr + p_memsz (the end of BSS) above
+ * the lowest, rounded up to 4 KiB (OpenSBI's _fw_end is page-aligned).
+ */
+static uint8_t *sbi_from_elf(const char *path, const uint8_t *f, size_t len,
+			     size_t *out_len, uint64_t *footprint)
+{
+	uint64_t phoff, lo = UINT64_MAX, fend = 0, mend = 0;
+	unsigned int phnum, phentsize, i;
+	uint8_t *bin;
+
+	if (len < 64 || f[4] != 2 || f[5] != 1 || le(f + 18, 2) != KB_EM_RISCV)
+		die(EXIT_FAIL, "sbi %s: not a little-endian ELF64 for RISC-V (for a raw .bin give --sbi-footprint)",
+		    path);
+	phoff = le(f + 32, 8);
+	phentsize = (unsigned int)le(f + 54, 2);
+	phnum = (unsigned int)le(f + 56, 2);
+	if (phentsize != 56 || phoff > len || (uint64_t)phnum * 56 > len - phoff)
+		die(EXIT_FAIL, "sbi %s: program headers outside the file", path);
+	for (int pass = 0; pass < 2; pass++) {
+		for (i = 0; i < phnum; i++) {
+			const uint8_t *ph = f + phoff + 56 * i;
+			uint64_t off = le(ph + 8, 8), va = le(ph + 16, 8);
+			uint64_t fsz = le(ph + 32, 8), msz = le(ph + 40, 8);
+
+			if (le(ph, 4) != 1 /* PT_LOAD */ || msz == 0)
+				continue;
+			if (pass == 0) {
+				if (fsz > msz || off > len || fsz > len - off ||
+				    va > UINT64_MAX - msz)
+					die(EXIT_FAIL, "sbi %s: a PT_LOAD segment lies outside the file or wraps", path);
+				lo = va < lo ? va : lo;
+				mend = va + msz > mend ? va + msz : mend;
+				if (fsz && va + fsz > fend)
+					fend = va + fsz;
+				continue;
+			}
+			memcpy(bin + (va - lo), f + off, (size_t)fsz);
+		}
+		if (pass == 0) {
+			if (lo == UINT64_MAX || fend <= lo)
+				die(EXIT_FAIL, "sbi %s: no loadable bytes", path);
+			if (mend - lo > (UINT64_C(65535) << 10))
+				die(EXIT_FAIL, "sbi %s: its memory (0x%" PRIx64 " bytes) is more than 64 MiB",
+				    path, mend - lo);
+			*out_len = (size_t)(fend - lo);
+			bin = calloc(1, *out_len);
+			if (bin == NULL)
+				die(EXIT_FAIL, "sbi %s: out of memory", path);
+		}
+	}
+	*footprint = (mend - lo + 4095) & ~(uint64_t)4095;
+	return bin;
+}
+
 /* ---- the container ---------------------------------------------------- */
 
 static void put32(uint8_t *p, uint32_t v)
@@ -363,7 +466,7 @@ struct part {
 int main(int argc, char **argv)
 {
 	struct opts o;
-	struct part part[3];
+	struct part part[4];
 	uint8_t hdr[KB_CONTAINER_HDR_SIZE];
 	uint64_t end = KB_CONTAINER_HDR_SIZE, total, pos;
 	struct kb_container c;
@@ -379,6 +482,7 @@ int main(int argc, char **argv)
 	part[0].name = "payload";
 	part[1].name = "initrd";
 	part[2].name = "bootargs";
+	part[3].name = "sbi";
 	part[0].data = read_file("kernel", o.kernel, &part[0].size);
 	if (o.kaslr_align) {
 		/* The packer vouches for CONFIG_RELOCATABLE, which no header
@@ -399,9 +503,35 @@ int main(int argc, char **argv)
 		part[2].size = strlen(o.bootargs) + 1;	/* with the NUL */
 	}
 
+	if (o.sbi) {
+		uint8_t *raw = read_file("sbi", o.sbi, &part[3].size);
+
+		if (raw[0] == 0x7f && part[3].size >= 4 && memcmp(raw, "\177ELF", 4) == 0) {
+			uint64_t fp;
+
+			part[3].data = sbi_from_elf(o.sbi, raw, part[3].size, &part[3].size, &fp);
+			free(raw);
+			if (o.sbi_footprint == 0)
+				o.sbi_footprint = fp;
+			else if (o.sbi_footprint < fp)
+				die(EXIT_FAIL, "sbi %s: --sbi-footprint %" PRIu64 " KiB is below the ELF's own %" PRIu64 " KiB",
+				    o.sbi, o.sbi_footprint >> 10, fp >> 10);
+		} else {
+			part[3].data = raw;
+			if (o.sbi_footprint == 0)
+				die(EXIT_FAIL, "sbi %s: a raw binary says nothing of its BSS and stacks: give --sbi-footprint (OpenSBI's _fw_end - _fw_start), or pass fw_dynamic.elf",
+				    o.sbi);
+		}
+		if (o.sbi_footprint < part[3].size)
+			die(EXIT_FAIL, "sbi %s: --sbi-footprint %" PRIu64 " KiB is below its %zu bytes",
+			    o.sbi, o.sbi_footprint >> 10, part[3].size);
+		if (o.sbi_hart_size == 0)
+			o.sbi_hart_size = 8192;
+	}
+
 	/* Layout: each part 8-byte aligned after the header, in this order.
 	 * Sizes are at most 4 GiB each, so nothing here can wrap. */
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		if (part[i].data == NULL)
 			continue;
 		part[i].off = (end + PART_ALIGN - 1) & ~(uint64_t)(PART_ALIGN - 1);
@@ -422,12 +552,21 @@ int main(int argc, char **argv)
 	put32(hdr + 16, o.type);
 	put32(hdr + 20, 0);
 	put32(hdr + 168, (uint32_t)o.kaslr_align);
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
+		/* the sbi part's fields were carved from the reserved bytes */
+		unsigned int f = i < 3 ? 24 + 16 * i : 172, hf = i < 3 ? 72 + 32 * i : 188;
+
 		if (part[i].data == NULL)
 			continue;	/* offset, size and digest stay zero */
-		put64(hdr + 24 + 16 * i, part[i].off);
-		put64(hdr + 32 + 16 * i, part[i].size);
-		sha256(part[i].data, part[i].size, hdr + 72 + 32 * i);
+		put64(hdr + f, part[i].off);
+		put64(hdr + f + 8, part[i].size);
+		sha256(part[i].data, part[i].size, hdr + hf);
+	}
+	if (o.sbi) {
+		hdr[220] = (uint8_t)(o.sbi_footprint >> 10);
+		hdr[221] = (uint8_t)(o.sbi_footprint >> 18);
+		hdr[222] = (uint8_t)(o.sbi_hart_size >> 10);
+		hdr[223] = (uint8_t)(o.sbi_hart_size >> 18);
 	}
 	sha256(hdr, 224, hdr + 224);
 
@@ -437,7 +576,7 @@ int main(int argc, char **argv)
 	out_created = true;
 	write_all(fd, hdr, sizeof(hdr));
 	pos = sizeof(hdr);
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		if (part[i].data == NULL)
 			continue;
 		write_fill(fd, part[i].off - pos);
@@ -468,7 +607,10 @@ int main(int argc, char **argv)
 	    (part[1].data && c.initrd != (const uint8_t *)map + part[1].off) ||
 	    c.bootargs_size != part[2].size ||
 	    (part[2].data && (c.bootargs != (const char *)map + part[2].off ||
-			      strcmp(c.bootargs, o.bootargs) != 0)))
+			      strcmp(c.bootargs, o.bootargs) != 0)) ||
+	    c.sbi_size != part[3].size || c.sbi_footprint != o.sbi_footprint ||
+	    c.sbi_hart_size != o.sbi_hart_size ||
+	    (part[3].data && c.sbi != (const uint8_t *)map + part[3].off))
 		die(EXIT_FAIL, "%s: verifies but does not read back as written", o.out);
 	munmap(map, (size_t)total);
 
@@ -480,8 +622,12 @@ int main(int argc, char **argv)
 		printf(", bootargs \"%s\"", o.bootargs);
 	if (o.kaslr_align)
 		printf(", KASLR alignment %" PRIu64 " KiB", o.kaslr_align >> 10);
+	if (part[3].data)
+		printf(", sbi %zu bytes (footprint %" PRIu64 " KiB + %" PRIu64 " KiB per hart)",
+		       part[3].size, o.sbi_footprint >> 10, o.sbi_hart_size >> 10);
 	putchar('\n');
 	free((void *)part[0].data);
 	free((void *)part[1].data);
+	free((void *)part[3].data);
 	return 0;
 }

@@ -43,21 +43,42 @@
 #define OFF_PARTS	24	/* 3 x (offset, size), 8 bytes each */
 #define OFF_HASHES	72	/* 3 x 32 bytes */
 #define OFF_KASLR_ALIGN	168
-#define OFF_RESERVED	172
+#define OFF_SBI		172	/* offset, size, SHA-256 */
+#define OFF_SBI_FOOTPRINT 220	/* 2 bytes, KiB */
+#define OFF_SBI_HART	222	/* 2 bytes, KiB */
 #define OFF_HDR_HASH	224
 
 _Static_assert(OFF_HASHES == OFF_PARTS + 3 * 16, "container layout");
 _Static_assert(OFF_KASLR_ALIGN == OFF_HASHES + 3 * KB_SHA256_LEN, "container layout");
-_Static_assert(OFF_RESERVED == OFF_KASLR_ALIGN + 4, "container layout");
+_Static_assert(OFF_SBI == OFF_KASLR_ALIGN + 4, "container layout");
+_Static_assert(OFF_SBI_FOOTPRINT == OFF_SBI + 16 + KB_SHA256_LEN, "container layout");
+_Static_assert(OFF_HDR_HASH == OFF_SBI_HART + 2, "container layout");
 _Static_assert(OFF_HDR_HASH + KB_SHA256_LEN == KB_CONTAINER_HDR_SIZE,
 	       "container layout");
 _Static_assert(sizeof(KB_CONTAINER_MAGIC) == 8, "container magic");
+_Static_assert(KB_PART_SBI == 3 && KB_PART_COUNT == 4, "container parts");
 
-static const char *const part_name[KB_PART_COUNT] = { "payload", "initrd", "bootargs" };
+static const char *const part_name[KB_PART_COUNT] = { "payload", "initrd", "bootargs", "sbi" };
+
+/* Where part i's offset/size pair and its digest are in the header: the
+ * first three in two arrays, the sbi part (carved from the reserved
+ * bytes later) in one block. */
+static const uint16_t part_field[KB_PART_COUNT] = {
+	OFF_PARTS, OFF_PARTS + 16, OFF_PARTS + 32, OFF_SBI,
+};
+static const uint16_t hash_field[KB_PART_COUNT] = {
+	OFF_HASHES, OFF_HASHES + KB_SHA256_LEN, OFF_HASHES + 2 * KB_SHA256_LEN,
+	OFF_SBI + 16,
+};
 
 const char *kb_container_part_name(unsigned int part)
 {
 	return part < KB_PART_COUNT ? part_name[part] : "?";
+}
+
+static uint32_t rd16(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8;
 }
 
 static uint32_t rd32(const uint8_t *p)
@@ -99,7 +120,7 @@ static int header(const void *buf, uint64_t image_len,
 {
 	const uint8_t *h = buf;
 	struct kb_container_part *p;
-	uint32_t version, hdr_size, type, flags, kaslr_align;
+	uint32_t version, hdr_size, type, flags, kaslr_align, sbi_fp_kib, sbi_hart_kib;
 	unsigned int i, j;
 
 	if (c)
@@ -156,12 +177,6 @@ static int header(const void *buf, uint64_t image_len,
 		return kb_diag_set(d, KB_EINVAL,
 				   "container: unknown flags 0x%08" PRIx32, flags);
 
-	/* Reserved bytes must be zero so that a later version can give them a
-	 * meaning without old loaders silently misreading such images. */
-	if (!all_zero(h + OFF_RESERVED, OFF_HDR_HASH - OFF_RESERVED))
-		return kb_diag_set(d, KB_EINVAL,
-				   "container: reserved header bytes are not zero");
-
 	/* The type selects a parser: an unknown one must not fall through to
 	 * a default. */
 	type = rd32(h + OFF_TYPE);
@@ -200,9 +215,28 @@ static int header(const void *buf, uint64_t image_len,
 	}
 
 	for (i = 0; i < KB_PART_COUNT; i++) {
-		p[i].off = rd64(h + OFF_PARTS + 16 * i);
-		p[i].size = rd64(h + OFF_PARTS + 16 * i + 8);
-		memcpy(p[i].sha256, h + OFF_HASHES + KB_SHA256_LEN * i, KB_SHA256_LEN);
+		p[i].off = rd64(h + part_field[i]);
+		p[i].size = rd64(h + part_field[i] + 8);
+		memcpy(p[i].sha256, h + hash_field[i], KB_SHA256_LEN);
+	}
+	/* The sbi part's memory use: nothing without the part (one encoding
+	 * per image); with it, at least its own bytes, and something per hart
+	 * (every OpenSBI has a stack per hart).  The loader sizes the region
+	 * it reserves for OpenSBI from these (docs/m-mode.md). */
+	sbi_fp_kib = rd16(h + OFF_SBI_FOOTPRINT);
+	sbi_hart_kib = rd16(h + OFF_SBI_HART);
+	if (p[KB_PART_SBI].size == 0) {
+		if (sbi_fp_kib != 0 || sbi_hart_kib != 0)
+			return kb_diag_set(d, KB_EINVAL,
+					   "container: sbi is absent but its footprint fields are not zero");
+	} else {
+		if ((uint64_t)sbi_fp_kib << 10 < p[KB_PART_SBI].size)
+			return kb_diag_set(d, KB_EINVAL,
+					   "container: sbi footprint %" PRIu32 " KiB is smaller than its own 0x%" PRIx64 " bytes",
+					   sbi_fp_kib, p[KB_PART_SBI].size);
+		if (sbi_hart_kib == 0)
+			return kb_diag_set(d, KB_EINVAL,
+					   "container: sbi per-hart size is 0 (OpenSBI needs a stack per hart)");
 	}
 
 	/* Nothing to boot is an error, not an empty kernel. */
@@ -264,6 +298,8 @@ static int header(const void *buf, uint64_t image_len,
 	}
 	c->type = type;
 	c->kaslr_align = kaslr_align;
+	c->sbi_footprint = (uint64_t)sbi_fp_kib << 10;
+	c->sbi_hart_size = (uint64_t)sbi_hart_kib << 10;
 	kb_diag_clear(d);
 	return KB_OK;
 }
@@ -338,6 +374,12 @@ int kb_container_open(const void *buf, size_t buflen, struct kb_container *c,
 	if (p[KB_PART_BOOTARGS].size != 0) {
 		c->bootargs = (const char *)(h + p[KB_PART_BOOTARGS].off);
 		c->bootargs_size = p[KB_PART_BOOTARGS].size;
+	}
+	if (p[KB_PART_SBI].size != 0) {
+		c->sbi = h + p[KB_PART_SBI].off;
+		c->sbi_size = p[KB_PART_SBI].size;
+		c->sbi_footprint = hdr.sbi_footprint;
+		c->sbi_hart_size = hdr.sbi_hart_size;
 	}
 	kb_diag_clear(d);
 	return KB_OK;

@@ -7,6 +7,9 @@
 # small and unreadable inputs fail with one line (exit 1); bad arguments
 # exit 64.  --kaslr-align: the value at offset 168 and type arm64-image for
 # an arm64 Image that may be placed anywhere; every other use refused.
+# --sbi: OpenSBI's fw_dynamic.elf becomes exactly fw_dynamic.bin in the
+# sbi part (offset 172), its footprint (280 KiB for Debian's 1.1) and the
+# per-hart size at 220/222; a raw .bin needs --sbi-footprint.
 . "$(dirname "$0")/../lib.sh"
 
 K=$top/build/host/kbimage
@@ -170,6 +173,74 @@ for args in "--kaslr-align 2M" "--kaslr-align 4M" "--kaslr-align 2K" "--kaslr-al
 	pack $args -o "$TMP/x.img" "$TMP/arm64"
 	check "bad arguments ($args): exit 64, one line about --kaslr-align ($(cat "$TMP/err"))" \
 		eval '[ "$(rc)" = 64 ] && one_line_err && grep -q -- --kaslr-align "$TMP/err" && [ ! -e "$TMP/x.img" ]'
+done
+
+# --sbi (docs/m-mode.md): Debian's OpenSBI, if installed (make setup
+# installs opensbi).
+FWD=/usr/lib/riscv64-linux-gnu/opensbi/generic
+sbi_field() {	# FILE OFFSET BYTES: little-endian unsigned field, decimal
+	od -An -tu"$3" -j"$2" -N"$3" "$1" | tr -d " "
+}
+# FILE BIN FP_KIB HART_KIB: the sbi part is BIN, byte for byte, with
+# footprint and per-hart size as given; the summary line says so
+sbi_ok() {
+	local off size
+	off=$(sbi_field "$1" 172 8); size=$(sbi_field "$1" 180 8)
+	[ "$(rc)" = 0 ] && [ "$size" = "$(stat -c %s "$2")" ] &&
+		cmp -s <(tail -c +$((off + 1)) "$1" | head -c "$size") "$2" &&
+		python3 - "$1" "$off" "$size" <<'PY' &&
+import hashlib, sys
+b = open(sys.argv[1], "rb").read(); o, n = int(sys.argv[2]), int(sys.argv[3])
+sys.exit(0 if b[188:220] == hashlib.sha256(b[o:o + n]).digest() else 1)
+PY
+		[ "$(sbi_field "$1" 220 2)" = "$3" ] && [ "$(sbi_field "$1" 222 2)" = "$4" ] &&
+		grep -q "sbi $size bytes (footprint $3 KiB + $4 KiB per hart)$" "$TMP/out"
+}
+if [ -f "$FWD/fw_dynamic.elf" ]; then
+	pack --sbi "$FWD/fw_dynamic.elf" --pad 1M -o "$TMP/s1.img" "$TMP/kernel"
+	check "--sbi fw_dynamic.elf: the part is fw_dynamic.bin byte for byte, its digest, footprint 280 KiB (OpenSBI 1.1's _fw_end), 8 KiB per hart ($(rc): $(cat "$TMP/err"))" \
+		sbi_ok "$TMP/s1.img" "$FWD/fw_dynamic.bin" 280 8
+	pack --sbi "$FWD/fw_dynamic.bin" --sbi-footprint 300K --sbi-hart-size 10K -o "$TMP/s2.img" "$TMP/kernel"
+	check "--sbi fw_dynamic.bin --sbi-footprint 300K --sbi-hart-size 10K: as given ($(rc): $(cat "$TMP/err"))" \
+		sbi_ok "$TMP/s2.img" "$FWD/fw_dynamic.bin" 300 10
+	pack --sbi "$FWD/fw_dynamic.bin" -o "$TMP/x.img" "$TMP/kernel"
+	check "--sbi fw_dynamic.bin without --sbi-footprint: exit 1, one line asking for it" \
+		eval '[ "$(rc)" = 1 ] && one_line_err && grep -q "give --sbi-footprint" "$TMP/err" && [ ! -e "$TMP/x.img" ]'
+	pack --sbi "$FWD/fw_dynamic.bin" --sbi-footprint 100K -o "$TMP/x.img" "$TMP/kernel"
+	check "--sbi-footprint below the binary's size: exit 1, one line" \
+		eval '[ "$(rc)" = 1 ] && one_line_err && grep -q "below its 115328 bytes" "$TMP/err" && [ ! -e "$TMP/x.img" ]'
+	pack --sbi "$FWD/fw_dynamic.elf" --sbi-footprint 200K -o "$TMP/x.img" "$TMP/kernel"
+	check "--sbi-footprint below the ELF's own: exit 1, one line" \
+		eval '[ "$(rc)" = 1 ] && one_line_err && grep -q "below the ELF" "$TMP/err" && [ ! -e "$TMP/x.img" ]'
+else
+	ok "--sbi # SKIP Debian's opensbi package is not installed ($FWD)"
+fi
+# Two PT_LOADs with a gap (Debian's has one): laid out at p_vaddr - lowest,
+# the gap zero, the footprint the end of the second one's memsz (0x4100
+# above the start) rounded up to 4 KiB: 20 KiB.
+python3 - "$TMP/two.elf" "$TMP/two.bin" <<'PY'
+import struct, sys
+s1, s2 = bytes(range(1, 17)), b"\xaa" * 8
+eh = b"\x7fELF" + bytes([2, 1, 1]) + bytes(9)
+eh += struct.pack("<HHIQQQIHHHHHH", 2, 243, 1, 0x1000, 64, 0, 0, 64, 56, 2, 64, 0, 0)
+ph = struct.pack("<IIQQQQQQ", 1, 5, 0x100, 0x1000, 0x1000, 16, 16, 8)
+ph += struct.pack("<IIQQQQQQ", 1, 6, 0x110, 0x3000, 0x3000, 8, 0x2100, 8)
+f = eh + ph; f += bytes(0x100 - len(f)) + s1 + s2
+open(sys.argv[1], "wb").write(f)
+open(sys.argv[2], "wb").write(s1 + bytes(0x2000 - 16) + s2)
+PY
+pack --sbi "$TMP/two.elf" -o "$TMP/s3.img" "$TMP/kernel"
+check "--sbi with a two-segment ELF: segments at their p_vaddr offsets, gap zero, footprint 20 KiB ($(rc): $(cat "$TMP/err"))" \
+	sbi_ok "$TMP/s3.img" "$TMP/two.bin" 20 8
+printf '\177ELF\001\001' > "$TMP/notelf"; head -c 100 /dev/zero >> "$TMP/notelf"
+pack --sbi "$TMP/notelf" -o "$TMP/x.img" "$TMP/kernel"
+check "--sbi with an ELF32 file: exit 1, one line" \
+	eval '[ "$(rc)" = 1 ] && one_line_err && grep -q "not a little-endian ELF64 for RISC-V" "$TMP/err" && [ ! -e "$TMP/x.img" ]'
+for args in "--sbi-footprint 300K" "--sbi $TMP/kernel --sbi-footprint 300" "--sbi $TMP/kernel --sbi-footprint 64M" \
+	"--sbi $TMP/kernel --sbi-hart-size 0" "--sbi $TMP/kernel --sbi $TMP/kernel"; do
+	pack $args -o "$TMP/x.img" "$TMP/kernel"
+	check "bad arguments (${args//$TMP\//}): exit 64, one line" \
+		eval '[ "$(rc)" = 64 ] && one_line_err && [ ! -e "$TMP/x.img" ]'
 done
 
 done_testing

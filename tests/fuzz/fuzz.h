@@ -41,12 +41,15 @@ static inline void fuzz_fix_digests(uint8_t *img, size_t len, uint8_t ctl)
 	if (len < 256)
 		return;
 	if (ctl & 1) {
-		for (int i = 0; i < 3; i++) {
-			uint64_t off = get64(img + 24 + 16 * i);
-			uint64_t size = get64(img + 32 + 16 * i);
+		/* payload, initrd, bootargs; then the sbi part (offset 172) */
+		static const size_t f_off[4] = { 24, 40, 56, 172 }, f_hash[4] = { 72, 104, 136, 188 };
+
+		for (int i = 0; i < 4; i++) {
+			uint64_t off = get64(img + f_off[i]);
+			uint64_t size = get64(img + f_off[i] + 8);
 
 			if (size && off >= 256 && off <= len && size <= len - off)
-				CHECK(kb_sha256(img + off, (size_t)size, img + 72 + 32 * i) == 0,
+				CHECK(kb_sha256(img + off, (size_t)size, img + f_hash[i]) == 0,
 				      "sha256");
 		}
 	}

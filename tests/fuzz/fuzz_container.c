@@ -80,8 +80,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 
-	const uint8_t *part[3] = { c.payload, c.initrd, (const uint8_t *)c.bootargs };
-	uint64_t psize[3] = { c.payload_size, c.initrd_size, c.bootargs_size };
+	const uint8_t *part[4] = { c.payload, c.initrd, (const uint8_t *)c.bootargs, c.sbi };
+	uint64_t psize[4] = { c.payload_size, c.initrd_size, c.bootargs_size, c.sbi_size };
+	/* where each part's offset/size and digest sit in the header */
+	static const size_t f_off[4] = { 24, 40, 56, 172 }, f_hash[4] = { 72, 104, 136, 188 };
 
 	CHECK(d.msg[0] == '\0', "diag \"%s\" on success", d.msg);
 	CHECK(len >= HDR, "success on a %zu-byte buffer", len);
@@ -95,24 +97,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	       c.kaslr_align >= 4096 && c.kaslr_align < (2u << 20)),
 	      "KASLR alignment 0x%x for type %u", (unsigned int)c.kaslr_align, (unsigned int)c.type);
 	CHECK(c.payload != NULL && c.payload_size > 0, "no payload");
-	for (int i = 0; i < 3; i++) {
+	/* the sbi footprint: in bytes as in the header (KiB), at least its
+	 * size and with a per-hart size when present, zero when absent */
+	CHECK(c.sbi_footprint == (uint64_t)(img[220] | img[221] << 8) << 10, "sbi footprint");
+	CHECK(c.sbi_hart_size == (uint64_t)(img[222] | img[223] << 8) << 10, "sbi per-hart size");
+	CHECK(c.sbi ? c.sbi_footprint >= c.sbi_size && c.sbi_hart_size > 0
+		    : c.sbi_footprint == 0 && c.sbi_hart_size == 0, "sbi footprint fields");
+	for (int i = 0; i < 4; i++) {
 		uint8_t digest[32];
 
 		CHECK((part[i] == NULL) == (psize[i] == 0), "part %d: pointer/size disagree", i);
 		if (part[i] == NULL) {
 			/* absent: zero offset and digest in the header */
-			CHECK(get64(img + 24 + 16 * i) == 0, "part %d: absent with an offset", i);
-			CHECK(memcmp(img + 72 + 32 * i, zero32, 32) == 0,
+			CHECK(get64(img + f_off[i]) == 0, "part %d: absent with an offset", i);
+			CHECK(memcmp(img + f_hash[i], zero32, 32) == 0,
 			      "part %d: absent with a digest", i);
 			continue;
 		}
 		CHECK(inside(img, len, part[i], psize[i]), "part %d: [%p, +%llu) outside [%p, +%zu)",
 		      i, (const void *)part[i], (unsigned long long)psize[i], (void *)img, len);
 		CHECK((size_t)(part[i] - img) >= HDR, "part %d overlaps the header", i);
-		CHECK(get64(img + 24 + 16 * i) == (uint64_t)(part[i] - img), "part %d: offset", i);
-		CHECK(get64(img + 32 + 16 * i) == psize[i], "part %d: size", i);
+		CHECK(get64(img + f_off[i]) == (uint64_t)(part[i] - img), "part %d: offset", i);
+		CHECK(get64(img + f_off[i] + 8) == psize[i], "part %d: size", i);
 		sha(part[i], (size_t)psize[i], digest);
-		CHECK(memcmp(digest, img + 72 + 32 * i, 32) == 0, "part %d: digest", i);
+		CHECK(memcmp(digest, img + f_hash[i], 32) == 0, "part %d: digest", i);
 		for (int j = 0; j < i; j++) {
 			size_t a = (size_t)(part[i] - img), b = (size_t)(part[j] - img);
 

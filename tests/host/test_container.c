@@ -31,7 +31,11 @@
 #define H_SIZE(i)	(32 + 16 * (i))
 #define H_HASH(i)	(72 + 32 * (i))
 #define H_KASLR_ALIGN	168
-#define H_RESERVED	172
+#define H_SBI_OFF	172
+#define H_SBI_SIZE	180
+#define H_SBI_HASH	188
+#define H_SBI_FP	220	/* 2 bytes, KiB */
+#define H_SBI_HART	222	/* 2 bytes, KiB */
 #define H_HDR_HASH	224
 #define HDR		256
 
@@ -394,17 +398,104 @@ static void test_flags(void **state)
 	free(m.buf);
 }
 
-static void test_reserved(void **state)
+/* The sbi part (OpenSBI), carved from the once-reserved bytes 172..223:
+ * appended to m (8-byte aligned), with its footprint fields. */
+static void add_sbi(struct img *m, size_t n, uint32_t fp_kib, uint32_t hart_kib)
+{
+	size_t off = align8(m->len);
+
+	m->buf = realloc(m->buf, off + n);
+	assert_non_null(m->buf);
+	memset(m->buf + m->len, 0xff, off - m->len);
+	for (size_t k = 0; k < n; k++)
+		m->buf[off + k] = (uint8_t)(k * 11 + 3);
+	m->len = off + n;
+	put64(m->buf + H_SBI_OFF, off);
+	put64(m->buf + H_SBI_SIZE, n);
+	sha(m->buf + off, n, m->buf + H_SBI_HASH);
+	m->buf[H_SBI_FP] = (uint8_t)fp_kib;
+	m->buf[H_SBI_FP + 1] = (uint8_t)(fp_kib >> 8);
+	m->buf[H_SBI_HART] = (uint8_t)hart_kib;
+	m->buf[H_SBI_HART + 1] = (uint8_t)(hart_kib >> 8);
+	rehash_header(m);
+}
+
+static void test_sbi(void **state)
 {
 	struct img m = full();
+	uint64_t off;
 
 	(void)state;
-	for (int i = H_RESERVED; i < H_HDR_HASH; i++) {
+	expect_ok(&m);
+	assert_null(c.sbi);
+	assert_int_equal(c.sbi_size, 0);
+	assert_int_equal(c.sbi_footprint, 0);
+	/* present: pointer, size and both footprint fields in bytes */
+	add_sbi(&m, 5000, 280, 8);
+	expect_ok(&m);
+	off = get64(m.buf + H_SBI_OFF);
+	assert_ptr_equal(c.sbi, m.buf + off);
+	assert_int_equal(c.sbi_size, 5000);
+	assert_int_equal(c.sbi_footprint, 280 * 1024);
+	assert_int_equal(c.sbi_hart_size, 8 * 1024);
+	/* the largest footprint the field holds: 65535 KiB, bytes 220 and 221 */
+	m.buf[H_SBI_FP] = 0xff;
+	m.buf[H_SBI_FP + 1] = 0xff;
+	rehash_header(&m);
+	expect_ok(&m);
+	assert_int_equal(c.sbi_footprint, UINT64_C(65535) * 1024);
+	/* a footprint below its own size: 4 KiB < 5000 bytes */
+	m.buf[H_SBI_FP] = 4;
+	m.buf[H_SBI_FP + 1] = 0;
+	rehash_header(&m);
+	expect_fail_full(&m, "container: sbi footprint 4 KiB is smaller than its own 0x1388 bytes");
+	m.buf[H_SBI_FP] = 5;	/* 5120 >= 5000 */
+	rehash_header(&m);
+	expect_ok(&m);
+	/* no per-hart size */
+	m.buf[H_SBI_HART] = 0;
+	rehash_header(&m);
+	expect_fail_full(&m, "container: sbi per-hart size is 0");
+	m.buf[H_SBI_HART + 1] = 1;	/* 256 KiB: the high byte counts */
+	rehash_header(&m);
+	expect_ok(&m);
+	assert_int_equal(c.sbi_hart_size, 256 * 1024);
+	/* its digest */
+	m.buf[off + 4999] ^= 0x10;
+	expect_fail_full(&m, "container: sbi SHA-256 mismatch");
+	m.buf[off + 4999] ^= 0x10;
+	m.buf[H_SBI_HASH + 31] ^= 1;
+	rehash_header(&m);
+	expect_fail_full(&m, "container: sbi SHA-256 mismatch");
+	m.buf[H_SBI_HASH + 31] ^= 1;
+	rehash_header(&m);
+	expect_ok(&m);
+	/* bounds and overlaps like every part */
+	put64(m.buf + H_SBI_SIZE, 5001);
+	rehash_header(&m);
+	expect_fail_full(&m, "container: sbi (offset 0x");
+	put64(m.buf + H_SBI_SIZE, 5000);
+	put64(m.buf + H_SBI_OFF, get64(m.buf + H_OFF(PAYLOAD)));
+	rehash_header(&m);
+	expect_fail_full(&m, "container: sbi (offset 0x100, size 0x1388) overlaps payload");
+	free(m.buf);
+
+	/* absent: footprint fields, offset and digest all zero */
+	m = full();
+	for (int i = H_SBI_FP; i < H_HDR_HASH; i++) {
 		m.buf[i] = 0x01;
 		rehash_header(&m);
-		expect_fail_full(&m, "container: reserved header bytes are not zero");
+		expect_fail_full(&m, "container: sbi is absent but its footprint fields are not zero");
 		m.buf[i] = 0;
 	}
+	m.buf[H_SBI_OFF] = 0x08;
+	rehash_header(&m);
+	expect_fail_full(&m, "container: sbi is absent (size 0) but has offset 0x8");
+	m.buf[H_SBI_OFF] = 0;
+	m.buf[H_SBI_HASH + 5] = 1;
+	rehash_header(&m);
+	expect_fail_full(&m, "container: sbi is absent but its SHA-256 is not zero");
+	m.buf[H_SBI_HASH + 5] = 0;
 	rehash_header(&m);
 	expect_ok(&m);
 	free(m.buf);
@@ -718,7 +809,7 @@ int main(void)
 		cmocka_unit_test(test_header_size),
 		cmocka_unit_test(test_header_hash),
 		cmocka_unit_test(test_flags),
-		cmocka_unit_test(test_reserved),
+		cmocka_unit_test(test_sbi),
 		cmocka_unit_test(test_type),
 		cmocka_unit_test(test_kaslr_align),
 		cmocka_unit_test(test_no_payload),

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include <kaslrboot/arch.h>
+#include <kaslrboot/riscv.h>
 
 #include "sbi.h"
 
@@ -32,6 +33,26 @@ void kb_arch_start(unsigned long hartid, uintptr_t dtb, uintptr_t base,
 	bi.entry_mode = IS_ENABLED(CONFIG_RISCV_M_MODE) ? "M-mode" : "S-mode";
 	kb_main(&bi);
 }
+
+#ifdef CONFIG_RISCV_M_MODE
+#include "mailbox.h"
+
+/* { magic, entry, a1, a2, msip base, hart count } (handoff.S). */
+extern unsigned long kb_riscv_mailbox[KB_RISCV_MAILBOX_WORDS];
+
+void kb_riscv_release(uintptr_t entry, uintptr_t a1, uintptr_t a2,
+		      uintptr_t msip, unsigned long nharts)
+{
+	/* The magic stays 0: the handoff stub writes it last, after the
+	 * wipe, and only when entry is set. */
+	kb_riscv_mailbox[2] = a1;
+	kb_riscv_mailbox[3] = a2;
+	kb_riscv_mailbox[4] = msip;
+	kb_riscv_mailbox[5] = nharts;
+	kb_riscv_mailbox[1] = entry;
+	__asm__ volatile("fence rw, rw" ::: "memory");
+}
+#endif
 
 void kb_arch_fdt_init(const void *fdt)
 {

@@ -69,7 +69,14 @@ kb_arch_handoff:
 	fence.i
 	mv	a0, s0
 	mv	a1, s1
+#ifdef CONFIG_RISCV_M_MODE
+	/* The boot hart gets the a2 the released harts get (OpenSBI:
+	 * &fw_dynamic_info; 0 unless kb_riscv_release() set it). */
+	lla	t0, kb_riscv_mailbox
+	REG_L	a2, 3*SZREG(t0)
+#else
 	li	a2, 0
+#endif
 	li	a3, 0
 	li	sp, 0
 	li	ra, 0
@@ -80,5 +87,11 @@ kb_arch_handoff:
 	.globl kb_riscv_mailbox
 kb_riscv_mailbox:
 	.fill	KB_RISCV_MAILBOX_WORDS, SZREG, 0
+	/* OpenSBI's struct fw_dynamic_info (Payload A), which every hart
+	 * reads through a2 after the wipe: it lives here, the one place the
+	 * wipe keeps. */
+	.globl kb_riscv_fw_dynamic_info
+kb_riscv_fw_dynamic_info:
+	.fill	6, SZREG, 0
 #endif
 	.balign 8

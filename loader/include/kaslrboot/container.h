@@ -20,7 +20,12 @@
  *   168     4     KASLR alignment: 0, or (payload type 3, arm64 Image, only)
  *                 the alignment of a randomized kernel base, a power of two
  *                 from 4 KiB to 1 MiB, below the format's own 2 MiB
- *   172     52    reserved, zero
+ *   172     8     sbi offset          180  8  sbi size (0: none, offset 0)
+ *   188     32    sbi SHA-256 (zero if none)
+ *   220     2     sbi footprint, KiB: the bytes OpenSBI uses from its load
+ *                 address (image, BSS: its _fw_end), >= the sbi size
+ *   222     2     sbi per-hart size, KiB: what it adds per hart (stack,
+ *                 scratch, heap share); both 0 if there is no sbi part
  *   224     32    header SHA-256: of bytes 0..223
  *
  * Parts lie after the header, inside the image, in any order, without
@@ -44,6 +49,7 @@ enum kb_container_part_id {
 	KB_PART_PAYLOAD,
 	KB_PART_INITRD,
 	KB_PART_BOOTARGS,
+	KB_PART_SBI,		/* OpenSBI fw_dynamic.bin (docs/m-mode.md) */
 	KB_PART_COUNT
 };
 
@@ -59,13 +65,16 @@ struct kb_container_hdr {
 	uint32_t type;		/* enum kb_payload_type */
 	uint32_t kaslr_align;	/* 0: the format's own rule */
 	struct kb_container_part part[KB_PART_COUNT];
+	/* The sbi part's memory use (bytes; 0 if there is none): from its
+	 * load address, and per hart on top of that. */
+	uint64_t sbi_footprint, sbi_hart_size;
 };
 
 /*
  * Check a copy of the 256-byte header (already in RAM) for an image of
  * image_len bytes: magic, version, header size, then the header SHA-256
- * before any other field is used (flags, reserved bytes, type, KASLR
- * alignment), every part's bounds against image_len (outside the header),
+ * before any other field is used (flags, type, KASLR alignment, the sbi
+ * footprint fields), every part's bounds against image_len (outside the header),
  * that parts do not overlap, that an absent part has offset 0 and an
  * all-zero digest, and that a payload exists.  It reads exactly KB_CONTAINER_HDR_SIZE bytes at
  * hdr (fewer when image_len is too small for a header).  Returns 0, or
@@ -83,7 +92,7 @@ int kb_container_header(const void *hdr, uint64_t image_len,
 int kb_container_check_bootargs(const char *ba, uint64_t size,
 				struct kb_diag *d);
 
-/* "payload", "initrd", "bootargs". */
+/* "payload", "initrd", "bootargs", "sbi". */
 const char *kb_container_part_name(unsigned int part);
 
 /* A whole image already in memory, every hash checked (tools, tests). */
@@ -96,6 +105,8 @@ struct kb_container {
 	uint64_t initrd_size;
 	const char *bootargs;		/* NULL if none; NUL-terminated */
 	uint64_t bootargs_size;
+	const uint8_t *sbi;		/* NULL if none */
+	uint64_t sbi_size, sbi_footprint, sbi_hart_size;
 };
 
 /*

@@ -13,4 +13,22 @@
  */
 int kb_riscv_seed_try(uint32_t *val);
 
+#ifdef CONFIG_RISCV_M_MODE
+#include <kaslrboot/fwdyn.h>
+
+/* OpenSBI's fw_dynamic_info, in the handoff section (survives the wipe;
+ * loader/arch/riscv/handoff.S). */
+extern struct kb_fw_dynamic_info kb_riscv_fw_dynamic_info;
+
+/*
+ * Fill the release mailbox (loader/arch/riscv/mailbox.h): at handoff the
+ * stub releases harts 0..nharts-1 but this one into `entry` with a1, a2
+ * (a software interrupt through the MSWI/CLINT at msip), then enters
+ * `entry` itself with the same a1, a2.  entry 0 releases nobody but still
+ * hands a2 to the boot hart.
+ */
+void kb_riscv_release(uintptr_t entry, uintptr_t a1, uintptr_t a2,
+		      uintptr_t msip, unsigned long nharts);
+#endif
+
 #endif
