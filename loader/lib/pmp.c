@@ -81,8 +81,9 @@ int kb_pmp_plan(const struct kb_pmp_seg *segs, size_t n,
 				   "pmp: pmpaddr width %u bits (8 .. 54) or granularity G=%u out of range",
 				   p->addr_bits, p->g);
 	if (p->background != KB_PMP_NO_BACKGROUND &&
-	    (p->background < 0 || p->background > 7))
-		return kb_diag_set(d, KB_EINVAL, "pmp: background permissions %d are not R/W/X bits",
+	    (p->background < 0 || p->background > 7 ||
+	     (p->background & (KB_PMP_R | KB_PMP_W)) == KB_PMP_W))
+		return kb_diag_set(d, KB_EINVAL, "pmp: background permissions %d are not R/W/X bits with W only beside R",
 				   p->background);
 	if (n > KB_PMP_MAX_SEGS)
 		return kb_diag_set(d, KB_EINVAL, "pmp: %zu segments, at most %d",
@@ -102,6 +103,11 @@ int kb_pmp_plan(const struct kb_pmp_seg *segs, size_t n,
 			return kb_diag_set(d, KB_EINVAL,
 					   "pmp: segment '%s' has permissions 0x%x (only R/W/X bits)",
 					   nm(s->name), s->perm);
+		/* R=0 W=1 is a reserved encoding (privileged spec). */
+		if ((s->perm & (KB_PMP_R | KB_PMP_W)) == KB_PMP_W)
+			return kb_diag_set(d, KB_EINVAL,
+					   "pmp: segment '%s' asks for %s: write without read is a reserved PMP encoding",
+					   nm(s->name), kb_pmp_perm_str(s->perm));
 		if (s->start >= space || s->size > space - s->start)
 			return kb_diag_set(d, KB_ERANGE,
 					   "pmp: segment '%s' [0x%llx, +0x%llx) is outside the 0x%llx-byte physical space",

@@ -218,6 +218,7 @@ static void test_random(void **state)
 {
 	static const unsigned int gs[] = { 0, 0, 0, 1, 2, 10 };
 	static const unsigned int abits[] = { 32, 32, 54, 54, 10 };
+	static const unsigned int perms[] = { 0, 1, 3, 4, 5, 7 };	/* no -w-, -wx */
 	static const int bgs[] = { KB_PMP_R | KB_PMP_W, KB_PMP_R | KB_PMP_W,
 				   KB_PMP_NO_BACKGROUND, 0 };
 	unsigned int ok = 0, nospc = 0, other = 0;
@@ -263,7 +264,7 @@ static void test_random(void **state)
 				sz = 0;
 			if (cur >= space || sz > space - cur)
 				sz = 0, cur = cur < space ? cur : space;
-			s[i] = (struct kb_pmp_seg){ cur, sz, (unsigned int)rnd_below(8), "seg" };
+			s[i] = (struct kb_pmp_seg){ cur, sz, perms[rnd_below(6)], "seg" };
 			cur += sz;
 		}
 		ne = 0;
@@ -438,6 +439,16 @@ static void test_errors(void **state)
 	/* Bad permissions, bad parameters. */
 	s[0].perm = 8;
 	assert_int_equal(kb_pmp_plan(s, 1, &qemu64, e, &ne, &d), KB_EINVAL);
+	s[0].perm = KB_PMP_W;
+	assert_int_equal(kb_pmp_plan(s, 1, &qemu64, e, &ne, &d), KB_EINVAL);
+	assert_string_equal(d.msg,
+			    "pmp: segment 'text' asks for -w-: write without read is a reserved PMP encoding");
+	s[0].perm = KB_PMP_W | KB_PMP_X;
+	assert_int_equal(kb_pmp_plan(s, 1, &qemu64, e, &ne, &d), KB_EINVAL);
+	p = qemu64;
+	p.background = KB_PMP_W;
+	s[0].perm = KB_PMP_TEXT;
+	assert_int_equal(kb_pmp_plan(s, 1, &p, e, &ne, &d), KB_EINVAL);
 	p = qemu64;
 	p.nr_entries = 0;
 	assert_int_equal(kb_pmp_plan(s, 1, &p, e, &ne, &d), KB_EINVAL);
