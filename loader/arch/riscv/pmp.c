@@ -33,12 +33,18 @@
 
 #define H(x)	((unsigned long long)(x))
 
+/* Zicsr spelled out: the C library's multilib may be chosen with an
+ * -march without it (gcc 12 picks the wrong one for rv64imac_zicsr). */
 #define csr_read(csr) ({						\
 	unsigned long __v;						\
-	__asm__ volatile("csrr %0, %1" : "=r"(__v) : "i"(csr) : "memory"); \
+	__asm__ volatile(".option push\n.option arch, +zicsr\n"	\
+			 "csrr %0, %1\n.option pop"			\
+			 : "=r"(__v) : "i"(csr) : "memory");		\
 	__v; })
 #define csr_write(csr, val)						\
-	__asm__ volatile("csrw %0, %1" :: "i"(csr), "r"(val) : "memory")
+	__asm__ volatile(".option push\n.option arch, +zicsr\n"	\
+			 "csrw %0, %1\n.option pop"			\
+			 :: "i"(csr), "r"(val) : "memory")
 
 /* CSR numbers are immediates: one case per entry. */
 #define CASES16(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) \
