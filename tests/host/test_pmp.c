@@ -343,15 +343,18 @@ static void test_tor_shared(void **state)
 	assert_int_equal(e[3].cfg, KB_PMP_L | KB_PMP_A_NAPOT | KB_PMP_DATA);
 	check_plan(s, 3, &qemu64);
 
-	/* A NAPOT-able text followed by a TOR rodata: TOR for both is one
-	 * entry fewer than NAPOT + OFF + TOR. */
+	/* A NAPOT-able range between two TOR ones: TOR for it too (OFF,
+	 * TOR, TOR, TOR) is one entry fewer than NAPOT in the middle (OFF,
+	 * TOR, NAPOT, OFF, TOR). */
 	struct kb_pmp_seg t[] = {
-		{ 0x80000000, 0x4000, KB_PMP_TEXT, "text" },
-		{ 0x80004000, 0x3000, KB_PMP_RODATA, "rodata" },
+		{ 0x80001000, 0x3000, KB_PMP_TEXT, "text" },
+		{ 0x80004000, 0x4000, KB_PMP_RODATA, "rodata" },
+		{ 0x80008000, 0x3000, KB_PMP_R | KB_PMP_W | KB_PMP_X, "rwx" },
 	};
-	assert_int_equal(kb_pmp_plan(t, 2, &qemu64, e, &ne, &d), 0);
-	assert_int_equal(ne, 4);	/* OFF, TOR, TOR, background */
-	check_plan(t, 2, &qemu64);
+	assert_int_equal(kb_pmp_plan(t, 3, &qemu64, e, &ne, &d), 0);
+	assert_int_equal(ne, 5);	/* OFF, TOR, TOR, TOR, background */
+	assert_int_equal(e[2].cfg, KB_PMP_L | KB_PMP_A_TOR | KB_PMP_RODATA);
+	check_plan(t, 3, &qemu64);
 }
 
 static void test_rv32_top(void **state)
