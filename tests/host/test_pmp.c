@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Host tests: kb_pmp_plan (loader/lib/pmp.c), against an independent
- * oracle: a PMP matcher written here from the privileged spec (entries in
+ * oracle: a PMP matcher written from the privileged spec (tests/pmp_oracle.h: entries in
  * priority order; OFF, TOR with entry 0's bottom 0, NA4, NAPOT decoded
  * from the trailing ones of pmpaddr; a matching locked entry's R/W/X bind
  * M-mode, an unlocked one or no match lets M-mode do anything).  For
@@ -22,65 +22,11 @@
 #include <kaslrboot/error.h>
 #include <kaslrboot/pmp.h>
 
-typedef unsigned __int128 u128;
+#include "../pmp_oracle.h"
 
 static struct kb_diag d;
 static struct kb_pmp_entry e[KB_PMP_MAX_ENTRIES];
 static size_t ne;
-
-/* ---- the oracle ------------------------------------------------------ */
-
-/* The M-mode permissions of the byte at a under entries[0 .. n). */
-static unsigned int oracle(const struct kb_pmp_entry *en, size_t n,
-			   unsigned int addr_bits, uint64_t a)
-{
-	uint64_t amask = (addr_bits == 64) ? ~UINT64_C(0) : (UINT64_C(1) << addr_bits) - 1;
-
-	for (size_t i = 0; i < n; i++) {
-		unsigned int mode = (en[i].cfg >> 3) & 3;
-		uint64_t pa = en[i].addr & amask;
-		u128 lo, hi;
-		bool match = false;
-
-		switch (mode) {
-		case 0:
-			break;
-		case 1:	/* TOR: [pmpaddr[i-1] << 2, pmpaddr[i] << 2) */
-			lo = i == 0 ? 0 : (u128)(en[i - 1].addr & amask) << 2;
-			hi = (u128)pa << 2;
-			match = lo <= a && a < hi;
-			break;
-		case 2:	/* NA4 */
-			lo = (u128)pa << 2;
-			match = lo <= a && a < lo + 4;
-			break;
-		case 3: {	/* NAPOT: t trailing ones -> 2^(t+3) bytes */
-			unsigned int t = 0;
-
-			while (t < addr_bits && ((pa >> t) & 1))
-				t++;
-			lo = (u128)(pa & ~((((uint64_t)1 << t) << 1) - 1)) << 2;
-			if (t >= addr_bits)
-				lo = 0;
-			hi = lo + ((u128)1 << (t + 3));
-			match = lo <= a && a < hi;
-			break;
-		}
-		}
-		if (match)
-			return (en[i].cfg & 0x80) ? en[i].cfg & 7 : 7;
-	}
-	return 7;
-}
-
-/* What the plan means to give a. */
-static unsigned int intended(const struct kb_pmp_seg *s, size_t n, int bg, uint64_t a)
-{
-	for (size_t i = 0; i < n; i++)
-		if (a >= s[i].start && a - s[i].start < s[i].size)
-			return s[i].perm;
-	return bg == KB_PMP_NO_BACKGROUND ? 7 : (unsigned int)bg;
-}
 
 static void check_addr(const struct kb_pmp_seg *s, size_t n,
 		       const struct kb_pmp_params *p, uint64_t a)
@@ -90,8 +36,8 @@ static void check_addr(const struct kb_pmp_seg *s, size_t n,
 
 	if (a >= space)
 		return;
-	want = intended(s, n, p->background, a);
-	got = oracle(e, ne, p->addr_bits, a);
+	want = kb_test_pmp_intended(s, n, p->background, a);
+	got = kb_test_pmp_oracle(e, ne, p->addr_bits, a);
 	if (want != got) {
 		fprintf(stderr, "address 0x%llx: want %s, the entries give %s\n",
 			(unsigned long long)a, kb_pmp_perm_str(want), kb_pmp_perm_str(got));
@@ -376,8 +322,8 @@ static void test_rv32_top(void **state)
 	assert_int_equal(e[1].addr, 0x40000000);
 	assert_int_equal(e[2].addr, 0x7fffffff);
 	check_plan(s, 1, &qemu32);
-	assert_int_equal(oracle(e, ne, 32, 0xffffffff), KB_PMP_TEXT);
-	assert_int_equal(oracle(e, ne, 32, 0x100000000ull), KB_PMP_DATA);
+	assert_int_equal(kb_test_pmp_oracle(e, ne, 32, 0xffffffff), KB_PMP_TEXT);
+	assert_int_equal(kb_test_pmp_oracle(e, ne, 32, 0x100000000ull), KB_PMP_DATA);
 	/* The 34-bit top: NAPOT reaches it, a TOR cannot. */
 	assert_int_equal(kb_pmp_plan(top, 1, &qemu32, e, &ne, &d), 0);
 	check_plan(top, 1, &qemu32);
@@ -489,7 +435,7 @@ static void test_zero_and_background(void **state)
 	p = qemu64;
 	assert_int_equal(kb_pmp_plan(s, 0, &p, e, &ne, &d), 0);
 	assert_int_equal(ne, 1);
-	assert_int_equal(oracle(e, ne, 54, 0x80000000), KB_PMP_DATA);
+	assert_int_equal(kb_test_pmp_oracle(e, ne, 54, 0x80000000), KB_PMP_DATA);
 }
 
 int main(void)
