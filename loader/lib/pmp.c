@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <kaslrboot/error.h>
+#include <kaslrboot/payload.h>
 #include <kaslrboot/pmp.h>
 
 #define H(x)	((unsigned long long)(x))
@@ -257,5 +258,81 @@ int kb_pmp_plan(const struct kb_pmp_seg *segs, size_t n,
 		e->size = space;
 	}
 	*n_out = ne;
+	return 0;
+}
+
+static int add_seg(struct kb_pmp_seg *out, size_t max, size_t *n, uint64_t start,
+		   uint64_t end, unsigned int perm, const char *name, struct kb_diag *d)
+{
+	if (end <= start)
+		return 0;
+	if (*n == max)
+		return kb_diag_set(d, KB_ENOSPC, "pmp: more than %zu payload segments", max);
+	out[*n].start = start;
+	out[*n].size = end - start;
+	out[*n].perm = perm;
+	out[*n].name = name;
+	(*n)++;
+	return 0;
+}
+
+int kb_pmp_payload_segs(const struct kb_payload_info *pi, uint64_t start,
+			unsigned int g, struct kb_pmp_seg *out, size_t max,
+			size_t *n, struct kb_diag *d)
+{
+	uint64_t gm = (UINT64_C(1) << ((g + 2) & 63)) - 1;
+	uint64_t rs = 0, re = 0;
+	int err;
+
+	*n = 0;
+	if (pi->relro_size) {
+		if (start > UINT64_MAX - pi->relro_off ||
+		    pi->relro_size > UINT64_MAX - (start + pi->relro_off))
+			return kb_diag_set(d, KB_ERANGE, "pmp: the payload's RELRO wraps past 2^64");
+		rs = start + pi->relro_off;
+		re = rs + pi->relro_size;
+	}
+	for (unsigned int i = 0; i < pi->nseg; i++) {
+		const struct kb_segment *s = &pi->seg[i];
+		uint64_t a, b, lo, hi;
+
+		if (start > UINT64_MAX - s->dst_off || s->memsz > UINT64_MAX - (start + s->dst_off) ||
+		    start + s->dst_off + s->memsz > UINT64_MAX - gm)
+			return kb_diag_set(d, KB_ERANGE,
+					   "pmp: payload segment %u at 0x%llx + 0x%llx wraps past 2^64",
+					   i, H(s->dst_off), H(s->memsz));
+		a = start + s->dst_off;
+		b = a + s->memsz;
+		lo = a & ~gm;			/* outward */
+		hi = (b + gm) & ~gm;
+		if (!(s->flags & (KB_PF_R | KB_PF_W | KB_PF_X)))
+			return kb_diag_set(d, KB_ENOTSUP,
+					   "pmp: payload segment %u has no permissions (an Image?): nothing to lock it by",
+					   i);
+		if ((s->flags & KB_PF_W) && (s->flags & KB_PF_X))
+			return kb_diag_set(d, KB_ENOTSUP,
+					   "pmp: payload segment %u at 0x%llx is writable and executable: it cannot be locked",
+					   i, H(a));
+		if (s->flags & KB_PF_X) {
+			err = add_seg(out, max, n, lo, hi, KB_PMP_TEXT, "text", d);
+		} else if (!(s->flags & KB_PF_W)) {
+			err = add_seg(out, max, n, lo, hi, KB_PMP_RODATA, "rodata", d);
+		} else if (re > rs && rs >= a && re <= b) {
+			/* RELRO inward; the rest of the segment outward. */
+			uint64_t r0 = (rs + gm) & ~gm, r1 = re & ~gm;
+
+			if (r1 <= r0)
+				r0 = r1 = lo;
+			err = add_seg(out, max, n, lo, r0, KB_PMP_DATA, "data", d);
+			if (!err)
+				err = add_seg(out, max, n, r0, r1, KB_PMP_RODATA, "relro", d);
+			if (!err)
+				err = add_seg(out, max, n, r1 > lo ? r1 : lo, hi, KB_PMP_DATA, "data", d);
+		} else {
+			err = add_seg(out, max, n, lo, hi, KB_PMP_DATA, "data", d);
+		}
+		if (err)
+			return err;
+	}
 	return 0;
 }

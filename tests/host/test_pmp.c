@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include <kaslrboot/error.h>
+#include <kaslrboot/payload.h>
 #include <kaslrboot/pmp.h>
 
 #include "../pmp_oracle.h"
@@ -438,6 +439,76 @@ static void test_zero_and_background(void **state)
 	assert_int_equal(kb_test_pmp_oracle(e, ne, 54, 0x80000000), KB_PMP_DATA);
 }
 
+/* kb_pmp_payload_segs: a payload laid out as a linker does it. */
+static void test_payload_segs(void **state)
+{
+	struct kb_payload_info pi;
+	struct kb_pmp_seg s[8];
+	struct kb_pmp_params p = qemu64;
+	const uint64_t base = 0x80200000;
+	size_t n;
+
+	(void)state;
+	memset(&pi, 0, sizeof(pi));
+	pi.nseg = 3;
+	pi.seg[0] = (struct kb_segment){ 0, 0x1232, 0, 0x1232, KB_PF_R | KB_PF_X };
+	pi.seg[1] = (struct kb_segment){ 0x2000, 0x100, 0x2000, 0x100, KB_PF_R };
+	pi.seg[2] = (struct kb_segment){ 0x3000, 0x1000, 0x3002, 0x2000, KB_PF_R | KB_PF_W };
+	pi.relro_off = 0x3002;		/* RELRO at the data segment's start */
+	pi.relro_size = 0x7fe;
+
+	/* 4-byte granule: text rounded out to 0x1234, RELRO in to 0x3004 */
+	assert_int_equal(kb_pmp_payload_segs(&pi, base, 0, s, 8, &n, &d), 0);
+	assert_int_equal(n, 5);
+	assert_int_equal(s[0].start, base);
+	assert_int_equal(s[0].size, 0x1234);
+	assert_int_equal(s[0].perm, KB_PMP_TEXT);
+	assert_string_equal(s[1].name, "rodata");
+	assert_int_equal(s[2].start, base + 0x3000);	/* data, the granule before RELRO */
+	assert_int_equal(s[2].size, 4);
+	assert_string_equal(s[3].name, "relro");
+	assert_int_equal(s[3].start, base + 0x3004);
+	assert_int_equal(s[3].size, 0x7fc);
+	assert_int_equal(s[3].perm, KB_PMP_RODATA);
+	assert_int_equal(s[4].start, base + 0x3800);
+	assert_int_equal(s[4].size, 0x1804);
+	assert_int_equal(kb_pmp_plan(s, n, &p, e, &ne, &d), 0);
+	check_plan(s, n, &p);
+	assert_int_equal(kb_test_pmp_oracle(e, ne, 54, base + 0x3004), KB_PMP_R);
+	assert_int_equal(kb_test_pmp_oracle(e, ne, 54, base + 0x3000), KB_PMP_DATA);
+	assert_int_equal(kb_test_pmp_oracle(e, ne, 54, base + 0x1233), KB_PMP_TEXT);
+
+	/* 4 KiB granule: text rounds out to 0x2000 (meets rodata), RELRO
+	 * (under a page) stays writable. */
+	assert_int_equal(kb_pmp_payload_segs(&pi, base, 10, s, 8, &n, &d), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(s[0].size, 0x2000);
+	assert_int_equal(s[2].start, base + 0x3000);
+	assert_int_equal(s[2].size, 0x3000);		/* 0x3002 + 0x2000, out */
+	p.g = 10;
+	assert_int_equal(kb_pmp_plan(s, n, &p, e, &ne, &d), 0);
+	check_plan(s, n, &p);
+	/* ... a text one page longer shares rodata's page: refused, named */
+	pi.seg[0].memsz = 0x2010;
+	assert_int_equal(kb_pmp_payload_segs(&pi, base, 10, s, 8, &n, &d), 0);
+	assert_int_equal(kb_pmp_plan(s, n, &p, e, &ne, &d), KB_EOVERLAP);
+	assert_string_equal(d.msg,
+			    "pmp: segment 'rodata' (r--) at 0x80202000 overlaps 'text' (r-x), which ends at 0x80203000");
+	pi.seg[0].memsz = 0x1232;
+
+	/* W+X cannot be locked; too small an array; wrapping */
+	pi.seg[2].flags = KB_PF_R | KB_PF_W | KB_PF_X;
+	assert_int_equal(kb_pmp_payload_segs(&pi, base, 0, s, 8, &n, &d), KB_ENOTSUP);
+	assert_string_equal(d.msg,
+			    "pmp: payload segment 2 at 0x80203002 is writable and executable: it cannot be locked");
+	pi.seg[2].flags = 0;	/* an Image's */
+	assert_int_equal(kb_pmp_payload_segs(&pi, base, 0, s, 8, &n, &d), KB_ENOTSUP);
+	assert_non_null(strstr(d.msg, "segment 2 has no permissions"));
+	pi.seg[2].flags = KB_PF_R | KB_PF_W;
+	assert_int_equal(kb_pmp_payload_segs(&pi, base, 0, s, 4, &n, &d), KB_ENOSPC);
+	assert_int_equal(kb_pmp_payload_segs(&pi, UINT64_MAX - 0x1000, 0, s, 8, &n, &d), KB_ERANGE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -447,6 +518,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_zero_and_background),
 		cmocka_unit_test(test_random),
+		cmocka_unit_test(test_payload_segs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -54,6 +54,11 @@
 
 #define KB_PMP_NO_BACKGROUND	(-1)
 
+/* ELF p_flags bits, as struct kb_segment keeps them. */
+#define KB_PF_X		1
+#define KB_PF_W		2
+#define KB_PF_R		4
+
 /* Most segments one plan takes (a payload's PT_LOADs split by RELRO, its
  * stack, its device tree). */
 #define KB_PMP_MAX_SEGS		40
@@ -108,6 +113,23 @@ struct kb_pmp_entry {
 int kb_pmp_plan(const struct kb_pmp_seg *segs, size_t n,
 		const struct kb_pmp_params *p, struct kb_pmp_entry *out,
 		size_t *n_out, struct kb_diag *d);
+
+/*
+ * The segments of an ELF payload placed at `start` (its image start), as
+ * kb_pmp_plan() takes them: each PT_LOAD by its p_flags (X: "text", R+X;
+ * W: "data", R+W; else "rodata", R), rounded outward to the 2^(g+2)-byte
+ * granule (a granule shared by two classes then shows up as the
+ * planner's overlap error, naming both), and the PT_GNU_RELRO part of a
+ * writable segment as "relro", R, rounded inward (a RELRO smaller than a
+ * granule stays writable).  The caller adds the stack and the device
+ * tree.  KB_ENOTSUP for a segment both writable and executable (it cannot
+ * be locked either way) or without flags (an Image: no layout to lock by), KB_ENOSPC if more than max, KB_ERANGE if a
+ * segment wraps; one-line diag.
+ */
+struct kb_payload_info;
+int kb_pmp_payload_segs(const struct kb_payload_info *pi, uint64_t start,
+			unsigned int g, struct kb_pmp_seg *out, size_t max,
+			size_t *n, struct kb_diag *d);
 
 /* "r-x", "rw-", "---": perm's R/W/X bits, for the log. */
 const char *kb_pmp_perm_str(unsigned int perm);

@@ -19,6 +19,8 @@ int kb_riscv_seed_try(uint32_t *val);
  *
  *	kb_arch_pmp_probe(&params, d);		entries, G, pmpaddr width
  *	params.background = KB_PMP_DATA;	R+W, no X, everywhere else
+ *	kb_pmp_payload_segs(&payload, start, params.g, segs, max, &n, d);
+ *	(add the stack and the device tree, R+W, if wanted)
  *	kb_pmp_plan(segs, n, &params, e, &ne, d);
  *	kb_arch_pmp_apply(e, ne, entry, &h, d);	written, locked, read back
  *	... nothing may write the payload's text or rodata after this ...
