@@ -113,6 +113,20 @@ $(HOST_O)/fuzz/fuzz_load: $(addprefix $(srctree)/,$(fuzz-load-srcs)) \
 	$(Q)mkdir -p $(dir $@) $(HOST_O)/fuzz/corpus-fuzz_load
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(HOST_MBEDTLS_CPPFLAGS) $(filter %.c,$^) -o $@
 
+# fuzz_pmp: arbitrary parameters and segments through the PMP planner,
+# its plans checked with the independent matcher of tests/pmp_oracle.h.
+# No seeds needed (every 4 + 8n bytes are a valid input).
+FUZZ_BINS += $(HOST_O)/fuzz/fuzz_pmp
+
+fuzz-pmp-srcs := tests/fuzz/fuzz_pmp.c loader/lib/pmp.c loader/lib/diag.c loader/lib/error.c
+
+$(HOST_O)/fuzz/fuzz_pmp: $(addprefix $(srctree)/,$(fuzz-pmp-srcs)) \
+		$(wildcard $(srctree)/loader/include/kaslrboot/*.h) $(srctree)/tests/fuzz/fuzz.h \
+		$(srctree)/tests/le.h $(srctree)/tests/pmp_oracle.h | check-setup
+	$(vecho) "  CLANG   fuzz_pmp"
+	$(Q)mkdir -p $(dir $@) $(HOST_O)/fuzz/corpus-fuzz_pmp
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@
+
 # Campaigns and corpus merges, one target after the other.
 FUZZ_NAMES := $(patsubst $(HOST_O)/fuzz/fuzz_%,%,$(FUZZ_BINS))
 FUZZ_TARGETS ?= $(FUZZ_NAMES)

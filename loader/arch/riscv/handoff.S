@@ -17,6 +17,17 @@
  *   4. jumps to the kernel: a0 = hart id, a1 = DTB, S-mode, MMU off,
  *      interrupts off.
  *
+ * kb_arch_handoff_locked(entry, hartid, dtb, lock_mask, cfg_csr), M-mode
+ * with CONFIG_RISCV_PMP_LOCK only, does the same and then, as its last
+ * act, points mtvec at the entry and sets the L bit of the plan's last
+ * PMP entry (lock_mask in pmpcfg<cfg_csr>; kb_arch_pmp_apply wrote that
+ * entry unlocked).  That entry is the catch-all without X: from then on
+ * only the payload's text is executable, so this stub's next fetch
+ * faults and the hart enters the payload through mtvec (mcause 1).  Were
+ * the fetch to go through (an entry that does not cover the stub), the
+ * jump below enters the same address with the same registers.  The PMP
+ * is per hart: this locks the boot hart only (docs/pmp.md).
+ *
  * Its own bytes are all that is left: see docs/boot-flow.md.
  */
 #include "asm.h"
@@ -24,9 +35,18 @@
 
 	.section .text.handoff, "ax", %progbits
 	.option norvc
+	.option arch, +zicsr, +zifencei
+#ifdef CONFIG_RISCV_PMP_LOCK
+	.globl kb_arch_handoff_locked
+kb_arch_handoff_locked:
+	mv	s2, a3			/* lock mask */
+	mv	s3, a4			/* pmpcfg CSR */
+	j	0f
+#endif
 	.globl kb_arch_handoff
 kb_arch_handoff:
-	mv	t6, a0			/* entry */
+	li	s2, 0
+0:	mv	t6, a0			/* entry */
 	mv	s0, a1			/* hart id */
 	mv	s1, a2			/* dtb */
 	lla	t0, __image_start
@@ -80,6 +100,30 @@ kb_arch_handoff:
 	li	a3, 0
 	li	sp, 0
 	li	ra, 0
+#ifdef CONFIG_RISCV_PMP_LOCK
+	beqz	s2, 9f
+	csrw	mtvec, t6
+	li	t3, 2
+	beq	s3, t3, 7f
+#if __riscv_xlen == 32
+	li	t3, 1
+	beq	s3, t3, 8f
+	li	t3, 3
+	beq	s3, t3, 10f
+#endif
+	csrs	pmpcfg0, s2		/* the hart faults here, into mtvec */
+	j	9f
+7:	csrs	pmpcfg2, s2
+	j	9f
+#if __riscv_xlen == 32
+8:	csrs	pmpcfg1, s2
+	j	9f
+10:	csrs	pmpcfg3, s2
+#endif
+9:	li	t3, 0
+	li	s2, 0
+	li	s3, 0
+#endif
 	jr	t6
 #ifdef CONFIG_RISCV_M_MODE
 	/* { magic, entry, a1, a2, msip base, hart count }: see mailbox.h */

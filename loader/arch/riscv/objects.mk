@@ -5,6 +5,7 @@ loader-objs-y += loader/arch/riscv/arch.o
 loader-objs-y += loader/arch/riscv/seed.o
 loader-objs-y += loader/arch/riscv/handoff.o
 loader-objs-y += loader/arch/riscv/string.o
+loader-objs-$(CONFIG_RISCV_PMP_LOCK) += loader/arch/riscv/pmp.o loader/lib/pmp.o
 # memcpy/memset: the compiler emits calls to them after link-time
 # optimization, so they must stay ordinary (non-LTO) objects.
 $(O)/loader/arch/riscv/string.o: KB_CFLAGS += -fno-lto

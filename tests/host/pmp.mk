@@ -1,0 +1,2 @@
+host-tests += pmp
+test-pmp-srcs := tests/host/test_pmp.c loader/lib/pmp.c loader/lib/diag.c loader/lib/error.c
