@@ -54,6 +54,10 @@
 #include <kaslrboot/fwdyn.h>
 #include <kaslrboot/riscv.h>
 #endif
+#ifdef CONFIG_RISCV_PMP_LOCK
+#include <kaslrboot/pmp.h>
+#include <kaslrboot/riscv.h>
+#endif
 #include <kaslrboot/rng.h>
 #include <kaslrboot/sha256.h>
 #include <kaslrboot/spans.h>
@@ -800,6 +804,47 @@ fdt_fail:
 	fatal(KB_EFDT, &d);
 }
 
+#ifdef CONFIG_RISCV_PMP_LOCK
+/*
+ * 7a. An M-mode payload (an ELF firmware, no SBI part) is made immutable
+ * before its first instruction (docs/pmp.md): locked PMP entries from its
+ * program headers, text r-x, rodata and PT_GNU_RELRO r--, everything else
+ * rw- without execute.  All entries but the last are locked here; the
+ * handoff stub locks the last one after the wipe, and the hart enters the
+ * payload through the fault that follows.  Nothing writes the payload's
+ * text or rodata after this.
+ */
+static void step_pmp_lock(uintptr_t entry, struct kb_pmp_handoff *h)
+{
+	struct kb_pmp_seg segs[KB_PMP_MAX_SEGS];
+	struct kb_pmp_entry e[KB_PMP_MAX_ENTRIES];
+	struct kb_pmp_params p;
+	size_t n = 0, ne = 0;
+	struct kb_diag d;
+	int err;
+
+	kb_diag_clear(&d);
+	err = kb_arch_pmp_probe(&p, &d);
+	if (!err) {
+		p.background = KB_PMP_DATA;
+		err = kb_pmp_payload_segs(&payload, kernel_start, p.g, segs,
+					  KB_PMP_MAX_SEGS, &n, &d);
+	}
+	if (!err)
+		err = kb_pmp_plan(segs, n, &p, e, &ne, &d);
+	if (!err)
+		err = kb_arch_pmp_apply(e, (unsigned int)ne, entry, h, &d);
+	if (err)
+		fatal(err, &d);
+	for (size_t i = 0; i < n; i++)
+		kb_info("pmp: %-6s 0x%" PRIx64 "-0x%" PRIx64 " %s", segs[i].name,
+			segs[i].start, segs[i].start + segs[i].size - 1,
+			kb_pmp_perm_str(segs[i].perm));
+	kb_log("pmp: payload locked with %u of %u entries (G=%u), everything else %s; the last lock is set by the handoff",
+	       (unsigned int)ne, p.nr_entries, p.g, kb_pmp_perm_str(KB_PMP_DATA));
+}
+#endif
+
 /* 7. Wipe secrets and hand off; the stub trashes the rest of the loader. */
 static void __attribute__((noreturn)) step_handoff(const struct kb_boot_info *bi)
 {
@@ -846,11 +891,25 @@ static void __attribute__((noreturn)) step_handoff(const struct kb_boot_info *bi
 		entry = (uintptr_t)sbi_base;
 	}
 #endif
+#ifdef CONFIG_RISCV_PMP_LOCK
+	struct kb_pmp_handoff h = { 0, 0 };
+
+	/* Payload B only: OpenSBI (Payload A) programs the PMP itself. */
+	if (entry == (uintptr_t)(kernel_start + payload.entry_off))
+		step_pmp_lock(entry, &h);
+#elif defined(CONFIG_RISCV_M_MODE)
+	kb_log("WARNING: INSECURE build (CONFIG_RISCV_PMP_LOCK=n): the M-mode payload runs with no PMP lock, every byte writable and executable");
+#endif
 	kb_log("handoff: jumping to 0x%lx (hart %lu, dtb 0x%lx); the loader wipes itself but %u bytes",
 	       (unsigned long)entry, bi->hartid, (unsigned long)dtb_addr,
 	       (unsigned int)(__handoff_end - __handoff_start));
 	kb_entropy_finish();
 	kb_drbg_wipe();
+#ifdef CONFIG_RISCV_PMP_LOCK
+	if (h.lock_mask)
+		kb_arch_handoff_locked(entry, bi->hartid, (uintptr_t)dtb_addr,
+				       h.lock_mask, h.cfg_csr);
+#endif
 	kb_arch_handoff(entry, bi->hartid, (uintptr_t)dtb_addr);
 }
 

@@ -539,8 +539,9 @@ static void tk_check_dtb(const struct tk_boot *b)
 
 /* Architecture checks after the generic ones (RISC-V M-mode: the PMP
  * lock); none by default. */
-__attribute__((weak)) void tk_arch_checks(void)
+__attribute__((weak)) void tk_arch_checks(const struct tk_boot *b)
 {
+	(void)b;
 }
 
 void tk_main(const struct tk_boot *b)
@@ -572,6 +573,6 @@ void tk_main(const struct tk_boot *b)
 		tk_finish();	/* pointers are wrong: stop before using them */
 
 	tk_check_dtb(b);
-	tk_arch_checks();
+	tk_arch_checks(b);
 	tk_finish();
 }

@@ -40,7 +40,8 @@ void tk_main(const struct tk_boot *b) __attribute__((noreturn));
 
 /* Architecture glue (<arch>/arch.c). */
 void tk_arch_putc(char c);
-void tk_arch_checks(void);
+struct tk_boot;
+void tk_arch_checks(const struct tk_boot *b);
 void tk_arch_poweroff(int failure) __attribute__((noreturn));
 
 /* Tiny formatted output: %s %c %d %u %x with 0/width and l/ll/z. */

@@ -14,7 +14,14 @@ plan_base() { sed -n 's/^kaslrboot: plan: kernel .* base \(0x[0-9a-f]*\)[, ].*/\
 # NAME: the loader ran in M-mode from its RAM copy and the kernel's checks passed
 m_boot_ok() {
 	has "$1" 'entered in M-mode on hart 0 at 0x80000000' && kernel_done "$1" &&
-		grep -qE '^testkernel: kaslr-seed 0x[0-9a-f]{16}$' "$(log_of "$1")"
+		grep -qE '^testkernel: kaslr-seed 0x[0-9a-f]{16}$' "$(log_of "$1")" &&
+		pmp_locked "$1"
+}
+# NAME: the loader locked the payload with PMP, and the payload found its
+# text unwritable, its data unexecutable and the entries immutable
+pmp_locked() {
+	grep -qE '^kaslrboot: pmp: payload locked with [0-9]+ of 16 entries' "$(log_of "$1")" &&
+		has "$1" 'testkernel: pmp: locked: store into text trapped (mcause 7), call into data trapped (mcause 1), call outside the payload trapped (mcause 1), writes to the locked pmpcfg0/pmpaddr0 ignored'
 }
 
 for board in qemu-virt-riscv64-m qemu-virt-riscv32-m; do
@@ -62,6 +69,22 @@ dtb_moved_out() {	# NAME: the handoff's dtb lies outside the loader's reservatio
 check "BUILTIN_DTB: the linked tree is used" has builtin 'linked into the loader (BUILTIN_DTB_PREFER: a1 ignored), structure checked'
 check "BUILTIN_DTB: the tree moves out of the loader's memory" dtb_moved_out builtin
 check "BUILTIN_DTB: the kernel boots with it" kernel_done builtin
+
+# PMP: a payload needing more entries than allowed is refused; locking
+# off (debug) boots unlocked, and says it is insecure.
+variant() {	# NAME CONFIG-LINE...: a board variant in $TMP/NAME
+	local n=$1; shift
+	cp -r "$top/boards/qemu-virt-riscv64-m" "$TMP/$n"
+	printf '%s\n' "$@" >> "$TMP/$n/defconfig"
+}
+variant pmp2 CONFIG_RISCV_PMP_ENTRIES=2
+O=$TMP/pmp2-o boot pmp2 BOARD_DIR="$TMP/pmp2"
+check "PMP: segments needing more entries than allowed: refused" \
+	refused pmp2 'pmp: the payload needs 3 PMP entries, 2 are available'
+variant nopmp '# CONFIG_RISCV_PMP_LOCK is not set'
+O=$TMP/nopmp-o boot nopmp BOARD_DIR="$TMP/nopmp"
+check "PMP lock off: the loader warns it is insecure" has nopmp 'WARNING: INSECURE build (CONFIG_RISCV_PMP_LOCK=n)'
+check "PMP lock off: the payload runs unlocked" has nopmp 'testkernel: pmp: not locked'
 
 # The flash image: an erased container window (no container) and a
 # corrupted header are refused; mkflash refuses what does not fit.

@@ -6,6 +6,8 @@
  */
 #include <stdint.h>
 
+#include <libfdt.h>
+
 #include "tk.h"
 #include "tk_arch.h"
 
@@ -53,9 +55,11 @@ extern uint32_t tk_pmp_text_word[], tk_pmp_data_ret[];
  * must fault (mcause 1, instruction access fault), and writes to the
  * locked pmpcfg0 byte and pmpaddr0 must be ignored.
  */
-void tk_arch_checks(void)
+void tk_arch_checks(const struct tk_boot *b)
 {
 	unsigned long cfg, cfg2, addr, addr2, c;
+	volatile uint32_t *outside;
+	unsigned int before = tk_failures;
 
 	__asm__ volatile(".option push\n.option arch, +zicsr\n"
 			 "csrr %0, pmpcfg0\ncsrr %1, pmpaddr0\n.option pop"
@@ -72,6 +76,17 @@ void tk_arch_checks(void)
 	if (c != 1)
 		TK_FAIL("pmp: a call into our data at 0x%lx gave mcause %lu, not 1",
 			(unsigned long)(uintptr_t)tk_pmp_data_ret, c);
+	/* Outside the payload (the free room behind the device tree, which
+	 * the loader reserved for the tree to grow): writable, never
+	 * executable. */
+	outside = (volatile uint32_t *)((b->dtb + fdt_totalsize((const void *)b->dtb) + 7) & ~(uintptr_t)7);
+	*outside = 0x00008067;	/* ret */
+	__asm__ volatile("fence.i" ::: "memory");
+	c = tk_pmp_exec((void *)outside);
+	if (c != 1)
+		TK_FAIL("pmp: a call outside the payload at 0x%lx gave mcause %lu, not 1",
+			(unsigned long)(uintptr_t)outside, c);
+	*outside = 0;
 	__asm__ volatile(".option push\n.option arch, +zicsr\n"
 			 "csrw pmpcfg0, %2\ncsrw pmpaddr0, %3\n"
 			 "csrr %0, pmpcfg0\ncsrr %1, pmpaddr0\n.option pop"
@@ -79,7 +94,9 @@ void tk_arch_checks(void)
 	if ((cfg2 & 0xff) != (cfg & 0xff) || addr2 != addr)
 		TK_FAIL("pmp: writing the locked entry 0 changed it (pmpcfg0 0x%lx -> 0x%lx, pmpaddr0 0x%lx -> 0x%lx)",
 			cfg, cfg2, addr, addr2);
-	tk_printf("testkernel: pmp: locked: store into text trapped (mcause 7), call into data trapped (mcause 1), writes to the locked pmpcfg0/pmpaddr0 ignored\n");
+	if (tk_failures != before)
+		return;
+	tk_printf("testkernel: pmp: locked: store into text trapped (mcause 7), call into data trapped (mcause 1), call outside the payload trapped (mcause 1), writes to the locked pmpcfg0/pmpaddr0 ignored\n");
 }
 
 void tk_arch_poweroff(int failure)

@@ -18,6 +18,9 @@ tk_elf_base_trap:
 	j	tk_elf_common
 
 	.section .text.entry, "ax", %progbits
+	/* 4-byte aligned: an M-mode payload locked by PMP is entered
+	 * through mtvec (docs/pmp.md), which holds no lower bits. */
+	.balign 4
 	.globl _start
 	.type _start, %function
 _start:
