@@ -198,7 +198,7 @@ LINK_ELF = $(CC) -flto -Os $(filter-out --specs=% --picolibc-buildtype=%,$(ARCH_
 LINK_LIBC_LDFLAGS = $(addprefix -Wl$(comma),$(LIBC_LDFLAGS))
 LINK_PREP = mkdir -p $(O)/ld && ln -sf "$$(command -v $(LD_PIE))" $(O)/ld/ld
 else
-LINK_ELF = $(LD_PIE) $(KB_LDFLAGS) -T $(O)/kaslrboot.ld -Map=$(O)/kaslrboot.map
+LINK_ELF = $(LD_PIE) $(KB_LDFLAGS) $(ARCH_LDFLAGS) -T $(O)/kaslrboot.ld -Map=$(O)/kaslrboot.map
 LINK_LIBC_LDFLAGS = $(LIBC_LDFLAGS)
 LINK_PREP = true
 endif

@@ -867,6 +867,16 @@ static void __attribute__((noreturn)) step_handoff(const struct kb_boot_info *bi
 			prev = bench_mark[i];
 		}
 		kb_printf("\n");
+		if (IS_ENABLED(CONFIG_ARCH_RISCV)) {
+			/* entry.S filled the stack with 0x5a (bench builds). */
+			const char *p = __stack_bottom;
+
+			while (p < __stack_top && *p == 0x5a)
+				p++;
+			kb_log("bench: stack: %u of %u bytes used (CONFIG_STACK_SIZE)",
+			       (unsigned int)(__stack_top - p),
+			       (unsigned int)(__stack_top - __stack_bottom));
+		}
 	}
 #ifdef CONFIG_SBI_PAYLOAD
 	if (sbi_base != 0) {

@@ -69,7 +69,9 @@ test: check-setup all $(HOST_TEST_BINS) $(HOST_FIXTURES) $(HOST_TOOLS) $(FUZZ_BI
 			O=$(srctree)/build/qemu-virt-aarch64-bios all testkernel; fi
 	$(Q)if [ -d $(srctree)/boards/qemu-virt-riscv64-m ]; then \
 		$(MAKE) -s --no-print-directory BOARD=qemu-virt-riscv64-m O=$(O_RISCV64_M) all testkernel && \
-		$(MAKE) -s --no-print-directory BOARD=qemu-virt-riscv32-m O=$(O_RISCV32_M) all testkernel; fi
+		$(MAKE) -s --no-print-directory BOARD=qemu-virt-riscv32-m O=$(O_RISCV32_M) all testkernel && \
+		$(MAKE) -s --no-print-directory BOARD=qemu-virt-riscv32-m-mcu \
+			O=$(srctree)/build/qemu-virt-riscv32-m-mcu all testkernel; fi
 	$(Q)O=$(O) MBEDTLS_DIR=$(MBEDTLS_DIR) O_AARCH64=$(O_AARCH64) \
 		O_RISCV64_M=$(O_RISCV64_M) O_RISCV32_M=$(O_RISCV32_M) \
 		$(srctree)/tests/run.sh $(HOST_O)

@@ -53,6 +53,23 @@ for board in qemu-virt-riscv64-m qemu-virt-riscv32-m; do
 	check "$board: no TRNG at all: refused, nothing booted" refused "$b-norng" 'entropy:'
 done
 
+# The rv32 microcontroller profile (docs/size.md): quiet, Zkr only, small
+# tables, 4 KiB stack; still random, PMP-locked, and it fails closed.
+mo=$top/build/qemu-virt-riscv32-m-mcu
+if [ -f "$mo/kaslrboot.bin" ]; then
+	mcu_ok() { has "$1" 'kaslrboot: KASLR: on' && kernel_done "$1" && pmp_locked "$1"; }
+	mcu_quiet() { ! grep -qE '^kaslrboot: (plan|memory map|entropy):' "$(log_of "$1")"; }
+	O=$mo boot mcu1
+	O=$mo boot mcu2
+	check "mcu profile: boots, PMP-locked (rv32, Zkr)" mcu_ok mcu1
+	check "mcu profile: two boots, two addresses" eval '[ "$(run_addr mcu1)" != "$(run_addr mcu2)" ] && [ -n "$(run_addr mcu2)" ]'
+	check "mcu profile: quiet (no plan/memory-map/entropy lines)" mcu_quiet mcu1
+	O=$mo boot mcu-norng QEMU_CPU=rv32
+	check "mcu profile: no Zkr: refused, nothing booted" refused mcu-norng 'entropy: no TRNG found'
+else
+	notok "mcu profile not built ($mo)"
+fi
+
 # A tree linked into the loader (BUILTIN_DTB, preferred over QEMU's a1):
 # checked, moved out of the loader's memory before the wipe, handed over.
 cp -r "$top/boards/qemu-virt-riscv64-m" "$TMP/bd"

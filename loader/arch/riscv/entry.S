@@ -99,6 +99,18 @@ _start:
 	addi	t0, t0, SZREG
 	j	5b
 6:
+#ifdef CONFIG_BENCH
+	/* Benchmark builds: fill the stack with a pattern, so that the
+	 * handoff can report how deep it went (make bench). */
+	lla	t0, __stack_bottom
+	lla	t1, __stack_top
+	li	t2, 0x5a
+7:	bgeu	t0, t1, 8f
+	sb	t2, 0(t0)
+	addi	t0, t0, 1
+	j	7b
+8:
+#endif
 	lla	sp, __stack_top
 	mv	a0, s0
 	mv	a1, s1
