@@ -129,6 +129,11 @@ static void tk_hexbytes(const uint8_t *p, size_t n)
  * not the loader, owns the machine. */
 static int tk_wait;
 
+/* "testkernel.ipi": the architecture checks also poke the other harts
+ * (RISC-V M-mode: a machine software interrupt to harts 1-3, which
+ * kaslrboot left parked: they must stay parked). */
+int tk_ipi;
+
 static __attribute__((noreturn)) void tk_finish(void)
 {
 	if (tk_failures) {
@@ -435,6 +440,8 @@ static void tk_check_chosen(const void *fdt, const struct tk_boot *b)
 
 		if (strstr(p, "testkernel.wait"))
 			tk_wait = 1;
+		if (strstr(p, "testkernel.ipi"))
+			tk_ipi = 1;
 		tk_printf("testkernel: bootargs \"");
 		for (; *c; c++) {
 			if (*c < 0x20 || *c >= 0x7f || *c == '"' || *c == '\\')

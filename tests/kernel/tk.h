@@ -50,6 +50,7 @@ void tk_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A failed check: counted, printed as "testkernel: FAIL ..."; the kernel
  * reports FAILED and powers off with a failure code at the end. */
 extern unsigned int tk_failures;
+extern int tk_ipi;
 #define TK_FAIL(...) do {						\
 	tk_failures++;							\
 	tk_printf("testkernel: FAIL " __VA_ARGS__);			\

@@ -70,6 +70,34 @@ else
 	notok "mcu profile not built ($mo)"
 fi
 
+# Parked harts: with 4 harts and a payload that sends harts 1-3 machine
+# software interrupts (no release: the payload is an M-mode firmware),
+# each is still in kaslrboot's park loop in flash afterwards.  (QEMU 7.2
+# starts every hart at once; a hart arriving late runs the same code.)
+park=$(( 0x20000000 + 0x$("${CROSS_NM:-riscv64-unknown-elf-nm}" "$O/kaslrboot.elf" | sed -n 's/^\([0-9a-f]*\) T kb_riscv_park$/\1/p') ))
+boot_waiting ipi qemu-virt-riscv64-m QEMU_SMP=4 BOOTARGS_EXTRA=testkernel.ipi
+hart_pcs() {	# NAME: "hart pc" lines from NAME's monitor, then quit QEMU
+	python3 - "$TMP/$1.sock" <<'PY'
+import re, socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+time.sleep(0.5); s.recv(65536)
+for n in (1, 2, 3):
+    s.sendall(b"cpu %d\n" % n); time.sleep(0.3); s.recv(65536)
+    s.sendall(b"info registers\n"); time.sleep(0.5)
+    m = re.search(r"\bpc\s+([0-9a-f]+)", s.recv(1 << 20).decode(errors="replace"))
+    print(n, int(m.group(1), 16) if m else -1)
+s.sendall(b"quit\n")
+PY
+	wait "$(cat "$TMP/$1.pid")" 2>/dev/null
+}
+hart_pcs ipi > "$TMP/pcs"
+parked() {	# every hart's pc inside the park loop (kb_riscv_park .. +0x80)
+	[ "$(wc -l < "$TMP/pcs")" = 3 ] &&
+		awk -v lo="$park" '{ if ($2 < lo || $2 >= lo + 128) bad = 1 } END { exit bad }' "$TMP/pcs"
+}
+check "4 harts: the payload ran on hart 0 and poked harts 1-3" has ipi 'testkernel: software interrupts sent to harts 1-3'
+check "4 harts: harts 1-3 are still parked in flash ($(tr '\n' ' ' < "$TMP/pcs"))" parked
+
 # A tree linked into the loader (BUILTIN_DTB, preferred over QEMU's a1):
 # checked, moved out of the loader's memory before the wipe, handed over.
 cp -r "$top/boards/qemu-virt-riscv64-m" "$TMP/bd"

@@ -94,6 +94,13 @@ void tk_arch_checks(const struct tk_boot *b)
 	if ((cfg2 & 0xff) != (cfg & 0xff) || addr2 != addr)
 		TK_FAIL("pmp: writing the locked entry 0 changed it (pmpcfg0 0x%lx -> 0x%lx, pmpaddr0 0x%lx -> 0x%lx)",
 			cfg, cfg2, addr, addr2);
+	if (tk_ipi) {
+		/* QEMU virt's CLINT at 0x2000000: one msip word per hart. */
+		for (unsigned int h = 1; h < 4; h++)
+			((volatile uint32_t *)0x2000000UL)[h] = 1;
+		__asm__ volatile("fence" ::: "memory");
+		tk_printf("testkernel: software interrupts sent to harts 1-3\n");
+	}
 	if (tk_failures != before)
 		return;
 	tk_printf("testkernel: pmp: locked: store into text trapped (mcause 7), call into data trapped (mcause 1), call outside the payload trapped (mcause 1), writes to the locked pmpcfg0/pmpaddr0 ignored\n");
