@@ -433,6 +433,34 @@ static uint8_t *sbi_from_elf(const char *path, const uint8_t *f, size_t len,
 		}
 	}
 	*footprint = (mend - lo + 4095) & ~(uint64_t)4095;
+	/* kaslrboot places OpenSBI at an address of its choosing, so it must
+	 * relocate itself there: FW_PIC=y builds carry their R_RISCV_RELATIVE
+	 * relocations behind PT_DYNAMIC (DT_RELA, DT_RELASZ) and apply them
+	 * at start-up.  Without them OpenSBI runs only at its link address. */
+	{
+		bool rela = false, relasz = false;
+
+		for (i = 0; i < phnum; i++) {
+			const uint8_t *ph = f + phoff + 56 * i;
+			uint64_t off = le(ph + 8, 8), fsz = le(ph + 32, 8);
+
+			if (le(ph, 4) != 2 /* PT_DYNAMIC */)
+				continue;
+			if (off > len || fsz > len - off)
+				die(EXIT_FAIL, "sbi %s: PT_DYNAMIC lies outside the file", path);
+			for (uint64_t d = 0; d + 16 <= fsz; d += 16) {
+				uint64_t tag = le(f + off + d, 8), val = le(f + off + d + 8, 8);
+
+				if (tag == 0)
+					break;
+				rela |= tag == 7;			/* DT_RELA */
+				relasz |= tag == 8 && val != 0;		/* DT_RELASZ */
+			}
+		}
+		if (!rela || !relasz)
+			die(EXIT_FAIL, "sbi %s: no dynamic relocations (PT_DYNAMIC with DT_RELA and DT_RELASZ): not a self-relocating OpenSBI; build it with FW_PIC=y, or it runs only at its link address",
+			    path);
+	}
 	return bin;
 }
 

@@ -222,16 +222,29 @@ python3 - "$TMP/two.elf" "$TMP/two.bin" <<'PY'
 import struct, sys
 s1, s2 = bytes(range(1, 17)), b"\xaa" * 8
 eh = b"\x7fELF" + bytes([2, 1, 1]) + bytes(9)
-eh += struct.pack("<HHIQQQIHHHHHH", 2, 243, 1, 0x1000, 64, 0, 0, 64, 56, 2, 64, 0, 0)
+eh += struct.pack("<HHIQQQIHHHHHH", 2, 243, 1, 0x1000, 64, 0, 0, 64, 56, 3, 64, 0, 0)
 ph = struct.pack("<IIQQQQQQ", 1, 5, 0x100, 0x1000, 0x1000, 16, 16, 8)
 ph += struct.pack("<IIQQQQQQ", 1, 6, 0x110, 0x3000, 0x3000, 8, 0x2100, 8)
+# PT_DYNAMIC (outside the loads: only kbimage reads it): DT_RELA, DT_RELASZ
+ph += struct.pack("<IIQQQQQQ", 2, 6, 0x200, 0, 0, 48, 48, 8)
+dyn = struct.pack("<QQQQQQ", 7, 0x3000, 8, 24, 0, 0)
 f = eh + ph; f += bytes(0x100 - len(f)) + s1 + s2
+f += bytes(0x200 - len(f)) + dyn
 open(sys.argv[1], "wb").write(f)
+nodyn = bytearray(f); nodyn[64 + 2 * 56] = 0	# PT_DYNAMIC -> PT_NULL
+open(sys.argv[1] + ".nodyn", "wb").write(nodyn)
+norel = bytearray(f); norel[0x200 + 24] = 0	# DT_RELASZ = 0
+open(sys.argv[1] + ".norel", "wb").write(norel)
 open(sys.argv[2], "wb").write(s1 + bytes(0x2000 - 16) + s2)
 PY
 pack --sbi "$TMP/two.elf" -o "$TMP/s3.img" "$TMP/kernel"
 check "--sbi with a two-segment ELF: segments at their p_vaddr offsets, gap zero, footprint 20 KiB ($(rc): $(cat "$TMP/err"))" \
 	sbi_ok "$TMP/s3.img" "$TMP/two.bin" 20 8
+for v in nodyn norel; do
+	pack --sbi "$TMP/two.elf.$v" -o "$TMP/x.img" "$TMP/kernel"
+	check "--sbi with an ELF that cannot relocate itself ($v): exit 1, one line" \
+		eval '[ "$(rc)" = 1 ] && one_line_err && grep -q "no dynamic relocations (PT_DYNAMIC with DT_RELA and DT_RELASZ): not a self-relocating OpenSBI" "$TMP/err" && [ ! -e "$TMP/x.img" ]'
+done
 printf '\177ELF\001\001' > "$TMP/notelf"; head -c 100 /dev/zero >> "$TMP/notelf"
 pack --sbi "$TMP/notelf" -o "$TMP/x.img" "$TMP/kernel"
 check "--sbi with an ELF32 file: exit 1, one line" \
