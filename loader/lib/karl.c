@@ -289,6 +289,11 @@ int kb_karl_parse(struct kb_karl *k, const void *file, size_t len,
 			k->nrela += size / RELA_SIZE;
 		}
 	}
+	/* Without --emit-relocs nothing says where the code refers to
+	 * itself: moving it would break every call. */
+	if (k->nrela == 0)
+		return kb_diag_set(d, KB_ENOENT,
+				   "karl: no relocations for the loaded sections (link with --emit-relocs)");
 	return 0;
 }
 
