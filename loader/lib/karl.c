@@ -9,8 +9,6 @@
  * the first only validates (nothing written), the second writes what the
  * first checked.
  */
-#include <stdio.h>
-#include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -54,6 +52,10 @@
 #define R_RISCV_RVC_BRANCH	44
 #define R_RISCV_RVC_JUMP	45
 #define R_RISCV_RELAX		51
+
+/* Headroom kept below 2^64 so that every sum provably cannot wrap:
+ * addresses, sizes, alignments and gaps are all checked against it. */
+#define LIMIT	(UINT64_C(1) << 62)
 
 #define SHDR_SIZE	64
 #define SYM_SIZE	24
@@ -190,7 +192,7 @@ int kb_karl_parse(struct kb_karl *k, const void *file, size_t len,
 			continue;
 		if (align == 0)
 			align = 1;
-		if (!pow2(align))
+		if (!pow2(align) || align > LIMIT)
 			return kb_diag_set(d, KB_EINVAL, "karl: section %s alignment %llu is not a power of two",
 					   kb_karl_name(k, i), H(align));
 		if (addr % align)
@@ -319,9 +321,6 @@ static int draw(int (*uniform)(void *, uint64_t, uint64_t *), void *ctx,
 	return 0;
 }
 
-/* Headroom kept below 2^64 so that every sum below provably cannot wrap:
- * addresses, sizes and gaps are all checked against it. */
-#define LIMIT	(UINT64_C(1) << 62)
 
 int kb_karl_layout(struct kb_karl *k, uint64_t max_gap, uint64_t bias,
 		   int (*uniform)(void *ctx, uint64_t bound, uint64_t *out),
