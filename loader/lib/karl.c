@@ -382,12 +382,18 @@ int kb_karl_layout(struct kb_karl *k, uint64_t max_gap, uint64_t bias,
 		struct kb_karl_sec *c = &k->sec[k->order[i]];
 		uint64_t g = 0;
 
-		cur = align_up(cur, c->align);
-		if (uniform) {
-			err = draw(uniform, ctx, max_gap / c->align + 1, &g, d);
-			if (err)
-				return err;
+		/* nokaslr: the link-time layout exactly, whatever padding
+		 * the linker left between the sections. */
+		if (!uniform) {
+			c->gap = 0;
+			c->new_addr = c->old_addr + bias;
+			cur = k->region_end;
+			continue;
 		}
+		cur = align_up(cur, c->align);
+		err = draw(uniform, ctx, max_gap / c->align + 1, &g, d);
+		if (err)
+			return err;
 		c->gap = g * c->align;
 		cur += c->gap;
 		c->new_addr = cur + bias;

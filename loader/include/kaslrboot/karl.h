@@ -100,8 +100,8 @@ int kb_karl_parse(struct kb_karl *k, const void *file, size_t len,
  * (Fisher-Yates; uniform(ctx, bound, &out) returns 0 and out in
  * [0, bound), anything else is a failure; an out of range is KB_ERANGE),
  * each preceded by a gap of a uniformly random multiple of its alignment
- * in [0, max_gap].  uniform == NULL: the link-time order and no gaps
- * (nokaslr).  bias: added to every address (a multiple of the largest
+ * in [0, max_gap].  uniform == NULL: every section at its link address
+ * (nokaslr; plus the bias).  bias: added to every address (a multiple of the largest
  * section alignment and of 4 KiB, else KB_EALIGN).
  */
 int kb_karl_layout(struct kb_karl *k, uint64_t max_gap, uint64_t bias,
