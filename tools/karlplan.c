@@ -7,8 +7,9 @@
  *   karlplan [--seed S] [--max-gap N] [--bias N] [--nokaslr] [--layout]
  *            [--ld-script FILE] [--image FILE] PAYLOAD.elf
  *
- * Prints one line: "karl: N functions shuffled, gaps up to G: B bits of
- * layout entropy".  --layout adds one line per loaded section (kind, new
+ * Prints one line: "karl: N functions shuffled, gaps up to G B: B bits of
+ * layout entropy (R relocations)" (--nokaslr: "karl: nokaslr: N functions
+ * at their link addresses").  --layout adds one line per loaded section (kind, new
  * address, link address, size, name).  --ld-script writes the layout as a
  * GNU ld script (the relinking oracle, tests/build/karl_oracle.sh: every
  * head and movable section at its new address, then the payload's own
@@ -253,10 +254,14 @@ int main(int argc, char **argv)
 	if (err)
 		die(EXIT_BAD, "%s", d.msg[0] ? d.msg : kb_strerror(err));
 
-	q = kb_karl_entropy_q16(&k, nokaslr ? 0 : max_gap);
-	printf("karl: %u functions shuffled, gaps up to %" PRIu64 " B: %" PRIu64 ".%02" PRIu64
-	       " bits of layout entropy (%" PRIu64 " relocations)\n",
-	       k.nmove, nokaslr ? 0 : max_gap, q >> 16, ((q & 0xffff) * 100) >> 16, k.nrela);
+	q = kb_karl_entropy_q16(&k, max_gap);
+	if (nokaslr)
+		printf("karl: nokaslr: %u functions at their link addresses (%" PRIu64
+		       " relocations)\n", k.nmove, k.nrela);
+	else
+		printf("karl: %u functions shuffled, gaps up to %" PRIu64 " B: %" PRIu64 ".%02" PRIu64
+		       " bits of layout entropy (%" PRIu64 " relocations)\n",
+		       k.nmove, max_gap, q >> 16, ((q & 0xffff) * 100) >> 16, k.nrela);
 	if (layout)
 		for (unsigned int i = 1; i < k.nsec; i++)
 			if (k.sec[i].kind != KB_KARL_OTHER)

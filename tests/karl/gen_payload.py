@@ -5,9 +5,11 @@ functions spread over NFILES files, calling each other forwards and
 backwards across files, through function-pointer tables (const, in
 rodata, and writable, in data), switches that gcc compiles to jump tables
 (ADD32/SUB32 label differences in rodata), strings and pointer arrays.
-kb_main (in k0.c) calls every function, checks the tables point where
-they should, and returns a checksum; start.S holds the startup code in
-.text.kb_fixed (kept in place).
+kb_main (in k0.c) calls every function, checks that the pointer table
+holds the addresses the code computes, prints a checksum (the same for
+every layout) and four marker functions' addresses through the SBI
+console, and powers off; start.S holds the startup code in .text.kb_fixed
+(kept in place).
 
   gen_payload.py OUTDIR [NFUNC [NFILES]]
 """
@@ -89,17 +91,64 @@ for m in range(nfiles):
 static unsigned char stack[16384] __attribute__((aligned(16)));
 unsigned char *const kb_stack_top = stack + sizeof(stack);
 
-unsigned kb_main(void)
+/* SBI legacy console and shutdown (OpenSBI under QEMU -bios default). */
+static void sbi_call(long ext, long arg)
 {
-	unsigned sum = 0;
+	register long a0 __asm__("a0") = arg;
+	register long a7 __asm__("a7") = ext;
+
+	__asm__ volatile("ecall" : "+r"(a0) : "r"(a7) : "memory", "a1");
+}
+
+static void puts_(const char *s)
+{
+	while (*s)
+		sbi_call(1, *s++);
+}
+
+static void puthex(unsigned long v)
+{
+	char b[19];
+
+	b[0] = '0';
+	b[1] = 'x';
+	for (int i = 0; i < 16; i++)
+		b[2 + i] = "0123456789abcdef"[(v >> (60 - 4 * i)) & 15];
+	b[18] = 0;
+	puts_(b);
+}
+
+static const void *const markers[4] = { (const void *)fn_0, (const void *)fn_1,
+	(const void *)fn_2, (const void *)strsum };
+
+/* Every function called (the checksum: the same for every layout),
+ * every table entry compared with the address the code computes
+ * (auipc), then the marker functions' addresses; then power off. */
+void kb_main(void)
+{
+	unsigned sum = 0, bad = 0;
 
 	for (unsigned i = 0; i < %d; i++)
 		sum = sum * 31 + fn_call(i);
-	return sum;
-}""" % nfunc)
-        src.insert(1, "static unsigned fn_call(unsigned i);")
-        src.append("static const fn_t all_fns[%d] = { %s };" % (
+	for (unsigned i = 0; i < %d; i++)
+		bad += all_fns[i] != fn_of(i);
+	puts_("karl-payload: checksum ");
+	puthex(sum);
+	puts_(bad ? " pointers BAD" : " pointers ok");
+	for (int i = 0; i < 4; i++) {
+		puts_(" ");
+		puthex((unsigned long)markers[i]);
+	}
+	puts_("\\n");
+	sbi_call(8, 0);
+}""" % (nfunc, nfunc))
+        src.insert(1, "static unsigned fn_call(unsigned i);\nstatic fn_t fn_of(unsigned i);\n"
+                   "extern const fn_t all_fns[%d];" % nfunc)
+        src.append("const fn_t all_fns[%d] = { %s };" % (
             nfunc, ", ".join("fn_%d" % i for i in range(nfunc))))
+        # the addresses as the code computes them (auipc + addi)
+        src.append("static fn_t __attribute__((noinline)) fn_of(unsigned i)\n{\n\tswitch (i) {\n%s\n\t}\n\treturn 0;\n}" % (
+            "\n".join("\tcase %d: return fn_%d;" % (i, i) for i in range(nfunc))))
         src.append("static unsigned __attribute__((noinline)) fn_call(unsigned i)\n"
                    "{ return all_fns[i](i, 2); }")
     with open(os.path.join(out, "k%d.c" % m), "w") as f:
