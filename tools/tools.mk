@@ -54,3 +54,22 @@ $(HOST_O)/kbpayload: $(addprefix $(srctree)/,$(kbpayload-srcs)) \
 	$(vecho) "  HOSTCC  kbpayload"
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(filter %.c,$^) -o $@
+
+# karlplan: the KARL layout (shuffled function sections, random gaps) for a
+# RISC-V payload built to docs/karl.md, its entropy, the layout as a GNU ld
+# script (the relinking oracle) and the relocated image, from
+# loader/lib/karl.c and the loader's DRBG.
+HOST_TOOLS += $(HOST_O)/karlplan
+
+karlplan-srcs := tools/karlplan.c loader/lib/karl.c crypto/drbg.c \
+	loader/lib/diag.c loader/lib/error.c
+karlplan-mbedtls := aes ctr_drbg sha256 platform_util
+
+$(HOST_O)/karlplan: $(addprefix $(srctree)/,$(karlplan-srcs)) \
+		$(patsubst %,$(HOST_O)/mbedtls/%.o,$(karlplan-mbedtls)) \
+		$(wildcard $(srctree)/loader/include/kaslrboot/*.h)
+	$(vecho) "  HOSTCC  karlplan"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(HOST_MBEDTLS_CPPFLAGS) \
+		$(filter %.c,$^) \
+		$(patsubst %,$(HOST_O)/mbedtls/%.o,$(karlplan-mbedtls)) -o $@

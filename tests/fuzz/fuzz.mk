@@ -127,6 +127,19 @@ $(HOST_O)/fuzz/fuzz_pmp: $(addprefix $(srctree)/,$(fuzz-pmp-srcs)) \
 	$(Q)mkdir -p $(dir $@) $(HOST_O)/fuzz/corpus-fuzz_pmp
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@
 
+# fuzz_karl: KARL's parse + layout + apply on a fuzzed ELF (two control
+# bytes first, see the source); seeds: tests/fuzz/corpus/karl/ (a small
+# payload built to docs/karl.md's contract).
+FUZZ_BINS += $(HOST_O)/fuzz/fuzz_karl
+
+fuzz-karl-srcs := tests/fuzz/fuzz_karl.c loader/lib/karl.c loader/lib/diag.c loader/lib/error.c
+
+$(HOST_O)/fuzz/fuzz_karl: $(addprefix $(srctree)/,$(fuzz-karl-srcs)) \
+		$(wildcard $(srctree)/loader/include/kaslrboot/*.h) $(srctree)/tests/fuzz/fuzz.h $(srctree)/tests/le.h | check-setup
+	$(vecho) "  CLANG   fuzz_karl"
+	$(Q)mkdir -p $(dir $@) $(HOST_O)/fuzz/corpus-fuzz_karl
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@
+
 # Campaigns and corpus merges, one target after the other.
 FUZZ_NAMES := $(patsubst $(HOST_O)/fuzz/fuzz_%,%,$(FUZZ_BINS))
 FUZZ_TARGETS ?= $(FUZZ_NAMES)
@@ -143,3 +156,4 @@ $(addprefix fuzz-,$(FUZZ_NAMES)): fuzz-%: $(HOST_O)/fuzz/fuzz_%
 
 fuzz-merge: $(FUZZ_SELECTED)
 	$(Q)$(srctree)/tests/fuzz/fuzz.sh merge $(HOST_O) $(FUZZ_TARGETS)
+

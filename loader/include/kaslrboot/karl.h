@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * KARL at load time (pure module: loader/lib/karl.c; host-buildable, used
+ * by the host tool karlplan and, later, the loader): shuffle the function
+ * sections of a full ELF64 RISC-V payload with random gaps and re-apply
+ * every static relocation against the new addresses.  The payload contract
+ * is docs/karl.md.
+ *
+ *  1. kb_karl_parse: section headers, .symtab, the .rela.<sec> sections
+ *     kept by `ld --emit-relocs`; classifies every SHF_ALLOC section:
+ *       head  below the shuffled region, kept in place (the startup code:
+ *             `.text` and `.text.kb_fixed*`; anything else linked first);
+ *       move  `.text.*` except `.text.kb_fixed*` (one function each,
+ *             `-ffunction-sections` + `ld --unique=.text.*`), contiguous;
+ *       tail  everything after them (rodata, data, bss): moved as one
+ *             block by `tail_delta`, a multiple of its largest alignment
+ *             and of 4 KiB.
+ *  2. kb_karl_layout: Fisher-Yates over the movable sections with the
+ *     caller's uniform() (the planner's unbiased draw: kb_drbg_uniform),
+ *     then for each, in the new order, a gap of uniform(max_gap / align + 1)
+ *     times its alignment before it; the first gap follows the head.
+ *  3. kb_karl_apply: validate every relocation against the new layout
+ *     (type known, place inside its section, symbol inside a section,
+ *     PCREL_LO12 paired with its PCREL_HI20, instruction opcode as the type
+ *     expects, every field in range), and only then copy and write.
+ *
+ * Every function returns 0 or a negative KB_E* code with a one-line diag
+ * naming what was wrong ("karl: ...").  No allocation, no floating point.
+ */
+#ifndef KASLRBOOT_KARL_H
+#define KASLRBOOT_KARL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <kaslrboot/diag.h>
+
+enum kb_karl_kind {
+	KB_KARL_OTHER = 0,	/* not loaded (no SHF_ALLOC) */
+	KB_KARL_HEAD = 1,	/* kept at its link address (+ bias) */
+	KB_KARL_MOVE = 2,	/* shuffled */
+	KB_KARL_TAIL = 3,	/* moved by tail_delta (+ bias) */
+};
+
+struct kb_karl_sec {
+	uint64_t old_addr;	/* sh_addr */
+	uint64_t new_addr;	/* after kb_karl_layout (bias included) */
+	uint64_t size;		/* sh_size */
+	uint64_t align;		/* sh_addralign, at least 1 */
+	uint64_t gap;		/* KB_KARL_MOVE: the gap drawn before it, bytes */
+	uint32_t name;		/* offset in .shstrtab */
+	uint8_t kind;		/* enum kb_karl_kind */
+	bool nobits;		/* SHT_NOBITS */
+};
+
+struct kb_karl {
+	const uint8_t *file;
+	size_t len;
+	struct kb_karl_sec *sec;	/* caller's table, indexed by section */
+	uint32_t *order;		/* caller's table: movable sections, in order */
+	unsigned int cap;		/* entries of both tables */
+	unsigned int nsec;		/* e_shnum */
+	unsigned int nmove;		/* movable sections */
+	unsigned int symtab;		/* index of .symtab */
+	uint64_t shstr_off, shstr_size;	/* .shstrtab, checked */
+	uint64_t link_base;		/* lowest SHF_ALLOC address */
+	uint64_t link_end;		/* highest SHF_ALLOC end */
+	uint64_t region, region_end;	/* [first movable, last movable end) */
+	uint64_t nrela;			/* relocations in loaded sections */
+	/* kb_karl_layout: */
+	uint64_t bias;			/* every section moves by it too */
+	uint64_t max_gap;
+	uint64_t tail_delta;
+	uint64_t new_base, new_end;	/* the loaded image: [new_base, new_end) */
+	bool laid_out;
+};
+
+/* The section name at shstrtab offset `name` (checked NUL-terminated at
+ * parse time), for tools and diags. */
+const char *kb_karl_name(const struct kb_karl *k, unsigned int shndx);
+
+/*
+ * Parse and check a little-endian ELF64 EM_RISCV file (ET_EXEC or ET_DYN)
+ * of len bytes: section headers (inside the file, sh_entsize 64), one
+ * .symtab (entsize 24, its strtab), every loaded section inside the file
+ * (unless NOBITS), not wrapping, aligned to a power of two, no two
+ * non-empty loaded sections overlapping; at least one movable section, the
+ * movable sections forming one region with no other loaded section inside
+ * it; SHT_RELA sections for loaded sections (entsize 24, linked to the
+ * .symtab).  sec and order: cap entries each (cap >= e_shnum, else
+ * KB_ENOSPC).  The file must stay unchanged until kb_karl_apply returns.
+ */
+int kb_karl_parse(struct kb_karl *k, const void *file, size_t len,
+		  struct kb_karl_sec *sec, uint32_t *order, unsigned int cap,
+		  struct kb_diag *d);
+
+/*
+ * Choose a layout: the movable sections in a uniformly random order
+ * (Fisher-Yates; uniform(ctx, bound, &out) returns 0 and out in
+ * [0, bound), anything else is a failure; an out of range is KB_ERANGE),
+ * each preceded by a gap of a uniformly random multiple of its alignment
+ * in [0, max_gap].  uniform == NULL: every section at its link address
+ * (nokaslr; plus the bias).  bias: added to every address (a multiple of the largest
+ * section alignment and of 4 KiB, else KB_EALIGN).
+ */
+int kb_karl_layout(struct kb_karl *k, uint64_t max_gap, uint64_t bias,
+		   int (*uniform)(void *ctx, uint64_t bound, uint64_t *out),
+		   void *ctx, struct kb_diag *d);
+
+/*
+ * log2 of the number of equally likely layouts for max_gap, in 1/65536
+ * bits: log2(nmove!) + sum over movable sections of
+ * log2(max_gap / align + 1).
+ */
+uint64_t kb_karl_entropy_q16(const struct kb_karl *k, uint64_t max_gap);
+
+/*
+ * Validate every relocation of every loaded section against the layout,
+ * then build the image at out (out_len >= new_end - new_base, else
+ * KB_ENOSPC): zeroes, every loaded PROGBITS section copied to its new
+ * address (out[0] is new_base), every relocation re-applied.  Types:
+ * R_RISCV_NONE, 32, 64, BRANCH, JAL, CALL, CALL_PLT, PCREL_HI20,
+ * PCREL_LO12_I/S, HI20, LO12_I/S, ADD32, SUB32, RVC_BRANCH, RVC_JUMP;
+ * RELAX and ALIGN are refused (linker relaxation), any other type is
+ * KB_ENOTSUP.  A field that does not fit is KB_ERANGE; nothing is
+ * written to out on any failure.
+ */
+int kb_karl_apply(const struct kb_karl *k, void *out, uint64_t out_len,
+		  struct kb_diag *d);
+
+#endif

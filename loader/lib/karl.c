@@ -1,0 +1,841 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * KARL at load time: shuffle a RISC-V payload's function sections and
+ * re-apply its static relocations (see <kaslrboot/karl.h>, docs/karl.md).
+ *
+ * The file is hostile: every field is read with memcpy, every offset and
+ * size checked with subtractions that cannot wrap before it is used.
+ * kb_karl_apply runs the whole relocation pass twice over the same tables:
+ * the first only validates (nothing written), the second writes what the
+ * first checked.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <kaslrboot/error.h>
+#include <kaslrboot/karl.h>
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "kaslrboot reads little-endian payloads with memcpy: little-endian hosts only"
+#endif
+
+#define H(x)	((unsigned long long)(x))
+
+#define EM_RISCV	243
+#define SHT_SYMTAB	2
+#define SHT_RELA	4
+#define SHT_NOBITS	8
+#define SHT_REL		9
+#define SHF_ALLOC	2
+#define SHN_UNDEF	0
+#define SHN_LORESERVE	0xff00
+#define SHN_ABS		0xfff1
+#define SHN_XINDEX	0xffff
+
+#define R_RISCV_NONE		0
+#define R_RISCV_32		1
+#define R_RISCV_64		2
+#define R_RISCV_BRANCH		16
+#define R_RISCV_JAL		17
+#define R_RISCV_CALL		18
+#define R_RISCV_CALL_PLT	19
+#define R_RISCV_PCREL_HI20	23
+#define R_RISCV_PCREL_LO12_I	24
+#define R_RISCV_PCREL_LO12_S	25
+#define R_RISCV_HI20		26
+#define R_RISCV_LO12_I		27
+#define R_RISCV_LO12_S		28
+#define R_RISCV_ADD32		35
+#define R_RISCV_SUB32		39
+#define R_RISCV_ALIGN		43
+#define R_RISCV_RVC_BRANCH	44
+#define R_RISCV_RVC_JUMP	45
+#define R_RISCV_RELAX		51
+
+/* Headroom kept below 2^64 so that every sum provably cannot wrap:
+ * addresses, sizes, alignments and gaps are all checked against it. */
+#define LIMIT	(UINT64_C(1) << 62)
+
+#define SHDR_SIZE	64
+#define SYM_SIZE	24
+#define RELA_SIZE	24
+
+static uint64_t rd(const uint8_t *p, unsigned int n)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, p, n);
+	return v;
+}
+
+static void wr(uint8_t *p, uint64_t v, unsigned int n)
+{
+	memcpy(p, &v, n);
+}
+
+static bool pow2(uint64_t x)
+{
+	return x && !(x & (x - 1));
+}
+
+static bool in_file(const struct kb_karl *k, uint64_t off, uint64_t size)
+{
+	return off <= k->len && size <= k->len - off;
+}
+
+static const uint8_t *shdr(const struct kb_karl *k, unsigned int i)
+{
+	uint64_t shoff = rd(k->file + 40, 8);
+
+	return k->file + shoff + (uint64_t)i * SHDR_SIZE;
+}
+
+const char *kb_karl_name(const struct kb_karl *k, unsigned int shndx)
+{
+	if (shndx >= k->nsec || k->sec[shndx].name >= k->shstr_size)
+		return "?";
+	return (const char *)k->file + k->shstr_off + k->sec[shndx].name;
+}
+
+static bool starts(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* `.text.*` but not the startup code (`.text.kb_fixed`, `.text.kb_fixed.*`). */
+static bool movable_name(const char *n)
+{
+	if (!starts(n, ".text."))
+		return false;
+	if (strcmp(n, ".text.kb_fixed") == 0 || starts(n, ".text.kb_fixed."))
+		return false;
+	return true;
+}
+
+int kb_karl_parse(struct kb_karl *k, const void *file, size_t len,
+		  struct kb_karl_sec *sec, uint32_t *order, unsigned int cap,
+		  struct kb_diag *d)
+{
+	const uint8_t *f = file;
+	uint64_t shoff, shnum, shstrndx, lo = UINT64_MAX, hi = 0;
+	uint64_t rlo = UINT64_MAX, rhi = 0;
+	unsigned int nsym = 0;
+
+	memset(k, 0, sizeof(*k));
+	k->file = f;
+	k->len = len;
+	k->sec = sec;
+	k->order = order;
+	k->cap = cap;
+	if (len < 64 || memcmp(f, "\177ELF", 4) != 0)
+		return kb_diag_set(d, KB_EINVAL, "karl: not an ELF file");
+	if (f[4] != 2 || f[5] != 1)
+		return kb_diag_set(d, KB_ENOTSUP, "karl: not a little-endian ELF64 file");
+	if (rd(f + 18, 2) != EM_RISCV)
+		return kb_diag_set(d, KB_ENOTSUP, "karl: machine %u is not RISC-V",
+				   (unsigned int)rd(f + 18, 2));
+	shoff = rd(f + 40, 8);
+	shnum = rd(f + 60, 2);
+	shstrndx = rd(f + 62, 2);
+	if (shoff == 0 || shnum == 0)
+		return kb_diag_set(d, KB_ENOENT,
+				   "karl: no section headers (the payload must be the full ELF file)");
+	if (rd(f + 58, 2) != SHDR_SIZE)
+		return kb_diag_set(d, KB_EINVAL, "karl: section header size %u (expected 64)",
+				   (unsigned int)rd(f + 58, 2));
+	if (!in_file(k, shoff, shnum * SHDR_SIZE))
+		return kb_diag_set(d, KB_EINVAL,
+				   "karl: %llu section headers at 0x%llx run past the %llu-byte file",
+				   H(shnum), H(shoff), H(len));
+	if (shnum > cap)
+		return kb_diag_set(d, KB_ENOSPC, "karl: %llu sections, table holds %u",
+				   H(shnum), cap);
+	k->nsec = (unsigned int)shnum;
+	if (shstrndx == 0 || shstrndx >= shnum)
+		return kb_diag_set(d, KB_EINVAL, "karl: section name table index %llu out of range",
+				   H(shstrndx));
+	{
+		const uint8_t *s = shdr(k, (unsigned int)shstrndx);
+
+		k->shstr_off = rd(s + 24, 8);
+		k->shstr_size = rd(s + 32, 8);
+		if (!in_file(k, k->shstr_off, k->shstr_size) || k->shstr_size == 0 ||
+		    f[k->shstr_off + k->shstr_size - 1] != '\0')
+			return kb_diag_set(d, KB_EINVAL,
+					   "karl: section name table outside the file or not NUL-terminated");
+	}
+
+	/* Pass 1: every section's fields, checked. */
+	for (unsigned int i = 0; i < k->nsec; i++) {
+		const uint8_t *s = shdr(k, i);
+		uint32_t type = (uint32_t)rd(s + 4, 4);
+		uint64_t flags = rd(s + 8, 8), addr = rd(s + 16, 8);
+		uint64_t off = rd(s + 24, 8), size = rd(s + 32, 8);
+		uint64_t align = rd(s + 48, 8);
+		struct kb_karl_sec *c = &sec[i];
+
+		memset(c, 0, sizeof(*c));
+		c->name = (uint32_t)rd(s, 4);
+		if (rd(s, 4) >= k->shstr_size)
+			return kb_diag_set(d, KB_EINVAL, "karl: section %u name offset out of range", i);
+		if (i == 0)
+			continue;
+		if (type == SHT_SYMTAB) {
+			nsym++;
+			k->symtab = i;
+		}
+		if (type == SHT_REL)
+			return kb_diag_set(d, KB_ENOTSUP, "karl: section %s: REL relocations (RISC-V uses RELA)",
+					   kb_karl_name(k, i));
+		if (!(flags & SHF_ALLOC))
+			continue;
+		if (align == 0)
+			align = 1;
+		if (!pow2(align) || align > LIMIT)
+			return kb_diag_set(d, KB_EINVAL, "karl: section %s alignment %llu is not a power of two",
+					   kb_karl_name(k, i), H(align));
+		if (addr % align)
+			return kb_diag_set(d, KB_EINVAL, "karl: section %s at 0x%llx is not %llu-aligned",
+					   kb_karl_name(k, i), H(addr), H(align));
+		if (size > UINT64_MAX - addr)
+			return kb_diag_set(d, KB_EINVAL, "karl: section %s at 0x%llx size 0x%llx wraps",
+					   kb_karl_name(k, i), H(addr), H(size));
+		if (type != SHT_NOBITS && !in_file(k, off, size))
+			return kb_diag_set(d, KB_EINVAL,
+					   "karl: section %s (0x%llx bytes at file offset 0x%llx) runs past the %llu-byte file",
+					   kb_karl_name(k, i), H(size), H(off), H(len));
+		c->old_addr = addr;
+		c->size = size;
+		c->align = align;
+		c->nobits = type == SHT_NOBITS;
+		c->kind = KB_KARL_HEAD;
+		if (movable_name(kb_karl_name(k, i))) {
+			if (c->nobits)
+				return kb_diag_set(d, KB_EINVAL, "karl: movable section %s has no contents",
+						   kb_karl_name(k, i));
+			c->kind = KB_KARL_MOVE;
+			k->order[k->nmove++] = i;
+			rlo = addr < rlo ? addr : rlo;
+			rhi = addr + size > rhi ? addr + size : rhi;
+		}
+		lo = addr < lo ? addr : lo;
+		hi = addr + size > hi ? addr + size : hi;
+	}
+	if (nsym == 0)
+		return kb_diag_set(d, KB_ENOENT, "karl: no .symtab (link with --emit-relocs and do not strip)");
+	if (nsym > 1)
+		return kb_diag_set(d, KB_EINVAL, "karl: %u symbol tables", nsym);
+	if (k->nmove == 0)
+		return kb_diag_set(d, KB_ENOENT,
+				   "karl: no movable .text.* section (build with -ffunction-sections, link with --unique=.text.*)");
+	{
+		const uint8_t *s = shdr(k, k->symtab);
+		unsigned int link = (unsigned int)rd(s + 40, 4);
+
+		if (rd(s + 56, 8) != SYM_SIZE || !in_file(k, rd(s + 24, 8), rd(s + 32, 8)) ||
+		    rd(s + 32, 8) % SYM_SIZE)
+			return kb_diag_set(d, KB_EINVAL, "karl: .symtab entry size or extent is wrong");
+		if (link == 0 || link >= k->nsec)
+			return kb_diag_set(d, KB_EINVAL, "karl: .symtab has no string table");
+	}
+	k->link_base = lo;
+	k->link_end = hi;
+	k->region = rlo;
+	k->region_end = rhi;
+
+	/* Pass 2: overlaps, the region, the relocation sections. */
+	for (unsigned int i = 1; i < k->nsec; i++) {
+		const uint8_t *s = shdr(k, i);
+		struct kb_karl_sec *c = &sec[i];
+
+		if (c->kind != KB_KARL_OTHER && c->size != 0) {
+			for (unsigned int j = i + 1; j < k->nsec; j++) {
+				struct kb_karl_sec *o = &sec[j];
+
+				if (o->kind == KB_KARL_OTHER || o->size == 0)
+					continue;
+				if (c->old_addr < o->old_addr + o->size &&
+				    o->old_addr < c->old_addr + c->size)
+					return kb_diag_set(d, KB_EOVERLAP,
+							   "karl: sections %s and %s overlap",
+							   kb_karl_name(k, i), kb_karl_name(k, j));
+			}
+		}
+		if (c->kind == KB_KARL_HEAD) {
+			if (c->old_addr >= rhi)
+				c->kind = KB_KARL_TAIL;
+			else if (c->old_addr + c->size > rlo)
+				return kb_diag_set(d, KB_EINVAL,
+						   "karl: section %s at 0x%llx lies inside the shuffled text [0x%llx, 0x%llx)",
+						   kb_karl_name(k, i), H(c->old_addr), H(rlo), H(rhi));
+		}
+		if (rd(s + 4, 4) == SHT_RELA) {
+			unsigned int tgt = (unsigned int)rd(s + 44, 4);
+			uint64_t off = rd(s + 24, 8), size = rd(s + 32, 8);
+
+			if (tgt == 0 || tgt >= k->nsec)
+				return kb_diag_set(d, KB_EINVAL, "karl: relocation section %s applies to section %u (none)",
+						   kb_karl_name(k, i), tgt);
+			if (sec[tgt].kind == KB_KARL_OTHER && !(rd(shdr(k, tgt) + 8, 8) & SHF_ALLOC))
+				continue;	/* debug info: not loaded */
+			if (rd(s + 56, 8) != RELA_SIZE || size % RELA_SIZE || !in_file(k, off, size))
+				return kb_diag_set(d, KB_EINVAL, "karl: relocation section %s: entry size or extent is wrong",
+						   kb_karl_name(k, i));
+			if (rd(s + 40, 4) != k->symtab)
+				return kb_diag_set(d, KB_EINVAL, "karl: relocation section %s does not use .symtab",
+						   kb_karl_name(k, i));
+			if (sec[tgt].nobits && size)
+				return kb_diag_set(d, KB_EINVAL, "karl: relocation section %s applies to NOBITS section %s",
+						   kb_karl_name(k, i), kb_karl_name(k, tgt));
+			k->nrela += size / RELA_SIZE;
+		}
+	}
+	/* Without --emit-relocs nothing says where the code refers to
+	 * itself: moving it would break every call. */
+	if (k->nrela == 0)
+		return kb_diag_set(d, KB_ENOENT,
+				   "karl: no relocations for the loaded sections (link with --emit-relocs)");
+	return 0;
+}
+
+/* ---- layout ---------------------------------------------------------- */
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+static int draw(int (*uniform)(void *, uint64_t, uint64_t *), void *ctx,
+		uint64_t bound, uint64_t *out, struct kb_diag *d)
+{
+	int err = uniform(ctx, bound, out);
+
+	if (err < 0)
+		return err;
+	if (err > 0)
+		return kb_diag_set(d, KB_EFAIL, "karl: uniform() failed (%d)", err);
+	if (*out >= bound)
+		return kb_diag_set(d, KB_ERANGE, "karl: uniform() returned %llu, not below %llu",
+				   H(*out), H(bound));
+	return 0;
+}
+
+
+int kb_karl_layout(struct kb_karl *k, uint64_t max_gap, uint64_t bias,
+		   int (*uniform)(void *ctx, uint64_t bound, uint64_t *out),
+		   void *ctx, struct kb_diag *d)
+{
+	uint64_t maxalign = 4096, cur, tail_lo = UINT64_MAX;
+	int err;
+
+	k->laid_out = false;
+	if (k->link_end > LIMIT || max_gap > LIMIT / (k->nmove + 1u))
+		return kb_diag_set(d, KB_ERANGE, "karl: image end 0x%llx or gap %llu too large",
+				   H(k->link_end), H(max_gap));
+	for (unsigned int i = 1; i < k->nsec; i++) {
+		if (k->sec[i].kind == KB_KARL_OTHER)
+			continue;
+		if (k->sec[i].align > maxalign)
+			maxalign = k->sec[i].align;
+		if (k->sec[i].kind == KB_KARL_TAIL && k->sec[i].old_addr < tail_lo)
+			tail_lo = k->sec[i].old_addr;
+	}
+	if (bias % maxalign)
+		return kb_diag_set(d, KB_EALIGN, "karl: bias 0x%llx is not a multiple of 0x%llx",
+				   H(bias), H(maxalign));
+	if (bias > LIMIT - k->link_end)
+		return kb_diag_set(d, KB_ERANGE, "karl: bias 0x%llx puts the image above 2^62",
+				   H(bias));
+
+	/* Fisher-Yates: order[0..n) starts in section-index order (the
+	 * parser's), each position i from the top draws j in [0, i]. */
+	{
+		unsigned int n = 0;
+
+		for (unsigned int i = 1; i < k->nsec; i++)
+			if (k->sec[i].kind == KB_KARL_MOVE)
+				k->order[n++] = i;
+		/* nokaslr: link-time order = ascending address. */
+		for (unsigned int i = 1; i < n; i++)
+			for (unsigned int j = i; j > 0 &&
+			     k->sec[k->order[j - 1]].old_addr > k->sec[k->order[j]].old_addr; j--) {
+				uint32_t t = k->order[j];
+
+				k->order[j] = k->order[j - 1];
+				k->order[j - 1] = t;
+			}
+		for (unsigned int i = n; uniform && i > 1; i--) {
+			uint64_t j;
+			uint32_t t;
+
+			err = draw(uniform, ctx, i, &j, d);
+			if (err)
+				return err;
+			t = k->order[i - 1];
+			k->order[i - 1] = k->order[j];
+			k->order[j] = t;
+		}
+	}
+	cur = k->region;
+	for (unsigned int i = 0; i < k->nmove; i++) {
+		struct kb_karl_sec *c = &k->sec[k->order[i]];
+		uint64_t g = 0;
+
+		/* nokaslr: the link-time layout exactly, whatever padding
+		 * the linker left between the sections. */
+		if (!uniform) {
+			c->gap = 0;
+			c->new_addr = c->old_addr + bias;
+			cur = k->region_end;
+			continue;
+		}
+		cur = align_up(cur, c->align);
+		err = draw(uniform, ctx, max_gap / c->align + 1, &g, d);
+		if (err)
+			return err;
+		c->gap = g * c->align;
+		cur += c->gap;
+		c->new_addr = cur + bias;
+		cur += c->size;		/* < LIMIT: sizes and gaps bounded above */
+	}
+	k->tail_delta = 0;
+	if (cur > k->region_end)
+		k->tail_delta = align_up(cur - k->region_end, maxalign);
+	k->new_base = UINT64_MAX;
+	k->new_end = 0;
+	for (unsigned int i = 1; i < k->nsec; i++) {
+		struct kb_karl_sec *c = &k->sec[i];
+
+		if (c->kind == KB_KARL_HEAD)
+			c->new_addr = c->old_addr + bias;
+		else if (c->kind == KB_KARL_TAIL)
+			c->new_addr = c->old_addr + k->tail_delta + bias;
+		else if (c->kind != KB_KARL_MOVE)
+			continue;
+		if (c->new_addr < k->new_base)
+			k->new_base = c->new_addr;
+		if (c->new_addr + c->size > k->new_end)
+			k->new_end = c->new_addr + c->size;
+	}
+	if (k->new_end > LIMIT)
+		return kb_diag_set(d, KB_ERANGE, "karl: the shuffled image ends above 2^62");
+	k->bias = bias;
+	k->max_gap = max_gap;
+	k->laid_out = true;
+	return 0;
+}
+
+/* log2(x) in Q16 for x >= 1: the integer part, then 16 fraction bits by
+ * squaring the mantissa (Q1.31). */
+static uint64_t log2_q16(uint64_t x)
+{
+	uint64_t r = 0, m;
+	unsigned int e = 63 - (unsigned int)__builtin_clzll(x);
+
+	r = (uint64_t)e << 16;
+	m = e >= 31 ? x >> (e - 31) : x << (31 - e);	/* [2^31, 2^32) */
+	for (unsigned int b = 15; b < 16; b--) {
+		m = (m * m) >> 31;
+		if (m >= (UINT64_C(2) << 31)) {
+			m >>= 1;
+			r |= UINT64_C(1) << b;
+		}
+	}
+	return r;
+}
+
+uint64_t kb_karl_entropy_q16(const struct kb_karl *k, uint64_t max_gap)
+{
+	uint64_t bits = 0;
+
+	for (uint64_t i = 2; i <= k->nmove; i++)
+		bits += log2_q16(i);
+	for (unsigned int i = 1; i < k->nsec; i++)
+		if (k->sec[i].kind == KB_KARL_MOVE)
+			bits += log2_q16(max_gap / k->sec[i].align + 1);
+	return bits;
+}
+
+/* ---- relocations ----------------------------------------------------- */
+
+struct rel {
+	uint64_t off;		/* r_offset (link-time) */
+	uint32_t type, sym;
+	int64_t addend;
+};
+
+static void rela_at(const struct kb_karl *k, uint64_t tab, uint64_t i, struct rel *r)
+{
+	const uint8_t *p = k->file + tab + i * RELA_SIZE;
+	uint64_t info = rd(p + 8, 8);
+
+	r->off = rd(p, 8);
+	r->type = (uint32_t)info;
+	r->sym = (uint32_t)(info >> 32);
+	r->addend = (int64_t)rd(p + 16, 8);
+}
+
+/* The new address of a symbol: its section moved, so does it. */
+static int sym_value(const struct kb_karl *k, uint32_t sym, uint64_t *oldv,
+		     uint64_t *newv, const char *rs, uint64_t i, struct kb_diag *d)
+{
+	const uint8_t *s = shdr(k, k->symtab);
+	uint64_t off = rd(s + 24, 8), n = rd(s + 32, 8) / SYM_SIZE;
+	const uint8_t *e;
+	uint64_t v;
+	unsigned int shndx;
+
+	if (sym == 0 || sym >= n)
+		return kb_diag_set(d, KB_EINVAL, "karl: %s relocation %llu: symbol %u out of range",
+				   rs, H(i), (unsigned int)sym);
+	e = k->file + off + (uint64_t)sym * SYM_SIZE;
+	shndx = (unsigned int)rd(e + 6, 2);
+	v = rd(e + 8, 8);
+	*oldv = v;
+	if (shndx == SHN_ABS) {
+		*newv = v;
+		return 0;
+	}
+	if (shndx == SHN_UNDEF)
+		return kb_diag_set(d, KB_EINVAL, "karl: %s relocation %llu: symbol %u is undefined",
+				   rs, H(i), (unsigned int)sym);
+	if (shndx >= k->nsec || shndx >= SHN_LORESERVE ||
+	    k->sec[shndx].kind == KB_KARL_OTHER)
+		return kb_diag_set(d, KB_EINVAL,
+				   "karl: %s relocation %llu: symbol %u is in no loaded section",
+				   rs, H(i), (unsigned int)sym);
+	if (v < k->sec[shndx].old_addr || v - k->sec[shndx].old_addr > k->sec[shndx].size)
+		return kb_diag_set(d, KB_EINVAL,
+				   "karl: %s relocation %llu: symbol %u at 0x%llx is outside its section %s",
+				   rs, H(i), (unsigned int)sym, H(v), kb_karl_name(k, shndx));
+	*newv = v - k->sec[shndx].old_addr + k->sec[shndx].new_addr;
+	return 0;
+}
+
+static bool fits_signed(int64_t v, unsigned int bits)
+{
+	int64_t lim = (int64_t)1 << (bits - 1);
+
+	return v >= -lim && v < lim;
+}
+
+/* Immediate encoders: the instruction with its immediate bits replaced. */
+static uint32_t enc_u(uint32_t insn, uint32_t hi20)
+{
+	return (insn & 0xfff) | (hi20 << 12);
+}
+
+static uint32_t enc_i(uint32_t insn, uint32_t lo12)
+{
+	return (insn & 0xfffff) | ((lo12 & 0xfff) << 20);
+}
+
+static uint32_t enc_s(uint32_t insn, uint32_t lo12)
+{
+	return (insn & 0x01fff07f) | (((lo12 >> 5) & 0x7f) << 25) | ((lo12 & 0x1f) << 7);
+}
+
+static uint32_t enc_b(uint32_t insn, uint32_t o)
+{
+	return (insn & 0x01fff07f) | (((o >> 12) & 1) << 31) | (((o >> 5) & 0x3f) << 25) |
+	       (((o >> 1) & 0xf) << 8) | (((o >> 11) & 1) << 7);
+}
+
+static uint32_t enc_j(uint32_t insn, uint32_t o)
+{
+	return (insn & 0xfff) | (((o >> 20) & 1) << 31) | (((o >> 1) & 0x3ff) << 21) |
+	       (((o >> 11) & 1) << 20) | (((o >> 12) & 0xff) << 12);
+}
+
+static uint16_t enc_cb(uint16_t insn, uint32_t o)
+{
+	return (uint16_t)((insn & 0xe383) | (((o >> 8) & 1) << 12) | (((o >> 3) & 3) << 10) |
+			  (((o >> 6) & 3) << 5) | (((o >> 1) & 3) << 3) | (((o >> 5) & 1) << 2));
+}
+
+static uint16_t enc_cj(uint16_t insn, uint32_t o)
+{
+	return (uint16_t)((insn & 0xe003) | (((o >> 11) & 1) << 12) | (((o >> 4) & 1) << 11) |
+			  (((o >> 8) & 3) << 9) | (((o >> 10) & 1) << 8) | (((o >> 6) & 1) << 7) |
+			  (((o >> 7) & 1) << 6) | (((o >> 1) & 7) << 3) | (((o >> 5) & 1) << 2));
+}
+
+/* hi20/lo12 of a 32-bit pc-relative or absolute value (lo12 sign-extended,
+ * so hi20 rounds). */
+static uint32_t hi20(int64_t v)
+{
+	return (uint32_t)(((uint64_t)v + 0x800) >> 12) & 0xfffff;
+}
+
+static bool fits_hi_lo(int64_t v)
+{
+	/* auipc/lui + 12-bit signed: [-2^31 - 2^11, 2^31 - 2^11). */
+	return v >= -(INT64_C(1) << 31) - 0x800 && v < (INT64_C(1) << 31) - 0x800;
+}
+
+struct ctx {
+	const struct kb_karl *k;
+	uint8_t *out;		/* NULL: validate only */
+	unsigned int rs;	/* the relocation section */
+	unsigned int tgt;	/* its target section */
+	uint64_t tab, n;	/* its entries */
+};
+
+/* The PCREL_HI20 a PCREL_LO12 at index i refers to: the entry of the same
+ * section whose place is the LO12's S + A (the HI20's label).  Searched
+ * backwards first (the usual case: just before), then forwards. */
+static int find_hi20(const struct ctx *c, uint64_t i, uint64_t label, struct rel *hi,
+		     struct kb_diag *d)
+{
+	const struct kb_karl *k = c->k;
+
+	for (uint64_t j = i; j-- > 0;) {
+		rela_at(k, c->tab, j, hi);
+		if (hi->off == label && hi->type == R_RISCV_PCREL_HI20)
+			return 0;
+	}
+	for (uint64_t j = i + 1; j < c->n; j++) {
+		rela_at(k, c->tab, j, hi);
+		if (hi->off == label && hi->type == R_RISCV_PCREL_HI20)
+			return 0;
+	}
+	return kb_diag_set(d, KB_EINVAL,
+			   "karl: %s relocation %llu: PCREL_LO12 label 0x%llx has no PCREL_HI20",
+			   kb_karl_name(k, c->rs), H(i), H(label));
+}
+
+static int one(const struct ctx *c, uint64_t i, struct kb_diag *d)
+{
+	const struct kb_karl *k = c->k;
+	const struct kb_karl_sec *t = &k->sec[c->tgt];
+	const char *rs = kb_karl_name(k, c->rs);
+	struct rel r;
+	uint64_t so, sn, pnew, place, width;
+	const uint8_t *src;
+	uint8_t *dst;
+	int64_t v = 0;
+	uint32_t insn = 0;
+	int err;
+
+	rela_at(k, c->tab, i, &r);
+	switch (r.type) {
+	case R_RISCV_NONE:
+		return 0;
+	case R_RISCV_RELAX:
+	case R_RISCV_ALIGN:
+		return kb_diag_set(d, KB_ENOTSUP,
+				   "karl: %s relocation %llu: R_RISCV_%s: the payload was built for linker relaxation (use -mno-relax, --no-relax)",
+				   rs, H(i), r.type == R_RISCV_RELAX ? "RELAX" : "ALIGN");
+	case R_RISCV_32: case R_RISCV_PCREL_LO12_I: case R_RISCV_PCREL_LO12_S:
+	case R_RISCV_HI20: case R_RISCV_LO12_I: case R_RISCV_LO12_S:
+	case R_RISCV_ADD32: case R_RISCV_SUB32: case R_RISCV_BRANCH: case R_RISCV_JAL:
+	case R_RISCV_PCREL_HI20:
+		width = 4;
+		break;
+	case R_RISCV_64: case R_RISCV_CALL: case R_RISCV_CALL_PLT:
+		width = 8;
+		break;
+	case R_RISCV_RVC_BRANCH: case R_RISCV_RVC_JUMP:
+		width = 2;
+		break;
+	default:
+		return kb_diag_set(d, KB_ENOTSUP, "karl: %s relocation %llu: type %u is not supported",
+				   rs, H(i), (unsigned int)r.type);
+	}
+	if (r.off < t->old_addr || r.off - t->old_addr > t->size ||
+	    width > t->size - (r.off - t->old_addr))
+		return kb_diag_set(d, KB_EINVAL,
+				   "karl: %s relocation %llu at 0x%llx is outside section %s",
+				   rs, H(i), H(r.off), kb_karl_name(k, c->tgt));
+	place = r.off - t->old_addr;
+	pnew = t->new_addr + place;
+	src = k->file + rd(shdr(k, c->tgt) + 24, 8) + place;
+	dst = c->out ? c->out + (pnew - k->new_base) : NULL;
+	/* Instructions are read from the output (already copied, maybe
+	 * already patched by an earlier entry at the same place: ADD/SUB
+	 * pairs) when writing, from the file when validating. */
+	if (width == 2)
+		insn = (uint32_t)rd(dst ? dst : src, 2);
+	else
+		insn = (uint32_t)rd(dst ? dst : src, 4);
+
+	err = sym_value(k, r.sym, &so, &sn, rs, i, d);
+	if (err)
+		return err;
+
+	switch (r.type) {
+	case R_RISCV_64:
+		if (dst)
+			wr(dst, sn + (uint64_t)r.addend, 8);
+		return 0;
+	case R_RISCV_32: {
+		uint64_t a = sn + (uint64_t)r.addend;
+
+		if (a > UINT32_MAX && !fits_signed((int64_t)a, 32))
+			return kb_diag_set(d, KB_ERANGE, "karl: %s relocation %llu: R_RISCV_32 value 0x%llx does not fit",
+					   rs, H(i), H(a));
+		if (dst)
+			wr(dst, a, 4);
+		return 0;
+	}
+	case R_RISCV_ADD32:
+	case R_RISCV_SUB32: {
+		/* In place: the word holds (something) + S_old + A; it must
+		 * hold (something) + S_new + A (SUB: minus).  32-bit
+		 * arithmetic wraps, as the linker's does. */
+		uint32_t w = (uint32_t)rd(dst ? dst : src, 4);
+		uint32_t delta = (uint32_t)(sn - so);
+
+		if (dst)
+			wr(dst, r.type == R_RISCV_ADD32 ? w + delta : w - delta, 4);
+		return 0;
+	}
+	case R_RISCV_HI20:
+	case R_RISCV_LO12_I:
+	case R_RISCV_LO12_S:
+		v = (int64_t)(sn + (uint64_t)r.addend);
+		if (!fits_hi_lo(v))
+			return kb_diag_set(d, KB_ERANGE, "karl: %s relocation %llu: absolute address 0x%llx out of lui range",
+					   rs, H(i), H(v));
+		if (r.type == R_RISCV_HI20) {
+			if ((insn & 0x7f) != 0x37)
+				goto badop;
+			insn = enc_u(insn, hi20(v));
+		} else if (r.type == R_RISCV_LO12_I) {
+			insn = enc_i(insn, (uint32_t)v);
+		} else {
+			insn = enc_s(insn, (uint32_t)v);
+		}
+		break;
+	case R_RISCV_PCREL_LO12_I:
+	case R_RISCV_PCREL_LO12_S: {
+		struct rel hi;
+		uint64_t hso, hsn, hp;
+		const struct kb_karl_sec *hs;
+
+		err = find_hi20(c, i, so + (uint64_t)r.addend, &hi, d);
+		if (err)
+			return err;
+		err = sym_value(k, hi.sym, &hso, &hsn, rs, i, d);
+		if (err)
+			return err;
+		(void)hso;
+		hs = t;	/* same relocation section: same target section */
+		hp = hs->new_addr + (hi.off - hs->old_addr);
+		v = (int64_t)(hsn + (uint64_t)hi.addend - hp);
+		if (!fits_hi_lo(v))
+			return kb_diag_set(d, KB_ERANGE, "karl: %s relocation %llu: pc-relative offset %lld out of auipc range",
+					   rs, H(i), (long long)v);
+		insn = r.type == R_RISCV_PCREL_LO12_I ? enc_i(insn, (uint32_t)v) :
+						      enc_s(insn, (uint32_t)v);
+		break;
+	}
+	case R_RISCV_PCREL_HI20:
+	case R_RISCV_CALL:
+	case R_RISCV_CALL_PLT:
+		v = (int64_t)(sn + (uint64_t)r.addend - pnew);
+		if (!fits_hi_lo(v))
+			return kb_diag_set(d, KB_ERANGE, "karl: %s relocation %llu: pc-relative offset %lld out of auipc range",
+					   rs, H(i), (long long)v);
+		if ((insn & 0x7f) != 0x17)
+			goto badop;
+		if (r.type != R_RISCV_PCREL_HI20) {
+			uint32_t jalr = (uint32_t)rd((dst ? dst : src) + 4, 4);
+
+			if ((jalr & 0x707f) != 0x67)
+				goto badop;
+			if (dst)
+				wr(dst + 4, enc_i(jalr, (uint32_t)v), 4);
+		}
+		insn = enc_u(insn, hi20(v));
+		break;
+	case R_RISCV_BRANCH:
+	case R_RISCV_JAL:
+	case R_RISCV_RVC_BRANCH:
+	case R_RISCV_RVC_JUMP: {
+		static const unsigned int bits[] = { 13, 21, 9, 12 };
+		unsigned int b = bits[r.type == R_RISCV_BRANCH ? 0 : r.type == R_RISCV_JAL ? 1 :
+				      r.type == R_RISCV_RVC_BRANCH ? 2 : 3];
+
+		v = (int64_t)(sn + (uint64_t)r.addend - pnew);
+		if (!fits_signed(v, b) || (v & 1))
+			return kb_diag_set(d, KB_ERANGE,
+					   "karl: %s relocation %llu: branch offset %lld out of range (%u bits) after the shuffle",
+					   rs, H(i), (long long)v, b);
+		if (r.type == R_RISCV_BRANCH) {
+			if ((insn & 0x7f) != 0x63)
+				goto badop;
+			insn = enc_b(insn, (uint32_t)v);
+		} else if (r.type == R_RISCV_JAL) {
+			if ((insn & 0x7f) != 0x6f)
+				goto badop;
+			insn = enc_j(insn, (uint32_t)v);
+		} else if (r.type == R_RISCV_RVC_BRANCH) {
+			if ((insn & 3) != 1 || ((insn >> 13) & 7) < 6)
+				goto badop;
+			insn = enc_cb((uint16_t)insn, (uint32_t)v);
+		} else {
+			if ((insn & 3) != 1 || (((insn >> 13) & 7) != 5 && ((insn >> 13) & 7) != 1))
+				goto badop;
+			insn = enc_cj((uint16_t)insn, (uint32_t)v);
+		}
+		break;
+	}
+	}
+	if (dst)
+		wr(dst, insn, width == 2 ? 2 : 4);
+	return 0;
+badop:
+	return kb_diag_set(d, KB_EINVAL,
+			   "karl: %s relocation %llu (type %u) at 0x%llx: instruction 0x%x is not what the type patches",
+			   rs, H(i), (unsigned int)r.type, H(r.off), (unsigned int)insn);
+}
+
+static int pass(const struct kb_karl *k, uint8_t *out, struct kb_diag *d)
+{
+	for (unsigned int i = 1; i < k->nsec; i++) {
+		const uint8_t *s = shdr(k, i);
+		struct ctx c = { .k = k, .out = out, .rs = i };
+		int err;
+
+		if (rd(s + 4, 4) != SHT_RELA)
+			continue;
+		c.tgt = (unsigned int)rd(s + 44, 4);
+		if (k->sec[c.tgt].kind == KB_KARL_OTHER)
+			continue;
+		c.tab = rd(s + 24, 8);
+		c.n = rd(s + 32, 8) / RELA_SIZE;
+		for (uint64_t j = 0; j < c.n; j++) {
+			err = one(&c, j, d);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+int kb_karl_apply(const struct kb_karl *k, void *out, uint64_t out_len,
+		  struct kb_diag *d)
+{
+	uint8_t *o = out;
+	int err;
+
+	if (!k->laid_out)
+		return kb_diag_set(d, KB_EINVAL, "karl: no layout chosen");
+	if (out_len < k->new_end - k->new_base)
+		return kb_diag_set(d, KB_ENOSPC, "karl: image needs %llu bytes, buffer has %llu",
+				   H(k->new_end - k->new_base), H(out_len));
+	err = pass(k, NULL, d);
+	if (err)
+		return err;
+	memset(o, 0, k->new_end - k->new_base);
+	for (unsigned int i = 1; i < k->nsec; i++) {
+		const struct kb_karl_sec *c = &k->sec[i];
+
+		if (c->kind == KB_KARL_OTHER || c->nobits || c->size == 0)
+			continue;
+		memcpy(o + (c->new_addr - k->new_base), k->file + rd(shdr(k, i) + 24, 8), c->size);
+	}
+	return pass(k, o, d);
+}

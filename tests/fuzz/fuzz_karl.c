@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * libFuzzer target: KARL (loader/lib/karl.c), parse + layout + apply on a
+ * fuzzed ELF file.  Input: byte 0 chooses the largest gap (0..1020 bytes,
+ * a multiple of 4), byte 1 seeds the draws (an LCG; byte 1 = 0xff:
+ * nokaslr), the rest is the payload file (the seed corpus holds a small
+ * payload built to the contract).  On success the layout must keep the
+ * relinking oracle's invariants: the order is a permutation of the
+ * movable sections; every section aligned; head sections in place, the
+ * tail moved by a multiple of 4 KiB; gaps multiples of the alignment and
+ * at most the maximum; no two loaded sections overlapping after the move;
+ * every section inside [new_base, new_end); and a failed apply leaves
+ * the output untouched.  (Byte equality with a relink is the oracle's
+ * job: tests/build/karl_oracle.sh.)
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <kaslrboot/diag.h>
+#include <kaslrboot/error.h>
+#include <kaslrboot/karl.h>
+
+#define FUZZ_NAME "fuzz_karl"
+#include "fuzz.h"
+
+#define MAX_SEC		256
+#define MAX_IMAGE	(4u << 20)
+
+static struct kb_karl_sec sec[MAX_SEC];
+static uint32_t order[MAX_SEC];
+static uint8_t out[MAX_IMAGE];
+static uint64_t lcg;
+
+static int uniform(void *ctx, uint64_t bound, uint64_t *o)
+{
+	(void)ctx;
+	lcg = lcg * 6364136223846793005ULL + 1442695040888963407ULL;
+	*o = (lcg >> 11) % bound;
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct kb_diag d;
+	struct kb_karl k;
+	uint64_t max_gap, seen = 0;
+	bool nokaslr;
+	unsigned char *used;
+	int err;
+
+	if (size < 2)
+		return 0;
+	max_gap = (uint64_t)data[0] * 4;
+	nokaslr = data[1] == 0xff;
+	lcg = data[1];
+	if (kb_karl_parse(&k, data + 2, size - 2, sec, order, MAX_SEC, &d))
+		return 0;
+	CHECK(k.nmove >= 1 && k.nrela >= 1, "parse accepted %u movable, %llu relocations",
+	      k.nmove, (unsigned long long)k.nrela);
+	err = kb_karl_layout(&k, max_gap, 0, nokaslr ? NULL : uniform, NULL, &d);
+	if (err)
+		return 0;
+	CHECK(k.tail_delta % 4096 == 0, "tail delta 0x%llx", (unsigned long long)k.tail_delta);
+	used = calloc(k.nsec, 1);
+	CHECK(used != NULL, "calloc");
+	for (unsigned int j = 0; j < k.nmove; j++) {
+		uint32_t i = k.order[j];
+
+		CHECK(i < k.nsec && k.sec[i].kind == KB_KARL_MOVE && !used[i],
+		      "order[%u] = %u is not a fresh movable section", j, i);
+		used[i] = 1;
+		seen++;
+	}
+	free(used);
+	CHECK(seen == k.nmove, "order");
+	for (unsigned int i = 1; i < k.nsec; i++) {
+		const struct kb_karl_sec *a = &k.sec[i];
+
+		if (a->kind == KB_KARL_OTHER)
+			continue;
+		CHECK(a->new_addr % a->align == 0, "section %u misaligned", i);
+		CHECK(a->new_addr >= k.new_base && a->new_addr + a->size <= k.new_end,
+		      "section %u outside the image", i);
+		if (a->kind == KB_KARL_HEAD)
+			CHECK(a->new_addr == a->old_addr, "head %u moved", i);
+		if (a->kind == KB_KARL_TAIL)
+			CHECK(a->new_addr == a->old_addr + k.tail_delta, "tail %u", i);
+		if (a->kind == KB_KARL_MOVE) {
+			CHECK(a->gap % a->align == 0 && a->gap <= max_gap, "gap of %u", i);
+			CHECK(!nokaslr || a->new_addr == a->old_addr, "nokaslr moved %u", i);
+		}
+		for (unsigned int j = i + 1; j < k.nsec && a->size; j++) {
+			const struct kb_karl_sec *b = &k.sec[j];
+
+			if (b->kind == KB_KARL_OTHER || b->size == 0)
+				continue;
+			CHECK(a->new_addr + a->size <= b->new_addr ||
+			      b->new_addr + b->size <= a->new_addr,
+			      "sections %u and %u overlap after the move", i, j);
+		}
+	}
+	if (k.new_end - k.new_base > MAX_IMAGE)
+		return 0;
+	memset(out, 0xa5, k.new_end - k.new_base);
+	err = kb_karl_apply(&k, out, MAX_IMAGE, &d);
+	if (err) {
+		for (uint64_t i = 0; i < k.new_end - k.new_base; i++)
+			CHECK(out[i] == 0xa5, "byte %llu written by a failed apply (%s)",
+			      (unsigned long long)i, d.msg);
+		return 0;
+	}
+	return 0;
+}

@@ -1,0 +1,2 @@
+host-tests += karl
+test-karl-srcs := tests/host/test_karl.c loader/lib/karl.c loader/lib/diag.c loader/lib/error.c
