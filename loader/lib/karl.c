@@ -291,6 +291,21 @@ int kb_karl_parse(struct kb_karl *k, const void *file, size_t len,
 			k->nrela += size / RELA_SIZE;
 		}
 	}
+	/* The entry point stays where it was linked (plus the bias): it
+	 * must be in the startup code. */
+	k->entry = rd(f + 24, 8);
+	{
+		bool in_head = false;
+
+		for (unsigned int i = 1; i < k->nsec; i++)
+			if (sec[i].kind == KB_KARL_HEAD && k->entry >= sec[i].old_addr &&
+			    k->entry - sec[i].old_addr < sec[i].size)
+				in_head = true;
+		if (!in_head)
+			return kb_diag_set(d, KB_EINVAL,
+					   "karl: entry point 0x%llx is not in the startup code (.text.kb_fixed, kept in place)",
+					   H(k->entry));
+	}
 	/* Without --emit-relocs nothing says where the code refers to
 	 * itself: moving it would break every call. */
 	if (k->nrela == 0)

@@ -381,6 +381,8 @@ static void test_bad_input(void **state)
 	for (unsigned int i = S_RFIXED; i <= S_RRO; i++)
 		put(O_SHDR + i * 64 + 4, 1, 4);
 	expect_fail(parse(), KB_ENOENT, "(link with --emit-relocs)");
+	build(); put(24, BASE + 0x10, 8);
+	expect_fail(parse(), KB_EINVAL, "karl: entry point 0x80000010 is not in the startup code");
 	build(); put(O_RELA + 4 * 24 + 8, ((uint64_t)SYM_AEND << 32) | 99, 8);
 	expect_fail(run(0, NULL), KB_ENOTSUP, "karl: .rela.text.a relocation 2: type 99 is not supported");
 	build(); put(O_RELA + 8, ((uint64_t)SYM_B << 32) | R_RELAX, 8);
