@@ -441,6 +441,28 @@ int kb_karl_layout(struct kb_karl *k, uint64_t max_gap, uint64_t bias,
 	return 0;
 }
 
+uint64_t kb_karl_max_footprint(const struct kb_karl *k, uint64_t max_gap)
+{
+	uint64_t maxalign = 4096, grow = 0;
+
+	if (k->link_end > LIMIT || max_gap > LIMIT / (k->nmove + 1u))
+		return UINT64_MAX;
+	for (unsigned int i = 1; i < k->nsec; i++) {
+		const struct kb_karl_sec *c = &k->sec[i];
+
+		if (c->kind == KB_KARL_OTHER)
+			continue;
+		if (c->align > maxalign)
+			maxalign = c->align;
+		/* alignment padding before it, then its gap */
+		if (c->kind == KB_KARL_MOVE)
+			grow += c->align - 1 + max_gap;
+	}
+	/* The region grows by at most `grow`; the tail moves by that
+	 * rounded up to maxalign.  Every term < 2^62 + 2^62. */
+	return k->link_end - k->link_base + grow + maxalign;
+}
+
 /* log2(x) in Q16 for x >= 1: the integer part, then 16 fraction bits by
  * squaring the mantissa (Q1.31). */
 static uint64_t log2_q16(uint64_t x)

@@ -111,6 +111,15 @@ int kb_karl_layout(struct kb_karl *k, uint64_t max_gap, uint64_t bias,
 		   void *ctx, struct kb_diag *d);
 
 /*
+ * An upper bound of new_end - new_base for any layout kb_karl_layout may
+ * draw with this max_gap (the link-time footprint, plus per movable
+ * section its alignment - 1 and max_gap, plus the largest alignment), so
+ * that the loader can choose a slot before drawing the layout.
+ * UINT64_MAX when the values are too large to lay out.
+ */
+uint64_t kb_karl_max_footprint(const struct kb_karl *k, uint64_t max_gap);
+
+/*
  * log2 of the number of equally likely layouts for max_gap, in 1/65536
  * bits: log2(nmove!) + sum over movable sections of
  * log2(max_gap / align + 1).
