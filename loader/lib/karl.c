@@ -291,6 +291,21 @@ int kb_karl_parse(struct kb_karl *k, const void *file, size_t len,
 			k->nrela += size / RELA_SIZE;
 		}
 	}
+	/* The entry point stays where it was linked (plus the bias): it
+	 * must be in the startup code. */
+	k->entry = rd(f + 24, 8);
+	{
+		bool in_head = false;
+
+		for (unsigned int i = 1; i < k->nsec; i++)
+			if (sec[i].kind == KB_KARL_HEAD && k->entry >= sec[i].old_addr &&
+			    k->entry - sec[i].old_addr < sec[i].size)
+				in_head = true;
+		if (!in_head)
+			return kb_diag_set(d, KB_EINVAL,
+					   "karl: entry point 0x%llx is not in the startup code (.text.kb_fixed, kept in place)",
+					   H(k->entry));
+	}
 	/* Without --emit-relocs nothing says where the code refers to
 	 * itself: moving it would break every call. */
 	if (k->nrela == 0)
@@ -424,6 +439,28 @@ int kb_karl_layout(struct kb_karl *k, uint64_t max_gap, uint64_t bias,
 	k->max_gap = max_gap;
 	k->laid_out = true;
 	return 0;
+}
+
+uint64_t kb_karl_max_footprint(const struct kb_karl *k, uint64_t max_gap)
+{
+	uint64_t maxalign = 4096, grow = 0;
+
+	if (k->link_end > LIMIT || max_gap > LIMIT / (k->nmove + 1u))
+		return UINT64_MAX;
+	for (unsigned int i = 1; i < k->nsec; i++) {
+		const struct kb_karl_sec *c = &k->sec[i];
+
+		if (c->kind == KB_KARL_OTHER)
+			continue;
+		if (c->align > maxalign)
+			maxalign = c->align;
+		/* alignment padding before it, then its gap */
+		if (c->kind == KB_KARL_MOVE)
+			grow += c->align - 1 + max_gap;
+	}
+	/* The region grows by at most `grow`; the tail moves by that
+	 * rounded up to maxalign.  Every term < 2^62 + 2^62. */
+	return k->link_end - k->link_base + grow + maxalign;
 }
 
 /* log2(x) in Q16 for x >= 1: the integer part, then 16 fraction bits by

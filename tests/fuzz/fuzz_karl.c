@@ -9,7 +9,8 @@
  * movable sections; every section aligned; head sections in place, the
  * tail moved by a multiple of 4 KiB; gaps multiples of the alignment and
  * at most the maximum; no two loaded sections overlapping after the move;
- * every section inside [new_base, new_end); and a failed apply leaves
+ * every section inside [new_base, new_end); the footprint within
+ * kb_karl_max_footprint(); and a failed apply leaves
  * the output untouched.  (Byte equality with a relink is the oracle's
  * job: tests/build/karl_oracle.sh.)
  */
@@ -64,6 +65,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err = kb_karl_layout(&k, max_gap, 0, nokaslr ? NULL : uniform, NULL, &d);
 	if (err)
 		return 0;
+	CHECK(k.new_end - k.new_base <= kb_karl_max_footprint(&k, max_gap),
+	      "footprint 0x%llx above the bound 0x%llx", (unsigned long long)(k.new_end - k.new_base),
+	      (unsigned long long)kb_karl_max_footprint(&k, max_gap));
 	CHECK(k.tail_delta % 4096 == 0, "tail delta 0x%llx", (unsigned long long)k.tail_delta);
 	used = calloc(k.nsec, 1);
 	CHECK(used != NULL, "calloc");

@@ -308,6 +308,7 @@ static void test_shuffled(void **state)
 		assert_true(na(S_RO) >= na(S_A) + 16 && na(S_RO) >= na(S_B) + 8);
 		assert_int_equal((na(S_RO) - RODATA) % 4096, 0);
 		seen_b_first += na(S_B) < na(S_A);
+		assert_true(k.new_end - k.new_base <= kb_karl_max_footprint(&k, 64));
 		check_fields();
 	}
 	/* both orders occur */
@@ -381,6 +382,8 @@ static void test_bad_input(void **state)
 	for (unsigned int i = S_RFIXED; i <= S_RRO; i++)
 		put(O_SHDR + i * 64 + 4, 1, 4);
 	expect_fail(parse(), KB_ENOENT, "(link with --emit-relocs)");
+	build(); put(24, BASE + 0x10, 8);
+	expect_fail(parse(), KB_EINVAL, "karl: entry point 0x80000010 is not in the startup code");
 	build(); put(O_RELA + 4 * 24 + 8, ((uint64_t)SYM_AEND << 32) | 99, 8);
 	expect_fail(run(0, NULL), KB_ENOTSUP, "karl: .rela.text.a relocation 2: type 99 is not supported");
 	build(); put(O_RELA + 8, ((uint64_t)SYM_B << 32) | R_RELAX, 8);
@@ -399,6 +402,12 @@ static void test_bad_input(void **state)
 	expect_fail(run(0, NULL), KB_EINVAL, "instruction 0x13 is not what the type patches");
 	/* JAL (+-1 MiB) from .text.b to fn_a across two 2 MiB gaps */
 	build(); put(O_RELA + 24 + 8, ((uint64_t)SYM_B << 32) | 0, 8);	/* c.beqz: NONE */
+	assert_int_equal(parse(), 0);
+	assert_int_equal(kb_karl_layout(&k, 2 << 20, 0, max_uniform, NULL, &d), 0);
+	/* every gap at its maximum: the bound holds, and is not loose by
+	 * more than the alignments */
+	assert_true(k.new_end - k.new_base <= kb_karl_max_footprint(&k, 2 << 20));
+	assert_true(k.new_end - k.new_base + 4096 + 3 + 1 + 8 >= kb_karl_max_footprint(&k, 2 << 20));
 	expect_fail(run(2 << 20, max_uniform), KB_ERANGE,
 		    "karl: .rela.text.b relocation 0: branch offset");
 	/* RVC_BRANCH from the head to .text.b: +-256 B */

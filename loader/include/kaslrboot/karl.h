@@ -68,6 +68,7 @@ struct kb_karl {
 	uint64_t link_end;		/* highest SHF_ALLOC end */
 	uint64_t region, region_end;	/* [first movable, last movable end) */
 	uint64_t nrela;			/* relocations in loaded sections */
+	uint64_t entry;			/* e_entry: in a head section, kept */
 	/* kb_karl_layout: */
 	uint64_t bias;			/* every section moves by it too */
 	uint64_t max_gap;
@@ -87,8 +88,9 @@ const char *kb_karl_name(const struct kb_karl *k, unsigned int shndx);
  * (unless NOBITS), not wrapping, aligned to a power of two, no two
  * non-empty loaded sections overlapping; at least one movable section, the
  * movable sections forming one region with no other loaded section inside
- * it; SHT_RELA sections for loaded sections (entsize 24, linked to the
- * .symtab).  sec and order: cap entries each (cap >= e_shnum, else
+ * it; the entry point inside a head section; SHT_RELA sections for
+ * loaded sections (entsize 24, linked to the .symtab), at least one
+ * relocation.  sec and order: cap entries each (cap >= e_shnum, else
  * KB_ENOSPC).  The file must stay unchanged until kb_karl_apply returns.
  */
 int kb_karl_parse(struct kb_karl *k, const void *file, size_t len,
@@ -107,6 +109,15 @@ int kb_karl_parse(struct kb_karl *k, const void *file, size_t len,
 int kb_karl_layout(struct kb_karl *k, uint64_t max_gap, uint64_t bias,
 		   int (*uniform)(void *ctx, uint64_t bound, uint64_t *out),
 		   void *ctx, struct kb_diag *d);
+
+/*
+ * An upper bound of new_end - new_base for any layout kb_karl_layout may
+ * draw with this max_gap (the link-time footprint, plus per movable
+ * section its alignment - 1 and max_gap, plus the largest alignment), so
+ * that the loader can choose a slot before drawing the layout.
+ * UINT64_MAX when the values are too large to lay out.
+ */
+uint64_t kb_karl_max_footprint(const struct kb_karl *k, uint64_t max_gap);
 
 /*
  * log2 of the number of equally likely layouts for max_gap, in 1/65536
