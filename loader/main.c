@@ -48,6 +48,9 @@
 #include <kaslrboot/fdt_util.h>
 #include <kaslrboot/bootargs.h>
 #include <kaslrboot/load.h>
+#ifdef CONFIG_KARL
+#include <kaslrboot/karl.h>
+#endif
 #include <kaslrboot/memmap.h>
 #include <kaslrboot/plan.h>
 #ifdef CONFIG_SBI_PAYLOAD
@@ -372,6 +375,7 @@ static const char *type_name(uint32_t t)
 	case KB_PAYLOAD_ELF: return "ELF PIE";
 	case KB_PAYLOAD_RISCV_IMAGE: return "RISC-V Image";
 	case KB_PAYLOAD_ARM64_IMAGE: return "arm64 Image";
+	case KB_PAYLOAD_KARL: return "KARL ELF";
 	default: return "?";
 	}
 }
@@ -414,6 +418,8 @@ static void step_container(const void *fdt)
 	/* Only an M-mode loader can start firmware that runs in M-mode. */
 	if (have_part(KB_PART_SBI) && !IS_ENABLED(CONFIG_SBI_PAYLOAD))
 		fatal(KB_ENOTSUP, &(struct kb_diag){ "container: it carries OpenSBI (an sbi part), but this loader cannot start it (only an M-mode loader with CONFIG_SBI_PAYLOAD can)" });
+	if (ctr.type == KB_PAYLOAD_KARL && !IS_ENABLED(CONFIG_KARL))
+		fatal(KB_ENOTSUP, &(struct kb_diag){ "container: a KARL payload (type 4, kbimage -t karl), but this loader was built without CONFIG_KARL" });
 	if (have_part(KB_PART_BOOTARGS))
 		kb_info("bootargs from the container: \"%s\"", ctr_bootargs);
 
@@ -642,6 +648,110 @@ static int place(void *ctx, enum kb_load_what what,
 	return KB_OK;
 }
 
+#ifdef CONFIG_KARL
+static struct kb_karl_sec karl_sec[CONFIG_KARL_MAX_SECTIONS];
+static uint32_t karl_order[CONFIG_KARL_MAX_SECTIONS];
+
+/*
+ * 5 (KARL, docs/karl.md).  The full ELF is staged in RAM (read from flash
+ * once, SHA-256 verified there) and parsed by karl.c; its window is
+ * chosen by the same planner and claimed under the same rule as every
+ * other, sized by a bound known before the layout is drawn (the link-time
+ * span + every function's largest gap and alignment padding + the tail's
+ * alignment); the window's offset from the link base is the bias.  The
+ * layout (the DRBG's unbiased draw; nokaslr: none: the link-time layout, at the link address when that is free)
+ * is applied straight into the window: every relocation validated before
+ * a byte is written, the image zeroed around the sections (BSS).
+ */
+static void load_karl(void)
+{
+	const struct kb_container_part *pp = &ctr.part[KB_PART_PAYLOAD];
+	uint64_t stage, maxalign = 4096, bound, bias = 0, entry, span, q;
+	struct kb_slot_req req;
+	struct kb_karl k;
+	struct kb_diag d;
+	unsigned int e = 0;
+	int err;
+
+	kb_diag_clear(&d);
+	err = place(NULL, KB_LOAD_STAGING, NULL, pp->size, &stage, &d);
+	if (!err)
+		err = kb_load_part(&flash, &ctr, KB_PART_PAYLOAD, NULL, 0,
+				   (void *)(uintptr_t)stage, &d);
+	if (!err)
+		err = kb_karl_parse(&k, (const void *)(uintptr_t)stage, (size_t)pp->size,
+				    karl_sec, karl_order, CONFIG_KARL_MAX_SECTIONS, &d);
+	if (err)
+		fatal(err, &d);
+	/* e_entry (the parser checked an ELF64 header is there). */
+	memcpy(&entry, (const uint8_t *)(uintptr_t)stage + 24, sizeof(entry));
+	for (unsigned int i = 1; i < k.nsec; i++) {
+		const struct kb_karl_sec *s = &k.sec[i];
+
+		if (s->kind == KB_KARL_OTHER)
+			continue;
+		if (s->align > maxalign)
+			maxalign = s->align;
+		if (!s->nobits && entry >= s->old_addr && entry - s->old_addr < s->size)
+			e = i;
+	}
+	if (e == 0)
+		fatal(KB_EINVAL, &(struct kb_diag){ "karl: the entry point lies in no loaded section" });
+	span = k.link_end - k.link_base;
+	if (span > (UINT64_C(1) << 40))
+		fatal(KB_ERANGE, &(struct kb_diag){ "karl: the payload spans more than 1 TiB" });
+	if (k.link_base % maxalign)
+		fatal(KB_EALIGN, &(struct kb_diag){ "karl: the link base is not a multiple of the largest section alignment (and of 4 KiB)" });
+	bound = span + maxalign;
+	for (unsigned int i = 1; i < k.nsec; i++)
+		if (k.sec[i].kind == KB_KARL_MOVE)
+			bound += (uint64_t)CONFIG_KARL_MAX_GAP + k.sec[i].align;
+
+	/* The same planner and claim as every window; never below the link
+	 * base (the bias is an unsigned offset). */
+	req = (struct kb_slot_req){ .size = bound, .align = maxalign };
+	err = kb_slot_req_check(&req, &d);
+	if (err)
+		fatal(err, &d);
+	build_freemap(k.link_base, UINTPTR_MAX);
+	kb_info("free memory: %u range(s) after reservations, from the link base 0x%" PRIx64,
+		freemap.n, k.link_base);
+	/* nokaslr: the lowest slot from the link base, which is the link
+	 * address itself when that is free. */
+	choose(&req, &kplan, "kernel (KARL bound)", kaslr_enabled);
+	bias = kplan.start - k.link_base;
+	claim(kplan.start, bound, KB_REGION_PAYLOAD, "kernel (KARL)");
+	err = kb_karl_layout(&k, CONFIG_KARL_MAX_GAP, bias,
+			     kaslr_enabled ? drbg_uniform : NULL, &d, &d);
+	if (!err && (k.new_base != kplan.start || k.new_end - k.new_base > bound))
+		err = kb_diag_set(&d, KB_EINVAL, "karl: the layout left its window");
+	if (!err)
+		err = kb_karl_apply(&k, (void *)(uintptr_t)kplan.start, bound, &d);
+	if (err)
+		fatal(err, &d);
+	kernel_start = kplan.start;
+	memset(&payload, 0, sizeof(payload));
+	payload.type = KB_PAYLOAD_KARL;
+	payload.machine = KB_EM_RISCV;
+	payload.xlen = 64;
+	payload.footprint = k.new_end - k.new_base;
+	payload.entry_off = k.sec[e].new_addr + (entry - k.sec[e].old_addr) - kernel_start;
+	kb_arch_sync_icache(kernel_start, payload.footprint);
+	q = kb_karl_entropy_q16(&k, CONFIG_KARL_MAX_GAP);
+	if (kaslr_enabled)
+		kb_log("karl: %u functions shuffled, gaps up to %u B: %" PRIu64 ".%02" PRIu64
+		       " bits of layout entropy (%" PRIu64 " relocations)",
+		       k.nmove, (unsigned int)CONFIG_KARL_MAX_GAP, q >> 16,
+		       ((q & 0xffff) * 100) >> 16, k.nrela);
+	else
+		kb_log("karl: nokaslr: %u functions at their link addresses (%" PRIu64 " relocations)",
+		       k.nmove, k.nrela);
+	kb_info("load: KARL payload at 0x%" PRIx64 "-0x%" PRIx64 " (bias 0x%" PRIx64
+		"), %" PRIu64 " bytes read from flash once, SHA-256 verified in RAM, every relocation re-applied, entry 0x%" PRIx64,
+		kernel_start, k.new_end, bias, pp->size, kernel_start + payload.entry_off);
+}
+#endif
+
 /* 5. The payload placed, read from flash once, verified, relocated; then
  * the initrd. */
 static void step_load(void)
@@ -652,6 +762,12 @@ static void step_load(void)
 	int err;
 
 	kb_diag_clear(&d);
+#ifdef CONFIG_KARL
+	if (ctr.type == KB_PAYLOAD_KARL) {
+		load_karl();
+		goto initrd;
+	}
+#endif
 	t0 = kb_arch_instret();
 	err = kb_load_payload(&flash, &ctr, KB_ARCH_MACHINE, KB_ARCH_XLEN,
 			      CONFIG_PAYLOAD_MIN_ALIGN, place, NULL, &payload,
@@ -675,6 +791,9 @@ static void step_load(void)
 		       ctr.part[KB_PART_PAYLOAD].size, payload.footprint, kb_bench_load);
 	}
 
+#ifdef CONFIG_KARL
+initrd:
+#endif
 	if (have_part(KB_PART_INITRD)) {
 		struct kb_slot_req ireq = {
 			.size = ctr.part[KB_PART_INITRD].size, .align = CONFIG_INITRD_ALIGN,

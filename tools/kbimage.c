@@ -3,10 +3,14 @@
  * kbimage: pack a kernel (and optionally an initrd and a command line) into
  * a kaslrboot container (<kaslrboot/container.h>, docs/container.md).
  *
- *   kbimage [-t auto|elf|riscv-image|arm64-image] [--initrd FILE]
+ *   kbimage [-t auto|elf|riscv-image|arm64-image|karl] [--initrd FILE]
  *           [--bootargs "STRING"] [--kaslr-align SIZE] [--pad SIZE]
  *           [--sbi FILE [--sbi-footprint SIZE] [--sbi-hart-size SIZE]]
  *           -o OUT KERNEL
+ *
+ * -t karl: KERNEL is a full riscv64 ELF built to the KARL contract
+ * (docs/karl.md), checked here with the loader's own karl.c (parse, the
+ * link-time layout, every relocation applied to a scratch image).
  *
  * Layout: the 256-byte header, then the kernel, the initrd and the bootargs
  * (with their NUL), each starting on an 8-byte boundary; gaps and the
@@ -53,6 +57,7 @@
 #include <kaslrboot/container.h>
 #include <kaslrboot/diag.h>
 #include <kaslrboot/error.h>
+#include <kaslrboot/karl.h>
 #include <kaslrboot/payload.h>
 #include <kaslrboot/sha256.h>
 
@@ -83,7 +88,7 @@ die(int status, const char *fmt, ...)
 
 static void usage(FILE *f)
 {
-	fputs("usage: kbimage [-t auto|elf|riscv-image|arm64-image] [--initrd FILE]\n"
+	fputs("usage: kbimage [-t auto|elf|riscv-image|arm64-image|karl] [--initrd FILE]\n"
 	      "               [--bootargs \"STRING\"] [--kaslr-align SIZE] [--pad SIZE]\n"
 	      "               [--sbi FILE [--sbi-footprint SIZE] [--sbi-hart-size SIZE]]\n"
 	      "               -o OUT KERNEL\n"
@@ -151,6 +156,10 @@ struct opts {
 	const char *kernel;
 };
 
+/* -t karl: sections the packers contract check accepts (the loader has
+ * its own, smaller bound: CONFIG_KARL_MAX_SECTIONS). */
+#define KB_KARL_PACK_MAX_SEC 65536
+
 static const struct {
 	const char *name;
 	uint32_t type;
@@ -159,6 +168,7 @@ static const struct {
 	{ "elf", KB_PAYLOAD_ELF },
 	{ "riscv-image", KB_PAYLOAD_RISCV_IMAGE },
 	{ "arm64-image", KB_PAYLOAD_ARM64_IMAGE },
+	{ "karl", KB_PAYLOAD_KARL },
 };
 
 static const char *type_name(uint32_t t)
@@ -230,7 +240,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 				if (strcmp(val, types[k].name) == 0)
 					break;
 			if (k == sizeof(types) / sizeof(types[0]))
-				die(EXIT_USAGE, "-t: unknown type '%s' (auto, elf, riscv-image, arm64-image)", val);
+				die(EXIT_USAGE, "-t: unknown type '%s' (auto, elf, riscv-image, arm64-image, karl)", val);
 			o->type = types[k].type;
 			have_type = true;
 		} else if (strcmp(name, "-o") == 0) {
@@ -523,6 +533,33 @@ int main(int argc, char **argv)
 		if (!pi.placement_anywhere)
 			die(EXIT_FAIL, "kernel %s: --kaslr-align: the arm64 Image's flags bit 3 is clear (it is placed near the start of DRAM, never randomized)",
 			    o.kernel);
+	}
+	if (o.type == KB_PAYLOAD_KARL) {
+		/* The loader's own KARL parser checks the contract
+		 * (docs/karl.md): a payload it would refuse at boot is
+		 * refused here, with the same line. */
+		static struct kb_karl_sec ksec[KB_KARL_PACK_MAX_SEC];
+		static uint32_t korder[KB_KARL_PACK_MAX_SEC];
+		struct kb_karl k;
+		uint8_t *img = NULL;
+		int err;
+
+		/* Parse, the link-time layout, and every relocation
+		 * validated and applied into a scratch image (RELAX/ALIGN,
+		 * unknown types, fields out of range: refused). */
+		err = kb_karl_parse(&k, part[0].data, part[0].size, ksec, korder,
+				    KB_KARL_PACK_MAX_SEC, &d);
+		if (!err)
+			err = kb_karl_layout(&k, 0, 0, NULL, NULL, &d);
+		if (!err) {
+			img = malloc(k.new_end - k.new_base);
+			if (img == NULL)
+				die(EXIT_FAIL, "kernel %s: -t karl: out of memory", o.kernel);
+			err = kb_karl_apply(&k, img, k.new_end - k.new_base, &d);
+			free(img);
+		}
+		if (err)
+			die(EXIT_FAIL, "kernel %s: -t karl: %s", o.kernel, d.msg);
 	}
 	if (o.initrd)
 		part[1].data = read_file("initrd", o.initrd, &part[1].size);

@@ -29,6 +29,7 @@ $(HOST_O)/kaslrplan: $(addprefix $(srctree)/,$(kaslrplan-srcs)) \
 HOST_TOOLS += $(HOST_O)/kbimage
 
 kbimage-srcs := tools/kbimage.c loader/lib/container.c loader/lib/image.c loader/lib/elf.c \
+	loader/lib/karl.c \
 	loader/lib/diag.c loader/lib/error.c
 kbimage-mbedtls := sha256 platform_util
 

@@ -180,7 +180,7 @@ static int header(const void *buf, uint64_t image_len,
 	/* The type selects a parser: an unknown one must not fall through to
 	 * a default. */
 	type = rd32(h + OFF_TYPE);
-	if (type > KB_PAYLOAD_ARM64_IMAGE)
+	if (type > KB_PAYLOAD_KARL)
 		return kb_diag_set(d, KB_EINVAL,
 				   "container: unknown payload type %" PRIu32, type);
 

@@ -566,9 +566,9 @@ static void test_type(void **state)
 	struct img m = full();
 
 	(void)state;
-	put32(m.buf + H_TYPE, 4);
+	put32(m.buf + H_TYPE, 5);
 	rehash_header(&m);
-	expect_fail_full(&m, "container: unknown payload type 4");
+	expect_fail_full(&m, "container: unknown payload type 5");
 	put32(m.buf + H_TYPE, 0xffffffff);
 	rehash_header(&m);
 	expect_fail_full(&m, "container: unknown payload type 4294967295");

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * KARL at load time (pure module: loader/lib/karl.c; host-buildable, used
- * by the host tool karlplan and, later, the loader): shuffle the function
+ * by the host tool karlplan, kbimage -t karl and the loader (CONFIG_KARL)): shuffle the function
  * sections of a full ELF64 RISC-V payload with random gaps and re-apply
  * every static relocation against the new addresses.  The payload contract
  * is docs/karl.md.

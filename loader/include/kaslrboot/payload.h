@@ -29,6 +29,9 @@ enum kb_payload_type {
 	KB_PAYLOAD_ELF = 1,		/* ELF ET_DYN (PIE): ELFCLASS64, or ELFCLASS32 for RV32 */
 	KB_PAYLOAD_RISCV_IMAGE = 2,	/* Linux RISC-V Image */
 	KB_PAYLOAD_ARM64_IMAGE = 3,	/* Linux arm64 Image */
+	KB_PAYLOAD_KARL = 4,		/* full riscv64 ELF to docs/karl.md's contract:
+					 * shuffled by loader/lib/karl.c (CONFIG_KARL);
+					 * never detected, only named (kbimage -t karl) */
 };
 
 /* The base alignment of a Linux arm64 Image (booting.rst). */
