@@ -702,10 +702,11 @@ static void load_karl(void)
 		fatal(KB_ERANGE, &(struct kb_diag){ "karl: the payload spans more than 1 TiB" });
 	if (k.link_base % maxalign)
 		fatal(KB_EALIGN, &(struct kb_diag){ "karl: the link base is not a multiple of the largest section alignment (and of 4 KiB)" });
-	bound = span + maxalign;
-	for (unsigned int i = 1; i < k.nsec; i++)
-		if (k.sec[i].kind == KB_KARL_MOVE)
-			bound += (uint64_t)CONFIG_KARL_MAX_GAP + k.sec[i].align;
+	/* The most any layout can take (karl.c: the link span, each moving
+	 * section's alignment padding and gap, the largest alignment). */
+	bound = kb_karl_max_footprint(&k, CONFIG_KARL_MAX_GAP);
+	if (bound == UINT64_MAX)
+		fatal(KB_ERANGE, &(struct kb_diag){ "karl: the payload and its gaps do not fit in the address space" });
 
 	/* The same planner and claim as every window; never below the link
 	 * base (the bias is an unsigned offset). */
