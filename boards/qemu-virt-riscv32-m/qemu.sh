@@ -1,20 +1,10 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# How scripts/qemu-run.sh starts this board: QEMU virt (riscv32), no
-# firmware (-bios none): every hart starts in M-mode at 0x20000000, the
-# first byte of pflash bank 0, which holds the whole flash image
-# (scripts/mkflash.sh: kaslrboot.bin, then the container at
-# PAYLOAD_ADDR - FLASH_BASE; the file "make flash" writes).
-#
-# QEMU_CPU / QEMU_MEM / QEMU_SMP: CPU model (rv32; "rv32,zkr=true" gives
-# the seed CSR), memory size, hart count.  The board's other TRNG is a
-# virtio-rng device fed from the host's /dev/urandom; it is left out when
-# QEMU_EXTRA brings its own virtio-rng device, or with QEMU_RNG=none.
-qemu_flash_image "$O" "${PAYLOAD_IMG:-}"	# sets KB_FLASH_IMG (scripts/qemu-run.sh)
-qemu_cmd=(qemu-system-riscv32 -M virt -cpu "${QEMU_CPU:-rv32}" -m "${QEMU_MEM:-256M}"
-	-smp "${QEMU_SMP:-1}" -nographic -bios none
-	-drive "if=pflash,unit=0,format=raw,readonly=on,file=$KB_FLASH_IMG")
-case "${QEMU_RNG:-default} ${QEMU_EXTRA:-}" in
-none*|*virtio-rng*) ;;
-*) qemu_cmd+=(-object rng-random,id=kbrng0,filename=/dev/urandom
-	-device virtio-rng-device,rng=kbrng0) ;;
-esac
+# As qemu-virt-riscv64-m (scripts/qemu-run.sh sets $top), on riscv32:
+# QEMU virt, -bios none, the flash image in pflash bank 0; QEMU_CPU
+# (default rv32; "rv32,zkr=true" gives the seed CSR), QEMU_MEM (default
+# 256M), QEMU_SMP, QEMU_RNG as there.
+KB_QEMU_BIN=qemu-system-riscv32
+QEMU_CPU=${QEMU_CPU:-rv32}
+QEMU_MEM=${QEMU_MEM:-256M}
+# shellcheck source=/dev/null
+. "$top/boards/qemu-virt-riscv64-m/qemu.sh"
