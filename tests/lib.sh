@@ -124,3 +124,34 @@ cmd("quit")
 PY
 	wait "$(cat "$TMP/$1.pid")" 2>/dev/null
 }
+
+# isar0_boot NAME IMM: boot the arm64 board's loader ($O) with its one read
+# of ID_AA64ISAR0_EL1 (in kb_crypto_cpu_check()) patched into
+# "movz xN, #IMM": a CPU reporting those feature fields.  The image is
+# linked at 0, so an address in the ELF is an offset in the .bin.  The
+# console goes to $(log_of NAME), the exit status to rc_of NAME, and the
+# number of reads patched to $TMP/NAME.hits.
+isar0_boot() {
+	local name=$1 imm=$2 fn_addr fn_size
+	mkdir -p "$TMP/$name"
+	read -r fn_addr fn_size _ < <(aarch64-linux-gnu-nm -S "$O/kaslrboot.elf" | grep ' kb_crypto_cpu_check$')
+	python3 - "$O/kaslrboot.bin" "$TMP/$name/kaslrboot.bin" "$fn_addr" "$fn_size" "$imm" \
+		> "$TMP/$name.hits" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+start, size, imm = int(sys.argv[3], 16), int(sys.argv[4], 16), int(sys.argv[5], 0)
+# MRS Xt, ID_AA64ISAR0_EL1 = 0xd5380600 | t  ->  MOVZ Xt, #imm = 0xd2800000 | imm << 5 | t
+hits = [i for i in range(start, start + size, 4)
+        if struct.unpack_from("<I", b, i)[0] & 0xffffffe0 == 0xd5380600]
+for i in hits:
+    t = struct.unpack_from("<I", b, i)[0] & 0x1f
+    struct.pack_into("<I", b, i, 0xd2800000 | imm << 5 | t)
+open(sys.argv[2], "wb").write(b)
+print(len(hits))
+PY
+	make -s -C "$top" O="$O" "$O/payload.img" > /dev/null 2>&1
+	PAYLOAD_IMG=$O/payload.img BOARD_DIR=$top/boards/qemu-virt-aarch64 QEMU_TIMEOUT=30 \
+		"$top/scripts/qemu-run.sh" "$TMP/$name" qemu-virt-aarch64 > "$TMP/$name.raw" 2>&1
+	echo $? > "$TMP/$name.rc"
+	tr -d '\r' < "$TMP/$name.raw" > "$TMP/$name.log"
+}
