@@ -55,11 +55,12 @@
 #include <kaslrboot/plan.h>
 #ifdef CONFIG_SBI_PAYLOAD
 #include <kaslrboot/fwdyn.h>
-#include <kaslrboot/riscv.h>
 #endif
 #ifdef CONFIG_RISCV_PMP_LOCK
 #include <kaslrboot/pmp.h>
-#include <kaslrboot/riscv.h>
+#endif
+#ifdef CONFIG_RISCV_M_MODE
+#include <kaslrboot/riscv.h>	/* release mailbox, PMP apply, locked handoff */
 #endif
 #include <kaslrboot/rng.h>
 #include <kaslrboot/sha256.h>
