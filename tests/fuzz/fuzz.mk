@@ -24,7 +24,7 @@ FUZZ_CFLAGS = -std=gnu11 -g -O1 -Wall -Wextra -fno-omit-frame-pointer \
 FUZZ_BINS += $(HOST_O)/fuzz/fuzz_plan
 
 fuzz-plan-srcs := tests/fuzz/fuzz_plan.c fdt/memmap.c fdt/fdt_util.c loader/lib/plan.c \
-	loader/lib/diag.c loader/lib/error.c
+	loader/lib/diag.c loader/lib/fmt.c loader/lib/error.c
 FUZZ_PLAN_SEEDS := $(patsubst $(srctree)/tests/fixtures/%.dts,$(HOST_O)/fuzz/seeds-plan/%.dtb, \
 	$(wildcard $(srctree)/tests/fixtures/*.dts))
 
@@ -46,7 +46,7 @@ $(HOST_O)/fuzz/fuzz_plan: $(addprefix $(srctree)/,$(fuzz-plan-srcs)) \
 FUZZ_BINS += $(HOST_O)/fuzz/fuzz_elf $(HOST_O)/fuzz/fuzz_reloc
 
 fuzz-payload-srcs := loader/lib/elf.c loader/lib/image.c loader/lib/reloc.c \
-	loader/lib/diag.c loader/lib/error.c
+	loader/lib/diag.c loader/lib/fmt.c loader/lib/error.c
 
 $(HOST_O)/fuzz/fuzz_elf $(HOST_O)/fuzz/fuzz_reloc: $(HOST_O)/fuzz/fuzz_%: \
 		$(srctree)/tests/fuzz/fuzz_%.c $(addprefix $(srctree)/,$(fuzz-payload-srcs)) \
@@ -63,7 +63,7 @@ $(HOST_O)/fuzz/fuzz_elf $(HOST_O)/fuzz/fuzz_reloc: $(HOST_O)/fuzz/fuzz_%: \
 FUZZ_BINS += $(HOST_O)/fuzz/fuzz_container
 
 fuzz-container-srcs := tests/fuzz/fuzz_container.c loader/lib/container.c \
-	loader/lib/diag.c loader/lib/error.c
+	loader/lib/diag.c loader/lib/fmt.c loader/lib/error.c
 fuzz-container-mbedtls := sha256 platform_util
 FUZZ_CONTAINER_SEEDS := $(HOST_O)/fuzz/seeds-container
 
@@ -103,7 +103,7 @@ $(HOST_O)/fuzz/fuzz_container: $(addprefix $(srctree)/,$(fuzz-container-srcs)) \
 FUZZ_BINS += $(HOST_O)/fuzz/fuzz_load
 
 fuzz-load-srcs := tests/fuzz/fuzz_load.c loader/lib/load.c loader/lib/container.c \
-	loader/lib/elf.c loader/lib/image.c loader/lib/diag.c loader/lib/error.c
+	loader/lib/elf.c loader/lib/image.c loader/lib/diag.c loader/lib/fmt.c loader/lib/error.c
 
 $(HOST_O)/fuzz/fuzz_load: $(addprefix $(srctree)/,$(fuzz-load-srcs)) \
 		$(patsubst %,$(MBEDTLS_DIR)/library/%.c,$(fuzz-container-mbedtls)) \
@@ -118,7 +118,7 @@ $(HOST_O)/fuzz/fuzz_load: $(addprefix $(srctree)/,$(fuzz-load-srcs)) \
 # No seeds needed (every 4 + 8n bytes are a valid input).
 FUZZ_BINS += $(HOST_O)/fuzz/fuzz_pmp
 
-fuzz-pmp-srcs := tests/fuzz/fuzz_pmp.c loader/lib/pmp.c loader/lib/diag.c loader/lib/error.c
+fuzz-pmp-srcs := tests/fuzz/fuzz_pmp.c loader/lib/pmp.c loader/lib/diag.c loader/lib/fmt.c loader/lib/error.c
 
 $(HOST_O)/fuzz/fuzz_pmp: $(addprefix $(srctree)/,$(fuzz-pmp-srcs)) \
 		$(wildcard $(srctree)/loader/include/kaslrboot/*.h) $(srctree)/tests/fuzz/fuzz.h \
@@ -132,13 +132,25 @@ $(HOST_O)/fuzz/fuzz_pmp: $(addprefix $(srctree)/,$(fuzz-pmp-srcs)) \
 # payload built to docs/karl.md's contract).
 FUZZ_BINS += $(HOST_O)/fuzz/fuzz_karl
 
-fuzz-karl-srcs := tests/fuzz/fuzz_karl.c loader/lib/karl.c loader/lib/diag.c loader/lib/error.c
+fuzz-karl-srcs := tests/fuzz/fuzz_karl.c loader/lib/karl.c loader/lib/diag.c loader/lib/fmt.c loader/lib/error.c
 
 $(HOST_O)/fuzz/fuzz_karl: $(addprefix $(srctree)/,$(fuzz-karl-srcs)) \
 		$(wildcard $(srctree)/loader/include/kaslrboot/*.h) $(srctree)/tests/fuzz/fuzz.h $(srctree)/tests/le.h | check-setup
 	$(vecho) "  CLANG   fuzz_karl"
 	$(Q)mkdir -p $(dir $@) $(HOST_O)/fuzz/corpus-fuzz_karl
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@
+
+# fuzz_fmt: kb_vsnprintf against the host's vsnprintf, one directive per
+# 12-byte record (see the source); fmt.c with 32-bit divisions only, as
+# the rv32 loader builds it.  No seeds needed.
+FUZZ_BINS += $(HOST_O)/fuzz/fuzz_fmt
+
+$(HOST_O)/fuzz/fuzz_fmt: $(srctree)/tests/fuzz/fuzz_fmt.c $(srctree)/loader/lib/fmt.c \
+		$(srctree)/loader/include/kaslrboot/fmt.h $(srctree)/tests/fmt_check.h \
+		$(srctree)/tests/fuzz/fuzz.h $(srctree)/tests/le.h | check-setup
+	$(vecho) "  CLANG   fuzz_fmt"
+	$(Q)mkdir -p $(dir $@) $(HOST_O)/fuzz/corpus-fuzz_fmt
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -DKB_FMT_DIV32=1 $(filter %.c,$^) -o $@
 
 # Campaigns and corpus merges, one target after the other.
 FUZZ_NAMES := $(patsubst $(HOST_O)/fuzz/fuzz_%,%,$(FUZZ_BINS))
