@@ -203,11 +203,13 @@ LINK_LIBC_LDFLAGS = $(LIBC_LDFLAGS)
 LINK_PREP = true
 endif
 
-$(O)/kaslrboot.elf: $(ALL_OBJS) $(O)/kaslrboot.ld $(srctree)/scripts/check-relocs.sh
+$(O)/kaslrboot.elf: $(ALL_OBJS) $(O)/kaslrboot.ld $(srctree)/scripts/check-relocs.sh \
+		$(srctree)/scripts/check-libc-printf.sh
 	$(vecho) "  LD      $(notdir $@)"
 	$(Q)$(LINK_PREP)
 	$(Q)$(LINK_ELF) $(ALL_OBJS) $(LIBC) $(LIBGCC) $(LINK_LIBC_LDFLAGS) -o $@.tmp
 	$(Q)$(srctree)/scripts/check-relocs.sh $(READELF) $@.tmp $(ARCH_ALLOWED_RELOCS)
+	$(Q)$(srctree)/scripts/check-libc-printf.sh $(O)/kaslrboot.map
 	$(Q)mv $@.tmp $@
 
 $(O)/kaslrboot.bin: $(O)/kaslrboot.elf

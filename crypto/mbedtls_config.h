@@ -67,6 +67,19 @@
  * SHA-256 self-test needs a heap. */
 #define MBEDTLS_SELF_TEST
 
+/* Their verbose output (unused: kb_crypto_selftest passes verbose 0, but
+ * the calls are compiled in) goes through the loader's own console
+ * printf, so that the C library's printf is never linked (the link checks
+ * it: scripts/check-libc-printf.sh).  mbedTLS only takes a printf macro
+ * with MBEDTLS_PLATFORM_C, which otherwise changes nothing here: no
+ * platform.c is built, calloc/free/snprintf stay the C library's names
+ * (none is called).  Host builds (no CONFIG_*) keep the host's printf. */
+#if defined(CONFIG_ARCH)
+#define MBEDTLS_PLATFORM_C
+#define MBEDTLS_PLATFORM_PRINTF_MACRO kb_printf
+int kb_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#endif
+
 /* No OS: nothing may reach for /dev/urandom, time() or malloc(). */
 #define MBEDTLS_NO_PLATFORM_ENTROPY
 

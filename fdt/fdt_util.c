@@ -19,6 +19,7 @@
 #include <libfdt.h>
 
 #include <kaslrboot/error.h>
+#include <kaslrboot/fmt.h>
 #include <kaslrboot/fdt_util.h>
 
 /* Enough for the usual paths while leaving room in a KB_DIAG_LEN line. */
@@ -157,7 +158,7 @@ const char *kb_fdt_path(const void *fdt, int node, char *buf, size_t len)
 	return buf;
 
 broken:
-	snprintf(buf, len, "<node %d>", node);
+	kb_snprintf(buf, len, "<node %d>", node);
 	return buf;
 }
 

@@ -19,6 +19,7 @@
 #include <libfdt.h>
 
 #include <kaslrboot/error.h>
+#include <kaslrboot/fmt.h>
 #include <kaslrboot/fdt_util.h>
 #include <kaslrboot/memmap.h>
 
@@ -404,7 +405,7 @@ static int scan_memreserve(struct kb_memmap *m, const void *fdt,
 			return kb_diag_set(d, KB_ERANGE,
 					   "dtb: /memreserve/ %d 0x%" PRIx64 "+0x%" PRIx64
 					   " wraps past 2^64", i, base, size);
-		snprintf(name, sizeof(name), "/memreserve/ %d", i);
+		kb_snprintf(name, sizeof(name), "/memreserve/ %d", i);
 		r = kb_memmap_add_resv(m, base, size, KB_REGION_MEMRESERVE, 0,
 				       name, d);
 		if (r)
@@ -576,9 +577,9 @@ static void print_region(const struct kb_region *r, const char *prefix,
 	 * is clamped there too.  size - 1 >= UINT64_MAX - base <=>
 	 * base + size - 1 reaches (or passes) the top, without wrapping. */
 	if (r->size != 0 && r->size - 1 >= UINT64_MAX - r->base)
-		snprintf(end, sizeof(end), "10000000000000000");
+		kb_snprintf(end, sizeof(end), "10000000000000000");
 	else
-		snprintf(end, sizeof(end), "%016" PRIx64, r->base + r->size);
+		kb_snprintf(end, sizeof(end), "%016" PRIx64, r->base + r->size);
 
 	kb_size_str(r->size, size, sizeof(size));
 	if (resv)

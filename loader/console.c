@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include <libfdt.h>
@@ -9,6 +8,7 @@
 #include <kaslrboot/console.h>
 #include <kaslrboot/error.h>
 #include <kaslrboot/fdt_util.h>
+#include <kaslrboot/fmt.h>
 
 extern const struct kb_serial_driver __kb_serial_drivers_start[];
 extern const struct kb_serial_driver __kb_serial_drivers_end[];
@@ -41,7 +41,7 @@ static void kb_puts(const char *s)
 static int kb_vprintf(const char *fmt, va_list ap)
 {
 	char buf[256];
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	int n = kb_vsnprintf(buf, sizeof(buf), fmt, ap);
 
 	kb_puts(buf);
 	if (n >= (int)sizeof(buf))
@@ -81,19 +81,6 @@ void kb_error(const char *fmt, ...)
 	va_end(ap);
 	kb_puts("\n");
 }
-
-/* The C library's stdout goes to the same console (picolibc tinystdio), so
- * that third-party code that insists on printf() (mbedTLS self-tests)
- * links and prints in the right place. */
-static int stdio_put(char c, FILE *f)
-{
-	(void)f;
-	kb_putc(c);
-	return (unsigned char)c;
-}
-
-static FILE kb_stdout = FDEV_SETUP_STREAM(stdio_put, NULL, NULL, _FDEV_SETUP_WRITE);
-FILE *const stdout = &kb_stdout;
 
 int kb_console_init(const void *fdt, char *path, unsigned int pathlen,
 		    struct kb_diag *d)

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 loader-objs-y += loader/main.o
 loader-objs-y += loader/console.o
-loader-objs-y += loader/lib/diag.o
+loader-objs-y += loader/lib/diag.o loader/lib/fmt.o
 loader-objs-y += loader/lib/error.o
 loader-objs-y += loader/entropy.o
 $(O)/loader/entropy.o: KB_CPPFLAGS += $(MBEDTLS_CPPFLAGS)

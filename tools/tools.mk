@@ -8,7 +8,7 @@
 HOST_TOOLS += $(HOST_O)/kaslrplan
 
 kaslrplan-srcs := tools/kaslrplan.c fdt/memmap.c fdt/fdt_util.c loader/lib/plan.c \
-	crypto/drbg.c loader/lib/diag.c loader/lib/error.c
+	crypto/drbg.c loader/lib/diag.c loader/lib/fmt.c loader/lib/error.c
 kaslrplan-mbedtls := aes ctr_drbg sha256 platform_util
 
 # Prerequisites are expanded as this file is read, before tests.mk sets
@@ -30,7 +30,7 @@ HOST_TOOLS += $(HOST_O)/kbimage
 
 kbimage-srcs := tools/kbimage.c loader/lib/container.c loader/lib/image.c loader/lib/elf.c \
 	loader/lib/karl.c \
-	loader/lib/diag.c loader/lib/error.c
+	loader/lib/diag.c loader/lib/fmt.c loader/lib/error.c
 kbimage-mbedtls := sha256 platform_util
 
 $(HOST_O)/kbimage: $(addprefix $(srctree)/,$(kbimage-srcs)) \
@@ -48,7 +48,7 @@ $(HOST_O)/kbimage: $(addprefix $(srctree)/,$(kbimage-srcs)) \
 HOST_TOOLS += $(HOST_O)/kbpayload
 
 kbpayload-srcs := tools/kbpayload.c loader/lib/elf.c loader/lib/image.c loader/lib/reloc.c \
-	loader/lib/diag.c loader/lib/error.c
+	loader/lib/diag.c loader/lib/fmt.c loader/lib/error.c
 
 $(HOST_O)/kbpayload: $(addprefix $(srctree)/,$(kbpayload-srcs)) \
 		$(wildcard $(srctree)/loader/include/kaslrboot/*.h)
@@ -63,7 +63,7 @@ $(HOST_O)/kbpayload: $(addprefix $(srctree)/,$(kbpayload-srcs)) \
 HOST_TOOLS += $(HOST_O)/karlplan
 
 karlplan-srcs := tools/karlplan.c loader/lib/karl.c crypto/drbg.c \
-	loader/lib/diag.c loader/lib/error.c
+	loader/lib/diag.c loader/lib/fmt.c loader/lib/error.c
 karlplan-mbedtls := aes ctr_drbg sha256 platform_util
 
 $(HOST_O)/karlplan: $(addprefix $(srctree)/,$(karlplan-srcs)) \

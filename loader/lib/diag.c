@@ -4,9 +4,9 @@
  */
 #include <inttypes.h>
 #include <stdarg.h>
-#include <stdio.h>
 
 #include <kaslrboot/diag.h>
+#include <kaslrboot/fmt.h>
 
 int kb_diag_set(struct kb_diag *d, int err, const char *fmt, ...)
 {
@@ -16,9 +16,9 @@ int kb_diag_set(struct kb_diag *d, int err, const char *fmt, ...)
 		return err;
 
 	va_start(ap, fmt);
-	/* vsnprintf always NUL-terminates within sizeof(d->msg) and silently
+	/* kb_vsnprintf always NUL-terminates within sizeof(d->msg) and silently
 	 * truncates a longer line, which is what a diagnostic wants. */
-	if (vsnprintf(d->msg, sizeof(d->msg), fmt, ap) < 0)
+	if (kb_vsnprintf(d->msg, sizeof(d->msg), fmt, ap) < 0)
 		d->msg[0] = '\0';
 	va_end(ap);
 
@@ -35,6 +35,6 @@ const char *kb_size_str(uint64_t v, char *buf, size_t len)
 		v >>= 10;
 		u++;
 	}
-	snprintf(buf, len, "%" PRIu64 " %s", v, unit[u]);
+	kb_snprintf(buf, len, "%" PRIu64 " %s", v, unit[u]);
 	return buf;
 }

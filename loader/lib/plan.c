@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include <kaslrboot/error.h>
+#include <kaslrboot/fmt.h>
 #include <kaslrboot/plan.h>
 
 /* ---- formatting ----------------------------------------------------- */
@@ -42,7 +43,7 @@
 static void fmt_size(char *buf, size_t len, uint64_t v, bool whole64)
 {
 	if (whole64)
-		snprintf(buf, len, "16 EiB");
+		kb_snprintf(buf, len, "16 EiB");
 	else
 		kb_size_str(v, buf, len);
 }
@@ -673,9 +674,9 @@ void kb_freemap_print(const struct kb_freemap *f, const char *prefix,
 		/* End exclusive; last + 1 would wrap for a span ending at
 		 * 2^64 - 1, which prints as 2^64. */
 		if (s->last == UINT64_MAX)
-			snprintf(end, sizeof(end), "10000000000000000");
+			kb_snprintf(end, sizeof(end), "10000000000000000");
 		else
-			snprintf(end, sizeof(end), "%016" PRIx64, s->last + 1);
+			kb_snprintf(end, sizeof(end), "%016" PRIx64, s->last + 1);
 		fmt_size(size, sizeof(size), s->last - s->first + 1,
 			 s->first == 0 && s->last == UINT64_MAX);
 		pr("%sfree  0x%016" PRIx64 "-0x%s  %s\n", prefix, s->first, end, size);

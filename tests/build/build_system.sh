@@ -47,6 +47,22 @@ else
 		grep -q 'R_RISCV_64 is not handled' "$TMP/abs.err"
 fi
 
+# check-libc-printf.sh: the loader's link map has no picolibc printf; a
+# link that pulls one in (here: snprintf forced in by the command line,
+# as a stray snprintf() call would) fails, naming the member and why.
+check "check-libc-printf accepts the loader's link map" \
+	scripts/check-libc-printf.sh "$O/kaslrboot.map"
+cp -a "$O" "$TMP/printf-out" && rm -f "$TMP/printf-out/kaslrboot.elf"
+make -s O="$TMP/printf-out" LIBC_LDFLAGS=--undefined=snprintf > "$TMP/printf.log" 2>&1
+echo $? > "$TMP/printf.rc"
+printf_refused() {
+	[ "$(cat "$TMP/printf.rc")" != 0 ] && [ ! -e "$TMP/printf-out/kaslrboot.elf" ] &&
+		grep -q "^check-libc-printf: .*: the C library's printf is linked: libc_tinystdio_snprintf.c.o (needed by (snprintf))" \
+			"$TMP/printf.log"
+}
+check "a loader linking picolibc's snprintf fails the build with one line naming it" printf_refused
+grep '^check-libc-printf' "$TMP/printf.log" | sed 's/^/# /'
+
 # A vendor's own mbedTLS and libfdt (MBEDTLS_DIR=, LIBFDT_DIR=): used as
 # they are, instead of the fetched copies.
 KB_CACHE=${KB_CACHE:-$top/cache}

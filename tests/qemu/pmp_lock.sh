@@ -26,7 +26,7 @@ build() {	# build NAME XLEN [cflags...]
 		-I"$TMP" -I"$top/loader/include" -include kaslrboot/kconfig.h -T "$top/tests/pmp/smoke.ld" \
 		"$top"/tests/pmp/start.S "$top"/tests/pmp/payload.S "$top"/tests/pmp/smoke.c \
 		"$top"/loader/arch/riscv/pmp.c "$top"/loader/arch/riscv/handoff.S \
-		"$top"/loader/lib/pmp.c "$top"/loader/lib/diag.c "$top"/loader/lib/error.c \
+		"$top"/loader/lib/pmp.c "$top"/loader/lib/diag.c "$top"/loader/lib/fmt.c "$top"/loader/lib/error.c \
 		-Wl,--undefined=__i_vfprintf -Wl,--defsym=vfprintf=__i_vfprintf \
 		-o "$TMP/$name.elf" > "$TMP/$name.build" 2>&1 &&
 	riscv64-unknown-elf-objcopy -O binary "$TMP/$name.elf" "$TMP/$name.bin" &&

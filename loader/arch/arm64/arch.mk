@@ -39,8 +39,8 @@ LIBC = $(PICOLIBC_DIR)/lib/$(if $(CONFIG_ARM64_MMU),release/)libc.a
 # copy of string.c) and the size-optimized library.
 TK_LIBC = $(PICOLIBC_DIR)/lib/libc.a
 LIBGCC = $(shell $(CC) -print-libgcc-file-name)
-# integer-only printf from picolibc.
-LIBC_LDFLAGS = --undefined=__i_vfprintf --defsym=vfprintf=__i_vfprintf
+# No printf from picolibc: the loader formats with its own kb_snprintf
+# (loader/lib/fmt.c; scripts/check-libc-printf.sh).
 
 # The only run-time relocations the start-up code (entry.S) applies.
 ARCH_ALLOWED_RELOCS = R_AARCH64_RELATIVE R_AARCH64_NONE

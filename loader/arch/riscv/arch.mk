@@ -33,9 +33,10 @@ PICOLIBC_DIR ?= /usr/lib/picolibc/riscv64-unknown-elf
 RISCV_MULTIDIR = $(shell $(CC) -march=$(RISCV_LIB_MARCH) -mabi=$(CONFIG_RISCV_ABI) -print-multi-directory)
 LIBC = $(PICOLIBC_DIR)/lib/$(RISCV_MULTIDIR)/libc.a
 LIBGCC = $(shell $(CC) -march=$(RISCV_LIB_MARCH) -mabi=$(CONFIG_RISCV_ABI) -print-libgcc-file-name)
-# integer-only printf from picolibc.  No __global_pointer$ is defined in the
-# linker script, so ld never relaxes accesses to gp-relative (gp is not set).
-LIBC_LDFLAGS = --undefined=__i_vfprintf --defsym=vfprintf=__i_vfprintf
+# No printf from picolibc: the loader formats with its own kb_snprintf
+# (loader/lib/fmt.c; scripts/check-libc-printf.sh fails the link if the C
+# library's comes back).  No __global_pointer$ is defined in the linker
+# script, so ld never relaxes accesses to gp-relative (gp is not set).
 
 # The only run-time relocations the start-up code (entry.S) applies.
 ARCH_ALLOWED_RELOCS = R_RISCV_RELATIVE R_RISCV_NONE
