@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: BSD-2-Clause
-#include <ctype.h>
 #include <stdint.h>
 
 #include <kaslrboot/error.h>
 #include <kaslrboot/spans.h>
 
+/* isspace() in the C locale, without the C library's 257-byte table */
 static const char *skip_ws(const char *p)
 {
-	while (*p && isspace((unsigned char)*p))
+	while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
 		p++;
 	return p;
 }
@@ -28,16 +28,16 @@ static const char *number(const char *p, uint64_t *v)
 	for (;; p++, digits++) {
 		unsigned int dv;
 
-		if (isdigit((unsigned char)*p))
+		if (*p >= '0' && *p <= '9')
 			dv = (unsigned int)(*p - '0');
-		else if (base == 16 && isxdigit((unsigned char)*p))
-			dv = (unsigned int)(tolower((unsigned char)*p) - 'a' + 10);
+		else if (base == 16 && (*p | 0x20) >= 'a' && (*p | 0x20) <= 'f')
+			dv = (unsigned int)((*p | 0x20) - 'a' + 10);
 		else
 			break;
-		/* x * base + dv must not pass 2^64 - 1 */
-		if (x > (UINT64_MAX - dv) / base)
+		/* x * base + dv must not pass 2^64 - 1 (no 64-bit division:
+		 * on rv32 that would link libgcc's __udivdi3) */
+		if (__builtin_mul_overflow(x, base, &x) || __builtin_add_overflow(x, dv, &x))
 			return NULL;
-		x = x * base + dv;
 	}
 	if (digits == 0)
 		return NULL;

@@ -36,6 +36,14 @@ static void test_good(void **state)
 	assert_int_equal(s[0].last, 31);
 	assert_int_equal(s[1].first, 0x100);
 	assert_int_equal(s[1].last, 0x100);
+	/* any case of hex digits and of the 0x; isspace()'s white space;
+	 * the largest decimal that fits */
+	assert_int_equal(kb_parse_spans("\t0XAbC \v-\n0xaBd\r\f,0-18446744073709551615", s, 4, &n, &d), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(s[0].first, 0xabc);
+	assert_int_equal(s[0].last, 0xabc);
+	assert_int_equal(s[1].first, 0);
+	assert_true(s[1].last == UINT64_MAX - 1);
 }
 
 static void test_bad(void **state)
@@ -44,6 +52,9 @@ static void test_bad(void **state)
 		"0x10", "0x10-", "-0x10", "0x20-0x10", "0x10-0x10", "a-b",
 		"0x10-0x20,", "0x10-0x20;0x30-0x40", "-1-5", "0x10-0x20 0x30-0x40",
 		"0x10000000000000000-0x10000000000000001",
+		"0-18446744073709551619",	/* 2^64 + 3: the last digit overflows */
+		"0-18446744073709551620",	/* the multiplication overflows */
+		"0-0x1ffffffffffffffff", "0xg-0x10", "0x1g-0x10", "0x-0x10",
 	};
 
 	(void)state;
