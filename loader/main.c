@@ -682,6 +682,11 @@ static void load_karl(void)
 	if (!err)
 		err = kb_karl_parse(&k, (const void *)(uintptr_t)stage, (size_t)pp->size,
 				    karl_sec, karl_order, CONFIG_KARL_MAX_SECTIONS, &d);
+	if (!err && k.machine != KB_ARCH_MACHINE)
+		err = kb_diag_set(&d, KB_ENOTSUP,
+				  "karl: the payload is for machine %u (%s), this loader boots machine %u",
+				  (unsigned int)k.machine, k.machine == KB_EM_AARCH64 ? "AArch64" : "RISC-V",
+				  (unsigned int)KB_ARCH_MACHINE);
 	if (err)
 		fatal(err, &d);
 	/* e_entry (the parser checked an ELF64 header is there). */
@@ -734,7 +739,7 @@ static void load_karl(void)
 	kernel_start = kplan.start;
 	memset(&payload, 0, sizeof(payload));
 	payload.type = KB_PAYLOAD_KARL;
-	payload.machine = KB_EM_RISCV;
+	payload.machine = KB_ARCH_MACHINE;
 	payload.xlen = 64;
 	payload.footprint = k.new_end - k.new_base;
 	payload.entry_off = k.sec[e].new_addr + (entry - k.sec[e].old_addr) - kernel_start;
