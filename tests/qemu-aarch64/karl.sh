@@ -8,7 +8,8 @@
 # payload calls every function, finds its pointer table and kb_asm_check's
 # results right ("pointers ok") and prints the checksum the linker's own
 # image prints (run directly, without the loader), and its marker
-# functions sit somewhere else, at other distances, on every boot.
+# functions sit somewhere else, at other distances, on every boot; then it
+# zeroes its startup code (.text.kb_fixed) and calls every function again.
 # nokaslr gives the link-time addresses.  A payload for another machine
 # and a loader without CONFIG_KARL are refused by name, nothing entered.
 O=${O_AARCH64:-$(cd "$(dirname "$0")/../.." && pwd)/build/qemu-virt-aarch64}
@@ -66,12 +67,14 @@ pl() { grep '^karl-payload:' "$(log_of "$1")"; }
 checksum() { pl "$1" | awk '{print $3}'; }
 markers() { pl "$1" | awk '{print $6, $7, $8, $9}'; }
 payload_ok() { pl "$1" | grep -q ' pointers ok '; }
+trashed() { pl "$1" | grep -q ' startup-trashed rerun-ok$'; }
 karl_line() { grep -qE '^kaslrboot: karl: [0-9]+ functions shuffled, gaps up to 4096 B: [0-9]+\.[0-9]+ bits of layout entropy' "$(log_of "$1")"; }
 ref_checksum() { [ -n "$(checksum "$1")" ] && [ "$(checksum "$1")" = "$ref_sum" ]; }
 
 for i in $(seq 1 "$BOOTS"); do
 	kboot "b$i" "$TMP/karl.img"
 	check "boot $i: every function called, pointers ok" payload_ok "b$i"
+	check "boot $i: the payload zeroed its startup code and every function still runs" trashed "b$i"
 	check "boot $i: the karl line" karl_line "b$i"
 	check "boot $i: the linker's checksum ($(checksum "b$i"))" ref_checksum "b$i"
 done
@@ -103,6 +106,7 @@ link_markers() {
 }
 echo "# link-time: $(link_markers)"
 check "nokaslr: every function called, pointers ok" payload_ok nk
+check "nokaslr: the payload zeroed its startup code and every function still runs" trashed nk
 check "nokaslr: the linker's checksum" ref_checksum nk
 check "nokaslr: the karl nokaslr line" has nk 'kaslrboot: karl: nokaslr: '
 nk_at_link() { [ -n "$(markers nk)" ] && [ "$(markers nk)" = "$(link_markers)" ]; }
