@@ -95,7 +95,7 @@ oracle() {	# SEED [karlplan args]: karl.c's image == ld's relink
 	image_matches "$TMP/karl.bin" "$G/oracle.elf"
 }
 run_oracle() {	# N NAME: seeds 1..N, prints the count, true if all matched
-	local n=$1 same=0 first_bad= s
+	local n=$1 same=0 first_bad='' s
 	for s in $(seq 1 "$n"); do
 		if oracle "$s"; then
 			same=$((same + 1))
