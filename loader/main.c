@@ -667,7 +667,7 @@ static uint32_t karl_order[CONFIG_KARL_MAX_SECTIONS];
 static void load_karl(void)
 {
 	const struct kb_container_part *pp = &ctr.part[KB_PART_PAYLOAD];
-	uint64_t stage, maxalign = 4096, bound, bias = 0, entry, span, q;
+	uint64_t stage, maxalign = 4096, bound, bias = 0, entry, span, q, t0, t1, t2;
 	struct kb_slot_req req;
 	struct kb_karl k;
 	struct kb_diag d;
@@ -682,6 +682,11 @@ static void load_karl(void)
 	if (!err)
 		err = kb_karl_parse(&k, (const void *)(uintptr_t)stage, (size_t)pp->size,
 				    karl_sec, karl_order, CONFIG_KARL_MAX_SECTIONS, &d);
+	if (!err && k.machine != KB_ARCH_MACHINE)
+		err = kb_diag_set(&d, KB_ENOTSUP,
+				  "karl: the payload is for machine %u (%s), this loader boots machine %u",
+				  (unsigned int)k.machine, k.machine == KB_EM_AARCH64 ? "AArch64" : "RISC-V",
+				  (unsigned int)KB_ARCH_MACHINE);
 	if (err)
 		fatal(err, &d);
 	/* e_entry (the parser checked an ELF64 header is there). */
@@ -723,18 +728,30 @@ static void load_karl(void)
 	choose(&req, &kplan, "kernel (KARL bound)", kaslr_enabled);
 	bias = kplan.start - k.link_base;
 	claim(kplan.start, bound, KB_REGION_PAYLOAD, "kernel (KARL)");
+	t0 = kb_arch_instret();
 	err = kb_karl_layout(&k, CONFIG_KARL_MAX_GAP, bias,
 			     kaslr_enabled ? drbg_uniform : NULL, &d, &d);
+	t1 = kb_arch_instret();
 	if (!err && (k.new_base != kplan.start || k.new_end - k.new_base > bound))
 		err = kb_diag_set(&d, KB_EINVAL, "karl: the layout left its window");
 	if (!err)
 		err = kb_karl_apply(&k, (void *)(uintptr_t)kplan.start, bound, &d);
+	t2 = kb_arch_instret();
 	if (err)
 		fatal(err, &d);
+	/* The cost of KARL itself (CONFIG_BENCH, scripts/bench.sh): the
+	 * layout (the draws), and the apply (validation pass over every
+	 * relocation, the image zeroed and copied, the writing pass). */
+	if (IS_ENABLED(CONFIG_BENCH) && k.nrela)
+		kb_log("bench: karl: layout of %u sections took %" PRIu64 " instructions; apply of %" PRIu64
+		       " relocations (validate all, zero and copy %" PRIu64 " bytes, write all) took %" PRIu64
+		       " instructions: %" PRIu64 ".%02" PRIu64 " per relocation",
+		       k.nmove, t1 - t0, k.nrela, k.new_end - k.new_base, t2 - t1,
+		       (t2 - t1) / k.nrela, ((t2 - t1) % k.nrela) * 100 / k.nrela);
 	kernel_start = kplan.start;
 	memset(&payload, 0, sizeof(payload));
 	payload.type = KB_PAYLOAD_KARL;
-	payload.machine = KB_EM_RISCV;
+	payload.machine = KB_ARCH_MACHINE;
 	payload.xlen = 64;
 	payload.footprint = k.new_end - k.new_base;
 	payload.entry_off = k.sec[e].new_addr + (entry - k.sec[e].old_addr) - kernel_start;

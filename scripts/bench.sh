@@ -103,6 +103,32 @@ PY
 		zknh_cpu="-cpu rv${xlen},zknh=true"
 		bench_boot zknh "$zknh_cpu"
 	fi
+	# KARL (docs/karl.md), where the board can build it (S-mode riscv64,
+	# arm64): a CONFIG_KARL + CONFIG_BENCH variant boots the contract test
+	# payload (tests/karl/build_payload.sh) once under -icount; the
+	# loader's own line gives the layout's and the apply's instructions.
+	karl_arch=
+	grep -qx 'CONFIG_ARCH_ARM64=y' "$bo/.config" && karl_arch=aarch64
+	grep -qx 'CONFIG_ARCH_RISCV=y' "$bo/.config" && ! grep -qx 'CONFIG_RISCV_M_MODE=y' "$bo/.config" &&
+		grep -qx 'CONFIG_RISCV_ISA="rv64.*' "$bo/.config" && karl_arch=riscv64
+	if [ -n "$karl_arch" ] && [ -z "${BENCH_NO_KARL:-}" ]; then
+		cp -r "$bb/board" "$bb/karl-board"
+		echo "CONFIG_KARL=y" >> "$bb/karl-board/defconfig"
+		if make -s -C "$top" BOARD_DIR="$bb/karl-board" O="$bo-karl" > "$bb/karl-build.log" 2>&1 &&
+			"$top/tests/karl/build_payload.sh" "$karl_arch" "$bb/karl-payload" > "$bb/karl-payload.log" 2>&1 &&
+			"$top/build/host/kbimage" -t karl --pad "$(sed -n 's/^CONFIG_PAYLOAD_MAX_SIZE=//p' "$bo/.config")" \
+				-o "$bb/karl.img" "$bb/karl-payload/payload.elf" > /dev/null 2>&1; then
+			make -s -C "$top" BOARD_DIR="$bb/karl-board" O="$bo-karl" run PAYLOAD_IMG="$bb/karl.img" \
+				QEMU_EXTRA="-icount shift=0,sleep=off" 2>&1 | tr -d '\r' > "$bb/run-karl.log"
+			if grep -q ' pointers ok ' "$bb/run-karl.log"; then
+				grep -E '^kaslrboot: (bench: karl|karl):' "$bb/run-karl.log" | sed 's/^kaslrboot: \(bench: \)\{0,1\}/bench: /'
+			else
+				echo "bench: karl: the KARL bench boot failed ($bb/run-karl.log)"
+			fi
+		else
+			echo "bench: karl: the KARL variant or its payload did not build ($bb/karl-build.log, $bb/karl-payload.log)"
+		fi
+	fi
 	# The comparison with U-Boot (arm64 boards): Debian's kernel, reset
 	# to its first instruction; and the per-byte slope from the test
 	# kernel's load to Debian's.

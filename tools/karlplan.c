@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * karlplan: the KARL layout kaslrboot would choose for a RISC-V payload
+ * karlplan: the KARL layout kaslrboot would choose for a riscv64 or aarch64 payload
  * built to the contract of docs/karl.md, on the host, with the very module
  * the loader will link (loader/lib/karl.c) and the loader's DRBG.
  *
@@ -150,7 +150,8 @@ static void write_script(const struct kb_karl *k, const char *path)
 	if (!f)
 		die(EXIT_USAGE, "%s: %s", path, strerror(errno));
 	fprintf(f, "/* karlplan: the KARL layout as a GNU ld script (relinking oracle) */\n"
-		"OUTPUT_ARCH(riscv)\nENTRY(_start)\nSECTIONS {\n");
+		"OUTPUT_ARCH(%s)\nENTRY(_start)\nSECTIONS {\n",
+		k->machine == 183 ? "aarch64" : "riscv");
 	for (unsigned int i = 1; i < k->nsec; i++)
 		if (k->sec[i].kind == KB_KARL_HEAD && !k->sec[i].nobits)
 			fprintf(f, "  %s 0x%" PRIx64 " : { KEEP(*(%s)) }\n", kb_karl_name(k, i),

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * KARL at load time: shuffle a RISC-V payload's function sections and
+ * KARL at load time: shuffle a RISC-V or AArch64 payload's function sections and
  * re-apply its static relocations (see <kaslrboot/karl.h>, docs/karl.md).
  *
  * The file is hostile: every field is read with memcpy, every offset and
@@ -22,6 +22,7 @@
 
 #define H(x)	((unsigned long long)(x))
 
+#define EM_AARCH64	183
 #define EM_RISCV	243
 #define SHT_SYMTAB	2
 #define SHT_RELA	4
@@ -132,9 +133,10 @@ int kb_karl_parse(struct kb_karl *k, const void *file, size_t len,
 		return kb_diag_set(d, KB_EINVAL, "karl: not an ELF file");
 	if (f[4] != 2 || f[5] != 1)
 		return kb_diag_set(d, KB_ENOTSUP, "karl: not a little-endian ELF64 file");
-	if (rd(f + 18, 2) != EM_RISCV)
-		return kb_diag_set(d, KB_ENOTSUP, "karl: machine %u is not RISC-V",
-				   (unsigned int)rd(f + 18, 2));
+	k->machine = (uint16_t)rd(f + 18, 2);
+	if (k->machine != EM_RISCV && k->machine != EM_AARCH64)
+		return kb_diag_set(d, KB_ENOTSUP, "karl: machine %u is neither RISC-V nor AArch64",
+				   (unsigned int)k->machine);
 	shoff = rd(f + 40, 8);
 	shnum = rd(f + 60, 2);
 	shstrndx = rd(f + 62, 2);
@@ -186,12 +188,18 @@ int kb_karl_parse(struct kb_karl *k, const void *file, size_t len,
 			k->symtab = i;
 		}
 		if (type == SHT_REL)
-			return kb_diag_set(d, KB_ENOTSUP, "karl: section %s: REL relocations (RISC-V uses RELA)",
+			return kb_diag_set(d, KB_ENOTSUP, "karl: section %s: REL relocations (RISC-V and AArch64 use RELA)",
 					   kb_karl_name(k, i));
 		if (!(flags & SHF_ALLOC))
 			continue;
 		if (align == 0)
 			align = 1;
+		/* AArch64 instructions are 4 bytes and 4-aligned: a function
+		 * section assembled with a smaller sh_addralign (clang's
+		 * assembler leaves 1 without .balign) still moves by
+		 * multiples of 4. */
+		if (k->machine == EM_AARCH64 && align < 4 && movable_name(kb_karl_name(k, i)))
+			align = 4;
 		if (!pow2(align) || align > LIMIT)
 			return kb_diag_set(d, KB_EINVAL, "karl: section %s alignment %llu is not a power of two",
 					   kb_karl_name(k, i), H(align));
@@ -829,6 +837,197 @@ badop:
 			   rs, H(i), (unsigned int)r.type, H(r.off), (unsigned int)insn);
 }
 
+/* ---- AArch64 (ELF for the Arm 64-bit Architecture, "Static relocations")
+ *
+ * One table row per type: what the value is (X = S + A, X - P, or
+ * Page(X) - Page(P)), its signed range in bits (0: not checked, the _NC
+ * forms), the low bits that must be zero (the scaled forms: the shift
+ * that drops them), where the field sits in the 32-bit instruction (or a
+ * data word of `width` bytes), and the one or two instruction shapes the
+ * type may patch (mask/match).  Every row is checked, then written. */
+
+#define R_AARCH64_NONE_0		0
+#define R_AARCH64_NONE			256
+#define R_AARCH64_ABS64			257
+#define R_AARCH64_ABS32			258
+#define R_AARCH64_ABS16			259
+#define R_AARCH64_PREL64		260
+#define R_AARCH64_PREL32		261
+#define R_AARCH64_PREL16		262
+#define R_AARCH64_LD_PREL_LO19		273
+#define R_AARCH64_ADR_PREL_LO21		274
+#define R_AARCH64_ADR_PREL_PG_HI21	275
+#define R_AARCH64_ADR_PREL_PG_HI21_NC	276
+#define R_AARCH64_ADD_ABS_LO12_NC	277
+#define R_AARCH64_LDST8_ABS_LO12_NC	278
+#define R_AARCH64_TSTBR14		279
+#define R_AARCH64_CONDBR19		280
+#define R_AARCH64_JUMP26		282
+#define R_AARCH64_CALL26		283
+#define R_AARCH64_LDST16_ABS_LO12_NC	284
+#define R_AARCH64_LDST32_ABS_LO12_NC	285
+#define R_AARCH64_LDST64_ABS_LO12_NC	286
+#define R_AARCH64_LDST128_ABS_LO12_NC	299
+
+enum a64_val {
+	A64_ABS,	/* S + A */
+	A64_PREL,	/* S + A - P */
+	A64_PAGE,	/* Page(S + A) - Page(P), Page(x) = x & ~0xfff */
+	A64_LO12,	/* (S + A) & 0xfff */
+};
+
+enum a64_field {
+	A64_DATA,	/* the whole little-endian word of `width` bytes */
+	A64_IMM,	/* bits [lsb, lsb + len) of the instruction */
+	A64_ADR,	/* ADR/ADRP: immlo bits 29-30, immhi bits 5-23 */
+};
+
+struct a64_type {
+	uint16_t type;
+	uint8_t val, field;
+	uint8_t width;		/* bytes patched */
+	uint8_t bits;		/* signed range of the value (0: none; data: see below) */
+	uint8_t shift;		/* value >> shift is encoded; its low bits must be 0 */
+	uint8_t lsb, len;	/* A64_IMM */
+	uint32_t mask, match, mask2, match2;	/* instruction shapes (mask 0: data) */
+	const char *name;
+};
+
+/* Data words (bits = 8 * width) take the ABI's range [-2^(N-1), 2^N):
+ * signed or unsigned. */
+static const struct a64_type a64_types[] = {
+	{ R_AARCH64_ABS64, A64_ABS, A64_DATA, 8, 0, 0, 0, 0, 0, 0, 0, 0, "ABS64" },
+	{ R_AARCH64_ABS32, A64_ABS, A64_DATA, 4, 32, 0, 0, 0, 0, 0, 0, 0, "ABS32" },
+	{ R_AARCH64_ABS16, A64_ABS, A64_DATA, 2, 16, 0, 0, 0, 0, 0, 0, 0, "ABS16" },
+	{ R_AARCH64_PREL64, A64_PREL, A64_DATA, 8, 0, 0, 0, 0, 0, 0, 0, 0, "PREL64" },
+	{ R_AARCH64_PREL32, A64_PREL, A64_DATA, 4, 32, 0, 0, 0, 0, 0, 0, 0, "PREL32" },
+	{ R_AARCH64_PREL16, A64_PREL, A64_DATA, 2, 16, 0, 0, 0, 0, 0, 0, 0, "PREL16" },
+	/* LDR (literal), PRFM (literal) */
+	{ R_AARCH64_LD_PREL_LO19, A64_PREL, A64_IMM, 4, 21, 2, 5, 19,
+	  0x3b000000, 0x18000000, 0, 1, "LD_PREL_LO19" },
+	{ R_AARCH64_ADR_PREL_LO21, A64_PREL, A64_ADR, 4, 21, 0, 0, 0,
+	  0x9f000000, 0x10000000, 0, 1, "ADR_PREL_LO21" },
+	{ R_AARCH64_ADR_PREL_PG_HI21, A64_PAGE, A64_ADR, 4, 33, 12, 0, 0,
+	  0x9f000000, 0x90000000, 0, 1, "ADR_PREL_PG_HI21" },
+	{ R_AARCH64_ADR_PREL_PG_HI21_NC, A64_PAGE, A64_ADR, 4, 0, 12, 0, 0,
+	  0x9f000000, 0x90000000, 0, 1, "ADR_PREL_PG_HI21_NC" },
+	/* ADD (immediate), 32 or 64 bits, no shift */
+	{ R_AARCH64_ADD_ABS_LO12_NC, A64_LO12, A64_IMM, 4, 0, 0, 10, 12,
+	  0x7fc00000, 0x11000000, 0, 1, "ADD_ABS_LO12_NC" },
+	/* LDR/STR/PRFM (immediate, unsigned offset), any register class */
+	{ R_AARCH64_LDST8_ABS_LO12_NC, A64_LO12, A64_IMM, 4, 0, 0, 10, 12,
+	  0x3b000000, 0x39000000, 0, 1, "LDST8_ABS_LO12_NC" },
+	{ R_AARCH64_LDST16_ABS_LO12_NC, A64_LO12, A64_IMM, 4, 0, 1, 10, 12,
+	  0x3b000000, 0x39000000, 0, 1, "LDST16_ABS_LO12_NC" },
+	{ R_AARCH64_LDST32_ABS_LO12_NC, A64_LO12, A64_IMM, 4, 0, 2, 10, 12,
+	  0x3b000000, 0x39000000, 0, 1, "LDST32_ABS_LO12_NC" },
+	{ R_AARCH64_LDST64_ABS_LO12_NC, A64_LO12, A64_IMM, 4, 0, 3, 10, 12,
+	  0x3b000000, 0x39000000, 0, 1, "LDST64_ABS_LO12_NC" },
+	{ R_AARCH64_LDST128_ABS_LO12_NC, A64_LO12, A64_IMM, 4, 0, 4, 10, 12,
+	  0x3b000000, 0x39000000, 0, 1, "LDST128_ABS_LO12_NC" },
+	/* TBZ/TBNZ */
+	{ R_AARCH64_TSTBR14, A64_PREL, A64_IMM, 4, 16, 2, 5, 14,
+	  0x7e000000, 0x36000000, 0, 1, "TSTBR14" },
+	/* B.cond; CBZ/CBNZ */
+	{ R_AARCH64_CONDBR19, A64_PREL, A64_IMM, 4, 21, 2, 5, 19,
+	  0xff000010, 0x54000000, 0x7e000000, 0x34000000, "CONDBR19" },
+	/* B, BL (either: tail calls are B with JUMP26, calls BL with CALL26) */
+	{ R_AARCH64_JUMP26, A64_PREL, A64_IMM, 4, 28, 2, 0, 26,
+	  0x7c000000, 0x14000000, 0, 1, "JUMP26" },
+	{ R_AARCH64_CALL26, A64_PREL, A64_IMM, 4, 28, 2, 0, 26,
+	  0x7c000000, 0x14000000, 0, 1, "CALL26" },
+};
+
+static const struct a64_type *a64_type_of(uint32_t type)
+{
+	for (unsigned int i = 0; i < sizeof(a64_types) / sizeof(a64_types[0]); i++)
+		if (a64_types[i].type == type)
+			return &a64_types[i];
+	return NULL;
+}
+
+static int one_a64(const struct ctx *c, uint64_t i, struct kb_diag *d)
+{
+	const struct kb_karl *k = c->k;
+	const struct kb_karl_sec *t = &k->sec[c->tgt];
+	const char *rs = kb_karl_name(k, c->rs);
+	const struct a64_type *ty;
+	struct rel r;
+	uint64_t so, sn, pnew, place, x;
+	const uint8_t *src;
+	uint8_t *dst;
+	int64_t v;
+	uint32_t insn, imm;
+	int err;
+
+	rela_at(k, c->tab, i, &r);
+	if (r.type == R_AARCH64_NONE_0 || r.type == R_AARCH64_NONE)
+		return 0;
+	ty = a64_type_of(r.type);
+	if (!ty)
+		return kb_diag_set(d, KB_ENOTSUP,
+				   "karl: %s relocation %llu: AArch64 type %u is not supported",
+				   rs, H(i), (unsigned int)r.type);
+	if (r.off < t->old_addr || r.off - t->old_addr > t->size ||
+	    ty->width > t->size - (r.off - t->old_addr))
+		return kb_diag_set(d, KB_EINVAL,
+				   "karl: %s relocation %llu at 0x%llx is outside section %s",
+				   rs, H(i), H(r.off), kb_karl_name(k, c->tgt));
+	place = r.off - t->old_addr;
+	pnew = t->new_addr + place;
+	src = k->file + rd(shdr(k, c->tgt) + 24, 8) + place;
+	dst = c->out ? c->out + (pnew - k->new_base) : NULL;
+	err = sym_value(k, r.sym, &so, &sn, rs, i, d);
+	if (err)
+		return err;
+	x = sn + (uint64_t)r.addend;
+	switch (ty->val) {
+	case A64_ABS:	v = (int64_t)x; break;
+	case A64_PREL:	v = (int64_t)(x - pnew); break;
+	case A64_PAGE:	v = (int64_t)((x & ~UINT64_C(0xfff)) - (pnew & ~UINT64_C(0xfff))); break;
+	default:	v = (int64_t)(x & 0xfff); break;
+	}
+
+	if (ty->field == A64_DATA) {
+		/* [-2^(N-1), 2^N): fits as a signed or an unsigned N-bit word */
+		if (ty->bits && !fits_signed(v, ty->bits) &&
+		    !(v >= 0 && (uint64_t)v < (UINT64_C(1) << ty->bits)))
+			return kb_diag_set(d, KB_ERANGE,
+					   "karl: %s relocation %llu: R_AARCH64_%s value 0x%llx does not fit in %u bits",
+					   rs, H(i), ty->name, H(v), ty->bits);
+		if (dst)
+			wr(dst, (uint64_t)v, ty->width);
+		return 0;
+	}
+	insn = (uint32_t)rd(dst ? dst : src, 4);
+	if ((insn & ty->mask) != ty->match && (insn & ty->mask2) != ty->match2)
+		return kb_diag_set(d, KB_EINVAL,
+				   "karl: %s relocation %llu (R_AARCH64_%s) at 0x%llx: instruction 0x%x is not what the type patches",
+				   rs, H(i), ty->name, H(r.off), (unsigned int)insn);
+	if (ty->val == A64_LO12 && (x & ((UINT64_C(1) << ty->shift) - 1)))
+		return kb_diag_set(d, KB_EALIGN,
+				   "karl: %s relocation %llu: R_AARCH64_%s target 0x%llx is not %u-byte aligned",
+				   rs, H(i), ty->name, H(x), 1u << ty->shift);
+	if (ty->val == A64_PREL && (v & ((INT64_C(1) << ty->shift) - 1)))
+		return kb_diag_set(d, KB_EALIGN,
+				   "karl: %s relocation %llu: R_AARCH64_%s offset %lld is not a multiple of %u",
+				   rs, H(i), ty->name, (long long)v, 1u << ty->shift);
+	if (ty->bits && !fits_signed(v, ty->bits))
+		return kb_diag_set(d, KB_ERANGE,
+				   "karl: %s relocation %llu: R_AARCH64_%s offset %lld out of range (%u bits) after the shuffle",
+				   rs, H(i), ty->name, (long long)v, ty->bits);
+	imm = (uint32_t)((uint64_t)v >> ty->shift);
+	if (ty->field == A64_ADR)
+		insn = (insn & ~UINT32_C(0x60ffffe0)) | ((imm & 3) << 29) |
+		       (((imm >> 2) & 0x7ffff) << 5);
+	else
+		insn = (insn & ~(((UINT32_C(1) << ty->len) - 1) << ty->lsb)) |
+		       ((imm & ((UINT32_C(1) << ty->len) - 1)) << ty->lsb);
+	if (dst)
+		wr(dst, insn, 4);
+	return 0;
+}
+
 static int pass(const struct kb_karl *k, uint8_t *out, struct kb_diag *d)
 {
 	for (unsigned int i = 1; i < k->nsec; i++) {
@@ -844,7 +1043,7 @@ static int pass(const struct kb_karl *k, uint8_t *out, struct kb_diag *d)
 		c.tab = rd(s + 24, 8);
 		c.n = rd(s + 32, 8) / RELA_SIZE;
 		for (uint64_t j = 0; j < c.n; j++) {
-			err = one(&c, j, d);
+			err = k->machine == EM_AARCH64 ? one_a64(&c, j, d) : one(&c, j, d);
 			if (err)
 				return err;
 		}

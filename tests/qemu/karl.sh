@@ -6,7 +6,8 @@
 # times: every boot's payload calls every function, finds its pointer
 # table equal to the addresses its code computes ("pointers ok"), prints
 # the same checksum, and its marker functions sit somewhere else on every
-# boot; the karl line is logged.  nokaslr gives the link-time addresses.
+# boot; then it zeroes its startup code (.text.kb_fixed) and calls every
+# function again.  The karl line is logged.  nokaslr gives the link-time addresses.
 # A payload built for linker relaxation is refused by kbimage -t karl
 # and, packed anyway, by the loader with karl.c's line; nothing entered.
 . "$(dirname "$0")/../lib.sh"
@@ -52,12 +53,14 @@ pl() { grep '^karl-payload:' "$(log_of "$1")"; }
 checksum() { pl "$1" | awk '{print $3}'; }
 markers() { pl "$1" | awk '{print $6, $7, $8, $9}'; }
 payload_ok() { pl "$1" | grep -q ' pointers ok '; }
+trashed() { pl "$1" | grep -q ' startup-trashed rerun-ok$'; }
 karl_line() { grep -qE '^kaslrboot: karl: [0-9]+ functions shuffled, gaps up to 4096 B: [0-9]+\.[0-9]+ bits of layout entropy' "$(log_of "$1")"; }
 same_checksum() { [ -n "$(checksum "$1")" ] && [ "$(checksum "$1")" = "$(checksum b1)" ]; }
 
 for i in $(seq 1 "$BOOTS"); do
 	kboot "b$i" "$TMP/karl.img"
 	check "boot $i: every function called, pointers ok" payload_ok "b$i"
+	check "boot $i: the payload zeroed its startup code and every function still runs" trashed "b$i"
 	check "boot $i: the karl line" karl_line "b$i"
 	check "boot $i: the same checksum as boot 1 ($(checksum "b$i"))" same_checksum "b$i"
 done
@@ -91,6 +94,7 @@ link_markers() {
 }
 echo "# link-time: $(link_markers)"
 check "nokaslr: every function called, pointers ok" payload_ok nk
+check "nokaslr: the payload zeroed its startup code and every function still runs" trashed nk
 check "nokaslr: the same checksum" same_checksum nk
 check "nokaslr: the karl nokaslr line" has nk 'kaslrboot: karl: nokaslr: '
 nk_at_link() { [ -n "$(markers nk)" ] && [ "$(markers nk)" = "$(link_markers)" ]; }

@@ -2,7 +2,7 @@
 /*
  * KARL at load time (pure module: loader/lib/karl.c; host-buildable, used
  * by the host tool karlplan, kbimage -t karl and the loader (CONFIG_KARL)): shuffle the function
- * sections of a full ELF64 RISC-V payload with random gaps and re-apply
+ * sections of a full ELF64 RISC-V or AArch64 payload with random gaps and re-apply
  * every static relocation against the new addresses.  The payload contract
  * is docs/karl.md.
  *
@@ -12,6 +12,7 @@
  *             `.text` and `.text.kb_fixed*`; anything else linked first);
  *       move  `.text.*` except `.text.kb_fixed*` (one function each,
  *             `-ffunction-sections` + `ld --unique=.text.*`), contiguous;
+ *             on AArch64 aligned to at least 4 (instructions);
  *       tail  everything after them (rodata, data, bss): moved as one
  *             block by `tail_delta`, a multiple of its largest alignment
  *             and of 4 KiB.
@@ -22,7 +23,8 @@
  *  3. kb_karl_apply: validate every relocation against the new layout
  *     (type known, place inside its section, symbol inside a section,
  *     PCREL_LO12 paired with its PCREL_HI20, instruction opcode as the type
- *     expects, every field in range), and only then copy and write.
+ *     expects, every field in range), and only then copy and write; the
+ *     machine (e_machine) chooses the RISC-V switch or the AArch64 table.
  *
  * Every function returns 0 or a negative KB_E* code with a one-line diag
  * naming what was wrong ("karl: ...").  No allocation, no floating point.
@@ -63,6 +65,7 @@ struct kb_karl {
 	unsigned int nsec;		/* e_shnum */
 	unsigned int nmove;		/* movable sections */
 	unsigned int symtab;		/* index of .symtab */
+	uint16_t machine;		/* e_machine: EM_RISCV (243) or EM_AARCH64 (183) */
 	uint64_t shstr_off, shstr_size;	/* .shstrtab, checked */
 	uint64_t link_base;		/* lowest SHF_ALLOC address */
 	uint64_t link_end;		/* highest SHF_ALLOC end */
@@ -82,7 +85,8 @@ struct kb_karl {
 const char *kb_karl_name(const struct kb_karl *k, unsigned int shndx);
 
 /*
- * Parse and check a little-endian ELF64 EM_RISCV file (ET_EXEC or ET_DYN)
+ * Parse and check a little-endian ELF64 EM_RISCV or EM_AARCH64 file
+ * (ET_EXEC or ET_DYN)
  * of len bytes: section headers (inside the file, sh_entsize 64), one
  * .symtab (entsize 24, its strtab), every loaded section inside the file
  * (unless NOBITS), not wrapping, aligned to a power of two, no two
@@ -133,8 +137,12 @@ uint64_t kb_karl_entropy_q16(const struct kb_karl *k, uint64_t max_gap);
  * address (out[0] is new_base), every relocation re-applied.  Types:
  * R_RISCV_NONE, 32, 64, BRANCH, JAL, CALL, CALL_PLT, PCREL_HI20,
  * PCREL_LO12_I/S, HI20, LO12_I/S, ADD32, SUB32, RVC_BRANCH, RVC_JUMP;
- * RELAX and ALIGN are refused (linker relaxation), any other type is
- * KB_ENOTSUP.  A field that does not fit is KB_ERANGE; nothing is
+ * RELAX and ALIGN are refused (linker relaxation).  AArch64 (one table
+ * row per type): R_AARCH64_NONE, ABS64/32/16, PREL64/32/16, CALL26,
+ * JUMP26, CONDBR19, TSTBR14, LD_PREL_LO19, ADR_PREL_LO21,
+ * ADR_PREL_PG_HI21(_NC), ADD_ABS_LO12_NC, LDST8/16/32/64/128_ABS_LO12_NC
+ * (the scaled forms' target aligned to the access size, else KB_EALIGN).
+ * Any other type is KB_ENOTSUP.  A field that does not fit is KB_ERANGE; nothing is
  * written to out on any failure.
  */
 int kb_karl_apply(const struct kb_karl *k, void *out, uint64_t out_len,
