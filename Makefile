@@ -241,6 +241,9 @@ KASLR_ALIGN ?=
 # SBI=<fw_dynamic.elf>: M-mode boards, PAYLOAD runs in S-mode behind that
 # OpenSBI (kbimage --sbi; docs/m-mode.md, Payload A)
 SBI ?=
+# IMAGE_VERSION=N: container format version 2 carrying image version N
+# (kbimage --image-version; docs/container.md)
+IMAGE_VERSION ?=
 # (Only a command-line PAYLOAD_IMG counts: never one inherited from the
 # environment of an outer make.)
 ifneq ($(origin PAYLOAD_IMG),command line)
@@ -252,6 +255,7 @@ $(O)/payload.img: $(HOST_O)/kbimage $(if $(PAYLOAD),,testkernel)
 	$(Q)$(HOST_O)/kbimage --pad $(CONFIG_PAYLOAD_MAX_SIZE) \
 		$(if $(INITRD),--initrd $(INITRD)) $${BOOTARGS:+--bootargs "$$BOOTARGS"} \
 		$(if $(KASLR_ALIGN),--kaslr-align $(KASLR_ALIGN)) $(if $(SBI),--sbi $(SBI)) \
+		$(if $(IMAGE_VERSION),--image-version $(IMAGE_VERSION)) \
 		-o $@ $(or $(PAYLOAD),$(O)/testkernel/testkernel.elf) >/dev/null
 
 # FLASH_IMAGE boards: the whole boot flash (loader, container at
@@ -298,6 +302,7 @@ help:
 	@echo "  run               build and boot in QEMU: PAYLOAD=<kernel> INITRD=<file>"
 	@echo "                    BOOTARGS=\"...\" QEMU_EXTRA=\"...\" KASLR_ALIGN=64K (all optional)"
 	@echo "                    SBI=<OpenSBI fw_dynamic.elf> (M-mode boards: Payload A)"
+	@echo "                    IMAGE_VERSION=N (container format 2 with that image version)"
 	@echo "  flash             FLASH_IMAGE boards (qemu-virt-riscv*-m): the whole boot flash, $$(O)/flash.img (docs/flash.md)"
 	@echo "  test              host unit tests (ASan/UBSan), fuzz smoke runs, build and"
 	@echo "                    QEMU boot tests; ends \"N passed, N failed\""

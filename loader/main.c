@@ -421,6 +421,8 @@ static void step_container(const void *fdt)
 		fatal(KB_ENOTSUP, &(struct kb_diag){ "container: it carries OpenSBI (an sbi part), but this loader cannot start it (only an M-mode loader with CONFIG_SBI_PAYLOAD can)" });
 	if (ctr.type == KB_PAYLOAD_KARL && !IS_ENABLED(CONFIG_KARL))
 		fatal(KB_ENOTSUP, &(struct kb_diag){ "container: a KARL payload (type 4, kbimage -t karl), but this loader was built without CONFIG_KARL" });
+	if (ctr.version == KB_CONTAINER_VERSION_2)
+		kb_info("container: format version 2, image version %" PRIu64, ctr.image_version);
 	if (have_part(KB_PART_BOOTARGS))
 		kb_info("bootargs from the container: \"%s\"", ctr_bootargs);
 

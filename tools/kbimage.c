@@ -91,13 +91,15 @@ static void usage(FILE *f)
 	fputs("usage: kbimage [-t auto|elf|riscv-image|arm64-image|karl] [--initrd FILE]\n"
 	      "               [--bootargs \"STRING\"] [--kaslr-align SIZE] [--pad SIZE]\n"
 	      "               [--sbi FILE [--sbi-footprint SIZE] [--sbi-hart-size SIZE]]\n"
-	      "               -o OUT KERNEL\n"
+	      "               [--image-version N] -o OUT KERNEL\n"
 	      "SIZE: decimal or 0x hex, optional suffix K, M, G (binary);\n"
 	      "-t defaults to auto (the loader detects the format);\n"
 	      "--kaslr-align 64K: KERNEL is a relocatable arm64 Image (CONFIG_RELOCATABLE)\n"
 	      "  that may be placed at 64 KiB granularity with KASLR on (implies -t arm64-image)\n"
 	      "--sbi FILE: OpenSBI fw_dynamic.elf (or .bin with --sbi-footprint) for an M-mode\n"
-	      "  loader; --sbi-hart-size: its memory per hart (default 8K, OpenSBI 1.1)\n", f);
+	      "  loader; --sbi-hart-size: its memory per hart (default 8K, OpenSBI 1.1)\n"
+	      "--image-version N: write format version 2 (512-byte header) carrying image\n"
+	      "  version N (0 .. 2^64-1); of two valid slots the loader boots the higher\n", f);
 }
 
 /* ---- arguments -------------------------------------------------------- */
@@ -152,6 +154,8 @@ struct opts {
 	const char *sbi;	/* NULL: none */
 	uint64_t sbi_footprint;	/* 0: from the ELF */
 	uint64_t sbi_hart_size;	/* 0: the default */
+	bool have_image_version;	/* format version 2 */
+	uint64_t image_version;
 	const char *out;
 	const char *kernel;
 };
@@ -223,7 +227,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		if (strcmp(name, "-t") && strcmp(name, "-o") && strcmp(name, "--initrd") &&
 		    strcmp(name, "--bootargs") && strcmp(name, "--pad") &&
 		    strcmp(name, "--kaslr-align") && strcmp(name, "--sbi") &&
-		    strcmp(name, "--sbi-footprint") && strcmp(name, "--sbi-hart-size"))
+		    strcmp(name, "--sbi-footprint") && strcmp(name, "--sbi-hart-size") &&
+		    strcmp(name, "--image-version"))
 			die(EXIT_USAGE, "unknown option '%s' (try --help)", a);
 		if (val == NULL) {
 			if (i + 1 >= argc)
@@ -286,6 +291,15 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			if (!parse_num(val, v) || *v == 0 || *v % 1024 || *v > (UINT64_C(65535) << 10))
 				die(EXIT_USAGE, "%s: '%s' is not a whole number of KiB from 1K to 65535K",
 				    name, val);
+		} else if (strcmp(name, "--image-version") == 0) {
+			if (o->have_image_version)
+				die(EXIT_USAGE, "--image-version given twice");
+			/* decimal or 0x hex (a leading 0 is not octal); no
+			 * K/M/G suffix: a version is not a size */
+			if (!parse_num(val, &o->image_version) || strpbrk(val, "KkMmGg"))
+				die(EXIT_USAGE, "--image-version: '%s' is not a number from 0 to 2^64-1 (decimal or 0x hex)",
+				    val);
+			o->have_image_version = true;
 		} else {
 			if (!parse_num(val, &o->pad) || o->pad == 0 || o->pad > PAD_MAX)
 				die(EXIT_USAGE, "--pad: '%s' is not a size from 1 to 16G (decimal or 0x hex, optional K/M/G)",
@@ -505,8 +519,9 @@ int main(int argc, char **argv)
 {
 	struct opts o;
 	struct part part[4];
-	uint8_t hdr[KB_CONTAINER_HDR_SIZE];
-	uint64_t end = KB_CONTAINER_HDR_SIZE, total, pos;
+	uint8_t hdr[KB_CONTAINER_HDR_MAX];
+	uint64_t end, total, pos;
+	uint32_t hdr_size;
 	struct kb_container c;
 	struct kb_diag d;
 	struct stat st;
@@ -515,6 +530,8 @@ int main(int argc, char **argv)
 
 	parse_args(argc, argv, &o);
 	out_path = o.out;
+	hdr_size = o.have_image_version ? KB_CONTAINER_HDR2_SIZE : KB_CONTAINER_HDR_SIZE;
+	end = hdr_size;
 
 	memset(part, 0, sizeof(part));
 	part[0].name = "payload";
@@ -612,8 +629,8 @@ int main(int argc, char **argv)
 
 	memset(hdr, 0, sizeof(hdr));
 	memcpy(hdr, KB_CONTAINER_MAGIC, sizeof(KB_CONTAINER_MAGIC));
-	put32(hdr + 8, KB_CONTAINER_VERSION);
-	put32(hdr + 12, KB_CONTAINER_HDR_SIZE);
+	put32(hdr + 8, o.have_image_version ? KB_CONTAINER_VERSION_2 : KB_CONTAINER_VERSION);
+	put32(hdr + 12, hdr_size);
 	put32(hdr + 16, o.type);
 	put32(hdr + 20, 0);
 	put32(hdr + 168, (uint32_t)o.kaslr_align);
@@ -633,14 +650,16 @@ int main(int argc, char **argv)
 		hdr[222] = (uint8_t)(o.sbi_hart_size >> 10);
 		hdr[223] = (uint8_t)(o.sbi_hart_size >> 18);
 	}
-	sha256(hdr, 224, hdr + 224);
+	if (o.have_image_version)
+		put64(hdr + 224, o.image_version);	/* 232..479 stay zero */
+	sha256(hdr, hdr_size - 32, hdr + hdr_size - 32);
 
 	fd = open(o.out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0)
 		die(EXIT_FAIL, "%s: %s", o.out, strerror(errno));
 	out_created = true;
-	write_all(fd, hdr, sizeof(hdr));
-	pos = sizeof(hdr);
+	write_all(fd, hdr, hdr_size);
+	pos = hdr_size;
 	for (i = 0; i < 4; i++) {
 		if (part[i].data == NULL)
 			continue;
@@ -667,6 +686,7 @@ int main(int argc, char **argv)
 	if (r != KB_OK)
 		die(EXIT_FAIL, "%s: does not verify: %s", o.out, d.msg);
 	if (c.type != o.type || c.kaslr_align != o.kaslr_align ||
+	    c.image_version != o.image_version ||
 	    c.payload != (const uint8_t *)map + part[0].off || c.payload_size != part[0].size ||
 	    c.initrd_size != part[1].size ||
 	    (part[1].data && c.initrd != (const uint8_t *)map + part[1].off) ||
@@ -687,6 +707,8 @@ int main(int argc, char **argv)
 		printf(", bootargs \"%s\"", o.bootargs);
 	if (o.kaslr_align)
 		printf(", KASLR alignment %" PRIu64 " KiB", o.kaslr_align >> 10);
+	if (o.have_image_version)
+		printf(", image version %" PRIu64, o.image_version);
 	if (part[3].data)
 		printf(", sbi %zu bytes (footprint %" PRIu64 " KiB + %" PRIu64 " KiB per hart)",
 		       part[3].size, o.sbi_footprint >> 10, o.sbi_hart_size >> 10);
