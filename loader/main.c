@@ -64,6 +64,9 @@
 #endif
 #include <kaslrboot/rng.h>
 #include <kaslrboot/sha256.h>
+#ifdef CONFIG_PAYLOAD_SLOTS
+#include <kaslrboot/slot.h>
+#endif
 #include <kaslrboot/spans.h>
 
 /* A container that gives no KASLR alignment gets this (arm64 boards;
@@ -358,17 +361,103 @@ static bool have_part(unsigned int part)
 }
 
 /* The flash window is memory-mapped: a read is a copy into RAM.  Only
- * loader/lib/load.c calls this, once per byte. */
+ * loader/lib/load.c calls this, once per byte; ctx is the window's base. */
 static int flash_read(void *ctx, uint64_t off, void *dst, size_t len)
 {
-	(void)ctx;
-	memcpy(dst, (const uint8_t *)(uintptr_t)CONFIG_PAYLOAD_ADDR + off, len);
+	memcpy(dst, (const uint8_t *)ctx + off, len);
 	return 0;
 }
 
-static const struct kb_flash flash = {
-	.read = flash_read, .size = CONFIG_PAYLOAD_MAX_SIZE,
+static const struct kb_flash flash_a = {
+	.read = flash_read, .ctx = (void *)(uintptr_t)CONFIG_PAYLOAD_ADDR,
+	.size = CONFIG_PAYLOAD_MAX_SIZE,
 };
+/* Where the container is read from: slot A's flash, or (two slots) the
+ * verified staging copy of the slot chosen. */
+static const struct kb_flash *cflash = &flash_a;
+static uintptr_t ctr_addr = CONFIG_PAYLOAD_ADDR;	/* its window, for the log */
+
+#ifdef CONFIG_PAYLOAD_SLOTS
+static void build_freemap(uint64_t floor, uint64_t ceiling);
+
+/* Two windows of PAYLOAD_MAX_SIZE bytes that do not share a byte. */
+_Static_assert(CONFIG_PAYLOAD_B_ADDR + 0ULL >= CONFIG_PAYLOAD_ADDR + 0ULL + CONFIG_PAYLOAD_MAX_SIZE ||
+	       CONFIG_PAYLOAD_ADDR + 0ULL >= CONFIG_PAYLOAD_B_ADDR + 0ULL + CONFIG_PAYLOAD_MAX_SIZE,
+	       "CONFIG_PAYLOAD_B_ADDR: slot B's window overlaps slot A's");
+
+static const struct kb_flash flash_b = {
+	.read = flash_read, .ctx = (void *)(uintptr_t)CONFIG_PAYLOAD_B_ADDR,
+	.size = CONFIG_PAYLOAD_MAX_SIZE,
+};
+static struct kb_slot slots[KB_SLOTS] = {
+	{ .name = "a", .flash = &flash_a }, { .name = "b", .flash = &flash_b },
+};
+static struct kb_slot_stage slot_stage;
+static const struct kb_slot *slot_booted;
+
+/* 3 (two slots, docs/flash.md).  Both headers read (each byte once); the
+ * valid slot with the higher image version staged whole in RAM and
+ * verified there, else the other; the rest of the boot reads the
+ * container from that copy.  Nothing is placed before the choice. */
+static void step_slots(void)
+{
+	uint64_t need = 0, size;
+	struct kb_slot_req req;
+	struct kb_plan p = { 0 };
+	struct kb_diag d;
+	unsigned int i, c = 0;
+	int err;
+
+	kb_diag_clear(&d);
+	for (i = 0; i < KB_SLOTS; i++) {
+		if (kb_slot_read_header(&slots[i]) == 0) {
+			size = kb_slot_stage_size(&slots[i].hdr);
+			if (size > need)
+				need = size;
+			kb_info("slot %s: image version %" PRIu64 ", header valid",
+				slots[i].name, slots[i].hdr.image_version);
+		}
+	}
+	if (need > 0) {
+		/* One staging copy, as large as the larger slot needs, as
+		 * high as it fits (like the ELF staging copy): claimed
+		 * before any placement, so nothing lands on it. */
+		req = (struct kb_slot_req){ .size = need, .align = KB_STAGING_ALIGN };
+		build_freemap(0, UINTPTR_MAX);
+		err = kb_plan_highest(&freemap, &req, &p, &d);
+		if (!err)
+			err = kb_memmap_claim(&memmap, p.start, need, KB_REGION_PAYLOAD,
+					      "slot staging copy", &d);
+		if (err)
+			fatal(err, &d);
+	}
+	err = kb_slot_choose(slots, KB_SLOTS, need ? (uint8_t *)(uintptr_t)p.start : NULL,
+			     need, &slot_stage, &c, &d);
+	for (i = 0; i < KB_SLOTS; i++) {
+		const struct kb_slot *s = &slots[i];
+
+		if (s->state == KB_SLOT_BAD_HEADER || s->state == KB_SLOT_BAD_PART)
+			kb_log("slot %s: not booted: %s", s->name, s->why.msg);
+	}
+	if (err)
+		fatal(err, &d);
+	slot_booted = &slots[c];
+	ctr = slot_booted->hdr;
+	cflash = &slot_stage.flash;
+	ctr_addr = (uintptr_t)slot_booted->flash->ctx;
+	for (i = 0; i < KB_SLOTS; i++)
+		if (slots[i].state == KB_SLOT_NOT_TRIED)
+			kb_log("slot %s: not booted: image version %" PRIu64 " is not above slot %s's %" PRIu64,
+			       slots[i].name, slots[i].hdr.image_version, slot_booted->name,
+			       ctr.image_version);
+	kb_log("slot %s: booting image version %" PRIu64 ", every part verified in a staging copy at 0x%" PRIx64,
+	       slot_booted->name, ctr.image_version, p.start);
+}
+#else
+static void step_slots(void)
+{
+}
+#endif
 
 static const char *type_name(uint32_t t)
 {
@@ -406,13 +495,14 @@ static void step_container(const void *fdt)
 	int err;
 
 	kb_diag_clear(&d);
-	err = kb_load_header(&flash, &ctr, &d);
+	/* Two slots: step_slots() chose one and checked its header. */
+	err = IS_ENABLED(CONFIG_PAYLOAD_SLOTS) ? 0 : kb_load_header(cflash, &ctr, &d);
 	if (!err)
-		err = kb_load_bootargs(&flash, &ctr, ctr_bootargs, sizeof(ctr_bootargs), &d);
+		err = kb_load_bootargs(cflash, &ctr, ctr_bootargs, sizeof(ctr_bootargs), &d);
 	if (err)
 		fatal(err, &d);
 	kb_info("container: header at 0x%lx checked in RAM: payload %" PRIu64 " bytes%s%s%s",
-	       (unsigned long)CONFIG_PAYLOAD_ADDR, ctr.part[KB_PART_PAYLOAD].size,
+	       (unsigned long)ctr_addr, ctr.part[KB_PART_PAYLOAD].size,
 	       have_part(KB_PART_INITRD) ? ", initrd" : "",
 	       have_part(KB_PART_BOOTARGS) ? ", bootargs" : "",
 	       have_part(KB_PART_SBI) ? ", sbi (OpenSBI)" : "");
@@ -561,7 +651,7 @@ static void step_sbi(const void *fdt)
 	build_freemap(0, UINT64_MAX);
 	choose(&req, &p, "opensbi", kaslr_enabled);
 	claim(p.start, sbi_window, KB_REGION_PAYLOAD, "opensbi");
-	err = kb_load_part(&flash, &ctr, KB_PART_SBI, NULL, 0, (void *)(uintptr_t)p.start, &d);
+	err = kb_load_part(cflash, &ctr, KB_PART_SBI, NULL, 0, (void *)(uintptr_t)p.start, &d);
 	if (err)
 		fatal(err, &d);
 	sbi_base = p.start;
@@ -679,7 +769,7 @@ static void load_karl(void)
 	kb_diag_clear(&d);
 	err = place(NULL, KB_LOAD_STAGING, NULL, pp->size, &stage, &d);
 	if (!err)
-		err = kb_load_part(&flash, &ctr, KB_PART_PAYLOAD, NULL, 0,
+		err = kb_load_part(cflash, &ctr, KB_PART_PAYLOAD, NULL, 0,
 				   (void *)(uintptr_t)stage, &d);
 	if (!err)
 		err = kb_karl_parse(&k, (const void *)(uintptr_t)stage, (size_t)pp->size,
@@ -773,7 +863,7 @@ static void step_load(void)
 	}
 #endif
 	t0 = kb_arch_instret();
-	err = kb_load_payload(&flash, &ctr, KB_ARCH_MACHINE, KB_ARCH_XLEN,
+	err = kb_load_payload(cflash, &ctr, KB_ARCH_MACHINE, KB_ARCH_XLEN,
 			      CONFIG_PAYLOAD_MIN_ALIGN, place, NULL, &payload,
 			      &kernel_start, &d);
 	t1 = kb_arch_instret();
@@ -811,7 +901,7 @@ initrd:
 		build_freemap(floor, ceiling);
 		choose(&ireq, &ip, "initrd", kaslr_enabled);
 		claim(ip.start, ireq.size, KB_REGION_INITRD, "initrd");
-		err = kb_load_part(&flash, &ctr, KB_PART_INITRD, NULL, 0,
+		err = kb_load_part(cflash, &ctr, KB_PART_INITRD, NULL, 0,
 				   (void *)(uintptr_t)ip.start, &d);
 		if (err)
 			fatal(err, &d);
@@ -892,6 +982,14 @@ static void step_chosen(const void *orig)
 			goto fdt_fail;
 		removed_bootargs = true;
 	}
+#ifdef CONFIG_PAYLOAD_SLOTS
+	/* Which slot runs, for an updater: it writes the other. */
+	err = fdt_setprop_string(fdt, chosen, "kaslrboot,slot", slot_booted->name);
+	if (!err)
+		err = fdt_setprop_u64(fdt, chosen, "kaslrboot,image-version", ctr.image_version);
+	if (err)
+		goto fdt_fail;
+#endif
 	if (have_part(KB_PART_INITRD)) {
 		err = fdt_setprop_u64(fdt, chosen, "linux,initrd-start", initrd_start);
 		if (!err)
@@ -1056,6 +1154,7 @@ void kb_main(const struct kb_boot_info *bi)
 	STEP_DONE(1);
 	step_memory_map(bi, fdt);		/* 2 */
 	STEP_DONE(2);
+	step_slots();				/* 3 (two slots) */
 	step_container(fdt);			/* 3 */
 	STEP_DONE(3);
 	step_dtb_room(bi, fdt);			/* 4 */

@@ -69,7 +69,7 @@ static int fake_read(void *ctx, uint64_t off, void *dst, size_t len)
 	return 0;
 }
 
-static const struct kb_flash flash = { fake_read, &fl, FLASH_LEN };
+static const struct kb_flash flash = { .read = fake_read, .ctx = &fl, .size = FLASH_LEN };
 
 /* ---- containers ------------------------------------------------------ */
 
