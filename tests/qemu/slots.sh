@@ -35,6 +35,12 @@ corrupt() {
 sboot() {	# NAME: boot the bank $TMP/NAME.bank
 	boot "$1" PAYLOAD_IMG="$TMP/$1.bank"
 }
+# NAME SLOT: kbimage slots show (the loader's slot.c on the host) picks
+# the same slot for the bank
+tool_agrees() {
+	"$top/build/host/kbimage" slots show "$TMP/$1.bank" --slot-a 0 --slot-b 16M \
+		--slot-size 16M 2>&1 | grep -q "^  slot $2 .*: boots$"
+}
 booted() {	# NAME SLOT VERSION: that slot ran, and the payload saw it
 	has "$1" "kaslrboot: slot $2: booting image version $3" &&
 		has "$1" "testkernel: slot $2, image version $3" &&
@@ -45,6 +51,7 @@ bank newer-b "$TMP/v5" "$TMP/v7"; sboot newer-b
 check "A v5, B v7: slot b boots, the payload sees slot b" booted newer-b b 7
 check "... and the log says why not slot a" \
 	has newer-b 'kaslrboot: slot a: not booted: image version 5 is not above slot b'"'"'s 7'
+check "kbimage slots show agrees (newer-b: slot b)" tool_agrees newer-b b
 bank newer-a "$TMP/v7" "$TMP/v5"; sboot newer-a
 check "A v7, B v5 (B older): slot a boots" booted newer-a a 7
 bank tie "$TMP/v5" "$TMP/v5"; sboot tie
@@ -58,6 +65,7 @@ check "A (v7) corrupted: slot b (v5) boots" booted bad-a b 5
 check "... the log names slot a's failed digest" \
 	has bad-a 'kaslrboot: slot a: not booted: container: payload SHA-256 mismatch'
 
+check "kbimage slots show agrees (bad-a: slot b)" tool_agrees bad-a b
 # A truncated mid-write: the header and the first 4 KiB of the payload
 # written, the rest still erased
 { head -c 4608 "$TMP/v7"; tail -c +4609 "$TMP/erased"; } > "$TMP/v7.trunc"
@@ -66,6 +74,7 @@ check "A truncated mid-write: slot b boots" booted trunc-a b 5
 check "... the log says slot a's payload does not verify" \
 	has trunc-a 'kaslrboot: slot a: not booted: container: payload SHA-256 mismatch'
 
+check "kbimage slots show agrees (trunc-a: slot b)" tool_agrees trunc-a b
 # B's header corrupted, A older: A boots, B's header line logged
 corrupt "$TMP/v7" 100
 bank badhdr-b "$TMP/v5" "$TMP/v7.bad"; sboot badhdr-b
@@ -73,6 +82,7 @@ check "B's header corrupted: slot a boots" booted badhdr-b a 5
 check "... the log names B's header" \
 	has badhdr-b 'kaslrboot: slot b: not booted: container: header SHA-256 mismatch'
 
+check "kbimage slots show agrees (badhdr-b: slot a)" tool_agrees badhdr-b a
 # The first flash of a board: slot B erased
 bank erased-b "$TMP/v5" "$TMP/erased"; sboot erased-b
 check "B erased: slot a boots" booted erased-b a 5
