@@ -244,6 +244,9 @@ SBI ?=
 # IMAGE_VERSION=N: container format version 2 carrying image version N
 # (kbimage --image-version; docs/container.md)
 IMAGE_VERSION ?=
+# PAYLOAD_IMG_B=<container>: "make flash" on a PAYLOAD_SLOTS board writes it
+# into slot B (empty: slot B erased)
+PAYLOAD_IMG_B ?=
 # (Only a command-line PAYLOAD_IMG counts: never one inherited from the
 # environment of an outer make.)
 ifneq ($(origin PAYLOAD_IMG),command line)
@@ -262,7 +265,7 @@ $(O)/payload.img: $(HOST_O)/kbimage $(if $(PAYLOAD),,testkernel)
 # PAYLOAD_ADDR - FLASH_BASE, 0xff elsewhere), the file flashrom -w writes.
 flash: all $(RUN_DEPS)
 ifeq ($(CONFIG_FLASH_IMAGE),y)
-	$(Q)$(srctree)/scripts/mkflash.sh $(O)/.config $(O)/kaslrboot.bin $(PAYLOAD_IMG) $(O)/flash.img
+	$(Q)$(srctree)/scripts/mkflash.sh $(O)/.config $(O)/kaslrboot.bin $(PAYLOAD_IMG) $(O)/flash.img $(PAYLOAD_IMG_B)
 else
 	@echo "make flash: board $(CONFIG_BOARD) does not boot from the container's flash (no FLASH_IMAGE): flash kaslrboot.bin and $(PAYLOAD_IMG) as its docs say" >&2; exit 1
 endif

@@ -5,7 +5,9 @@
 #
 # Environment: QEMU_EXTRA (more QEMU options, split at white space),
 # QEMU_TIMEOUT (seconds, default 30), PAYLOAD_IMG (the flash image holding
-# the payload container; the command line travels inside it).
+# the payload container; the command line travels inside it),
+# PAYLOAD_IMG_B (FLASH_IMAGE boards with PAYLOAD_SLOTS: slot B's container;
+# empty: slot B erased).
 #
 # Boot the built loader in QEMU, -nographic.  Returns QEMU's status when the
 # guest powers off (3 if the loader printed "halted: nothing was booted");
@@ -28,7 +30,7 @@ cleanup=()
 qemu_flash_image() {
 	KB_FLASH_IMG=$(mktemp)
 	cleanup+=("$KB_FLASH_IMG")
-	"$here/mkflash.sh" "$1/.config" "$1/kaslrboot.bin" "${2:--}" "$KB_FLASH_IMG" >&2 || exit 2
+	"$here/mkflash.sh" "$1/.config" "$1/kaslrboot.bin" "${2:--}" "$KB_FLASH_IMG" "${PAYLOAD_IMG_B:-}" >&2 || exit 2
 }
 
 # shellcheck source=/dev/null
