@@ -67,6 +67,10 @@
 #ifdef CONFIG_PAYLOAD_SLOTS
 #include <kaslrboot/slot.h>
 #endif
+#ifdef CONFIG_SEED_CARRY
+#include <kaslrboot/flash.h>
+#include <kaslrboot/seedfile.h>
+#endif
 #include <kaslrboot/spans.h>
 
 /* A container that gives no KASLR alignment gets this (arm64 boards;
@@ -296,11 +300,60 @@ static size_t personalization(const struct kb_boot_info *bi, const void *fdt,
 	return sizeof(p);
 }
 
+#ifdef CONFIG_SEED_CARRY
+/* The seed the previous boot left in flash (docs/entropy.md, "A seed
+ * carried across boots"): read once into RAM, checked, used once and
+ * wiped in step 1; its generation numbers the next one. */
+static uint8_t carried_seed[KB_SEEDFILE_SEED_LEN];
+static bool carried_ok, seed_only;
+static uint64_t carried_gen;
+static size_t carried_used;
+
+/* Section boundaries of the two flash windows and the seed sector:
+ * none shares a byte with another. */
+#define KB_DISJOINT(a, an, b, bn) ((a) + 0ULL >= (b) + 0ULL + (bn) || (b) + 0ULL >= (a) + 0ULL + (an))
+_Static_assert(KB_DISJOINT(CONFIG_SEED_SECTOR_ADDR, CONFIG_SEED_SECTOR_SIZE,
+			   CONFIG_PAYLOAD_ADDR, CONFIG_PAYLOAD_MAX_SIZE),
+	       "CONFIG_SEED_SECTOR_ADDR: the seed sector overlaps the container window");
+#ifdef CONFIG_PAYLOAD_SLOTS
+_Static_assert(KB_DISJOINT(CONFIG_SEED_SECTOR_ADDR, CONFIG_SEED_SECTOR_SIZE,
+			   CONFIG_PAYLOAD_B_ADDR, CONFIG_PAYLOAD_MAX_SIZE),
+	       "CONFIG_SEED_SECTOR_ADDR: the seed sector overlaps slot B's window");
+#endif
+_Static_assert(CONFIG_SEED_SECTOR_SIZE >= KB_SEEDFILE_SIZE && CONFIG_SEED_SECTOR_ADDR % 4 == 0,
+	       "CONFIG_SEED_SECTOR_*: too small for a record, or misaligned");
+
+static void seed_read(void)
+{
+	uint8_t rec[KB_SEEDFILE_SIZE];
+	struct kb_diag d;
+
+	kb_diag_clear(&d);
+	memcpy(rec, (const void *)(uintptr_t)CONFIG_SEED_SECTOR_ADDR, sizeof(rec));
+	carried_ok = kb_seedfile_parse(rec, sizeof(rec), carried_seed, &carried_gen, &d) == 0;
+	mbedtls_platform_zeroize(rec, sizeof(rec));
+	if (!carried_ok)
+		kb_log("%s: not used; this boot writes a new one", d.msg);
+}
+
+/* The DRBG's entropy input when there is no TRNG (SEED_ONLY_INSECURE):
+ * the carried seed, each byte once. */
+static int carried_read(void *ctx, unsigned char *buf, size_t len)
+{
+	(void)ctx;
+	if (len > sizeof(carried_seed) - carried_used)
+		return KB_ENOSPC;
+	memcpy(buf, carried_seed + carried_used, len);
+	carried_used += len;
+	return 0;
+}
+#endif
+
 /* 1. Entropy: known-answer self-test of the DRBG, then a health-tested TRNG
  * seeds it. */
 static void step_entropy(const struct kb_boot_info *bi, const void *fdt)
 {
-	unsigned char pers[64];
+	unsigned char pers[64 + 64];
 	const char *sha256_impl;
 	struct kb_diag d;
 	size_t plen, elen;
@@ -315,10 +368,38 @@ static void step_entropy(const struct kb_boot_info *bi, const void *fdt)
 		fatal(KB_EFAIL, &(struct kb_diag){ "crypto: CTR_DRBG or SHA-256 known-answer self-test failed" });
 
 	err = kb_entropy_init(fdt, bi, &d);
+#ifdef CONFIG_SEED_CARRY
+	seed_read();
+	if (err == KB_ENODEV && IS_ENABLED(CONFIG_SEED_ONLY_INSECURE) && carried_ok) {
+		/* No TRNG: the carried seed is the entropy input (full
+		 * entropy: it is DRBG output), personalization as usual. */
+		kb_error("%s", d.msg);
+		kb_log("WARNING: INSECURE build (CONFIG_SEED_ONLY_INSECURE): no TRNG: the DRBG is seeded from the carried seed ALONE (generation %" PRIu64 "); whoever read this flash can predict this boot",
+		       carried_gen);
+		seed_only = true;
+		plen = personalization(bi, fdt, pers);
+		err = kb_drbg_seed(carried_read, NULL, 32, pers, plen, &d);
+		mbedtls_platform_zeroize(pers, sizeof(pers));
+		mbedtls_platform_zeroize(carried_seed, sizeof(carried_seed));
+		if (err)
+			fatal(err, &d);
+		kb_log("entropy: %s AES-256 CTR_DRBG seeded from: the carried seed only (%u bytes), no TRNG",
+		       kb_crypto_version(), (unsigned int)carried_used);
+		return;
+	}
+#endif
 	if (err)
 		return entropy_failure(err, &d);
 
 	plen = personalization(bi, fdt, pers);
+#ifdef CONFIG_SEED_CARRY
+	/* Additional input: never instead of the TRNG's entropy. */
+	if (carried_ok) {
+		memcpy(pers + plen, carried_seed, sizeof(carried_seed));
+		plen += sizeof(carried_seed);
+	}
+	mbedtls_platform_zeroize(carried_seed, sizeof(carried_seed));
+#endif
 	fdt_getprop(fdt, 0, "serial-number", &serial_len);
 	elen = kb_entropy_len_for_256_bits();
 	err = kb_drbg_seed(kb_entropy_read, NULL, elen, pers, plen, &d);
@@ -332,6 +413,13 @@ static void step_entropy(const struct kb_boot_info *bi, const void *fdt)
 	kb_info("entropy: %s AES-256 CTR_DRBG (known-answer self-test passed, SHA-256 too) seeded from %u + %u bytes of TRNG output (256 bits of min-entropy + nonce), personalization: hart %lu, DTB SHA-256%s",
 	       kb_crypto_version(), (unsigned int)elen, (unsigned int)(elen + 1) / 2,
 	       bi->hartid, serial_len > 0 ? " (with serial-number)" : "");
+#ifdef CONFIG_SEED_CARRY
+	if (carried_ok)
+		kb_log("entropy: seeded from: the TRNG + the carried seed (generation %" PRIu64 ", additional input)",
+		       carried_gen);
+	else
+		kb_log("entropy: seeded from: the TRNG only (no valid carried seed)");
+#endif
 }
 
 static int drbg_uniform(void *ctx, uint64_t bound, uint64_t *out)
@@ -1025,6 +1113,49 @@ fdt_fail:
 	fatal(KB_EFDT, &d);
 }
 
+#ifdef CONFIG_SEED_CARRY
+/* 6b. The next boot's seed: fresh DRBG output, written over the sector
+ * (erase, program, read back), wiped from RAM.  Policy on failure:
+ * Kconfig; with no TRNG this boot (seed only) always halt, or the next
+ * boot would repeat this one. */
+static void step_seed_write(void)
+{
+	uint8_t seed[KB_SEEDFILE_SEED_LEN], rec[KB_SEEDFILE_SIZE];
+	uint64_t gen = carried_ok ? carried_gen + 1 : 1, t0;
+	struct kb_diag d;
+	int err;
+
+	kb_diag_clear(&d);
+	if (!kb_drbg_ready())
+		return;		/* INSECURE no-KASLR boot: nothing to draw from */
+	err = kb_drbg_random(seed, sizeof(seed), &d);
+	if (err)
+		fatal(err, &d);
+	kb_seedfile_build(rec, seed, gen);
+	mbedtls_platform_zeroize(seed, sizeof(seed));
+	t0 = IS_ENABLED(CONFIG_BENCH) ? kb_arch_instret() : 0;
+	err = kb_flash_cfi_rewrite(CONFIG_SEED_SECTOR_ADDR, CONFIG_SEED_SECTOR_SIZE,
+				   rec, sizeof(rec), &d);
+	mbedtls_platform_zeroize(rec, sizeof(rec));
+	if (IS_ENABLED(CONFIG_BENCH))
+		kb_log("bench: seed sector rewrite (erase, program %u bytes, read back): %" PRIu64 " instructions",
+		       (unsigned int)sizeof(rec), kb_arch_instret() - t0);
+	if (!err) {
+		kb_log("seed: the next boot's seed is written at 0x%lx (generation %" PRIu64 "), read back and verified",
+		       (unsigned long)CONFIG_SEED_SECTOR_ADDR, gen);
+		return;
+	}
+	if (IS_ENABLED(CONFIG_SEED_WRITE_FAIL_HALT) || seed_only)
+		fatal(err, &d);
+	kb_error("%s", d.msg);
+	kb_log("seed: the next boot's seed was NOT written; it will read the old one again (the TRNG still seeds it)");
+}
+#else
+static void step_seed_write(void)
+{
+}
+#endif
+
 #ifdef CONFIG_RISCV_PMP_LOCK
 /*
  * 7a. An M-mode payload (an ELF firmware, no SBI part) is made immutable
@@ -1163,6 +1294,7 @@ void kb_main(const struct kb_boot_info *bi)
 	step_load();				/* 5 */
 	STEP_DONE(5);
 	step_chosen(fdt);			/* 6 */
+	step_seed_write();			/* 6b (CONFIG_SEED_CARRY) */
 	STEP_DONE(6);
 	step_handoff(bi);			/* 7 */
 }

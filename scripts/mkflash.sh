@@ -57,6 +57,14 @@ if [ "$slots" = y ]; then
 elif [ -n "$container_b" ] && [ "$container_b" != - ]; then
 	fail "a second container, but $cfg has no CONFIG_PAYLOAD_SLOTS"
 fi
+seed=$(val SEED_CARRY)
+if [ "$seed" = y ]; then
+	saddr=$(($(val SEED_SECTOR_ADDR))); ssize=$(($(val SEED_SECTOR_SIZE))); soff=$((saddr - base))
+	[ "$saddr" -ge "$base" ] && [ "$soff" -le "$size" ] && [ "$ssize" -le $((size - soff)) ] ||
+		fail "the seed sector $saddr+$ssize is not inside the flash ($base+$size)"
+	[ "$lsize" -le "$soff" ] ||
+		fail "kaslrboot.bin ($lsize B) runs into the seed sector at offset $soff"
+fi
 tmp=$out.tmp
 # Erased NOR reads 0xff: fill, then lay the two parts over it.
 head -c "$size" /dev/zero | tr '\0' '\377' > "$tmp"
@@ -70,6 +78,9 @@ fi
 mv "$tmp" "$out"
 printf 'mkflash: %s: %d bytes (flash at 0x%x)\n' "$out" "$size" "$base"
 printf 'mkflash:   0x%08x  kaslrboot.bin, %d B (room: %d B)\n' 0 "$lsize" "$off"
+if [ "$seed" = y ]; then
+	printf 'mkflash:   0x%08x  seed sector, %d B: erased (the first boot writes a seed; kbimage seed provisions one)\n' "$soff" "$ssize"
+fi
 if [ "$slots" = y ]; then
 	printf 'mkflash:   0x%08x  slot a: container, %d B (window: %d B at 0x%x)\n' "$off" "$csize" "$pmax" "$paddr"
 	printf 'mkflash:   0x%08x  slot b: container, %d B (window: %d B at 0x%x)\n' "$boff" "$bsize" "$pmax" "$baddr"

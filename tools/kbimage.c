@@ -99,6 +99,7 @@ static void usage(FILE *f)
 	      "  loader; --sbi-hart-size: its memory per hart (default 8K, OpenSBI 1.1)\n"
 	      "       kbimage slots show|write FLASH --slot-a OFF --slot-b OFF --slot-size SIZE\n"
 	      "               [--slot a|b CONTAINER] [--force]   (docs/flash.md, two slots)\n"
+	      "       kbimage seed FLASH --offset OFF   (a first carried seed, docs/entropy.md)\n"
 	      "--image-version N: write format version 2 (512-byte header) carrying image\n"
 	      "  version N (0 .. 2^64-1); of two valid slots the loader boots the higher\n", f);
 }
@@ -531,6 +532,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "slots") == 0)
 		return kb_slots_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "seed") == 0)
+		return kb_seed_main(argc - 1, argv + 1);
 	parse_args(argc, argv, &o);
 	out_path = o.out;
 	hdr_size = o.have_image_version ? KB_CONTAINER_HDR2_SIZE : KB_CONTAINER_HDR_SIZE;

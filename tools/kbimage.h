@@ -17,6 +17,8 @@ void kb_die(int status, const char *fmt, ...)
 bool kb_parse_num(const char *s, uint64_t *out);
 /* A whole regular, non-empty file of at most 4 GiB (malloc'd). */
 uint8_t *kb_read_file(const char *what, const char *path, size_t *len);
+/* kbimage seed FLASH --offset OFF */
+int kb_seed_main(int argc, char **argv);
 /* kbimage slots show|write ... */
 int kb_slots_main(int argc, char **argv);
 
