@@ -243,6 +243,12 @@ KASLR_ALIGN ?=
 # SBI=<fw_dynamic.elf>: M-mode boards, PAYLOAD runs in S-mode behind that
 # OpenSBI (kbimage --sbi; docs/m-mode.md, Payload A)
 SBI ?=
+# IMAGE_VERSION=N: container format version 2 carrying image version N
+# (kbimage --image-version; docs/container.md)
+IMAGE_VERSION ?=
+# PAYLOAD_IMG_B=<container>: "make flash" on a PAYLOAD_SLOTS board writes it
+# into slot B (empty: slot B erased)
+PAYLOAD_IMG_B ?=
 # (Only a command-line PAYLOAD_IMG counts: never one inherited from the
 # environment of an outer make.)
 ifneq ($(origin PAYLOAD_IMG),command line)
@@ -254,13 +260,14 @@ $(O)/payload.img: $(HOST_O)/kbimage $(if $(PAYLOAD),,testkernel)
 	$(Q)$(HOST_O)/kbimage --pad $(CONFIG_PAYLOAD_MAX_SIZE) \
 		$(if $(INITRD),--initrd $(INITRD)) $${BOOTARGS:+--bootargs "$$BOOTARGS"} \
 		$(if $(KASLR_ALIGN),--kaslr-align $(KASLR_ALIGN)) $(if $(SBI),--sbi $(SBI)) \
+		$(if $(IMAGE_VERSION),--image-version $(IMAGE_VERSION)) \
 		-o $@ $(or $(PAYLOAD),$(O)/testkernel/testkernel.elf) >/dev/null
 
 # FLASH_IMAGE boards: the whole boot flash (loader, container at
 # PAYLOAD_ADDR - FLASH_BASE, 0xff elsewhere), the file flashrom -w writes.
 flash: all $(RUN_DEPS)
 ifeq ($(CONFIG_FLASH_IMAGE),y)
-	$(Q)$(srctree)/scripts/mkflash.sh $(O)/.config $(O)/kaslrboot.bin $(PAYLOAD_IMG) $(O)/flash.img
+	$(Q)$(srctree)/scripts/mkflash.sh $(O)/.config $(O)/kaslrboot.bin $(PAYLOAD_IMG) $(O)/flash.img $(PAYLOAD_IMG_B)
 else
 	@echo "make flash: board $(CONFIG_BOARD) does not boot from the container's flash (no FLASH_IMAGE): flash kaslrboot.bin and $(PAYLOAD_IMG) as its docs say" >&2; exit 1
 endif
@@ -300,6 +307,7 @@ help:
 	@echo "  run               build and boot in QEMU: PAYLOAD=<kernel> INITRD=<file>"
 	@echo "                    BOOTARGS=\"...\" QEMU_EXTRA=\"...\" KASLR_ALIGN=64K (all optional)"
 	@echo "                    SBI=<OpenSBI fw_dynamic.elf> (M-mode boards: Payload A)"
+	@echo "                    IMAGE_VERSION=N (container format 2 with that image version)"
 	@echo "  flash             FLASH_IMAGE boards (qemu-virt-riscv*-m): the whole boot flash, $$(O)/flash.img (docs/flash.md)"
 	@echo "  test              host unit tests (ASan/UBSan), fuzz smoke runs, build and"
 	@echo "                    QEMU boot tests; ends \"N passed, N failed\""

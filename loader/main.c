@@ -64,6 +64,13 @@
 #endif
 #include <kaslrboot/rng.h>
 #include <kaslrboot/sha256.h>
+#ifdef CONFIG_PAYLOAD_SLOTS
+#include <kaslrboot/slot.h>
+#endif
+#ifdef CONFIG_SEED_CARRY
+#include <kaslrboot/flash.h>
+#include <kaslrboot/seedfile.h>
+#endif
 #include <kaslrboot/spans.h>
 
 /* A container that gives no KASLR alignment gets this (arm64 boards;
@@ -293,11 +300,60 @@ static size_t personalization(const struct kb_boot_info *bi, const void *fdt,
 	return sizeof(p);
 }
 
+#ifdef CONFIG_SEED_CARRY
+/* The seed the previous boot left in flash (docs/entropy.md, "A seed
+ * carried across boots"): read once into RAM, checked, used once and
+ * wiped in step 1; its generation numbers the next one. */
+static uint8_t carried_seed[KB_SEEDFILE_SEED_LEN];
+static bool carried_ok, seed_only;
+static uint64_t carried_gen;
+static size_t carried_used;
+
+/* Section boundaries of the two flash windows and the seed sector:
+ * none shares a byte with another. */
+#define KB_DISJOINT(a, an, b, bn) ((a) + 0ULL >= (b) + 0ULL + (bn) || (b) + 0ULL >= (a) + 0ULL + (an))
+_Static_assert(KB_DISJOINT(CONFIG_SEED_SECTOR_ADDR, CONFIG_SEED_SECTOR_SIZE,
+			   CONFIG_PAYLOAD_ADDR, CONFIG_PAYLOAD_MAX_SIZE),
+	       "CONFIG_SEED_SECTOR_ADDR: the seed sector overlaps the container window");
+#ifdef CONFIG_PAYLOAD_SLOTS
+_Static_assert(KB_DISJOINT(CONFIG_SEED_SECTOR_ADDR, CONFIG_SEED_SECTOR_SIZE,
+			   CONFIG_PAYLOAD_B_ADDR, CONFIG_PAYLOAD_MAX_SIZE),
+	       "CONFIG_SEED_SECTOR_ADDR: the seed sector overlaps slot B's window");
+#endif
+_Static_assert(CONFIG_SEED_SECTOR_SIZE >= KB_SEEDFILE_SIZE && CONFIG_SEED_SECTOR_ADDR % 4 == 0,
+	       "CONFIG_SEED_SECTOR_*: too small for a record, or misaligned");
+
+static void seed_read(void)
+{
+	uint8_t rec[KB_SEEDFILE_SIZE];
+	struct kb_diag d;
+
+	kb_diag_clear(&d);
+	memcpy(rec, (const void *)(uintptr_t)CONFIG_SEED_SECTOR_ADDR, sizeof(rec));
+	carried_ok = kb_seedfile_parse(rec, sizeof(rec), carried_seed, &carried_gen, &d) == 0;
+	mbedtls_platform_zeroize(rec, sizeof(rec));
+	if (!carried_ok)
+		kb_log("%s: not used; this boot writes a new one", d.msg);
+}
+
+/* The DRBG's entropy input when there is no TRNG (SEED_ONLY_INSECURE):
+ * the carried seed, each byte once. */
+static int carried_read(void *ctx, unsigned char *buf, size_t len)
+{
+	(void)ctx;
+	if (len > sizeof(carried_seed) - carried_used)
+		return KB_ENOSPC;
+	memcpy(buf, carried_seed + carried_used, len);
+	carried_used += len;
+	return 0;
+}
+#endif
+
 /* 1. Entropy: known-answer self-test of the DRBG, then a health-tested TRNG
  * seeds it. */
 static void step_entropy(const struct kb_boot_info *bi, const void *fdt)
 {
-	unsigned char pers[64];
+	unsigned char pers[64 + 64];
 	const char *sha256_impl;
 	struct kb_diag d;
 	size_t plen, elen;
@@ -312,10 +368,38 @@ static void step_entropy(const struct kb_boot_info *bi, const void *fdt)
 		fatal(KB_EFAIL, &(struct kb_diag){ "crypto: CTR_DRBG or SHA-256 known-answer self-test failed" });
 
 	err = kb_entropy_init(fdt, bi, &d);
+#ifdef CONFIG_SEED_CARRY
+	seed_read();
+	if (err == KB_ENODEV && IS_ENABLED(CONFIG_SEED_ONLY_INSECURE) && carried_ok) {
+		/* No TRNG: the carried seed is the entropy input (full
+		 * entropy: it is DRBG output), personalization as usual. */
+		kb_error("%s", d.msg);
+		kb_log("WARNING: INSECURE build (CONFIG_SEED_ONLY_INSECURE): no TRNG: the DRBG is seeded from the carried seed ALONE (generation %" PRIu64 "); whoever read this flash can predict this boot",
+		       carried_gen);
+		seed_only = true;
+		plen = personalization(bi, fdt, pers);
+		err = kb_drbg_seed(carried_read, NULL, 32, pers, plen, &d);
+		mbedtls_platform_zeroize(pers, sizeof(pers));
+		mbedtls_platform_zeroize(carried_seed, sizeof(carried_seed));
+		if (err)
+			fatal(err, &d);
+		kb_log("entropy: %s AES-256 CTR_DRBG seeded from: the carried seed only (%u bytes), no TRNG",
+		       kb_crypto_version(), (unsigned int)carried_used);
+		return;
+	}
+#endif
 	if (err)
 		return entropy_failure(err, &d);
 
 	plen = personalization(bi, fdt, pers);
+#ifdef CONFIG_SEED_CARRY
+	/* Additional input: never instead of the TRNG's entropy. */
+	if (carried_ok) {
+		memcpy(pers + plen, carried_seed, sizeof(carried_seed));
+		plen += sizeof(carried_seed);
+	}
+	mbedtls_platform_zeroize(carried_seed, sizeof(carried_seed));
+#endif
 	fdt_getprop(fdt, 0, "serial-number", &serial_len);
 	elen = kb_entropy_len_for_256_bits();
 	err = kb_drbg_seed(kb_entropy_read, NULL, elen, pers, plen, &d);
@@ -329,6 +413,13 @@ static void step_entropy(const struct kb_boot_info *bi, const void *fdt)
 	kb_info("entropy: %s AES-256 CTR_DRBG (known-answer self-test passed, SHA-256 too) seeded from %u + %u bytes of TRNG output (256 bits of min-entropy + nonce), personalization: hart %lu, DTB SHA-256%s",
 	       kb_crypto_version(), (unsigned int)elen, (unsigned int)(elen + 1) / 2,
 	       bi->hartid, serial_len > 0 ? " (with serial-number)" : "");
+#ifdef CONFIG_SEED_CARRY
+	if (carried_ok)
+		kb_log("entropy: seeded from: the TRNG + the carried seed (generation %" PRIu64 ", additional input)",
+		       carried_gen);
+	else
+		kb_log("entropy: seeded from: the TRNG only (no valid carried seed)");
+#endif
 }
 
 static int drbg_uniform(void *ctx, uint64_t bound, uint64_t *out)
@@ -358,17 +449,103 @@ static bool have_part(unsigned int part)
 }
 
 /* The flash window is memory-mapped: a read is a copy into RAM.  Only
- * loader/lib/load.c calls this, once per byte. */
+ * loader/lib/load.c calls this, once per byte; ctx is the window's base. */
 static int flash_read(void *ctx, uint64_t off, void *dst, size_t len)
 {
-	(void)ctx;
-	memcpy(dst, (const uint8_t *)(uintptr_t)CONFIG_PAYLOAD_ADDR + off, len);
+	memcpy(dst, (const uint8_t *)ctx + off, len);
 	return 0;
 }
 
-static const struct kb_flash flash = {
-	.read = flash_read, .size = CONFIG_PAYLOAD_MAX_SIZE,
+static const struct kb_flash flash_a = {
+	.read = flash_read, .ctx = (void *)(uintptr_t)CONFIG_PAYLOAD_ADDR,
+	.size = CONFIG_PAYLOAD_MAX_SIZE,
 };
+/* Where the container is read from: slot A's flash, or (two slots) the
+ * verified staging copy of the slot chosen. */
+static const struct kb_flash *cflash = &flash_a;
+static uintptr_t ctr_addr = CONFIG_PAYLOAD_ADDR;	/* its window, for the log */
+
+#ifdef CONFIG_PAYLOAD_SLOTS
+static void build_freemap(uint64_t floor, uint64_t ceiling);
+
+/* Two windows of PAYLOAD_MAX_SIZE bytes that do not share a byte. */
+_Static_assert(CONFIG_PAYLOAD_B_ADDR + 0ULL >= CONFIG_PAYLOAD_ADDR + 0ULL + CONFIG_PAYLOAD_MAX_SIZE ||
+	       CONFIG_PAYLOAD_ADDR + 0ULL >= CONFIG_PAYLOAD_B_ADDR + 0ULL + CONFIG_PAYLOAD_MAX_SIZE,
+	       "CONFIG_PAYLOAD_B_ADDR: slot B's window overlaps slot A's");
+
+static const struct kb_flash flash_b = {
+	.read = flash_read, .ctx = (void *)(uintptr_t)CONFIG_PAYLOAD_B_ADDR,
+	.size = CONFIG_PAYLOAD_MAX_SIZE,
+};
+static struct kb_slot slots[KB_SLOTS] = {
+	{ .name = "a", .flash = &flash_a }, { .name = "b", .flash = &flash_b },
+};
+static struct kb_slot_stage slot_stage;
+static const struct kb_slot *slot_booted;
+
+/* 3 (two slots, docs/flash.md).  Both headers read (each byte once); the
+ * valid slot with the higher image version staged whole in RAM and
+ * verified there, else the other; the rest of the boot reads the
+ * container from that copy.  Nothing is placed before the choice. */
+static void step_slots(void)
+{
+	uint64_t need = 0, size;
+	struct kb_slot_req req;
+	struct kb_plan p = { 0 };
+	struct kb_diag d;
+	unsigned int i, c = 0;
+	int err;
+
+	kb_diag_clear(&d);
+	for (i = 0; i < KB_SLOTS; i++) {
+		if (kb_slot_read_header(&slots[i]) == 0) {
+			size = kb_slot_stage_size(&slots[i].hdr);
+			if (size > need)
+				need = size;
+			kb_info("slot %s: image version %" PRIu64 ", header valid",
+				slots[i].name, slots[i].hdr.image_version);
+		}
+	}
+	if (need > 0) {
+		/* One staging copy, as large as the larger slot needs, as
+		 * high as it fits (like the ELF staging copy): claimed
+		 * before any placement, so nothing lands on it. */
+		req = (struct kb_slot_req){ .size = need, .align = KB_STAGING_ALIGN };
+		build_freemap(0, UINTPTR_MAX);
+		err = kb_plan_highest(&freemap, &req, &p, &d);
+		if (!err)
+			err = kb_memmap_claim(&memmap, p.start, need, KB_REGION_PAYLOAD,
+					      "slot staging copy", &d);
+		if (err)
+			fatal(err, &d);
+	}
+	err = kb_slot_choose(slots, KB_SLOTS, need ? (uint8_t *)(uintptr_t)p.start : NULL,
+			     need, &slot_stage, &c, &d);
+	for (i = 0; i < KB_SLOTS; i++) {
+		const struct kb_slot *s = &slots[i];
+
+		if (s->state == KB_SLOT_BAD_HEADER || s->state == KB_SLOT_BAD_PART)
+			kb_log("slot %s: not booted: %s", s->name, s->why.msg);
+	}
+	if (err)
+		fatal(err, &d);
+	slot_booted = &slots[c];
+	ctr = slot_booted->hdr;
+	cflash = &slot_stage.flash;
+	ctr_addr = (uintptr_t)slot_booted->flash->ctx;
+	for (i = 0; i < KB_SLOTS; i++)
+		if (slots[i].state == KB_SLOT_NOT_TRIED)
+			kb_log("slot %s: not booted: image version %" PRIu64 " is not above slot %s's %" PRIu64,
+			       slots[i].name, slots[i].hdr.image_version, slot_booted->name,
+			       ctr.image_version);
+	kb_log("slot %s: booting image version %" PRIu64 ", every part verified in a staging copy at 0x%" PRIx64,
+	       slot_booted->name, ctr.image_version, p.start);
+}
+#else
+static void step_slots(void)
+{
+}
+#endif
 
 static const char *type_name(uint32_t t)
 {
@@ -406,13 +583,14 @@ static void step_container(const void *fdt)
 	int err;
 
 	kb_diag_clear(&d);
-	err = kb_load_header(&flash, &ctr, &d);
+	/* Two slots: step_slots() chose one and checked its header. */
+	err = IS_ENABLED(CONFIG_PAYLOAD_SLOTS) ? 0 : kb_load_header(cflash, &ctr, &d);
 	if (!err)
-		err = kb_load_bootargs(&flash, &ctr, ctr_bootargs, sizeof(ctr_bootargs), &d);
+		err = kb_load_bootargs(cflash, &ctr, ctr_bootargs, sizeof(ctr_bootargs), &d);
 	if (err)
 		fatal(err, &d);
 	kb_info("container: header at 0x%lx checked in RAM: payload %" PRIu64 " bytes%s%s%s",
-	       (unsigned long)CONFIG_PAYLOAD_ADDR, ctr.part[KB_PART_PAYLOAD].size,
+	       (unsigned long)ctr_addr, ctr.part[KB_PART_PAYLOAD].size,
 	       have_part(KB_PART_INITRD) ? ", initrd" : "",
 	       have_part(KB_PART_BOOTARGS) ? ", bootargs" : "",
 	       have_part(KB_PART_SBI) ? ", sbi (OpenSBI)" : "");
@@ -421,6 +599,8 @@ static void step_container(const void *fdt)
 		fatal(KB_ENOTSUP, &(struct kb_diag){ "container: it carries OpenSBI (an sbi part), but this loader cannot start it (only an M-mode loader with CONFIG_SBI_PAYLOAD can)" });
 	if (ctr.type == KB_PAYLOAD_KARL && !IS_ENABLED(CONFIG_KARL))
 		fatal(KB_ENOTSUP, &(struct kb_diag){ "container: a KARL payload (type 4, kbimage -t karl), but this loader was built without CONFIG_KARL" });
+	if (ctr.version == KB_CONTAINER_VERSION_2)
+		kb_info("container: format version 2, image version %" PRIu64, ctr.image_version);
 	if (have_part(KB_PART_BOOTARGS))
 		kb_info("bootargs from the container: \"%s\"", ctr_bootargs);
 
@@ -559,7 +739,7 @@ static void step_sbi(const void *fdt)
 	build_freemap(0, UINT64_MAX);
 	choose(&req, &p, "opensbi", kaslr_enabled);
 	claim(p.start, sbi_window, KB_REGION_PAYLOAD, "opensbi");
-	err = kb_load_part(&flash, &ctr, KB_PART_SBI, NULL, 0, (void *)(uintptr_t)p.start, &d);
+	err = kb_load_part(cflash, &ctr, KB_PART_SBI, NULL, 0, (void *)(uintptr_t)p.start, &d);
 	if (err)
 		fatal(err, &d);
 	sbi_base = p.start;
@@ -677,7 +857,7 @@ static void load_karl(void)
 	kb_diag_clear(&d);
 	err = place(NULL, KB_LOAD_STAGING, NULL, pp->size, &stage, &d);
 	if (!err)
-		err = kb_load_part(&flash, &ctr, KB_PART_PAYLOAD, NULL, 0,
+		err = kb_load_part(cflash, &ctr, KB_PART_PAYLOAD, NULL, 0,
 				   (void *)(uintptr_t)stage, &d);
 	if (!err)
 		err = kb_karl_parse(&k, (const void *)(uintptr_t)stage, (size_t)pp->size,
@@ -788,7 +968,7 @@ static void step_load(void)
 	}
 #endif
 	t0 = kb_arch_instret();
-	err = kb_load_payload(&flash, &ctr, KB_ARCH_MACHINE, KB_ARCH_XLEN,
+	err = kb_load_payload(cflash, &ctr, KB_ARCH_MACHINE, KB_ARCH_XLEN,
 			      CONFIG_PAYLOAD_MIN_ALIGN, place, NULL, &payload,
 			      &kernel_start, &d);
 	t1 = kb_arch_instret();
@@ -826,7 +1006,7 @@ initrd:
 		build_freemap(floor, ceiling);
 		choose(&ireq, &ip, "initrd", kaslr_enabled);
 		claim(ip.start, ireq.size, KB_REGION_INITRD, "initrd");
-		err = kb_load_part(&flash, &ctr, KB_PART_INITRD, NULL, 0,
+		err = kb_load_part(cflash, &ctr, KB_PART_INITRD, NULL, 0,
 				   (void *)(uintptr_t)ip.start, &d);
 		if (err)
 			fatal(err, &d);
@@ -907,6 +1087,14 @@ static void step_chosen(const void *orig)
 			goto fdt_fail;
 		removed_bootargs = true;
 	}
+#ifdef CONFIG_PAYLOAD_SLOTS
+	/* Which slot runs, for an updater: it writes the other. */
+	err = fdt_setprop_string(fdt, chosen, "kaslrboot,slot", slot_booted->name);
+	if (!err)
+		err = fdt_setprop_u64(fdt, chosen, "kaslrboot,image-version", ctr.image_version);
+	if (err)
+		goto fdt_fail;
+#endif
 	if (have_part(KB_PART_INITRD)) {
 		err = fdt_setprop_u64(fdt, chosen, "linux,initrd-start", initrd_start);
 		if (!err)
@@ -941,6 +1129,49 @@ fdt_fail:
 		    fdt_strerror(err));
 	fatal(KB_EFDT, &d);
 }
+
+#ifdef CONFIG_SEED_CARRY
+/* 6b. The next boot's seed: fresh DRBG output, written over the sector
+ * (erase, program, read back), wiped from RAM.  Policy on failure:
+ * Kconfig; with no TRNG this boot (seed only) always halt, or the next
+ * boot would repeat this one. */
+static void step_seed_write(void)
+{
+	uint8_t seed[KB_SEEDFILE_SEED_LEN], rec[KB_SEEDFILE_SIZE];
+	uint64_t gen = carried_ok ? carried_gen + 1 : 1, t0;
+	struct kb_diag d;
+	int err;
+
+	kb_diag_clear(&d);
+	if (!kb_drbg_ready())
+		return;		/* INSECURE no-KASLR boot: nothing to draw from */
+	err = kb_drbg_random(seed, sizeof(seed), &d);
+	if (err)
+		fatal(err, &d);
+	kb_seedfile_build(rec, seed, gen);
+	mbedtls_platform_zeroize(seed, sizeof(seed));
+	t0 = IS_ENABLED(CONFIG_BENCH) ? kb_arch_instret() : 0;
+	err = kb_flash_cfi_rewrite(CONFIG_SEED_SECTOR_ADDR, CONFIG_SEED_SECTOR_SIZE,
+				   rec, sizeof(rec), &d);
+	mbedtls_platform_zeroize(rec, sizeof(rec));
+	if (IS_ENABLED(CONFIG_BENCH))
+		kb_log("bench: seed sector rewrite (erase, program %u bytes, read back): %" PRIu64 " instructions",
+		       (unsigned int)sizeof(rec), kb_arch_instret() - t0);
+	if (!err) {
+		kb_log("seed: the next boot's seed is written at 0x%lx (generation %" PRIu64 "), read back and verified",
+		       (unsigned long)CONFIG_SEED_SECTOR_ADDR, gen);
+		return;
+	}
+	if (IS_ENABLED(CONFIG_SEED_WRITE_FAIL_HALT) || seed_only)
+		fatal(err, &d);
+	kb_error("%s", d.msg);
+	kb_log("seed: the next boot's seed was NOT written; it will read the old one again (the TRNG still seeds it)");
+}
+#else
+static void step_seed_write(void)
+{
+}
+#endif
 
 #ifdef CONFIG_RISCV_PMP_LOCK
 /*
@@ -1071,6 +1302,7 @@ void kb_main(const struct kb_boot_info *bi)
 	STEP_DONE(1);
 	step_memory_map(bi, fdt);		/* 2 */
 	STEP_DONE(2);
+	step_slots();				/* 3 (two slots) */
 	step_container(fdt);			/* 3 */
 	STEP_DONE(3);
 	step_dtb_room(bi, fdt);			/* 4 */
@@ -1079,6 +1311,7 @@ void kb_main(const struct kb_boot_info *bi)
 	step_load();				/* 5 */
 	STEP_DONE(5);
 	step_chosen(fdt);			/* 6 */
+	step_seed_write();			/* 6b (CONFIG_SEED_CARRY) */
 	STEP_DONE(6);
 	step_handoff(bi);			/* 7 */
 }

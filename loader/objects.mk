@@ -11,9 +11,10 @@ loader-objs-y += loader/lib/bootargs.o
 loader-objs-y += loader/lib/spans.o
 loader-objs-y += loader/lib/container.o loader/lib/elf.o loader/lib/image.o loader/lib/reloc.o
 loader-objs-y += loader/lib/load.o
+loader-objs-$(CONFIG_PAYLOAD_SLOTS) += loader/lib/slot.o
 loader-objs-$(CONFIG_KARL) += loader/lib/karl.o
 loader-objs-$(CONFIG_SBI_PAYLOAD) += loader/lib/fwdyn.o
-$(O)/loader/lib/container.o $(O)/loader/lib/load.o: KB_CPPFLAGS += $(MBEDTLS_CPPFLAGS)
+$(O)/loader/lib/container.o $(O)/loader/lib/load.o $(O)/loader/lib/slot.o $(O)/loader/lib/seedfile.o: KB_CPPFLAGS += $(MBEDTLS_CPPFLAGS)
 # CONFIG_BUILTIN_DTB: the board's .dts, compiled by dtc and linked in
 loader-objs-y += loader/builtin_dtb.o
 ifneq ($(CONFIG_BUILTIN_DTB),)

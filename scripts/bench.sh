@@ -85,6 +85,9 @@ fb, fp, li = map(int, m1.groups()); total, loading = map(int, m2.groups())
 print(tag + "instructions from loader entry to handoff: %d (%d excluding the payload load)" % (total, total - loading))
 print(tag + "payload load (flash read once, SHA-256 in RAM, copy, BSS): %d instructions for %d file bytes = %.3f per byte"
       % (li, fb, li / fb))
+m4 = re.search(r"bench: seed sector rewrite \(([^)]*)\): (\d+) instructions", log)
+if m4:
+    print(tag + "seed sector rewrite (%s): %s instructions (under QEMU the flash is instant; a real SPI-NOR sector erase takes tens to hundreds of ms, see docs/entropy.md)" % m4.groups())
 m3 = re.search(r"bench: steps \(instructions\):([ 0-9:]*)", log)
 names = ["device tree", "entropy", "memory map", "container", "DTB room", "load", "/chosen"]
 if m3:

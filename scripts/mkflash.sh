@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
 #
-# mkflash.sh CONFIG LOADER_BIN CONTAINER OUT
+# mkflash.sh CONFIG LOADER_BIN CONTAINER OUT [CONTAINER_B]
 #
 # Write the whole boot flash of a FLASH_IMAGE board (docs/flash.md):
 # kaslrboot.bin at offset 0, the container (kbimage's output; may be empty
@@ -10,8 +10,11 @@
 # CONFIG is the board's .config.  Prints the layout; refuses, with one line
 # naming what does not fit, a loader that runs into the container window,
 # a container larger than its window, or a window outside the flash.
+# With CONFIG_PAYLOAD_SLOTS (docs/flash.md, "Two slots") CONTAINER goes to
+# slot A and CONTAINER_B (empty or "-": slot B stays erased) to slot B at
+# PAYLOAD_B_ADDR - FLASH_BASE, checked the same way.
 set -euo pipefail
-cfg=$1; loader=$2; container=$3; out=$4
+cfg=$1; loader=$2; container=$3; out=$4; container_b=${5:-}
 val() { sed -n "s/^CONFIG_$1=\\(.*\\)/\\1/p" "$cfg"; }
 if [ -z "$(val FLASH_BASE)" ] || [ -z "$(val FLASH_SIZE)" ]; then
 	echo "mkflash: $cfg has no FLASH_BASE/FLASH_SIZE (not a FLASH_IMAGE board)" >&2
@@ -36,6 +39,32 @@ fail() { echo "mkflash: $*" >&2; exit 1; }
 	fail "kaslrboot.bin ($lsize B) runs into the container at offset $off"
 [ "$csize" -le "$pmax" ] ||
 	fail "container ($csize B) is larger than its window PAYLOAD_MAX_SIZE ($pmax B)"
+slots=$(val PAYLOAD_SLOTS)
+bsize=0
+if [ "$slots" = y ]; then
+	baddr=$(($(val PAYLOAD_B_ADDR))); boff=$((baddr - base))
+	if [ -n "$container_b" ] && [ "$container_b" != - ]; then
+		bsize=$(stat -c %s "$container_b")
+	fi
+	[ "$baddr" -ge "$base" ] ||
+		fail "PAYLOAD_B_ADDR $baddr is below FLASH_BASE $base"
+	[ "$boff" -le "$size" ] && [ "$pmax" -le $((size - boff)) ] ||
+		fail "slot B window $baddr+$pmax ends outside the flash ($base+$size)"
+	[ "$lsize" -le "$boff" ] ||
+		fail "kaslrboot.bin ($lsize B) runs into slot B at offset $boff"
+	[ "$bsize" -le "$pmax" ] ||
+		fail "slot B container ($bsize B) is larger than its window PAYLOAD_MAX_SIZE ($pmax B)"
+elif [ -n "$container_b" ] && [ "$container_b" != - ]; then
+	fail "a second container, but $cfg has no CONFIG_PAYLOAD_SLOTS"
+fi
+seed=$(val SEED_CARRY)
+if [ "$seed" = y ]; then
+	saddr=$(($(val SEED_SECTOR_ADDR))); ssize=$(($(val SEED_SECTOR_SIZE))); soff=$((saddr - base))
+	[ "$saddr" -ge "$base" ] && [ "$soff" -le "$size" ] && [ "$ssize" -le $((size - soff)) ] ||
+		fail "the seed sector $saddr+$ssize is not inside the flash ($base+$size)"
+	[ "$lsize" -le "$soff" ] ||
+		fail "kaslrboot.bin ($lsize B) runs into the seed sector at offset $soff"
+fi
 tmp=$out.tmp
 # Erased NOR reads 0xff: fill, then lay the two parts over it.
 head -c "$size" /dev/zero | tr '\0' '\377' > "$tmp"
@@ -43,7 +72,18 @@ dd if="$loader" of="$tmp" conv=notrunc status=none
 if [ "$csize" -gt 0 ]; then
 	dd if="$container" of="$tmp" bs=1M seek="$off" oflag=seek_bytes conv=notrunc status=none
 fi
+if [ "$bsize" -gt 0 ]; then
+	dd if="$container_b" of="$tmp" bs=1M seek="$boff" oflag=seek_bytes conv=notrunc status=none
+fi
 mv "$tmp" "$out"
 printf 'mkflash: %s: %d bytes (flash at 0x%x)\n' "$out" "$size" "$base"
 printf 'mkflash:   0x%08x  kaslrboot.bin, %d B (room: %d B)\n' 0 "$lsize" "$off"
-printf 'mkflash:   0x%08x  container, %d B (window: %d B at 0x%x)\n' "$off" "$csize" "$pmax" "$paddr"
+if [ "$seed" = y ]; then
+	printf 'mkflash:   0x%08x  seed sector, %d B: erased (the first boot writes a seed; kbimage seed provisions one)\n' "$soff" "$ssize"
+fi
+if [ "$slots" = y ]; then
+	printf 'mkflash:   0x%08x  slot a: container, %d B (window: %d B at 0x%x)\n' "$off" "$csize" "$pmax" "$paddr"
+	printf 'mkflash:   0x%08x  slot b: container, %d B (window: %d B at 0x%x)\n' "$boff" "$bsize" "$pmax" "$baddr"
+else
+	printf 'mkflash:   0x%08x  container, %d B (window: %d B at 0x%x)\n' "$off" "$csize" "$pmax" "$paddr"
+fi

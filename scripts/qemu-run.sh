@@ -5,7 +5,12 @@
 #
 # Environment: QEMU_EXTRA (more QEMU options, split at white space),
 # QEMU_TIMEOUT (seconds, default 30), PAYLOAD_IMG (the flash image holding
-# the payload container; the command line travels inside it).
+# the payload container; the command line travels inside it),
+# PAYLOAD_IMG_B (FLASH_IMAGE boards with PAYLOAD_SLOTS: slot B's container;
+# empty: slot B erased), FLASH_FILE (FLASH_IMAGE boards: boot this flash
+# image file as it is, and keep what the guest writes to it),
+# FLASH_READONLY (on/off: whether the guest may write the boot flash;
+# default off with CONFIG_SEED_CARRY, else on).
 #
 # Boot the built loader in QEMU, -nographic.  Returns QEMU's status when the
 # guest powers off (3 if the loader printed "halted: nothing was booted");
@@ -26,9 +31,16 @@ cleanup=()
 # temporary file named by KB_FLASH_IMG (scripts/mkflash.sh; its layout
 # lines go to stderr so that the guest's output stays the log).
 qemu_flash_image() {
+	# FLASH_FILE=<image>: boot that flash image file itself (it keeps
+	# what the guest writes, e.g. the carried seed); else a temporary
+	# one from the loader and PAYLOAD_IMG (PAYLOAD_IMG_B).
+	if [ -n "${FLASH_FILE:-}" ]; then
+		KB_FLASH_IMG=$FLASH_FILE
+		return
+	fi
 	KB_FLASH_IMG=$(mktemp)
 	cleanup+=("$KB_FLASH_IMG")
-	"$here/mkflash.sh" "$1/.config" "$1/kaslrboot.bin" "${2:--}" "$KB_FLASH_IMG" >&2 || exit 2
+	"$here/mkflash.sh" "$1/.config" "$1/kaslrboot.bin" "${2:--}" "$KB_FLASH_IMG" "${PAYLOAD_IMG_B:-}" >&2 || exit 2
 }
 
 # shellcheck source=/dev/null

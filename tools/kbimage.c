@@ -61,18 +61,17 @@
 #include <kaslrboot/payload.h>
 #include <kaslrboot/sha256.h>
 
-#define EXIT_FAIL	1
-#define EXIT_USAGE	64
+#include "kbimage.h"
+
 
 #define PART_ALIGN	8
 #define INPUT_MAX	(UINT64_C(1) << 32)	/* per input file: 4 GiB */
 #define PAD_MAX		(UINT64_C(1) << 34)	/* 16 GiB: more than any boot flash */
 
-static const char *out_path;	/* removed by die() once created */
+static const char *out_path;	/* removed by kb_die() once created */
 static bool out_created;
 
-static void __attribute__((noreturn, format(printf, 2, 3)))
-die(int status, const char *fmt, ...)
+void kb_die(int status, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -91,19 +90,24 @@ static void usage(FILE *f)
 	fputs("usage: kbimage [-t auto|elf|riscv-image|arm64-image|karl] [--initrd FILE]\n"
 	      "               [--bootargs \"STRING\"] [--kaslr-align SIZE] [--pad SIZE]\n"
 	      "               [--sbi FILE [--sbi-footprint SIZE] [--sbi-hart-size SIZE]]\n"
-	      "               -o OUT KERNEL\n"
+	      "               [--image-version N] -o OUT KERNEL\n"
 	      "SIZE: decimal or 0x hex, optional suffix K, M, G (binary);\n"
 	      "-t defaults to auto (the loader detects the format);\n"
 	      "--kaslr-align 64K: KERNEL is a relocatable arm64 Image (CONFIG_RELOCATABLE)\n"
 	      "  that may be placed at 64 KiB granularity with KASLR on (implies -t arm64-image)\n"
 	      "--sbi FILE: OpenSBI fw_dynamic.elf (or .bin with --sbi-footprint) for an M-mode\n"
-	      "  loader; --sbi-hart-size: its memory per hart (default 8K, OpenSBI 1.1)\n", f);
+	      "  loader; --sbi-hart-size: its memory per hart (default 8K, OpenSBI 1.1)\n"
+	      "       kbimage slots show|write FLASH --slot-a OFF --slot-b OFF --slot-size SIZE\n"
+	      "               [--slot a|b CONTAINER] [--force]   (docs/flash.md, two slots)\n"
+	      "       kbimage seed FLASH --offset OFF   (a first carried seed, docs/entropy.md)\n"
+	      "--image-version N: write format version 2 (512-byte header) carrying image\n"
+	      "  version N (0 .. 2^64-1); of two valid slots the loader boots the higher\n", f);
 }
 
 /* ---- arguments -------------------------------------------------------- */
 
 /* A number, decimal or 0x hex, then an optional K/M/G; below 2^64. */
-static bool parse_num(const char *s, uint64_t *out)
+bool kb_parse_num(const char *s, uint64_t *out)
 {
 	unsigned int base = 10, digit, shift = 0;
 	uint64_t v = 0;
@@ -152,6 +156,8 @@ struct opts {
 	const char *sbi;	/* NULL: none */
 	uint64_t sbi_footprint;	/* 0: from the ELF */
 	uint64_t sbi_hart_size;	/* 0: the default */
+	bool have_image_version;	/* format version 2 */
+	uint64_t image_version;
 	const char *out;
 	const char *kernel;
 };
@@ -191,7 +197,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 
 		if (opts_done || a[0] != '-' || a[1] == '\0') {
 			if (o->kernel)
-				die(EXIT_USAGE, "more than one KERNEL ('%s' and '%s')", o->kernel, a);
+				kb_die(KB_EXIT_USAGE, "more than one KERNEL ('%s' and '%s')", o->kernel, a);
 			o->kernel = a;
 			continue;
 		}
@@ -207,13 +213,13 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		eq = a[1] == '-' ? strchr(a, '=') : NULL;
 		if (eq) {
 			if ((size_t)(eq - a) >= sizeof(name))
-				die(EXIT_USAGE, "unknown option '%s' (try --help)", a);
+				kb_die(KB_EXIT_USAGE, "unknown option '%s' (try --help)", a);
 			memcpy(name, a, (size_t)(eq - a));
 			name[eq - a] = '\0';
 			val = eq + 1;
 		} else {
 			if (strlen(a) >= sizeof(name))
-				die(EXIT_USAGE, "unknown option '%s' (try --help)", a);
+				kb_die(KB_EXIT_USAGE, "unknown option '%s' (try --help)", a);
 			strcpy(name, a);
 		}
 		if (strcmp(name, "--type") == 0)
@@ -223,11 +229,12 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		if (strcmp(name, "-t") && strcmp(name, "-o") && strcmp(name, "--initrd") &&
 		    strcmp(name, "--bootargs") && strcmp(name, "--pad") &&
 		    strcmp(name, "--kaslr-align") && strcmp(name, "--sbi") &&
-		    strcmp(name, "--sbi-footprint") && strcmp(name, "--sbi-hart-size"))
-			die(EXIT_USAGE, "unknown option '%s' (try --help)", a);
+		    strcmp(name, "--sbi-footprint") && strcmp(name, "--sbi-hart-size") &&
+		    strcmp(name, "--image-version"))
+			kb_die(KB_EXIT_USAGE, "unknown option '%s' (try --help)", a);
 		if (val == NULL) {
 			if (i + 1 >= argc)
-				die(EXIT_USAGE, "%s needs a value", a);
+				kb_die(KB_EXIT_USAGE, "%s needs a value", a);
 			val = argv[++i];
 		}
 
@@ -235,81 +242,90 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			size_t k;
 
 			if (have_type)
-				die(EXIT_USAGE, "-t given twice");
+				kb_die(KB_EXIT_USAGE, "-t given twice");
 			for (k = 0; k < sizeof(types) / sizeof(types[0]); k++)
 				if (strcmp(val, types[k].name) == 0)
 					break;
 			if (k == sizeof(types) / sizeof(types[0]))
-				die(EXIT_USAGE, "-t: unknown type '%s' (auto, elf, riscv-image, arm64-image, karl)", val);
+				kb_die(KB_EXIT_USAGE, "-t: unknown type '%s' (auto, elf, riscv-image, arm64-image, karl)", val);
 			o->type = types[k].type;
 			have_type = true;
 		} else if (strcmp(name, "-o") == 0) {
 			if (o->out)
-				die(EXIT_USAGE, "-o given twice");
+				kb_die(KB_EXIT_USAGE, "-o given twice");
 			if (val[0] == '\0')
-				die(EXIT_USAGE, "-o: empty file name");
+				kb_die(KB_EXIT_USAGE, "-o: empty file name");
 			o->out = val;
 		} else if (strcmp(name, "--initrd") == 0) {
 			if (o->initrd)
-				die(EXIT_USAGE, "--initrd given twice");
+				kb_die(KB_EXIT_USAGE, "--initrd given twice");
 			if (val[0] == '\0')
-				die(EXIT_USAGE, "--initrd: empty file name");
+				kb_die(KB_EXIT_USAGE, "--initrd: empty file name");
 			o->initrd = val;
 		} else if (strcmp(name, "--bootargs") == 0) {
 			if (o->bootargs)
-				die(EXIT_USAGE, "--bootargs given twice");
+				kb_die(KB_EXIT_USAGE, "--bootargs given twice");
 			o->bootargs = val;
 		} else if (strcmp(name, "--kaslr-align") == 0) {
 			if (o->kaslr_align)
-				die(EXIT_USAGE, "--kaslr-align given twice");
+				kb_die(KB_EXIT_USAGE, "--kaslr-align given twice");
 			/* The container's rule (docs/container.md, row 9):
 			 * 2M, the format's own, is written as no option. */
-			if (!parse_num(val, &o->kaslr_align) ||
+			if (!kb_parse_num(val, &o->kaslr_align) ||
 			    (o->kaslr_align & (o->kaslr_align - 1)) != 0 ||
 			    o->kaslr_align < KB_CONTAINER_KASLR_ALIGN_MIN ||
 			    o->kaslr_align >= KB_ARM64_IMAGE_ALIGN)
-				die(EXIT_USAGE, "--kaslr-align: '%s' is not a power of two from 4K to 1M (2M, the arm64 Image's own, is the default: leave the option out)",
+				kb_die(KB_EXIT_USAGE, "--kaslr-align: '%s' is not a power of two from 4K to 1M (2M, the arm64 Image's own, is the default: leave the option out)",
 				    val);
 		} else if (strcmp(name, "--sbi") == 0) {
 			if (o->sbi)
-				die(EXIT_USAGE, "--sbi given twice");
+				kb_die(KB_EXIT_USAGE, "--sbi given twice");
 			if (val[0] == '\0')
-				die(EXIT_USAGE, "--sbi: empty file name");
+				kb_die(KB_EXIT_USAGE, "--sbi: empty file name");
 			o->sbi = val;
 		} else if (strcmp(name, "--sbi-footprint") == 0 ||
 			   strcmp(name, "--sbi-hart-size") == 0) {
 			uint64_t *v = name[6] == 'f' ? &o->sbi_footprint : &o->sbi_hart_size;
 
 			if (*v)
-				die(EXIT_USAGE, "%s given twice", name);
+				kb_die(KB_EXIT_USAGE, "%s given twice", name);
 			/* Stored in KiB, 16 bits: 1K to 65535K. */
-			if (!parse_num(val, v) || *v == 0 || *v % 1024 || *v > (UINT64_C(65535) << 10))
-				die(EXIT_USAGE, "%s: '%s' is not a whole number of KiB from 1K to 65535K",
+			if (!kb_parse_num(val, v) || *v == 0 || *v % 1024 || *v > (UINT64_C(65535) << 10))
+				kb_die(KB_EXIT_USAGE, "%s: '%s' is not a whole number of KiB from 1K to 65535K",
 				    name, val);
+		} else if (strcmp(name, "--image-version") == 0) {
+			if (o->have_image_version)
+				kb_die(KB_EXIT_USAGE, "--image-version given twice");
+			/* decimal or 0x hex (a leading 0 is not octal); no
+			 * K/M/G suffix: a version is not a size */
+			if (!kb_parse_num(val, &o->image_version) || strpbrk(val, "KkMmGg"))
+				kb_die(KB_EXIT_USAGE, "--image-version: '%s' is not a number from 0 to 2^64-1 (decimal or 0x hex)",
+				    val);
+			o->have_image_version = true;
 		} else {
-			if (!parse_num(val, &o->pad) || o->pad == 0 || o->pad > PAD_MAX)
-				die(EXIT_USAGE, "--pad: '%s' is not a size from 1 to 16G (decimal or 0x hex, optional K/M/G)",
+			if (!kb_parse_num(val, &o->pad) || o->pad == 0 || o->pad > PAD_MAX)
+				kb_die(KB_EXIT_USAGE, "--pad: '%s' is not a size from 1 to 16G (decimal or 0x hex, optional K/M/G)",
 				    val);
 		}
 	}
 	if (o->kaslr_align) {
 		/* The header must name the format the alignment is for. */
 		if (have_type && o->type != KB_PAYLOAD_ARM64_IMAGE)
-			die(EXIT_USAGE, "--kaslr-align applies to arm64 Images only, named as such (-t arm64-image, not -t %s)",
+			kb_die(KB_EXIT_USAGE, "--kaslr-align applies to arm64 Images only, named as such (-t arm64-image, not -t %s)",
 			    type_name(o->type));
 		o->type = KB_PAYLOAD_ARM64_IMAGE;
 	}
 	if ((o->sbi_footprint || o->sbi_hart_size) && o->sbi == NULL)
-		die(EXIT_USAGE, "--sbi-footprint and --sbi-hart-size describe --sbi FILE: give it");
+		kb_die(KB_EXIT_USAGE, "--sbi-footprint and --sbi-hart-size describe --sbi FILE: give it");
 	if (o->kernel == NULL)
-		die(EXIT_USAGE, "no KERNEL given (try --help)");
+		kb_die(KB_EXIT_USAGE, "no KERNEL given (try --help)");
 	if (o->out == NULL)
-		die(EXIT_USAGE, "no output file given (-o OUT)");
+		kb_die(KB_EXIT_USAGE, "no output file given (-o OUT)");
 }
 
 /* ---- files ------------------------------------------------------------ */
 
-static uint8_t *read_file(const char *what, const char *path, size_t *len)
+uint8_t *kb_read_file(const char *what, const char *path, size_t *len)
 {
 	struct stat st;
 	uint8_t *buf;
@@ -318,29 +334,29 @@ static uint8_t *read_file(const char *what, const char *path, size_t *len)
 
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
-		die(EXIT_FAIL, "%s %s: %s", what, path, strerror(errno));
+		kb_die(KB_EXIT_FAIL, "%s %s: %s", what, path, strerror(errno));
 	if (fstat(fd, &st) != 0)
-		die(EXIT_FAIL, "%s %s: %s", what, path, strerror(errno));
+		kb_die(KB_EXIT_FAIL, "%s %s: %s", what, path, strerror(errno));
 	if (!S_ISREG(st.st_mode))
-		die(EXIT_FAIL, "%s %s: not a regular file", what, path);
+		kb_die(KB_EXIT_FAIL, "%s %s: not a regular file", what, path);
 	if (st.st_size == 0)
-		die(EXIT_FAIL, "%s %s: empty file", what, path);
+		kb_die(KB_EXIT_FAIL, "%s %s: empty file", what, path);
 	if ((uint64_t)st.st_size > INPUT_MAX)
-		die(EXIT_FAIL, "%s %s: %jd bytes is more than 4 GiB", what, path,
+		kb_die(KB_EXIT_FAIL, "%s %s: %jd bytes is more than 4 GiB", what, path,
 		    (intmax_t)st.st_size);
 	*len = (size_t)st.st_size;
 	buf = malloc(*len);
 	if (buf == NULL)
-		die(EXIT_FAIL, "%s %s: out of memory", what, path);
+		kb_die(KB_EXIT_FAIL, "%s %s: out of memory", what, path);
 	while (got < *len) {
 		ssize_t r = read(fd, buf + got, *len - got);
 
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
-			die(EXIT_FAIL, "%s %s: %s", what, path, strerror(errno));
+			kb_die(KB_EXIT_FAIL, "%s %s: %s", what, path, strerror(errno));
 		if (r == 0)
-			die(EXIT_FAIL, "%s %s: file shrank while being read", what, path);
+			kb_die(KB_EXIT_FAIL, "%s %s: file shrank while being read", what, path);
 		got += (size_t)r;
 	}
 	close(fd);
@@ -357,7 +373,7 @@ static void write_all(int fd, const void *p, size_t n)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
-			die(EXIT_FAIL, "%s: %s", out_path, strerror(errno));
+			kb_die(KB_EXIT_FAIL, "%s: %s", out_path, strerror(errno));
 		b += r;
 		n -= (size_t)r;
 	}
@@ -403,13 +419,13 @@ static uint8_t *sbi_from_elf(const char *path, const uint8_t *f, size_t len,
 	uint8_t *bin;
 
 	if (len < 64 || f[4] != 2 || f[5] != 1 || le(f + 18, 2) != KB_EM_RISCV)
-		die(EXIT_FAIL, "sbi %s: not a little-endian ELF64 for RISC-V (for a raw .bin give --sbi-footprint)",
+		kb_die(KB_EXIT_FAIL, "sbi %s: not a little-endian ELF64 for RISC-V (for a raw .bin give --sbi-footprint)",
 		    path);
 	phoff = le(f + 32, 8);
 	phentsize = (unsigned int)le(f + 54, 2);
 	phnum = (unsigned int)le(f + 56, 2);
 	if (phentsize != 56 || phoff > len || (uint64_t)phnum * 56 > len - phoff)
-		die(EXIT_FAIL, "sbi %s: program headers outside the file", path);
+		kb_die(KB_EXIT_FAIL, "sbi %s: program headers outside the file", path);
 	for (int pass = 0; pass < 2; pass++) {
 		for (i = 0; i < phnum; i++) {
 			const uint8_t *ph = f + phoff + 56 * i;
@@ -421,7 +437,7 @@ static uint8_t *sbi_from_elf(const char *path, const uint8_t *f, size_t len,
 			if (pass == 0) {
 				if (fsz > msz || off > len || fsz > len - off ||
 				    va > UINT64_MAX - msz)
-					die(EXIT_FAIL, "sbi %s: a PT_LOAD segment lies outside the file or wraps", path);
+					kb_die(KB_EXIT_FAIL, "sbi %s: a PT_LOAD segment lies outside the file or wraps", path);
 				lo = va < lo ? va : lo;
 				mend = va + msz > mend ? va + msz : mend;
 				if (fsz && va + fsz > fend)
@@ -432,14 +448,14 @@ static uint8_t *sbi_from_elf(const char *path, const uint8_t *f, size_t len,
 		}
 		if (pass == 0) {
 			if (lo == UINT64_MAX || fend <= lo)
-				die(EXIT_FAIL, "sbi %s: no loadable bytes", path);
+				kb_die(KB_EXIT_FAIL, "sbi %s: no loadable bytes", path);
 			if (mend - lo > (UINT64_C(65535) << 10))
-				die(EXIT_FAIL, "sbi %s: its memory (0x%" PRIx64 " bytes) is more than 64 MiB",
+				kb_die(KB_EXIT_FAIL, "sbi %s: its memory (0x%" PRIx64 " bytes) is more than 64 MiB",
 				    path, mend - lo);
 			*out_len = (size_t)(fend - lo);
 			bin = calloc(1, *out_len);
 			if (bin == NULL)
-				die(EXIT_FAIL, "sbi %s: out of memory", path);
+				kb_die(KB_EXIT_FAIL, "sbi %s: out of memory", path);
 		}
 	}
 	*footprint = (mend - lo + 4095) & ~(uint64_t)4095;
@@ -457,7 +473,7 @@ static uint8_t *sbi_from_elf(const char *path, const uint8_t *f, size_t len,
 			if (le(ph, 4) != 2 /* PT_DYNAMIC */)
 				continue;
 			if (off > len || fsz > len - off)
-				die(EXIT_FAIL, "sbi %s: PT_DYNAMIC lies outside the file", path);
+				kb_die(KB_EXIT_FAIL, "sbi %s: PT_DYNAMIC lies outside the file", path);
 			for (uint64_t d = 0; d + 16 <= fsz; d += 16) {
 				uint64_t tag = le(f + off + d, 8), val = le(f + off + d + 8, 8);
 
@@ -468,7 +484,7 @@ static uint8_t *sbi_from_elf(const char *path, const uint8_t *f, size_t len,
 			}
 		}
 		if (!rela || !relasz)
-			die(EXIT_FAIL, "sbi %s: no dynamic relocations (PT_DYNAMIC with DT_RELA and DT_RELASZ): not a self-relocating OpenSBI; build it with FW_PIC=y, or it runs only at its link address",
+			kb_die(KB_EXIT_FAIL, "sbi %s: no dynamic relocations (PT_DYNAMIC with DT_RELA and DT_RELASZ): not a self-relocating OpenSBI; build it with FW_PIC=y, or it runs only at its link address",
 			    path);
 	}
 	return bin;
@@ -491,7 +507,7 @@ static void put64(uint8_t *p, uint64_t v)
 static void sha256(const void *p, size_t n, uint8_t *out)
 {
 	if (kb_sha256(p, n, out) != 0)
-		die(EXIT_FAIL, "SHA-256 failed");
+		kb_die(KB_EXIT_FAIL, "SHA-256 failed");
 }
 
 struct part {
@@ -505,33 +521,40 @@ int main(int argc, char **argv)
 {
 	struct opts o;
 	struct part part[4];
-	uint8_t hdr[KB_CONTAINER_HDR_SIZE];
-	uint64_t end = KB_CONTAINER_HDR_SIZE, total, pos;
+	uint8_t hdr[KB_CONTAINER_HDR_MAX];
+	uint64_t end, total, pos;
+	uint32_t hdr_size;
 	struct kb_container c;
 	struct kb_diag d;
 	struct stat st;
 	void *map;
 	int fd, i, r;
 
+	if (argc > 1 && strcmp(argv[1], "slots") == 0)
+		return kb_slots_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "seed") == 0)
+		return kb_seed_main(argc - 1, argv + 1);
 	parse_args(argc, argv, &o);
 	out_path = o.out;
+	hdr_size = o.have_image_version ? KB_CONTAINER_HDR2_SIZE : KB_CONTAINER_HDR_SIZE;
+	end = hdr_size;
 
 	memset(part, 0, sizeof(part));
 	part[0].name = "payload";
 	part[1].name = "initrd";
 	part[2].name = "bootargs";
 	part[3].name = "sbi";
-	part[0].data = read_file("kernel", o.kernel, &part[0].size);
+	part[0].data = kb_read_file("kernel", o.kernel, &part[0].size);
 	if (o.kaslr_align) {
 		/* The packer vouches for CONFIG_RELOCATABLE, which no header
 		 * says; what the header does say is checked here. */
 		struct kb_payload_info pi;
 
 		if (kb_arm64_image_parse(part[0].data, part[0].size, &pi, &d) != KB_OK)
-			die(EXIT_FAIL, "kernel %s: --kaslr-align needs an arm64 Image: %s",
+			kb_die(KB_EXIT_FAIL, "kernel %s: --kaslr-align needs an arm64 Image: %s",
 			    o.kernel, d.msg);
 		if (!pi.placement_anywhere)
-			die(EXIT_FAIL, "kernel %s: --kaslr-align: the arm64 Image's flags bit 3 is clear (it is placed near the start of DRAM, never randomized)",
+			kb_die(KB_EXIT_FAIL, "kernel %s: --kaslr-align: the arm64 Image's flags bit 3 is clear (it is placed near the start of DRAM, never randomized)",
 			    o.kernel);
 	}
 	if (o.type == KB_PAYLOAD_KARL) {
@@ -554,22 +577,22 @@ int main(int argc, char **argv)
 		if (!err) {
 			img = malloc(k.new_end - k.new_base);
 			if (img == NULL)
-				die(EXIT_FAIL, "kernel %s: -t karl: out of memory", o.kernel);
+				kb_die(KB_EXIT_FAIL, "kernel %s: -t karl: out of memory", o.kernel);
 			err = kb_karl_apply(&k, img, k.new_end - k.new_base, &d);
 			free(img);
 		}
 		if (err)
-			die(EXIT_FAIL, "kernel %s: -t karl: %s", o.kernel, d.msg);
+			kb_die(KB_EXIT_FAIL, "kernel %s: -t karl: %s", o.kernel, d.msg);
 	}
 	if (o.initrd)
-		part[1].data = read_file("initrd", o.initrd, &part[1].size);
+		part[1].data = kb_read_file("initrd", o.initrd, &part[1].size);
 	if (o.bootargs) {
 		part[2].data = (const uint8_t *)o.bootargs;
 		part[2].size = strlen(o.bootargs) + 1;	/* with the NUL */
 	}
 
 	if (o.sbi) {
-		uint8_t *raw = read_file("sbi", o.sbi, &part[3].size);
+		uint8_t *raw = kb_read_file("sbi", o.sbi, &part[3].size);
 
 		if (raw[0] == 0x7f && part[3].size >= 4 && memcmp(raw, "\177ELF", 4) == 0) {
 			uint64_t fp;
@@ -579,16 +602,16 @@ int main(int argc, char **argv)
 			if (o.sbi_footprint == 0)
 				o.sbi_footprint = fp;
 			else if (o.sbi_footprint < fp)
-				die(EXIT_FAIL, "sbi %s: --sbi-footprint %" PRIu64 " KiB is below the ELF's own %" PRIu64 " KiB",
+				kb_die(KB_EXIT_FAIL, "sbi %s: --sbi-footprint %" PRIu64 " KiB is below the ELF's own %" PRIu64 " KiB",
 				    o.sbi, o.sbi_footprint >> 10, fp >> 10);
 		} else {
 			part[3].data = raw;
 			if (o.sbi_footprint == 0)
-				die(EXIT_FAIL, "sbi %s: a raw binary says nothing of its BSS and stacks: give --sbi-footprint (OpenSBI's _fw_end - _fw_start), or pass fw_dynamic.elf",
+				kb_die(KB_EXIT_FAIL, "sbi %s: a raw binary says nothing of its BSS and stacks: give --sbi-footprint (OpenSBI's _fw_end - _fw_start), or pass fw_dynamic.elf",
 				    o.sbi);
 		}
 		if (o.sbi_footprint < part[3].size)
-			die(EXIT_FAIL, "sbi %s: --sbi-footprint %" PRIu64 " KiB is below its %zu bytes",
+			kb_die(KB_EXIT_FAIL, "sbi %s: --sbi-footprint %" PRIu64 " KiB is below its %zu bytes",
 			    o.sbi, o.sbi_footprint >> 10, part[3].size);
 		if (o.sbi_hart_size == 0)
 			o.sbi_hart_size = 8192;
@@ -605,15 +628,15 @@ int main(int argc, char **argv)
 	total = end;
 	if (o.pad) {
 		if (end > o.pad)
-			die(EXIT_FAIL, "the content (%" PRIu64 " bytes) does not fit in --pad %" PRIu64 " bytes",
+			kb_die(KB_EXIT_FAIL, "the content (%" PRIu64 " bytes) does not fit in --pad %" PRIu64 " bytes",
 			    end, o.pad);
 		total = o.pad;
 	}
 
 	memset(hdr, 0, sizeof(hdr));
 	memcpy(hdr, KB_CONTAINER_MAGIC, sizeof(KB_CONTAINER_MAGIC));
-	put32(hdr + 8, KB_CONTAINER_VERSION);
-	put32(hdr + 12, KB_CONTAINER_HDR_SIZE);
+	put32(hdr + 8, o.have_image_version ? KB_CONTAINER_VERSION_2 : KB_CONTAINER_VERSION);
+	put32(hdr + 12, hdr_size);
 	put32(hdr + 16, o.type);
 	put32(hdr + 20, 0);
 	put32(hdr + 168, (uint32_t)o.kaslr_align);
@@ -633,14 +656,16 @@ int main(int argc, char **argv)
 		hdr[222] = (uint8_t)(o.sbi_hart_size >> 10);
 		hdr[223] = (uint8_t)(o.sbi_hart_size >> 18);
 	}
-	sha256(hdr, 224, hdr + 224);
+	if (o.have_image_version)
+		put64(hdr + 224, o.image_version);	/* 232..479 stay zero */
+	sha256(hdr, hdr_size - 32, hdr + hdr_size - 32);
 
 	fd = open(o.out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0)
-		die(EXIT_FAIL, "%s: %s", o.out, strerror(errno));
+		kb_die(KB_EXIT_FAIL, "%s: %s", o.out, strerror(errno));
 	out_created = true;
-	write_all(fd, hdr, sizeof(hdr));
-	pos = sizeof(hdr);
+	write_all(fd, hdr, hdr_size);
+	pos = hdr_size;
 	for (i = 0; i < 4; i++) {
 		if (part[i].data == NULL)
 			continue;
@@ -650,23 +675,24 @@ int main(int argc, char **argv)
 	}
 	write_fill(fd, total - pos);
 	if (close(fd) != 0)
-		die(EXIT_FAIL, "%s: %s", o.out, strerror(errno));
+		kb_die(KB_EXIT_FAIL, "%s: %s", o.out, strerror(errno));
 
 	/* Verify what is on disk, with the loader's own parser. */
 	fd = open(o.out, O_RDONLY);
 	if (fd < 0 || fstat(fd, &st) != 0)
-		die(EXIT_FAIL, "%s: %s", o.out, strerror(errno));
+		kb_die(KB_EXIT_FAIL, "%s: %s", o.out, strerror(errno));
 	if ((uint64_t)st.st_size != total)
-		die(EXIT_FAIL, "%s: wrote %jd bytes, expected %" PRIu64, o.out,
+		kb_die(KB_EXIT_FAIL, "%s: wrote %jd bytes, expected %" PRIu64, o.out,
 		    (intmax_t)st.st_size, total);
 	map = mmap(NULL, (size_t)total, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (map == MAP_FAILED)
-		die(EXIT_FAIL, "%s: mmap: %s", o.out, strerror(errno));
+		kb_die(KB_EXIT_FAIL, "%s: mmap: %s", o.out, strerror(errno));
 	close(fd);
 	r = kb_container_open(map, (size_t)total, &c, &d);
 	if (r != KB_OK)
-		die(EXIT_FAIL, "%s: does not verify: %s", o.out, d.msg);
+		kb_die(KB_EXIT_FAIL, "%s: does not verify: %s", o.out, d.msg);
 	if (c.type != o.type || c.kaslr_align != o.kaslr_align ||
+	    c.image_version != o.image_version ||
 	    c.payload != (const uint8_t *)map + part[0].off || c.payload_size != part[0].size ||
 	    c.initrd_size != part[1].size ||
 	    (part[1].data && c.initrd != (const uint8_t *)map + part[1].off) ||
@@ -676,7 +702,7 @@ int main(int argc, char **argv)
 	    c.sbi_size != part[3].size || c.sbi_footprint != o.sbi_footprint ||
 	    c.sbi_hart_size != o.sbi_hart_size ||
 	    (part[3].data && c.sbi != (const uint8_t *)map + part[3].off))
-		die(EXIT_FAIL, "%s: verifies but does not read back as written", o.out);
+		kb_die(KB_EXIT_FAIL, "%s: verifies but does not read back as written", o.out);
 	munmap(map, (size_t)total);
 
 	printf("%s: %" PRIu64 " bytes (%" PRIu64 " of content), type %s, payload %zu bytes",
@@ -687,6 +713,8 @@ int main(int argc, char **argv)
 		printf(", bootargs \"%s\"", o.bootargs);
 	if (o.kaslr_align)
 		printf(", KASLR alignment %" PRIu64 " KiB", o.kaslr_align >> 10);
+	if (o.have_image_version)
+		printf(", image version %" PRIu64, o.image_version);
 	if (part[3].data)
 		printf(", sbi %zu bytes (footprint %" PRIu64 " KiB + %" PRIu64 " KiB per hart)",
 		       part[3].size, o.sbi_footprint >> 10, o.sbi_hart_size >> 10);

@@ -28,14 +28,15 @@ $(HOST_O)/kaslrplan: $(addprefix $(srctree)/,$(kaslrplan-srcs)) \
 # for --kaslr-align, checks the kernel with its arm64 Image parser).
 HOST_TOOLS += $(HOST_O)/kbimage
 
-kbimage-srcs := tools/kbimage.c loader/lib/container.c loader/lib/image.c loader/lib/elf.c \
-	loader/lib/karl.c \
+kbimage-srcs := tools/kbimage.c tools/kbimage_slots.c tools/kbimage_seed.c loader/lib/seedfile.c \
+	loader/lib/container.c \
+	loader/lib/image.c loader/lib/elf.c loader/lib/karl.c loader/lib/load.c loader/lib/slot.c \
 	loader/lib/diag.c loader/lib/fmt.c loader/lib/error.c
 kbimage-mbedtls := sha256 platform_util
 
 $(HOST_O)/kbimage: $(addprefix $(srctree)/,$(kbimage-srcs)) \
 		$(patsubst %,$(HOST_O)/mbedtls/%.o,$(kbimage-mbedtls)) \
-		$(wildcard $(srctree)/loader/include/kaslrboot/*.h)
+		$(wildcard $(srctree)/loader/include/kaslrboot/*.h) $(srctree)/tools/kbimage.h
 	$(vecho) "  HOSTCC  kbimage"
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(HOST_MBEDTLS_CPPFLAGS) \

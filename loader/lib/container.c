@@ -46,7 +46,11 @@
 #define OFF_SBI		172	/* offset, size, SHA-256 */
 #define OFF_SBI_FOOTPRINT 220	/* 2 bytes, KiB */
 #define OFF_SBI_HART	222	/* 2 bytes, KiB */
-#define OFF_HDR_HASH	224
+#define OFF_HDR_HASH	224	/* version 1: the header SHA-256 */
+/* Version 2 (512 bytes): bytes 0..223 as in version 1, then */
+#define OFF_IMAGE_VERSION 224	/* 8 bytes */
+#define OFF_V2_RESERVED	232	/* .. 479, zero */
+#define OFF_V2_HDR_HASH	480
 
 _Static_assert(OFF_HASHES == OFF_PARTS + 3 * 16, "container layout");
 _Static_assert(OFF_KASLR_ALIGN == OFF_HASHES + 3 * KB_SHA256_LEN, "container layout");
@@ -55,6 +59,9 @@ _Static_assert(OFF_SBI_FOOTPRINT == OFF_SBI + 16 + KB_SHA256_LEN, "container lay
 _Static_assert(OFF_HDR_HASH == OFF_SBI_HART + 2, "container layout");
 _Static_assert(OFF_HDR_HASH + KB_SHA256_LEN == KB_CONTAINER_HDR_SIZE,
 	       "container layout");
+_Static_assert(OFF_V2_HDR_HASH + KB_SHA256_LEN == KB_CONTAINER_HDR2_SIZE,
+	       "container layout");
+_Static_assert(KB_CONTAINER_PREFIX_SIZE == OFF_HDR_SIZE + 4, "container prefix");
 _Static_assert(sizeof(KB_CONTAINER_MAGIC) == 8, "container magic");
 _Static_assert(KB_PART_SBI == 3 && KB_PART_COUNT == 4, "container parts");
 
@@ -115,25 +122,13 @@ static bool sha256_matches(const uint8_t *p, size_t n, const uint8_t *want)
 	return kb_sha256_equal(got, want);
 }
 
-static int header(const void *buf, uint64_t image_len,
-		  struct kb_container_hdr *c, struct kb_diag *d)
+/* Magic, version and header size: the three fields read before the
+ * header digest is known, compared against constants, never used as a
+ * length beyond the two sizes this loader knows. */
+static int prefix(const uint8_t *h, uint32_t *version, uint32_t *hdr_size,
+		  struct kb_diag *d)
 {
-	const uint8_t *h = buf;
-	struct kb_container_part *p;
-	uint32_t version, hdr_size, type, flags, kaslr_align, sbi_fp_kib, sbi_hart_kib;
-	unsigned int i, j;
-
-	if (c)
-		memset(c, 0, sizeof(*c));
-	if (buf == NULL || c == NULL)
-		return kb_diag_set(d, KB_EINVAL, "container: no image (NULL pointer)");
-	p = c->part;
-
-	/* Every header byte is read below: all 256 must lie in the image. */
-	if (image_len < KB_CONTAINER_HDR_SIZE)
-		return kb_diag_set(d, KB_EINVAL,
-				   "container: buffer of %llu bytes is too small for a header (%u bytes)",
-				   (unsigned long long)image_len, (unsigned int)KB_CONTAINER_HDR_SIZE);
+	uint32_t want;
 
 	/* Erased or foreign flash is the common case: say so plainly. */
 	if (memcmp(h + OFF_MAGIC, KB_CONTAINER_MAGIC, sizeof(KB_CONTAINER_MAGIC)) != 0) {
@@ -147,28 +142,94 @@ static int header(const void *buf, uint64_t image_len,
 		return kb_diag_set(d, KB_EINVAL, "container: bad magic");
 	}
 
-	/* A later version may lay the header out differently: even the
-	 * position of the header hash is only known for version 1. */
-	version = rd32(h + OFF_VERSION);
-	if (version != KB_CONTAINER_VERSION)
+	/* Each version lays the header out its own way: even the position
+	 * of the header hash is only known for the versions known here. */
+	*version = rd32(h + OFF_VERSION);
+	if (*version != KB_CONTAINER_VERSION && *version != KB_CONTAINER_VERSION_2)
 		return kb_diag_set(d, KB_EINVAL,
-				   "container: unsupported version %" PRIu32 " (expected %u)",
-				   version, (unsigned int)KB_CONTAINER_VERSION);
+				   "container: unsupported version %" PRIu32 " (expected 1 or 2)",
+				   *version);
 
-	/* The header size is fixed, not a length to follow: accepting another
-	 * value would let the image choose how much of itself is hashed. */
-	hdr_size = rd32(h + OFF_HDR_SIZE);
-	if (hdr_size != KB_CONTAINER_HDR_SIZE)
+	/* The header size is fixed per version, not a length to follow:
+	 * accepting another value would let the image choose how much of
+	 * itself is hashed. */
+	*hdr_size = rd32(h + OFF_HDR_SIZE);
+	want = *version == KB_CONTAINER_VERSION ? KB_CONTAINER_HDR_SIZE : KB_CONTAINER_HDR2_SIZE;
+	if (*hdr_size != want)
 		return kb_diag_set(d, KB_EINVAL,
-				   "container: header size %" PRIu32 " (expected %u)",
-				   hdr_size, (unsigned int)KB_CONTAINER_HDR_SIZE);
+				   "container: header size %" PRIu32 " (expected %" PRIu32 " for version %" PRIu32 ")",
+				   *hdr_size, want, *version);
+	return KB_OK;
+}
+
+int kb_container_hdr_size(const void *buf, size_t len, uint32_t *size,
+			  struct kb_diag *d)
+{
+	uint32_t version;
+	int err;
+
+	*size = 0;
+	if (buf == NULL || len < KB_CONTAINER_PREFIX_SIZE)
+		return kb_diag_set(d, KB_EINVAL,
+				   "container: %zu bytes are too few for the header's first %u",
+				   buf ? len : 0, (unsigned int)KB_CONTAINER_PREFIX_SIZE);
+	err = prefix(buf, &version, size, d);
+	if (err)
+		*size = 0;
+	return err;
+}
+
+static int header(const void *buf, size_t hdr_len, uint64_t image_len,
+		  struct kb_container_hdr *c, struct kb_diag *d)
+{
+	const uint8_t *h = buf;
+	struct kb_container_part *p;
+	uint32_t version, hdr_size, type, flags, kaslr_align, sbi_fp_kib, sbi_hart_kib;
+	uint32_t hash_off;
+	unsigned int i, j;
+	int err;
+
+	if (c)
+		memset(c, 0, sizeof(*c));
+	if (buf == NULL || c == NULL)
+		return kb_diag_set(d, KB_EINVAL, "container: no image (NULL pointer)");
+	p = c->part;
+
+	/* Every byte of the smallest header is read below: all 256 must
+	 * lie in the image (and in the caller's copy). */
+	if (image_len < KB_CONTAINER_HDR_SIZE || hdr_len < KB_CONTAINER_HDR_SIZE)
+		return kb_diag_set(d, KB_EINVAL,
+				   "container: buffer of %llu bytes is too small for a header (%u bytes)",
+				   (unsigned long long)(image_len < hdr_len ? image_len : hdr_len),
+				   (unsigned int)KB_CONTAINER_HDR_SIZE);
+	err = prefix(h, &version, &hdr_size, d);
+	if (err)
+		return err;
+	/* A version 2 header is 512 bytes: all of them in the image and in
+	 * the copy the caller read. */
+	if (image_len < hdr_size || hdr_len < hdr_size)
+		return kb_diag_set(d, KB_EINVAL,
+				   "container: buffer of %llu bytes is too small for a version %" PRIu32 " header (%" PRIu32 " bytes)",
+				   (unsigned long long)(image_len < hdr_len ? image_len : hdr_len),
+				   version, hdr_size);
+	hash_off = hdr_size - KB_SHA256_LEN;
 
 	/* From here on the header is integrity-checked as a whole, so that no
 	 * field (type, offsets, sizes, part hashes) is acted on unless it is
 	 * exactly what kbimage wrote.  (Integrity, not authenticity: anyone
 	 * who can write the flash can write a matching hash.) */
-	if (!sha256_matches(h, OFF_HDR_HASH, h + OFF_HDR_HASH))
+	if (!sha256_matches(h, hash_off, h + hash_off))
 		return kb_diag_set(d, KB_EINVAL, "container: header SHA-256 mismatch");
+
+	/* Version 2: the image version (slots, docs/flash.md), and reserved
+	 * bytes that must be zero, so that a later field carved from them
+	 * is refused by this loader rather than ignored. */
+	if (version == KB_CONTAINER_VERSION_2) {
+		if (!all_zero(h + OFF_V2_RESERVED, OFF_V2_HDR_HASH - OFF_V2_RESERVED))
+			return kb_diag_set(d, KB_EINVAL,
+					   "container: reserved header bytes are not zero");
+		c->image_version = rd64(h + OFF_IMAGE_VERSION);
+	}
 
 	/* Unknown flags may carry meaning this loader cannot honour (e.g. a
 	 * future "signed" bit): refuse rather than ignore them. */
@@ -272,7 +333,7 @@ static int header(const void *buf, uint64_t image_len,
 					   (unsigned long long)image_len);
 		/* Not inside the header: the header's bytes would then be
 		 * both metadata and payload. */
-		if (p[i].off < KB_CONTAINER_HDR_SIZE)
+		if (p[i].off < hdr_size)
 			return kb_diag_set(d, KB_EINVAL,
 					   "container: %s (offset 0x%" PRIx64 ", size 0x%" PRIx64
 					   ") overlaps the header",
@@ -296,6 +357,8 @@ static int header(const void *buf, uint64_t image_len,
 						   part_name[i], p[i].off, p[i].size);
 		}
 	}
+	c->version = version;
+	c->hdr_size = hdr_size;
 	c->type = type;
 	c->kaslr_align = kaslr_align;
 	c->sbi_footprint = (uint64_t)sbi_fp_kib << 10;
@@ -304,10 +367,10 @@ static int header(const void *buf, uint64_t image_len,
 	return KB_OK;
 }
 
-int kb_container_header(const void *buf, uint64_t image_len,
+int kb_container_header(const void *buf, size_t hdr_len, uint64_t image_len,
 			struct kb_container_hdr *c, struct kb_diag *d)
 {
-	int err = header(buf, image_len, c, d);
+	int err = header(buf, hdr_len, image_len, c, d);
 
 	/* Nothing half-parsed leaves this function. */
 	if (err && c)
@@ -346,7 +409,7 @@ int kb_container_open(const void *buf, size_t buflen, struct kb_container *c,
 		memset(c, 0, sizeof(*c));
 	if (c == NULL)
 		return kb_diag_set(d, KB_EINVAL, "container: no image (NULL pointer)");
-	err = kb_container_header(buf, buflen, &hdr, d);
+	err = kb_container_header(buf, buflen, buflen, &hdr, d);
 	if (err)
 		return err;
 	if (p[KB_PART_BOOTARGS].size != 0) {
@@ -363,6 +426,8 @@ int kb_container_open(const void *buf, size_t buflen, struct kb_container *c,
 					   "container: %s SHA-256 mismatch", part_name[i]);
 	}
 
+	c->version = hdr.version;
+	c->image_version = hdr.image_version;
 	c->type = hdr.type;
 	c->kaslr_align = hdr.kaslr_align;
 	c->payload = h + p[KB_PART_PAYLOAD].off;

@@ -43,20 +43,37 @@ static int flash_read(const struct kb_flash *f, uint64_t off, void *dst,
 int kb_load_header(const struct kb_flash *f, struct kb_container_hdr *h,
 		   struct kb_diag *d)
 {
-	uint8_t hdr[KB_CONTAINER_HDR_SIZE];
+	uint8_t hdr[KB_CONTAINER_HDR_MAX];
+	uint32_t size;
 	int err;
 
 	if (f == NULL || f->read == NULL || h == NULL)
 		return kb_diag_set(d, KB_EINVAL, "container: no flash window");
-	if (f->size < sizeof(hdr))
+	if (f->size < KB_CONTAINER_HDR_SIZE)
 		return kb_diag_set(d, KB_EINVAL,
 				   "container: the 0x%" PRIx64 "-byte flash window cannot hold a header",
 				   f->size);
-	err = flash_read(f, 0, hdr, sizeof(hdr), d);
+	/* The smallest header first; its first 16 bytes say whether the
+	 * header is bigger (version 2), and the rest is read after it:
+	 * each byte once. */
+	err = flash_read(f, 0, hdr, KB_CONTAINER_HDR_SIZE, d);
 	if (err)
 		return err;
+	err = kb_container_hdr_size(hdr, KB_CONTAINER_HDR_SIZE, &size, d);
+	if (err)
+		return err;
+	if (size > KB_CONTAINER_HDR_SIZE) {
+		if (f->size < size)
+			return kb_diag_set(d, KB_EINVAL,
+					   "container: the 0x%" PRIx64 "-byte flash window cannot hold a %" PRIu32 "-byte header",
+					   f->size, size);
+		err = flash_read(f, KB_CONTAINER_HDR_SIZE, hdr + KB_CONTAINER_HDR_SIZE,
+				 size - KB_CONTAINER_HDR_SIZE, d);
+		if (err)
+			return err;
+	}
 	/* Every field is checked, and later used, from this RAM copy. */
-	return kb_container_header(hdr, f->size, h, d);
+	return kb_container_header(hdr, size, f->size, h, d);
 }
 
 int kb_load_part(const struct kb_flash *f, const struct kb_container_hdr *h,
@@ -81,6 +98,13 @@ int kb_load_part(const struct kb_flash *f, const struct kb_container_hdr *h,
 		return kb_diag_set(d, KB_EINVAL,
 				   "container: %s of 0x%" PRIx64 " bytes cannot be loaded here",
 				   kb_container_part_name(part), p->size);
+	if (f->verified) {
+		/* A verified staging copy (kb_slot_stage): the same bytes
+		 * were hashed against this header when they were staged. */
+		if (nhave != 0 && have != dst)
+			memcpy(out, have, nhave);
+		return flash_read(f, p->off + nhave, out + nhave, (size_t)(p->size - nhave), d);
+	}
 	if (kb_sha256_start(&sha) != 0)
 		return kb_diag_set(d, KB_EFAIL, "container: SHA-256 failed");
 	if (nhave != 0) {

@@ -10,6 +10,8 @@
 # --sbi: OpenSBI's fw_dynamic.elf becomes exactly fw_dynamic.bin in the
 # sbi part (offset 172), its footprint (280 KiB for Debian's 1.1) and the
 # per-hart size at 220/222; a raw .bin needs --sbi-footprint.
+# --image-version N: format version 2 (512-byte header, N at 224, reserved
+# bytes zero, digest at 480), checked by the same independent reader.
 . "$(dirname "$0")/../lib.sh"
 
 K=$top/build/host/kbimage
@@ -253,6 +255,38 @@ for args in "--sbi-footprint 300K" "--sbi $TMP/kernel --sbi-footprint 300" "--sb
 	"--sbi $TMP/kernel --sbi-hart-size 0" "--sbi $TMP/kernel --sbi $TMP/kernel"; do
 	pack $args -o "$TMP/x.img" "$TMP/kernel"
 	check "bad arguments (${args//$TMP\//}): exit 64, one line" \
+		eval '[ "$(rc)" = 64 ] && one_line_err && [ ! -e "$TMP/x.img" ]'
+done
+
+# --image-version: format version 2, read by an independent reader.
+pack --image-version 0x1234567890 --initrd "$TMP/initrd" --bootargs "$ARGS" -o "$TMP/v2.img" "$TMP/kernel"
+v2_ok() {	# FILE VERSION [noinitrd]: a well-formed version 2 header carrying VERSION
+	python3 - "$1" "$2" "$TMP/kernel" "$TMP/initrd" ${3:+noinitrd} <<'PY'
+import hashlib, struct, sys
+b = open(sys.argv[1], "rb").read()
+k, i = open(sys.argv[3], "rb").read(), open(sys.argv[4], "rb").read()
+ok = b[:8] == b"KBIMAGE\0" and struct.unpack_from("<II", b, 8) == (2, 512)
+ok &= struct.unpack_from("<Q", b, 224)[0] == int(sys.argv[2], 0)
+ok &= b[232:480] == bytes(248)
+ok &= hashlib.sha256(b[:480]).digest() == b[480:512]
+po, ps = struct.unpack_from("<QQ", b, 24)
+io, isz = struct.unpack_from("<QQ", b, 40)
+ok &= po == 512 and b[po:po + ps] == k and hashlib.sha256(k).digest() == b[72:104]
+ok &= (io, isz) == (0, 0) if len(sys.argv) > 5 else io >= 512 and b[io:io + isz] == i
+sys.exit(0 if ok else 1)
+PY
+}
+check "--image-version 0x1234567890: version 2, 512-byte header, the version at 224, reserved zero, digest at 480 ($(rc): $(cat "$TMP/err"))" \
+	v2_ok "$TMP/v2.img" 0x1234567890
+check "--image-version: the summary line names it" grep -q ", image version 78187493520" "$TMP/out"
+pack --image-version 18446744073709551615 -o "$TMP/v2max.img" "$TMP/kernel"
+check "--image-version 2^64-1 ($(rc): $(cat "$TMP/err"))" v2_ok "$TMP/v2max.img" 18446744073709551615 noinitrd
+pack --image-version 010 -o "$TMP/v2dec.img" "$TMP/kernel"
+check "--image-version 010 is decimal 10, not octal ($(rc): $(cat "$TMP/err"))" v2_ok "$TMP/v2dec.img" 10 noinitrd
+for args in "--image-version -1" "--image-version x" "--image-version 18446744073709551616" \
+	"--image-version 1 --image-version 2" "--image-version ''" "--image-version 12k"; do
+	eval "pack $args -o \"\$TMP/x.img\" \"\$TMP/kernel\""
+	check "bad arguments ($args): exit 64, one line ($(cat "$TMP/err"))" \
 		eval '[ "$(rc)" = 64 ] && one_line_err && [ ! -e "$TMP/x.img" ]'
 done
 

@@ -97,7 +97,7 @@ static void one_line(const struct kb_diag *d)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const struct kb_flash flash = { fake_read, &fl, 0 };
+	const struct kb_flash flash = { .read = fake_read, .ctx = &fl, .size = 0 };
 	struct kb_flash f = flash;
 	struct kb_container_hdr h;
 	struct kb_payload_info pi;

@@ -337,12 +337,15 @@ static void test_version(void **state)
 	struct img m = full();
 
 	(void)state;
-	put32(m.buf + H_VERSION, 2);
-	expect_fail_full(&m, "container: unsupported version 2 (expected 1)");
+	put32(m.buf + H_VERSION, 3);
+	expect_fail_full(&m, "container: unsupported version 3 (expected 1 or 2)");
 	rehash_header(&m);
-	expect_fail_full(&m, "container: unsupported version 2 (expected 1)");
+	expect_fail_full(&m, "container: unsupported version 3 (expected 1 or 2)");
+	/* version 2 with version 1's header size */
+	put32(m.buf + H_VERSION, 2);
+	expect_fail_full(&m, "container: header size 256 (expected 512 for version 2)");
 	put32(m.buf + H_VERSION, 0);
-	expect_fail_full(&m, "container: unsupported version 0 (expected 1)");
+	expect_fail_full(&m, "container: unsupported version 0 (expected 1 or 2)");
 	put32(m.buf + H_VERSION, 0x100);	/* 1 in the wrong byte order */
 	expect_fail_full(&m, "container: unsupported version 256");
 	free(m.buf);
@@ -355,11 +358,11 @@ static void test_header_size(void **state)
 	(void)state;
 	put32(m.buf + H_HDR_SIZE, 128);
 	rehash_header(&m);
-	expect_fail_full(&m, "container: header size 128 (expected 256)");
+	expect_fail_full(&m, "container: header size 128 (expected 256 for version 1)");
 	put32(m.buf + H_HDR_SIZE, 512);
-	expect_fail_full(&m, "container: header size 512 (expected 256)");
+	expect_fail_full(&m, "container: header size 512 (expected 256 for version 1)");
 	put32(m.buf + H_HDR_SIZE, 0xffffffff);
-	expect_fail_full(&m, "container: header size 4294967295 (expected 256)");
+	expect_fail_full(&m, "container: header size 4294967295 (expected 256 for version 1)");
 	free(m.buf);
 }
 
@@ -795,6 +798,101 @@ static void test_absent_part_hash(void **state)
 	}
 }
 
+/* ---- format version 2 (512-byte header, image version) ---------------- */
+
+#define HDR2		512
+#define H2_IMAGE_VERSION 224
+#define H2_RESERVED	232
+#define H2_HDR_HASH	480
+
+static void rehash_v2(struct img *m)
+{
+	sha(m->buf, H2_HDR_HASH, m->buf + H2_HDR_HASH);
+}
+
+/* full(), made version 2: 256 more header bytes, every part moved up by
+ * them, the image version set, the header rehashed. */
+static struct img full_v2(uint64_t image_version)
+{
+	struct img v1 = full(), m;
+
+	m.len = v1.len + (HDR2 - HDR);
+	m.buf = malloc(m.len);
+	assert_non_null(m.buf);
+	memcpy(m.buf, v1.buf, HDR);
+	memset(m.buf + HDR, 0, HDR2 - HDR);
+	memcpy(m.buf + HDR2, v1.buf + HDR, v1.len - HDR);
+	free(v1.buf);
+	put32(m.buf + H_VERSION, 2);
+	put32(m.buf + H_HDR_SIZE, HDR2);
+	for (int i = 0; i < 3; i++)
+		if (get64(m.buf + H_SIZE(i)))
+			put64(m.buf + H_OFF(i), get64(m.buf + H_OFF(i)) + (HDR2 - HDR));
+	memset(m.buf + H_HDR_HASH, 0, HDR2 - H_HDR_HASH);
+	put64(m.buf + H2_IMAGE_VERSION, image_version);
+	rehash_v2(&m);
+	return m;
+}
+
+static void test_v2(void **state)
+{
+	struct img m = full_v2(0x0123456789abcdefULL);
+	struct kb_container_hdr hh;
+	uint32_t size = 7;
+
+	(void)state;
+	expect_ok(&m);
+	assert_int_equal(c.version, 2);
+	assert_true(c.image_version == 0x0123456789abcdefULL);
+	assert_ptr_equal(c.payload, m.buf + HDR2);
+	assert_int_equal(kb_container_hdr_size(m.buf, 16, &size, &d), 0);
+	assert_int_equal(size, HDR2);
+	/* the header copy the caller holds must hold the whole header */
+	assert_int_equal(kb_container_header(m.buf, HDR2 - 1, m.len, &hh, &d), KB_EINVAL);
+	assert_string_equal(d.msg, "container: buffer of 511 bytes is too small for a version 2 header (512 bytes)");
+	assert_int_equal(kb_container_header(m.buf, HDR2, m.len, &hh, &d), 0);
+	assert_int_equal(hh.hdr_size, HDR2);
+	assert_true(hh.image_version == 0x0123456789abcdefULL);
+	/* an image too short for the bigger header */
+	expect_fail(&m, 300, "container: buffer of 300 bytes is too small for a version 2 header (512 bytes)");
+	/* the image version is covered by the header digest */
+	m.buf[H2_IMAGE_VERSION] ^= 1;
+	expect_fail_full(&m, "container: header SHA-256 mismatch");
+	m.buf[H2_IMAGE_VERSION] ^= 1;
+	/* version 1's digest position means nothing in version 2 */
+	m.buf[H_HDR_HASH + 40] ^= 0x80;
+	rehash_v2(&m);
+	expect_fail_full(&m, "container: reserved header bytes are not zero");
+	m.buf[H_HDR_HASH + 40] ^= 0x80;
+	m.buf[H2_HDR_HASH - 1] = 1;	/* the last reserved byte */
+	rehash_v2(&m);
+	expect_fail_full(&m, "container: reserved header bytes are not zero");
+	m.buf[H2_HDR_HASH - 1] = 0;
+	/* a part inside the 512-byte header */
+	put64(m.buf + H_OFF(BOOTARGS), HDR + 8);
+	rehash_v2(&m);
+	expect_fail_full(&m, "container: bootargs (offset 0x108");
+	expect_fail_full(&m, "overlaps the header");
+	free(m.buf);
+}
+
+static void test_hdr_size(void **state)
+{
+	struct img m = full();
+	uint32_t size = 7;
+
+	(void)state;
+	assert_int_equal(kb_container_hdr_size(m.buf, 16, &size, &d), 0);
+	assert_int_equal(size, HDR);
+	assert_int_equal(kb_container_hdr_size(m.buf, 15, &size, &d), KB_EINVAL);
+	assert_string_equal(d.msg, "container: 15 bytes are too few for the header's first 16");
+	assert_int_equal(size, 0);
+	memset(m.buf, 0xff, 16);
+	assert_int_equal(kb_container_hdr_size(m.buf, 16, &size, &d), KB_EINVAL);
+	assert_string_equal(d.msg, "container: bad magic: the flash reads erased (0xff), no container was written there");
+	free(m.buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -820,6 +918,8 @@ int main(void)
 		cmocka_unit_test(test_bootargs_nul),
 		cmocka_unit_test(test_part_hash),
 		cmocka_unit_test(test_absent_part_hash),
+		cmocka_unit_test(test_v2),
+		cmocka_unit_test(test_hdr_size),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -69,11 +69,12 @@ static int fake_read(void *ctx, uint64_t off, void *dst, size_t len)
 	return 0;
 }
 
-static const struct kb_flash flash = { fake_read, &fl, FLASH_LEN };
+static const struct kb_flash flash = { .read = fake_read, .ctx = &fl, .size = FLASH_LEN };
 
 /* ---- containers ------------------------------------------------------ */
 
 struct part { uint64_t off, size; };
+static unsigned int hdr_len = HDR;	/* the header as built: 256, or 512 (make_v2) */
 static struct part parts[3];	/* payload, initrd, bootargs as built */
 
 /* Header at 0, parts at the given offsets (gaps between them stay 0xff,
@@ -89,6 +90,7 @@ static void build(uint32_t type, const void *payload, size_t plen, uint64_t poff
 
 	memset(&fl, 0, sizeof(fl));
 	memset(fl.data, 0xff, sizeof(fl.data));
+	hdr_len = HDR;
 	memset(h, 0, HDR);
 	memcpy(h, "KBIMAGE", 8);
 	put32(h + 8, 1);
@@ -107,12 +109,26 @@ static void build(uint32_t type, const void *payload, size_t plen, uint64_t poff
 	assert_int_equal(kb_sha256(h, 224, h + 224), 0);
 }
 
+/* The image build() made, as format version 2: a 512-byte header with an
+ * image version (the parts must start at 0x200 or later). */
+static void make_v2(uint64_t image_version)
+{
+	uint8_t *h = fl.data;
+
+	put32(h + 8, 2);
+	put32(h + 12, 512);
+	memset(h + 224, 0, 512 - 224);
+	put64(h + 224, image_version);
+	assert_int_equal(kb_sha256(h, 480, h + 480), 0);
+	hdr_len = 512;
+}
+
 /* Every byte of the header and of every part read exactly once, every
  * other byte never. */
 static void assert_read_once(void)
 {
 	for (uint64_t a = 0; a < FLASH_LEN; a++) {
-		unsigned int want = a < HDR;
+		unsigned int want = a < hdr_len;
 
 		for (int i = 0; i < 3; i++)
 			if (parts[i].size && a >= parts[i].off && a - parts[i].off < parts[i].size)
@@ -334,6 +350,21 @@ static void test_elf_read_once(void **state)
 	assert_memory_equal(initrd_ram, initrd, sizeof(initrd));
 }
 
+static void test_v2_read_once(void **state)
+{
+	uint64_t start = 0;
+
+	(void)state;
+	build(KB_PAYLOAD_AUTO, elf, ELF_LEN, 0x2000, initrd, sizeof(initrd), 0x400,
+	      "console=ttyS0", 0x1000);
+	make_v2(42);
+	assert_int_equal(load_all(&start), 0);
+	assert_int_equal(h.version, 2);
+	assert_true(h.image_version == 42);
+	assert_read_once();
+	check_elf_loaded(start);
+}
+
 static void test_image_read_once(void **state)
 {
 	uint64_t start = 0;
@@ -538,6 +569,7 @@ static void test_short_payload(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_v2_read_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_elf_read_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_image_read_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_changing_flash, setup, teardown),

@@ -452,6 +452,22 @@ static void tk_check_chosen(const void *fdt, const struct tk_boot *b)
 		tk_printf("\"\n");
 	}
 
+	/* kaslrboot,slot (two payload slots): "a" or "b", with the image
+	 * version as a u64 */
+	p = chosen >= 0 ? fdt_getprop(fdt, chosen, "kaslrboot,slot", &len) : NULL;
+	if (p) {
+		int slen = len;
+		const void *v = fdt_getprop(fdt, chosen, "kaslrboot,image-version", &len);
+
+		if (slen != 2 || (memcmp(p, "a", 2) != 0 && memcmp(p, "b", 2) != 0))
+			TK_FAIL("kaslrboot,slot is neither \"a\" nor \"b\"");
+		else if (!v || len != 8)
+			TK_FAIL("kaslrboot,slot without an 8-byte kaslrboot,image-version");
+		else
+			tk_printf("testkernel: slot %s, image version %llu\n", (const char *)p,
+				  (unsigned long long)fdt64_ld(v));
+	}
+
 	/* initrd: linux,initrd-start / -end, 4- or 8-byte cells */
 	if (chosen < 0) {
 		tk_printf("testkernel: initrd absent\n");

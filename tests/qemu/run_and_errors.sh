@@ -10,6 +10,10 @@ check "BOOTARGS travels in the container" \
 check "BOOTARGS reaches the kernel's /chosen/bootargs" \
 	grep -qF 'testkernel: bootargs "console=ttyS0 \x22quoted arg\x22 nokaslr"' "$(log_of bootargs)"
 boot plain
+boot v2 IMAGE_VERSION=0x1234567890
+check "a format version 2 container boots" kernel_done v2
+check "its image version is logged" has v2 'kaslrboot: container: format version 2, image version 78187493520'
+check "a version 1 container logs no image version" eval '! has plain "image version"'
 check "plain boot: no bootargs in the dtb" grep -qF 'kaslrboot: bootargs in the dtb: (none)' "$(log_of plain)"
 # Without a payload (PAYLOAD_IMG empty) -append still fills /chosen/bootargs
 boot append PAYLOAD_IMG= BOOTARGS='console=ttyS0 quiet'

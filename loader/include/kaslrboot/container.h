@@ -28,6 +28,13 @@
  *                 scratch, heap share); both 0 if there is no sbi part
  *   224     32    header SHA-256: of bytes 0..223
  *
+ * Format version 2 (kbimage --image-version; 512-byte header): bytes
+ * 0..223 as above (version 2, header size 512), then
+ *   224     8     image version: what an updater bumps; of two valid
+ *                 slots the loader boots the higher (docs/flash.md)
+ *   232     248   reserved, zero
+ *   480     32    header SHA-256: of bytes 0..479
+ *
  * Parts lie after the header, inside the image, in any order, without
  * overlapping each other or the header.
  */
@@ -41,7 +48,12 @@
 
 #define KB_CONTAINER_MAGIC	"KBIMAGE"	/* + NUL: 8 bytes */
 #define KB_CONTAINER_VERSION	1
-#define KB_CONTAINER_HDR_SIZE	256
+#define KB_CONTAINER_HDR_SIZE	256	/* version 1; the smallest header */
+#define KB_CONTAINER_VERSION_2	2
+#define KB_CONTAINER_HDR2_SIZE	512	/* version 2 */
+#define KB_CONTAINER_HDR_MAX	KB_CONTAINER_HDR2_SIZE
+/* Magic, format version, header size: what says how big the header is. */
+#define KB_CONTAINER_PREFIX_SIZE 16
 /* The smallest non-zero KASLR alignment: a page. */
 #define KB_CONTAINER_KASLR_ALIGN_MIN	4096
 
@@ -62,6 +74,9 @@ struct kb_container_part {
 
 /* A header that passed kb_container_header(): every field copied out. */
 struct kb_container_hdr {
+	uint32_t version;	/* format version: 1 or 2 */
+	uint32_t hdr_size;	/* 256 or 512 */
+	uint64_t image_version;	/* version 2's field; 0 for version 1 */
 	uint32_t type;		/* enum kb_payload_type */
 	uint32_t kaslr_align;	/* 0: the format's own rule */
 	struct kb_container_part part[KB_PART_COUNT];
@@ -71,19 +86,32 @@ struct kb_container_hdr {
 };
 
 /*
- * Check a copy of the 256-byte header (already in RAM) for an image of
- * image_len bytes: magic, version, header size, then the header SHA-256
+ * The header's size from its first bytes (len >= KB_CONTAINER_PREFIX_SIZE,
+ * in RAM): magic, format version (1 or 2), header size (256 or 512, the
+ * version's).  Returns 0 with *size set, or KB_EINVAL (*size = 0) with the
+ * same one-line diag kb_container_header() gives for these fields.  A
+ * reader that copies the header from flash reads the smallest header
+ * (256 bytes), asks this, then reads the rest: each byte once.
+ */
+int kb_container_hdr_size(const void *buf, size_t len, uint32_t *size,
+			  struct kb_diag *d);
+
+/*
+ * Check a copy of the header (already in RAM; hdr_len bytes of it are
+ * readable) for an image of image_len bytes: magic, version, header size,
+ * then the header SHA-256
  * before any other field is used (flags, type, KASLR alignment, the sbi
  * footprint fields), every part's bounds against image_len (outside the header),
  * that parts do not overlap, that an absent part has offset 0 and an
- * all-zero digest, and that a payload exists.  It reads exactly KB_CONTAINER_HDR_SIZE bytes at
- * hdr (fewer when image_len is too small for a header).  Returns 0, or
+ * all-zero digest, that a payload exists, and (version 2) that the
+ * reserved bytes are zero.  It reads at most the header's own size (256
+ * or 512) at hdr, never more than hdr_len.  Returns 0, or
  * KB_EINVAL (then *h is zeroed) with a one-line diag such as
  * "container: header SHA-256 mismatch", "container: bad magic",
  * "container: initrd (offset 0x..., size 0x...) runs past the end of the
  * 0x2000000-byte image".
  */
-int kb_container_header(const void *hdr, uint64_t image_len,
+int kb_container_header(const void *hdr, size_t hdr_len, uint64_t image_len,
 			struct kb_container_hdr *h, struct kb_diag *d);
 
 /* The bootargs part (in RAM, size bytes) is one C string: its last byte is
@@ -97,6 +125,8 @@ const char *kb_container_part_name(unsigned int part);
 
 /* A whole image already in memory, every hash checked (tools, tests). */
 struct kb_container {
+	uint32_t version;		/* format version: 1 or 2 */
+	uint64_t image_version;		/* 0 for version 1 */
 	uint32_t type;
 	uint32_t kaslr_align;		/* 0: the format's own rule */
 	const uint8_t *payload;

@@ -19,6 +19,7 @@
 #ifndef KASLRBOOT_LOAD_H
 #define KASLRBOOT_LOAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,6 +34,10 @@ struct kb_flash {
 	int (*read)(void *ctx, uint64_t off, void *dst, size_t len);
 	void *ctx;
 	uint64_t size;		/* bytes in the window */
+	/* A staging copy in RAM whose every part was already checked
+	 * against the header the caller passes (kb_slot_stage): parts are
+	 * copied without hashing them a second time. */
+	bool verified;
 };
 
 /* What kb_load_payload() asks its caller to place. */

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Writing NOR flash (drivers/flash/): one sector, for the carried seed. */
+#ifndef KASLRBOOT_FLASH_H
+#define KASLRBOOT_FLASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <kaslrboot/diag.h>
+
+/*
+ * Erase the sector_size-byte sector at `sector` (memory-mapped, aligned),
+ * program len bytes of data at its start, return the flash to read-array
+ * mode and read the bytes back.  0, or KB_EIO (also on a timeout) / KB_EINVAL
+ * with one line ("flash: erasing the sector at 0x... failed (status
+ * 0x...: erase error, write-protected?)", "flash: read-back of 0x...
+ * differs from what was written").
+ */
+int kb_flash_cfi_rewrite(uintptr_t sector, size_t sector_size, const void *data,
+			 size_t len, struct kb_diag *d);
+
+#endif
