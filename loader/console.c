@@ -84,7 +84,9 @@ void kb_error(const char *fmt, ...)
 
 /* The C library's stdout goes to the same console (picolibc tinystdio), so
  * that third-party code that insists on printf() (mbedTLS self-tests)
- * links and prints in the right place. */
+ * links and prints in the right place.  (newlib-nano, Cortex-M: nothing
+ * in the loader calls printf; its stdout is left unconnected.) */
+#ifdef __PICOLIBC__
 static int stdio_put(char c, FILE *f)
 {
 	(void)f;
@@ -94,6 +96,7 @@ static int stdio_put(char c, FILE *f)
 
 static FILE kb_stdout = FDEV_SETUP_STREAM(stdio_put, NULL, NULL, _FDEV_SETUP_WRITE);
 FILE *const stdout = &kb_stdout;
+#endif
 
 int kb_console_init(const void *fdt, char *path, unsigned int pathlen,
 		    struct kb_diag *d)
