@@ -532,7 +532,16 @@ static void step_dtb_room(const struct kb_boot_info *bi, const void *fdt)
 	kb_info("%s: the tree moves to a window of its own", d.msg);
 	req = (struct kb_slot_req){ .size = dtb_room, .align = KB_DTB_MOVE_ALIGN };
 	build_freemap(0, UINT64_MAX);
-	choose(&req, &p, "dtb", kaslr_enabled);
+	if (IS_ENABLED(CONFIG_DTB_MOVE_TOP)) {
+		/* A few KiB of SRAM: a tree dropped at random would split
+		 * the free memory the payload is placed in (Kconfig). */
+		err = kb_plan_highest(&freemap, &req, &p, &d);
+		if (err)
+			fatal(err, &d);
+		kb_info("plan: dtb at the top of free memory: 0x%" PRIx64 " (DTB_MOVE_TOP)", p.start);
+	} else {
+		choose(&req, &p, "dtb", kaslr_enabled);
+	}
 	claim(p.start, dtb_room, KB_REGION_DTB, "dtb (moved)");
 	dtb_addr = p.start;
 }
