@@ -8,12 +8,15 @@
  * what the loader's formats use: flags '-' and '0', width and precision
  * (numbers or '*'), lengths hh h l ll z j t, conversions d i u x X c s p %.
  * C99 semantics: the result is always NUL-terminated within n and the
- * return value is the length the whole output would have had.
+ * return value is the length the whole output would have had.  And
+ * printf() onto the loader's console (below).
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include <kaslrboot/console.h>
 
 struct out {
 	char *buf;
@@ -183,5 +186,21 @@ int snprintf(char *buf, size_t n, const char *fmt, ...)
 	va_start(ap, fmt);
 	r = vsnprintf(buf, n, fmt, ap);
 	va_end(ap);
+	return r;
+}
+
+/* What third-party code that insists on printf() (mbedTLS's self-tests,
+ * referenced from aes.o even where unused) gets: the loader's console,
+ * never newlib's stdio (which would need _write and a heap). */
+int printf(const char *fmt, ...)
+{
+	char buf[128];
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	kb_printf("%s", buf);
 	return r;
 }
