@@ -990,6 +990,16 @@ static void __attribute__((noreturn)) step_handoff(const struct kb_boot_info *bi
 {
 	uintptr_t entry = (uintptr_t)(kernel_start + payload.entry_off);
 
+#ifdef CONFIG_ARCH_ARM_M
+	{
+		/* MSP and entry from the payload's own vector table. */
+		struct kb_diag d;
+
+		kb_diag_clear(&d);
+		if (kb_arm_m_check_vectors(kernel_start, payload.footprint, entry, &d))
+			fatal(KB_EINVAL, &d);
+	}
+#endif
 	if (kaslr_enabled)
 		kb_log("KASLR: on");
 	else
@@ -1053,15 +1063,6 @@ static void __attribute__((noreturn)) step_handoff(const struct kb_boot_info *bi
 	kb_log("handoff: jumping to 0x%lx (hart %lu, dtb 0x%lx); the loader wipes itself but %u bytes",
 	       (unsigned long)entry, bi->hartid, (unsigned long)dtb_addr,
 	       (unsigned int)(__handoff_end - __handoff_start));
-#ifdef CONFIG_ARCH_ARM_M
-	{
-		struct kb_diag d;
-
-		kb_diag_clear(&d);
-		if (kb_arm_m_check_vectors(kernel_start, payload.footprint, entry, &d))
-			fatal(KB_EINVAL, &d);
-	}
-#endif
 	kb_entropy_finish();
 	kb_drbg_wipe();
 #ifdef CONFIG_RISCV_PMP_LOCK

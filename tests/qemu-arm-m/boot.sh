@@ -131,6 +131,20 @@ boot_img bad "$O/kaslrboot.bin" "$TMP/bad.img"
 check "$board: a corrupted container: SHA-256 mismatch, refused" \
 	fw_refused bad 'container: payload SHA-256 mismatch'
 
+# 7b. A firmware whose vector table does not start it: its ELF entry
+# moved 2 bytes on (still Thumb code in its text), so word 1 of the table
+# at its base is not the entry: refused before any jump.
+python3 - "$O/testkernel/testkernel.elf" "$TMP/novec.elf" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+e = struct.unpack_from("<I", b, 24)[0]
+struct.pack_into("<I", b, 24, e + 2)
+open(sys.argv[2], "wb").write(b)
+PY
+boot novec PAYLOAD="$TMP/novec.elf"
+check "$board: a firmware whose vector table's reset word is not its entry: refused" \
+	fw_refused novec "payload: its vector table's reset word"
+
 # 8. From outside: while the firmware waits, the loader's SRAM (its .data,
 # .bss and stack) is all zero and holds no seed bytes.  The nRF51's SRAM
 # is not in QEMU's system address space: memsave (through the CPU), not
