@@ -94,6 +94,7 @@ $(O)/.config: | check-setup
 	$(KCONFIG) defconfig $(BOARD_DIR)/defconfig
 
 KCONFIG_FILES = $(wildcard $(srctree)/Kconfig $(srctree)/*/Kconfig $(srctree)/*/*/Kconfig \
+	$(srctree)/loader/arch/*/Kconfig \
 	$(BOARD_DIR)/Kconfig)
 $(O)/auto.conf $(O)/include/generated/autoconf.h: $(O)/.config $(KCONFIG_FILES)
 	$(Q)mkdir -p $(O)/include/generated

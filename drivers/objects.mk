@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: BSD-2-Clause
 loader-objs-$(CONFIG_SERIAL_NS16550) += drivers/serial/ns16550.o
 loader-objs-$(CONFIG_SERIAL_PL011) += drivers/serial/pl011.o
+loader-objs-$(CONFIG_SERIAL_NRF_UART) += drivers/serial/nrf_uart.o
 include $(srctree)/drivers/rng/objects.mk
 loader-objs-$(CONFIG_SEED_CARRY) += drivers/flash/cfi_intel.o loader/lib/seedfile.o

@@ -13,9 +13,16 @@ kb_builtin_dtb_blob:
 	.balign 8
 #endif
 
+#if defined(__arm__)
+	.syntax unified
+	.thumb
+#endif
 	.text
 	.globl kb_builtin_dtb
 	.type kb_builtin_dtb, %function
+#if defined(__arm__)
+	.thumb_func
+#endif
 kb_builtin_dtb:
 #ifdef KB_BUILTIN_DTB_FILE
 #if defined(__riscv)
@@ -24,6 +31,10 @@ kb_builtin_dtb:
 #elif defined(__aarch64__)
 	adr	x0, kb_builtin_dtb_blob
 	ret
+#elif defined(__arm__)
+	ldr	r0, =kb_builtin_dtb_blob
+	bx	lr
+	.ltorg
 #endif
 #else
 #if defined(__riscv)
@@ -32,6 +43,9 @@ kb_builtin_dtb:
 #elif defined(__aarch64__)
 	mov	x0, #0
 	ret
+#elif defined(__arm__)
+	movs	r0, #0
+	bx	lr
 #endif
 #endif
 	.size kb_builtin_dtb, . - kb_builtin_dtb

@@ -71,9 +71,10 @@ int kb_entropy_init(const void *fdt, const struct kb_boot_info *bi,
 	}
 	if (err)
 		return kb_diag_set(d, KB_ENODEV,
-				   "entropy: no TRNG found (this build knows:%s%s%s)",
+				   "entropy: no TRNG found (this build knows:%s%s%s%s)",
 				   IS_ENABLED(CONFIG_RNG_ZKR) ? " zkr" : "",
 				   IS_ENABLED(CONFIG_RNG_RNDRRS) ? " rndrrs" : "",
+				   IS_ENABLED(CONFIG_RNG_NRF) ? " nrf-rng" : "",
 				   IS_ENABLED(CONFIG_RNG_VIRTIO) ? " virtio-rng" : "");
 
 	/* SP 800-90B 4.3: the start-up test runs the continuous tests over

@@ -62,6 +62,9 @@
 #ifdef CONFIG_RISCV_M_MODE
 #include <kaslrboot/riscv.h>	/* release mailbox, PMP apply, locked handoff */
 #endif
+#ifdef CONFIG_ARCH_ARM_M
+#include <kaslrboot/arm_m.h>	/* the payload's vector table */
+#endif
 #include <kaslrboot/rng.h>
 #include <kaslrboot/sha256.h>
 #ifdef CONFIG_PAYLOAD_SLOTS
@@ -81,9 +84,13 @@
 _Static_assert((CONFIG_ARM64_IMAGE_KASLR_ALIGN & (CONFIG_ARM64_IMAGE_KASLR_ALIGN - 1)) == 0,
 	       "CONFIG_ARM64_IMAGE_KASLR_ALIGN must be a power of two");
 
-/* A moved device tree and the ELF staging copy start on a page. */
-#define KB_DTB_MOVE_ALIGN	4096
-#define KB_STAGING_ALIGN	4096
+/* A moved device tree and the ELF staging copy start on a page (on a
+ * Cortex-M, with no pages and 16 KiB of SRAM, on 8 bytes: arch.h). */
+#ifndef KB_ARCH_PAGE
+#define KB_ARCH_PAGE		4096
+#endif
+#define KB_DTB_MOVE_ALIGN	KB_ARCH_PAGE
+#define KB_STAGING_ALIGN	KB_ARCH_PAGE
 
 #define KB_STR2(x) #x
 #define KB_STR(x) KB_STR2(x)
@@ -239,7 +246,10 @@ static void step_memory_map(const struct kb_boot_info *bi, const void *fdt)
 		fatal(KB_ENOENT, &(struct kb_diag){ "dtb: no enabled memory node" });
 	/* Whatever we were given must lie in RAM the tree describes, or the
 	 * tree and reality disagree and nothing placed from it is safe. */
-	if (!kb_memmap_covers(&memmap, bi->dtb, fdt_totalsize(fdt)))
+	/* (A tree linked into a loader that runs from flash is part of
+	 * the verified image, not of RAM: step 4 moves it.) */
+	if (bi->dtb != (uintptr_t)kb_builtin_dtb() &&
+	    !kb_memmap_covers(&memmap, bi->dtb, fdt_totalsize(fdt)))
 		fatal(KB_ERANGE, &(struct kb_diag){ "dtb: the blob lies outside every memory node" });
 	if (!kb_memmap_covers(&memmap, img, (uintptr_t)__image_end - img))
 		fatal(KB_ERANGE, &(struct kb_diag){ "dtb: kaslrboot itself lies outside every memory node" });
@@ -702,7 +712,16 @@ static void step_dtb_room(const struct kb_boot_info *bi, const void *fdt)
 	kb_info("%s: the tree moves to a window of its own", d.msg);
 	req = (struct kb_slot_req){ .size = dtb_room, .align = KB_DTB_MOVE_ALIGN };
 	build_freemap(0, UINT64_MAX);
-	choose(&req, &p, "dtb", kaslr_enabled);
+	if (IS_ENABLED(CONFIG_DTB_MOVE_TOP)) {
+		/* A few KiB of SRAM: a tree dropped at random would split
+		 * the free memory the payload is placed in (Kconfig). */
+		err = kb_plan_highest(&freemap, &req, &p, &d);
+		if (err)
+			fatal(err, &d);
+		kb_info("plan: dtb at the top of free memory: 0x%" PRIx64 " (DTB_MOVE_TOP)", p.start);
+	} else {
+		choose(&req, &p, "dtb", kaslr_enabled);
+	}
 	claim(p.start, dtb_room, KB_REGION_DTB, "dtb (moved)");
 	dtb_addr = p.start;
 }
@@ -1219,6 +1238,16 @@ static void __attribute__((noreturn)) step_handoff(const struct kb_boot_info *bi
 {
 	uintptr_t entry = (uintptr_t)(kernel_start + payload.entry_off);
 
+#ifdef CONFIG_ARCH_ARM_M
+	{
+		/* MSP and entry from the payload's own vector table. */
+		struct kb_diag d;
+
+		kb_diag_clear(&d);
+		if (kb_arm_m_check_vectors(kernel_start, payload.footprint, entry, &d))
+			fatal(KB_EINVAL, &d);
+	}
+#endif
 	if (kaslr_enabled)
 		kb_log("KASLR: on");
 	else

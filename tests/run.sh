@@ -7,7 +7,8 @@
 # output), every libFuzzer target $HOST_O/fuzz/fuzz_* and, unless
 # --host-only, every script in tests/build/, tests/qemu/, (when
 # $O_AARCH64 is built) tests/qemu-aarch64/ and (when $O_RISCV64_M is built)
-# tests/qemu-riscv-m/ (environment: O, BOARD_DIR, O_RISCV32_M).
+# tests/qemu-riscv-m/, (when $O_ARM_M is built) tests/qemu-arm-m/
+# (environment: O, BOARD_DIR, O_RISCV32_M).
 #
 # Every test speaks TAP: "ok ..." / "not ok ..." lines and one plan "1..N"
 # (first or last).  A test passes only if it exits 0, is not killed by a
@@ -118,7 +119,10 @@ if [ $host_only = 0 ]; then
 	# the M-mode first-stage boards' tests, likewise
 	mmode=()
 	[ -n "${O_RISCV64_M:-}" ] && [ -f "$O_RISCV64_M/kaslrboot.bin" ] && mmode=("$top"/tests/qemu-riscv-m/*.sh)
-	for t in "$top"/tests/build/*.sh "$top"/tests/qemu/*.sh "${arm[@]}" "${mmode[@]}"; do
+	# the Cortex-M board's (qemu-microbit), likewise
+	armm=()
+	[ -n "${O_ARM_M:-}" ] && [ -f "$O_ARM_M/kaslrboot.bin" ] && armm=("$top"/tests/qemu-arm-m/*.sh)
+	for t in "$top"/tests/build/*.sh "$top"/tests/qemu/*.sh "${arm[@]}" "${mmode[@]}" "${armm[@]}"; do
 		[ -f "$t" ] || continue
 		dir=$(basename "$(dirname "$t")")
 		name=$(basename "$t" .sh)

@@ -62,6 +62,7 @@ host-tests: $(HOST_TEST_BINS) $(HOST_FIXTURES) $(HOST_TOOLS) $(FUZZ_BINS)
 O_AARCH64 := $(srctree)/build/qemu-virt-aarch64
 O_RISCV64_M := $(srctree)/build/qemu-virt-riscv64-m
 O_RISCV32_M := $(srctree)/build/qemu-virt-riscv32-m
+O_ARM_M := $(srctree)/build/qemu-microbit
 test: check-setup all $(HOST_TEST_BINS) $(HOST_FIXTURES) $(HOST_TOOLS) $(FUZZ_BINS)
 	$(Q)if [ -d $(srctree)/boards/qemu-virt-aarch64 ]; then \
 		$(MAKE) -s --no-print-directory BOARD=qemu-virt-aarch64 O=$(O_AARCH64) all testkernel && \
@@ -72,6 +73,8 @@ test: check-setup all $(HOST_TEST_BINS) $(HOST_FIXTURES) $(HOST_TOOLS) $(FUZZ_BI
 		$(MAKE) -s --no-print-directory BOARD=qemu-virt-riscv32-m O=$(O_RISCV32_M) all testkernel && \
 		$(MAKE) -s --no-print-directory BOARD=qemu-virt-riscv32-m-mcu \
 			O=$(srctree)/build/qemu-virt-riscv32-m-mcu all testkernel; fi
-	$(Q)O=$(O) MBEDTLS_DIR=$(MBEDTLS_DIR) O_AARCH64=$(O_AARCH64) \
+	$(Q)if [ -d $(srctree)/boards/qemu-microbit ]; then \
+		$(MAKE) -s --no-print-directory BOARD=qemu-microbit O=$(O_ARM_M) all testkernel; fi
+	$(Q)O=$(O) MBEDTLS_DIR=$(MBEDTLS_DIR) O_AARCH64=$(O_AARCH64) O_ARM_M=$(O_ARM_M) \
 		O_RISCV64_M=$(O_RISCV64_M) O_RISCV32_M=$(O_RISCV32_M) \
 		$(srctree)/tests/run.sh $(HOST_O)

@@ -87,6 +87,7 @@ static const struct layout L64 = {
 #define DT_RELAENT	9
 #define DT_REL		17
 #define DT_RELSZ	18
+#define DT_RELENT	19
 #define DT_JMPREL	23
 #define DT_RELRSZ	35
 #define DT_RELR		36
@@ -242,6 +243,7 @@ static bool in_file_backed(const struct layout *L, const uint8_t *b,
 struct dyn {
 	uint64_t val[38];	/* indexed by the DT_* tags below 38 */
 	uint64_t seen;		/* bit per tag */
+	bool rel_ok;		/* DT_REL allowed (EM_ARM) */
 };
 
 static int read_dynamic(const struct layout *L, const uint8_t *b, size_t len,
@@ -256,7 +258,9 @@ static int read_dynamic(const struct layout *L, const uint8_t *b, size_t len,
 		return kb_diag_set(d, KB_EINVAL,
 				   "payload: PT_DYNAMIC (offset 0x%llx, size 0x%llx) runs past the end of the 0x%zx-byte file",
 				   H(off), H(fsz), len);
-	memset(dy, 0, sizeof(*dy));
+	/* (rel_ok is the caller's; the rest starts empty) */
+	memset(dy->val, 0, sizeof(dy->val));
+	dy->seen = 0;
 	/* Whole entries only: a trailing partial entry is never read. */
 	for (n = 0; n < fsz / L->dyn; n++) {
 		const uint8_t *e = b + off + n * L->dyn;
@@ -270,9 +274,18 @@ static int read_dynamic(const struct layout *L, const uint8_t *b, size_t len,
 		case DT_NEEDED:
 			return kb_diag_set(d, KB_ENOTSUP,
 					   "payload: ELF has DT_NEEDED (shared-library dependencies); only static PIEs are supported");
-		case DT_REL: case DT_RELSZ:
-			return kb_diag_set(d, KB_ENOTSUP,
-					   "payload: DT_REL relocations are not supported (RELA and RELR only)");
+		case DT_REL: case DT_RELSZ: case DT_RELENT:
+			/* 32-bit Arm links only REL (implicit addends);
+			 * elsewhere a REL table is a mistake. */
+			if (!dy->rel_ok)
+				return kb_diag_set(d, KB_ENOTSUP,
+						   "payload: DT_REL relocations are not supported (RELA and RELR only)");
+			if (dy->seen & (UINT64_C(1) << tag))
+				return kb_diag_set(d, KB_EINVAL,
+						   "payload: dynamic tag %llu appears twice", H(tag));
+			dy->seen |= UINT64_C(1) << tag;
+			dy->val[tag] = val;
+			break;
 		case DT_JMPREL: case DT_PLTRELSZ:
 			if (val == 0 && tag == DT_PLTRELSZ)
 				continue;
@@ -502,6 +515,7 @@ int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 				   H(entry));
 
 	if (ndyn) {
+		dy.rel_ok = machine == KB_EM_ARM && L->bits == 32;
 		err = read_dynamic(L, b, len, dyn_off, dyn_sz, &dy, d);
 		if (err)
 			return err;
@@ -509,6 +523,18 @@ int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 			    DT_RELAENT, L->rela, &pi->rela_off, &pi->rela_size, d);
 		if (err)
 			return err;
+		if (HAS(&dy, DT_REL) || HAS(&dy, DT_RELSZ)) {
+			/* One table of word relocations: RELA and REL both
+			 * would be two answers for one question. */
+			if (pi->rela_size != 0)
+				return kb_diag_set(d, KB_EINVAL,
+						   "payload: both DT_RELA and DT_REL tables");
+			err = table(L, b, phoff, phnum, &dy, link_base, "REL", DT_REL, DT_RELSZ,
+				    DT_RELENT, 8, &pi->rela_off, &pi->rela_size, d);
+			if (err)
+				return err;
+			pi->rel_implicit = pi->rela_size != 0;
+		}
 		err = table(L, b, phoff, phnum, &dy, link_base, "RELR", DT_RELR, DT_RELRSZ,
 			    DT_RELRENT, L->relr, &pi->relr_off, &pi->relr_size, d);
 		if (err)

@@ -181,7 +181,8 @@ int kb_arm64_image_parse(const void *buf, size_t len,
 
 static const char *machine_name(uint16_t m)
 {
-	return m == KB_EM_RISCV ? "RISC-V" : m == KB_EM_AARCH64 ? "AArch64" : "unknown";
+	return m == KB_EM_RISCV ? "RISC-V" : m == KB_EM_AARCH64 ? "AArch64" :
+	       m == KB_EM_ARM ? "Arm" : "unknown";
 }
 
 uint32_t kb_payload_detect(const void *buf, size_t len)
@@ -233,12 +234,14 @@ static int common_checks(const void *buf, size_t len, uint64_t file_len,
 			 uint32_t *type, uint16_t machine, unsigned int xlen,
 			 uint64_t *min_align, struct kb_diag *d)
 {
-	if (machine != KB_EM_RISCV && machine != KB_EM_AARCH64)
+	if (machine != KB_EM_RISCV && machine != KB_EM_AARCH64 && machine != KB_EM_ARM)
 		return kb_diag_set(d, KB_EINVAL, "payload: unknown loader machine %u", machine);
-	/* RV32 and RV64; AArch64 loaders boot 64-bit payloads only. */
-	if (xlen != 64 && (xlen != 32 || machine != KB_EM_RISCV))
+	/* RV32 and RV64; AArch64 loaders boot 64-bit payloads only, 32-bit
+	 * Arm (Cortex-M) loaders 32-bit ones. */
+	if (machine == KB_EM_ARM ? xlen != 32 :
+	    xlen != 64 && (xlen != 32 || machine != KB_EM_RISCV))
 		return kb_diag_set(d, KB_EINVAL,
-				   "payload: a %s loader with %u-bit payloads is not a thing (RISC-V: 32 or 64, AArch64: 64)",
+				   "payload: a %s loader with %u-bit payloads is not a thing (RISC-V: 32 or 64, AArch64: 64, Arm: 32)",
 				   machine_name(machine), xlen);
 	if (*min_align == 0)
 		*min_align = 1;

@@ -35,6 +35,10 @@
 #define R_AARCH64_ABS64		257
 #define R_AARCH64_RELATIVE	1027
 
+#define R_ARM_NONE		0
+#define R_ARM_ABS32		2
+#define R_ARM_RELATIVE		23
+
 #define H(x)	((unsigned long long)(x))
 
 enum action { NONE, WORD };
@@ -45,7 +49,7 @@ struct ctx {
 	uint64_t base;
 	uint64_t bias;		/* base - link_base, modulo 2^64 */
 	unsigned int w;		/* bytes in a word: 4 (ELF32) or 8 */
-	unsigned int rela_ent;	/* Elf32_Rela 12, Elf64_Rela 24 */
+	unsigned int rela_ent;	/* Elf32_Rela 12, Elf64_Rela 24, Elf32_Rel 8 */
 };
 
 /* A word of the payload's class: its low c->w bytes (little-endian
@@ -157,6 +161,19 @@ static int rela_action(uint16_t machine, unsigned int xlen, uint64_t i,
 			return 0;
 		}
 		name = aarch64_name(t);
+	} else if (machine == KB_EM_ARM && xlen == 32) {
+		switch (t) {
+		case R_ARM_NONE:
+			*a = NONE;
+			return 0;
+		case R_ARM_RELATIVE:
+			*a = WORD;
+			return 0;
+		}
+		/* (A static PIE has R_ARM_RELATIVE only: ld turns every
+		 * R_ARM_ABS32 against a local symbol into one.) */
+		name = t == R_ARM_ABS32 ? "R_ARM_ABS32" : t == 3 ? "R_ARM_REL32" : t == 21 ? "R_ARM_GLOB_DAT" :
+		       t == 22 ? "R_ARM_JUMP_SLOT" : t == 20 ? "R_ARM_COPY" : NULL;
 	} else {
 		return kb_diag_set(d, KB_EINVAL, "payload: relocation for unknown machine %u",
 				   machine);
@@ -215,7 +232,9 @@ static int do_rela(const struct ctx *c, bool write, struct kb_diag *d)
 	for (uint64_t i = 0; i < n; i++, t += c->rela_ent) {
 		/* r_offset, r_info, r_addend: three words of the class. */
 		uint64_t r_offset = rdw(c, t), r_info = rdw(c, t + c->w);
-		uint64_t r_addend = rdw(c, t + 2 * c->w), v;
+		/* Elf32_Rel (32-bit Arm): no r_addend, the addend is the
+		 * word being relocated, read once its place is checked. */
+		uint64_t r_addend = pi->rel_implicit ? 0 : rdw(c, t + 2 * c->w), v;
 		/* ELF64_R_TYPE/R_SYM: 32 and 32 bits; ELF32: 8 and 24. */
 		uint32_t type = c->w == 4 ? (uint32_t)(r_info & 0xff) : (uint32_t)r_info;
 		uint32_t sym = c->w == 4 ? (uint32_t)(r_info >> 8) : (uint32_t)(r_info >> 32);
@@ -234,6 +253,8 @@ static int do_rela(const struct ctx *c, bool write, struct kb_diag *d)
 						   H(i), (unsigned int)sym);
 			if (a == WORD) {
 				err = target(c, r_offset, c->w, "relocation", i, &off, d);
+				if (!err && pi->rel_implicit)
+					r_addend = rdw(c, c->img + off);
 				if (!err)
 					err = value(c, r_addend, "relocation", i, &v, d);
 				if (err)
@@ -244,6 +265,8 @@ static int do_rela(const struct ctx *c, bool write, struct kb_diag *d)
 			 * inside the image, the value fits. */
 			(void)rela_action(pi->machine, pi->xlen, i, type, &a, NULL);
 			if (a == WORD) {
+				if (pi->rel_implicit)
+					r_addend = rdw(c, c->img + (r_offset - pi->link_base));
 				(void)value(c, r_addend, "relocation", i, &v, NULL);
 				wrw(c, c->img + (r_offset - pi->link_base), v);
 			}
@@ -336,7 +359,8 @@ int kb_reloc_apply(const struct kb_payload_info *pi, void *dst, uint64_t base,
 {
 	struct ctx c = {
 		.pi = pi, .img = dst, .base = base, .bias = base - pi->link_base,
-		.w = pi->xlen == 32 ? 4 : 8, .rela_ent = pi->xlen == 32 ? 12 : 24,
+		.w = pi->xlen == 32 ? 4 : 8,
+		.rela_ent = pi->rel_implicit ? 8 : pi->xlen == 32 ? 12 : 24,
 	};
 	uint64_t fp = pi->footprint;
 	int err;

@@ -40,6 +40,9 @@
 #define DT_RELA 7
 #define DT_RELASZ 8
 #define DT_RELAENT 9
+#define DT_REL 17
+#define DT_RELSZ 18
+#define DT_RELENT 19
 #define DT_DEBUG 21
 #define DT_JMPREL 23
 #define DT_RELRSZ 35
@@ -853,6 +856,128 @@ static void test_reloc_bad(void **state)
 	}
 }
 
+
+/* ---- 32-bit Arm (Cortex-M): Elf32_Rel, implicit addends ---------------- */
+
+#define R_ARM_NONE	0
+#define R_ARM_ABS32	2
+#define R_ARM_RELATIVE	23
+
+static const struct tmpl ARM32 = { KB_EM_ARM, 32, 0, 0x2000, 8, 8, 8 };
+
+/* The template with its RELA and RELR tables replaced by one REL table
+ * of n entries at RELA (what arm-none-eabi-ld -pie writes). */
+static void build_arm(unsigned int n)
+{
+	build(&ARM32);
+	dyn(DYN_RELA, DT_REL, dva(RELA));
+	dyn(DYN_RELASZ, DT_RELSZ, 8 * n);
+	dyn(DYN_RELAENT, DT_RELENT, 8);
+	dyn(DYN_RELR, DT_DEBUG, 0);
+	dyn(DYN_RELRSZ, DT_DEBUG, 0);
+	dyn(DYN_RELRENT, DT_DEBUG, 0);
+	memset(b + RELA, 0, 0x100);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static void rel(unsigned int i, uint64_t off, uint32_t sym, uint32_t type)
+{
+	put32(b + RELA + 8 * i, (uint32_t)off);
+	put32(b + RELA + 8 * i + 4, sym << 8 | (type & 0xff));
+}
+
+static void test_arm_rel(void **state)
+{
+	const uint64_t base = 0x20001ec8;	/* 8-aligned, as on qemu-microbit */
+	uint8_t *mem;
+
+	(void)state;
+	build_arm(3);
+	put32(b + WORDS, 0x123);		/* -> text */
+	put32(b + WORDS + 4, 0x77777777u);	/* not relocated */
+	put32(b + WORDS + 8, 0x2000 + 0x2800);	/* -> BSS */
+	rel(0, dva(WORDS), 0, R_ARM_RELATIVE);
+	rel(1, 0xdeadbeef, 0, R_ARM_NONE);
+	rel(2, dva(WORDS + 8), 0, R_ARM_RELATIVE);
+	assert_int_equal(parse(), 0);
+	assert_int_equal(pi.machine, KB_EM_ARM);
+	assert_true(pi.rel_implicit);
+	assert_int_equal(pi.rela_off, dva(RELA));
+	assert_int_equal(pi.rela_size, 24);
+	assert_int_equal(pi.relr_size, 0);
+	mem = calloc(1, pi.footprint);
+	assert_non_null(mem);
+	kb_payload_copy(&pi, b, mem);
+	assert_int_equal(kb_reloc_apply(&pi, mem, base, &d), 0);
+	/* addend = the word itself, + base (linked at 0) */
+	assert_int_equal(get32(mem + 0x2000 + (WORDS - DATA)), base + 0x123);
+	assert_int_equal(get32(mem + 0x2000 + (WORDS - DATA) + 4), 0x77777777u);
+	assert_int_equal(get32(mem + 0x2000 + (WORDS - DATA) + 8), base + 0x4800);
+	free(mem);
+
+	/* refused: an absolute word, a symbol, a slot or PLT type */
+	static const struct {
+		uint32_t sym, type;
+		uint64_t off;
+		const char *diag;
+	} bad[] = {
+		{ 0, R_ARM_ABS32, 0x2400, "payload: relocation 1 (R_ARM_ABS32) is not supported" },
+		{ 3, R_ARM_RELATIVE, 0x2400, "payload: relocation 1 refers to symbol 3" },
+		{ 0, 22, 0x2400, "payload: relocation 1 (R_ARM_JUMP_SLOT) is not supported" },
+		{ 0, R_ARM_RELATIVE, 0x4ffe, "payload: relocation 1 writes 4 bytes at 0x4ffe, past the image end 0x5000" },
+		{ 0, R_ARM_RELATIVE, 0x2104, "payload: relocation 1 at 0x2104 would modify a relocation table" },
+	};
+	for (unsigned int k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		build_arm(2);
+		put32(b + WORDS, 0x10);
+		rel(0, dva(WORDS), 0, R_ARM_RELATIVE);
+		rel(1, bad[k].off, bad[k].sym, bad[k].type);
+		assert_int_equal(parse(), 0);
+		mem = calloc(1, pi.footprint);
+		assert_non_null(mem);
+		kb_payload_copy(&pi, b, mem);
+		assert_int_not_equal(kb_reloc_apply(&pi, mem, base, &d), 0);
+		assert_diag(bad[k].diag);
+		/* nothing applied: validation first */
+		assert_int_equal(get32(mem + 0x2000 + (WORDS - DATA)), 0x10);
+		free(mem);
+	}
+
+	/* the table's shape */
+	build_arm(2);
+	dyn(DYN_RELAENT, DT_RELENT, 12);
+	assert_int_equal(parse(), KB_EINVAL);
+	assert_diag("payload: DT_RELENT is 12, expected 8");
+	build_arm(2);
+	dyn(DYN_RELASZ, DT_RELSZ, 12);
+	assert_int_equal(parse(), KB_EINVAL);
+	assert_diag("payload: DT_RELSZ 0xc is not a multiple of 8");
+	/* RELA and REL both */
+	build_arm(2);
+	dyn(DYN_FREE, DT_RELA, dva(RELA));
+	dyn(DYN_RELR, DT_RELASZ, 12);
+	dyn(DYN_RELRSZ, DT_RELAENT, 12);
+	assert_int_equal(parse(), KB_EINVAL);
+	assert_diag("payload: both DT_RELA and DT_REL tables");
+	/* REL on another machine stays refused */
+	build_arm(2);
+	put16(b + 18, KB_EM_RISCV);
+	T.machine = KB_EM_RISCV;
+	assert_int_equal(parse(), KB_ENOTSUP);
+	assert_diag("payload: DT_REL relocations are not supported (RELA and RELR only)");
+	/* an Arm loader boots 32-bit payloads only */
+	build_arm(2);
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_ARM, 64, 8, &pi, &d),
+			 KB_EINVAL);
+	assert_diag("payload: a Arm loader with 64-bit payloads is not a thing");
+}
+
 /* ---- ELF32 (RV32) ------------------------------------------------------ */
 
 static void test_elf32_good(void **state)
@@ -1389,6 +1514,7 @@ int main(void)
 		cmocka_unit_test(test_elf32_bad),
 		cmocka_unit_test(test_elf32_class),
 		cmocka_unit_test(test_reloc32_bad),
+		cmocka_unit_test(test_arm_rel),
 		cmocka_unit_test(test_riscv_image),
 		cmocka_unit_test(test_arm64_image),
 		cmocka_unit_test(test_initrd_window),

@@ -112,6 +112,10 @@ $(TK_O)/testkernel.Image: $(TK_O)/testkernel-image.elf $(TK_CHECK_IMAGE)
 
 -include $(TK_ALL_OBJS:.o=.d)
 
+else ifneq ($(wildcard $(TK_SRC)/$(ARCH)/firmware.mk),)
+
+include $(TK_SRC)/$(ARCH)/firmware.mk
+
 else
 
 testkernel:

@@ -20,6 +20,12 @@
 #elif defined(__aarch64__)
 #define KB_ARCH_MACHINE 183	/* EM_AARCH64 */
 #define KB_ARCH_XLEN 64
+#elif defined(__arm__)
+#define KB_ARCH_MACHINE 40	/* EM_ARM: Cortex-M, Thumb */
+#define KB_ARCH_XLEN 32
+/* No MMU, no pages, SRAM counted in KiB: a moved tree and the staging
+ * copy need only the stack's alignment (AAPCS: 8). */
+#define KB_ARCH_PAGE 8
 #endif
 
 /* What the previous stage handed over, as found at entry. */

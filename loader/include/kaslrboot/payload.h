@@ -23,6 +23,7 @@
 
 #define KB_EM_RISCV	243
 #define KB_EM_AARCH64	183
+#define KB_EM_ARM	40	/* 32-bit Arm: Cortex-M payloads (Thumb) */
 
 enum kb_payload_type {
 	KB_PAYLOAD_AUTO = 0,		/* container: detect from the bytes */
@@ -62,6 +63,9 @@ struct kb_payload_info {
 	/* ELF dynamic relocations, as offsets from the base into the loaded
 	 * image (0 size = none).  Entry sizes were checked by the parser. */
 	uint64_t rela_off, rela_size;
+	/* true: the RELA table is an Elf32_Rel table (DT_REL, 32-bit Arm:
+	 * the linker emits no other), each addend the word at r_offset. */
+	bool rel_implicit;
 	uint64_t relr_off, relr_size;
 	/* ELF PT_GNU_RELRO, from the base (0 size = none): inside one
 	 * segment's memory; read-only once relocated. */

@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Cortex-M (qemu-microbit, docs/cortex-m.md): kaslrboot is the reset image
+# in flash (nRF51822, Cortex-M0), runs in place, seeds its DRBG from the
+# nRF51 RNG, places the Thumb test firmware (an ELF PIE, R_ARM_RELATIVE)
+# at random in the 16 KiB SRAM and enters it through its vector table.
+# nokaslr fixes it; a stuck RNG, an absent RNG, a firmware too big for
+# the free SRAM and a corrupted container are refused; after handoff the
+# loader's SRAM is zero (QEMU monitor).
+top=$(cd "$(dirname "$0")/../.." && pwd)
+export O=${O_ARM_M:-$top/build/qemu-microbit}
+. "$(dirname "$0")/../lib.sh"
+board=qemu-microbit
+
+plan_base() { sed -n 's/^kaslrboot: plan: kernel .* base \(0x[0-9a-f]*\)[, ].*/\1/p' "$(log_of "$1")"; }
+fw_base() { sed -n 's/^fw: running at \(0x[0-9a-f]*\)-.*/\1/p' "$(log_of "$1")"; }
+# NAME: the firmware ran where the loader placed it and its checks passed
+fw_ok() {
+	local pb fb
+	pb=$(plan_base "$1"); fb=$(fw_base "$1")
+	[ "$(rc_of "$1")" = 0 ] && has "$1" 'fw: relocations ok' && has "$1" 'fw: bss ok' &&
+		has "$1" 'fw: done' && ! grep -q '^fw: FAIL' "$(log_of "$1")" &&
+		[ -n "$pb" ] && [ $((pb)) = $((fb)) ] &&
+		grep -qE '^fw: kaslr-seed 0x[0-9a-f]{16}$' "$(log_of "$1")" &&
+		grep -qE '^fw: rng-seed 32 bytes [0-9a-f]{16}\.\.\.$' "$(log_of "$1")"
+}
+# NAME ERROR: stopped with that error, nothing booted
+fw_refused() {
+	[ "$(rc_of "$1")" != 0 ] && has "$1" "kaslrboot: error: $2" &&
+		has "$1" 'kaslrboot: halted: nothing was booted' && ! grep -q '^fw:' "$(log_of "$1")"
+}
+# boot_img NAME LOADER_BIN PAYLOAD_IMG: boot a given loader image and
+# container (a copy of the build's .config beside the loader)
+boot_img() {
+	local d=$TMP/$1.o
+	mkdir -p "$d"
+	cp "$O/.config" "$d/.config"
+	cp "$2" "$d/kaslrboot.bin"
+	PAYLOAD_IMG=$3 QEMU_TIMEOUT=30 "$top/scripts/qemu-run.sh" "$d" "$board" > "$TMP/$1.raw" 2>&1
+	echo $? > "$TMP/$1.rc"
+	tr -d '\r' < "$TMP/$1.raw" > "$TMP/$1.log"
+}
+
+[ -f "$O/kaslrboot.bin" ] || { notok "$board: not built ($O)"; done_testing; }
+make -s -C "$top" O="$O" "$O/payload.img" >/dev/null 2>&1
+cp "$O/payload.img" "$TMP/fw.img"
+
+# 1. Boots: XIP from flash, the nRF51 RNG, the firmware's own checks.
+boot b1
+check "$board: the loader runs in place from flash, SRAM at 0x20000000" \
+	has b1 'entered in Thumb, privileged, MSP, from flash on hart 0 at 0x20000000'
+check "$board: console is the nRF51 UART from the linked tree" \
+	has b1 'kaslrboot: console: nrf-uart at 0x40002000 (/soc/uart@40002000)'
+check "$board: the nRF51 RNG seeds the DRBG after the start-up health test" \
+	has b1 'kaslrboot: entropy: nrf-rng at /soc/rng@4000d000, H = 4.000 bits/sample, start-up health test passed over 1024 samples'
+check "$board: the linked tree is moved to the top of free SRAM" \
+	grep -q '^kaslrboot: plan: dtb at the top of free memory: 0x2000' "$(log_of b1)"
+check "$board: the retained-RAM reservation is in the memory map" \
+	has b1 'reserved-memory no-map /reserved-memory/retained@20003fc0'
+check "$board: firmware entered at its vector table's reset word, MSP = its stack top, relocated, BSS zero, seeds in /chosen" \
+	fw_ok b1
+
+# 2. Ten boots: random bases.  With S slots (the plan line says how many:
+# about 100 for this firmware), ten uniform draws are all distinct only
+# with probability prod(1 - k/S), ~0.64 for S = 104; at least 7 distinct
+# fail by chance with probability < 1e-4 for S >= 100.  Every boot must
+# also pass the firmware's checks.
+bases=(); good=0
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	boot "r$i"
+	bases+=("$(plan_base "r$i")")
+	if fw_ok "r$i"; then good=$((good + 1)); else tail -n 5 "$(log_of "r$i")" | sed 's/^/# /'; fi
+done
+slots=$(sed -n 's/^kaslrboot: plan: kernel .* slot [0-9]* of \([0-9]*\),.*/\1/p' "$(log_of r1)")
+distinct=$(printf '%s\n' "${bases[@]}" | grep . | sort -u | wc -l)
+echo "# bases: ${bases[*]} ($slots slots)"
+check "$board: 10 boots, all firmware checks passed ($good)" [ "$good" = 10 ]
+check "$board: 10 boots, $distinct distinct firmware bases (want >= 7 of $slots slots)" [ "$distinct" -ge 7 ]
+check "$board: at least 64 slots for the test firmware ($slots)" [ "${slots:-0}" -ge 64 ]
+
+# 3. nokaslr in the container's bootargs: the lowest slot, twice.
+boot n1 BOOTARGS="nokaslr"
+boot n2 BOOTARGS="nokaslr"
+check "$board: nokaslr gives the same base twice ($(plan_base n1))" \
+	same "$(plan_base n1)" "$(plan_base n2)"
+nokaslr_ok() { has "$1" 'fw: no kaslr-seed' && has "$1" 'kaslrboot: KASLR: OFF (nokaslr)' && has "$1" 'fw: done'; }
+check "$board: nokaslr: the firmware runs there, no kaslr-seed" nokaslr_ok n1
+
+# 4. A stuck RNG: the tree's rng node pointed at a block of flash whose
+# EVENTS_VALRDY reads 1 and VALUE always 0x5a (flash ignores the
+# driver's writes): the repetition count test stops the boot.
+blob=$(arm-none-eabi-nm "$O/kaslrboot.elf" | sed -n 's/^\([0-9a-f]*\) . kb_builtin_dtb_blob$/\1/p')
+python3 - "$O/kaslrboot.bin" "$TMP/stuck.bin" "$TMP/norng.bin" "$blob" <<'PY'
+import struct, sys
+src = open(sys.argv[1], "rb").read()
+reg = struct.pack(">II", 0x4000d000, 0x1000)
+# only inside the linked tree (the driver's own strings are in .rodata too)
+dtb = int(sys.argv[4], 16)	# kb_builtin_dtb_blob: linked at 0, an offset
+end = dtb + struct.unpack_from(">I", src, dtb + 4)[0]
+def patch(b, old, new):
+    t = b[dtb:end]
+    assert t.count(old) == 1, "not found once in the linked tree: %r" % old
+    return b[:dtb] + t.replace(old, new) + b[end:]
+fake = 0x18000
+img = bytearray(patch(src, reg, struct.pack(">II", fake, 0x1000)))
+img += b"\xff" * (fake + 0x1000 - len(img))
+struct.pack_into("<I", img, fake + 0x100, 1)		# EVENTS_VALRDY
+struct.pack_into("<I", img, fake + 0x508, 0x5a)		# VALUE
+open(sys.argv[2], "wb").write(img)
+open(sys.argv[3], "wb").write(patch(src, b"nordic,nrf-rng\0", b"nordic,nrf-rnX\0"))
+PY
+boot_img stuck "$TMP/stuck.bin" "$TMP/fw.img"
+check "$board: a stuck RNG (0x5a forever): repetition count test fails, refused" \
+	fw_refused stuck 'entropy: repetition count test failed at sample 9 (value 0x5a repeated 9 times, cutoff 9)'
+
+# 5. No RNG in the tree (its compatible renamed): fail closed.
+boot_img norng "$TMP/norng.bin" "$TMP/fw.img"
+check "$board: no RNG: refused, nothing booted" \
+	fw_refused norng 'entropy: no TRNG found (this build knows: nrf-rng)'
+
+# 6. A firmware with 12 KiB more BSS: more than the free SRAM.
+boot big PAYLOAD="$O/testkernel/testkernel-big.elf"
+check "$board: a firmware larger than the free SRAM: clear error, nothing booted" \
+	fw_refused big 'plan: no 8 B-aligned window of 15424 B fits in free memory'
+
+# 7. A corrupted container: one byte of the firmware (at 256 in the
+# container, docs/container.md) flipped.
+cp "$TMP/fw.img" "$TMP/bad.img"
+printf '\x5a' | dd of="$TMP/bad.img" bs=1 seek=$((256 + 300)) conv=notrunc status=none
+boot_img bad "$O/kaslrboot.bin" "$TMP/bad.img"
+check "$board: a corrupted container: SHA-256 mismatch, refused" \
+	fw_refused bad 'container: payload SHA-256 mismatch'
+
+# 7b. A firmware whose vector table does not start it: its ELF entry
+# moved 2 bytes on (still Thumb code in its text), so word 1 of the table
+# at its base is not the entry: refused before any jump.
+python3 - "$O/testkernel/testkernel.elf" "$TMP/novec.elf" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+e = struct.unpack_from("<I", b, 24)[0]
+struct.pack_into("<I", b, 24, e + 2)
+open(sys.argv[2], "wb").write(b)
+PY
+boot novec PAYLOAD="$TMP/novec.elf"
+check "$board: a firmware whose vector table's reset word is not its entry: refused" \
+	fw_refused novec "payload: its vector table's reset word"
+
+# 8. From outside: while the firmware waits, the loader's SRAM (its .data,
+# .bss and stack) is all zero and holds no seed bytes.  The nRF51's SRAM
+# is not in QEMU's system address space: memsave (through the CPU), not
+# pmemsave.
+end=$(arm-none-eabi-nm "$O/kaslrboot.elf" | sed -n 's/^\([0-9a-f]*\) . __image_end$/0x\1/p')
+make -s -C "$top" O="$O" BOOTARGS="fw.wait" "$O/payload.img" >/dev/null 2>&1
+cp "$O/payload.img" "$TMP/wait.img"
+make -s -C "$top" O="$O" "$O/payload.img" >/dev/null 2>&1
+(
+	PAYLOAD_IMG=$TMP/wait.img QEMU_TIMEOUT=60 \
+		QEMU_EXTRA="-monitor unix:$TMP/wait.sock,server=on,wait=off" \
+		exec "$top/scripts/qemu-run.sh" "$O" "$board" > "$TMP/wait.raw" 2>&1
+) &
+echo $! > "$TMP/wait.pid"
+for _ in $(seq 1 300); do
+	grep -q 'fw: waiting' "$TMP/wait.raw" 2>/dev/null && break
+	sleep 0.1
+done
+tr -d '\r' < "$TMP/wait.raw" > "$TMP/wait.log"
+python3 - "$TMP/wait.sock" "$((end - 0x20000000))" "$TMP/sram.dump" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+def cmd(c):
+    s.sendall((c + "\n").encode()); time.sleep(0.5)
+    try:
+        s.settimeout(0.5); s.recv(65536)
+    except OSError:
+        pass
+cmd('memsave 0x20000000 %s "%s"' % (sys.argv[2], sys.argv[3]))
+cmd("quit")
+PY
+wait "$(cat "$TMP/wait.pid")" 2>/dev/null
+kseed=$(sed -n 's/^fw: kaslr-seed 0x\([0-9a-f]*\)$/\1/p' "$(log_of wait)")
+python3 - "$TMP/sram.dump" "$kseed" > "$TMP/verdict" <<'PY'
+import sys
+d = open(sys.argv[1], "rb").read()
+nz = sum(1 for b in d if b)
+k = bytes.fromhex(sys.argv[2]) if sys.argv[2] else b""
+print("dump", len(d), "bytes; nonzero", nz, "; kaslr-seed found", bool(k) and (k in d or k[::-1] in d))
+sys.exit(0 if len(d) > 0 and nz == 0 and k and k not in d and k[::-1] not in d else 1)
+PY
+rc=$?
+sed 's/^/# /' "$TMP/verdict"
+check "$board: firmware waiting; the loader's SRAM 0x20000000-$end is all zero after handoff, no seed bytes" [ $rc = 0 ]
+
+done_testing
