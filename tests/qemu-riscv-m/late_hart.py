@@ -8,16 +8,21 @@ on the unix socket SOCK.  This speaks the GDB remote protocol to it:
   1. vCont;c:p1.1 resumes hart 0 (gdb thread 1) only; QEMU 7.2 leaves
      every hart not named stopped, still at the reset vector;
   2. once the line UNTIL is in the console log LOG, all harts are stopped
-     (^C); --read ADDR:LEN prints "mem ADDR HEX" (target memory or MMIO),
-     --write ADDR:HEX writes bytes;
+     (^C); --write ADDR:HEX writes bytes (RAM only: QEMU 7.2's gdbstub
+     does not write MMIO), then --read ADDR:LEN prints "mem ADDR HEX"
+     (RAM or MMIO);
   3. vCont;c resumes every hart: the others start at the reset vector now,
-     late;
+     late (with --hold-at ADDR --steps N: first the others alone for
+     0.3 s, so that they arrive and park, then hart 0 alone until it
+     reaches ADDR, a breakpoint (Z0), then N single steps of hart 0 alone
+     (vCont;s:p1.1), and then every hart);
   4. once the line --after is in LOG (default: none) and --settle seconds
      (default 1) have passed, all harts are stopped again and each one's
      pc printed: "hart N pc 0xPC"; then QEMU is killed (k).
 
-Prints "late_hart: error: ..." and exits 1 on a timeout or a protocol
-error.
+Prints "late_hart: error: ..." (with LATE_HART_DEBUG=1 in the
+environment, the traceback too), kills QEMU and exits 1 on a timeout or a
+protocol error.
 """
 import argparse
 import os
@@ -89,7 +94,7 @@ def wait_line(log, line, timeout):
                     return True
         except OSError:
             pass
-        time.sleep(0.05)
+        time.sleep(0.01)
     return False
 
 
@@ -107,6 +112,8 @@ def main():
     ap.add_argument("--read", action="append", default=[])
     ap.add_argument("--write", action="append", default=[])
     ap.add_argument("--timeout", type=float, default=30)
+    ap.add_argument("--hold-at")
+    ap.add_argument("--steps", type=int, default=0)
     a = ap.parse_args()
     g = Gdb(a.sock, a.timeout)
     g.cmd("qSupported:multiprocess+;vContSupported+")
@@ -131,6 +138,24 @@ def main():
         addr, n = rd.split(":")
         r = g.cmd("m%x,%x" % (int(addr, 0), int(n, 0)))
         print("mem 0x%x %s" % (int(addr, 0), r), flush=True)
+    if a.hold_at:
+        # the others alone (they arrive and park), then hart 0 alone to
+        # the breakpoint HOLD_AT and --steps single steps further
+        addr = int(a.hold_at, 0)
+        g.send("vCont" + "".join(";c:" + t for t in threads[1:]))
+        time.sleep(0.3)	# the others alone: they arrive and park
+        g.stop()
+        if g.cmd("Z0,%x,4" % addr) != "OK":
+            raise IOError("breakpoint at 0x%x refused" % addr)
+        g.send("vCont;c:%s" % threads[0])	# hart 0 alone
+        r = g.reply()
+        if not r.startswith("T05") or ("thread:%s;" % threads[0]) not in r:
+            raise IOError("hart 0 did not stop at 0x%x: %r" % (addr, r))
+        if g.cmd("z0,%x,4" % addr) != "OK":
+            raise IOError("removing the breakpoint at 0x%x refused" % addr)
+        for _ in range(a.steps):
+            if not g.cmd("vCont;s:%s" % threads[0]).startswith("T"):
+                raise IOError("single step refused")
     g.send("vCont;c")	# every hart: the others arrive now
     if a.after and not wait_line(a.log, a.after, a.timeout):
         raise TimeoutError("%r not in %s after %g s" % (a.after, a.log, a.timeout))
@@ -152,6 +177,8 @@ if __name__ == "__main__":
     try:
         main()
     except Exception as e:  # one line, for the test's log
+        if os.environ.get("LATE_HART_DEBUG"):
+            import traceback; traceback.print_exc()
         print("late_hart: error: %s" % e)
         try:
             g.send("k")	# do not leave QEMU running

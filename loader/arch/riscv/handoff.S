@@ -90,6 +90,8 @@ kb_arch_handoff:
 	sw	a3, 0(t5)
 55:	addi	t1, t1, 1
 	j	5b
+	.globl kb_riscv_release_wait	/* for tests/qemu-riscv-m/late_harts.sh */
+kb_riscv_release_wait:
 50:	li	a4, KB_RISCV_RELEASE_POLLS
 51:	li	t1, 0
 	li	a5, 0				/* msip words still set */
