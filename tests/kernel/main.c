@@ -131,7 +131,8 @@ static int tk_wait;
 
 /* "testkernel.ipi": the architecture checks also poke the other harts
  * (RISC-V M-mode: a machine software interrupt to harts 1-3, which
- * kaslrboot left parked: they must stay parked). */
+ * kaslrboot left parked: they must stay parked; S-mode: SBI HSM
+ * hart_start of harts 1-3, which makes OpenSBI send them one). */
 int tk_ipi;
 
 static __attribute__((noreturn)) void tk_finish(void)

@@ -133,8 +133,16 @@ _start:
  * touching no memory but the release mailbox.  Only a machine software
  * interrupt wakes it (mie.MSIE; mstatus.MIE stays 0, so wfi returns
  * without trapping); it then leaves only if the mailbox carries the
- * release magic, which the boot hart writes last, after the wipe, when
- * the payload wants the harts (docs/m-mode.md).  Otherwise it parks again.
+ * release magic, which the boot hart writes after the wipe, when the
+ * payload wants the harts, and clears again before it enters the payload
+ * (docs/m-mode.md, "Parked harts").  Otherwise it parks again.
+ *
+ * Leaving: read the magic, then entry, a1, a2 and the msip base, then
+ * the magic once more (fence r, r between): if the release was closed in
+ * between (the payload may reuse the mailbox's RAM from then on), the
+ * words just read may be the payload's, so park again.  Only then
+ * acknowledge (clear this hart's msip word, which the boot hart polls)
+ * and enter.
  */
 	.globl kb_riscv_park
 kb_riscv_park:
@@ -146,26 +154,34 @@ kb_riscv_park:
 	sub	t1, t1, t2
 	li	t2, CONFIG_RISCV_COPY_TO_RAM
 	add	s0, t1, t2
+	li	s1, KB_RISCV_RELEASE_MAGIC
 1:	wfi
 	csrr	t0, mip
 	andi	t0, t0, 0x8
 	beqz	t0, 1b
 	fence	r, r
 	REG_L	t0, 0(s0)			/* magic */
-	li	t1, KB_RISCV_RELEASE_MAGIC
-	bne	t0, t1, 1b
-	/* Acknowledge this hart's software interrupt (ACLINT MSWI / CLINT:
-	 * one 32-bit msip word per hart), then enter the payload. */
-	REG_L	t0, 4*SZREG(s0)			/* msip base */
-	csrr	a0, mhartid
-	slli	t1, a0, 2
-	add	t0, t0, t1
-	sw	zero, 0(t0)
-	fence	rw, rw
-	csrw	mie, zero
+	bne	t0, s1, 1b
+	fence	r, r
 	REG_L	t6, SZREG(s0)			/* entry */
 	REG_L	a1, 2*SZREG(s0)
 	REG_L	a2, 3*SZREG(s0)
+	REG_L	t2, 4*SZREG(s0)			/* msip base */
+	fence	r, r
+	REG_L	t0, 0(s0)			/* magic, again: still open? */
+	bne	t0, s1, 1b
+	/* Acknowledge: clear this hart's software interrupt (ACLINT MSWI /
+	 * CLINT: one 32-bit msip word per hart), then enter the payload.
+	 * (kb_riscv_park_leave: the end of the loop, for the tests.) */
+	.globl kb_riscv_park_leave
+kb_riscv_park_leave:
+	csrr	a0, mhartid
+	slli	t1, a0, 2
+	add	t2, t2, t1
+	fence	iorw, iorw
+	sw	zero, 0(t2)
+	fence	iorw, iorw
+	csrw	mie, zero
 	fence.i
 	jr	t6
 #endif

@@ -64,19 +64,25 @@ kb_arch_handoff:
 4:	fence	rw, rw
 #ifdef CONFIG_RISCV_M_MODE
 	/* Release the parked harts if the payload wants them (the mailbox's
-	 * entry was set by kb_riscv_release()): magic last, then a software
-	 * interrupt to every hart below the count but this one. */
+	 * entry was set by kb_riscv_release()): the magic, then a software
+	 * interrupt to every hart below the count but this one.  Each
+	 * released hart clears its own msip word once it has read the
+	 * mailbox; wait for that, at most KB_RISCV_RELEASE_POLLS reads, then
+	 * close the release: clear the magic and every other hart's msip
+	 * word, so that a hart that was not parked by then (it arrives late)
+	 * finds neither a pending interrupt nor the magic, and stays parked
+	 * whatever the payload later does with the mailbox's RAM. */
 	lla	t0, kb_riscv_mailbox
 	REG_L	t1, SZREG(t0)			/* entry */
 	beqz	t1, 6f
 	li	t1, KB_RISCV_RELEASE_MAGIC
 	REG_S	t1, 0(t0)
-	fence	rw, rw
+	fence	iorw, iorw
 	REG_L	t2, 4*SZREG(t0)			/* msip base */
 	REG_L	t3, 5*SZREG(t0)			/* hart count */
 	csrr	t4, mhartid
 	li	t1, 0
-5:	bgeu	t1, t3, 6f
+5:	bgeu	t1, t3, 50f
 	beq	t1, t4, 55f
 	slli	t5, t1, 2
 	add	t5, t5, t2
@@ -84,6 +90,37 @@ kb_arch_handoff:
 	sw	a3, 0(t5)
 55:	addi	t1, t1, 1
 	j	5b
+	.globl kb_riscv_release_wait	/* for tests/qemu-riscv-m/late_harts.sh */
+kb_riscv_release_wait:
+50:	li	a4, KB_RISCV_RELEASE_POLLS
+51:	li	t1, 0
+	li	a5, 0				/* msip words still set */
+52:	bgeu	t1, t3, 54f
+	beq	t1, t4, 53f
+	slli	t5, t1, 2
+	add	t5, t5, t2
+	lw	a3, 0(t5)
+	or	a5, a5, a3
+	addi	a4, a4, -1
+53:	addi	t1, t1, 1
+	j	52b
+54:	beqz	a5, 56f				/* every released hart answered */
+	bgtz	a4, 51b
+56:	fence	iorw, iorw
+	REG_S	zero, 0(t0)			/* the release is closed */
+	fence	iorw, iorw
+	li	t1, 0
+57:	bgeu	t1, t3, 59f
+	beq	t1, t4, 58f
+	slli	t5, t1, 2
+	add	t5, t5, t2
+	sw	zero, 0(t5)
+58:	addi	t1, t1, 1
+	j	57b
+59:	fence	iorw, iorw
+	li	a3, 0
+	li	a4, 0
+	li	a5, 0
 6:
 #endif
 	fence.i

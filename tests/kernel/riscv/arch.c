@@ -16,6 +16,8 @@
 #define SBI_EXT_BASE		0x10
 #define SBI_EXT_SRST		0x53525354	/* "SRST" */
 #define SBI_EXT_DBCN		0x4442434E	/* "DBCN" */
+#define SBI_EXT_HSM		0x48534D	/* "HSM" */
+#define SBI_HSM_HART_START	0
 #define SBI_BASE_PROBE_EXT	3
 #define SBI_DBCN_WRITE_BYTE	2
 #define SBI_SRST_RESET		0
@@ -145,6 +147,29 @@ void tk_arch_putc(char c)
 	if (tk_dbcn && tk_sbi(SBI_EXT_DBCN, SBI_DBCN_WRITE_BYTE, (unsigned char)c, 0).error == 0)
 		return;
 	tk_sbi(SBI_EXT_LEGACY_PUTCHAR, 0, (unsigned char)c, 0);
+}
+
+/*
+ * "testkernel.ipi" in S-mode: ask the SBI firmware to start harts 1-3
+ * (HSM HART_START, into a wfi loop), as Linux starts its secondary CPUs:
+ * OpenSBI 1.1 answers with a machine software interrupt to each hart it
+ * believes stopped.  A hart that kaslrboot still has parked (it arrived
+ * after the release) must stay parked (tests/qemu-riscv-m/late_harts.sh).
+ */
+void tk_hsm_park(void);
+__asm__(".pushsection .text\n.balign 4\ntk_hsm_park:\n1: wfi\nj 1b\n.popsection");
+
+void tk_arch_checks(const struct tk_boot *b)
+{
+	(void)b;
+	if (!tk_ipi)
+		return;
+	tk_printf("testkernel: sbi hsm hart_start:");
+	for (unsigned long h = 1; h < 4; h++)
+		tk_printf(" hart %lu %ld", h,
+			  tk_sbi(SBI_EXT_HSM, SBI_HSM_HART_START, h,
+				 (unsigned long)(uintptr_t)tk_hsm_park).error);
+	tk_printf("\n");
 }
 
 void tk_arch_poweroff(int failure)
