@@ -83,6 +83,13 @@ def compress(data, depth_max):
                 out.append(seq[j])
                 j += 1
         seq = out
+    length = {}
+    for i in sorted(rules):
+        a, b = rules[i]
+        length[slot_byte(i)] = length.get(a, 1) + length.get(b, 1)
+    if length and max(length.values()) > 255:
+        die("a rule expands to %d bytes, more than the decoder's 255"
+            % max(length.values()))
     nslots = (max(rules) + 1) if rules else 0
     blob = bytearray([nslots])
     for i in range(nslots):

@@ -9,28 +9,39 @@
  * is not 0 (token bytes are 0x80..0xff, then the control bytes 0x01..0x1f
  * the messages do not use), else itself.  Rules expand to earlier rules or
  * literals, never to NUL, so every message ends where the decoder writes
- * a NUL.  The stream is decoded from its start up to off: the section's
- * messages are not indexed, which costs time per printed line (about ten
- * instructions per byte of .kb_msg before it), not flash.
+ * a NUL.  The messages are not indexed (no flash spent on that): the
+ * decoder computes each rule's length (a table on the stack) and skips
+ * every stream byte, and every rule, that ends before off: a line costs
+ * a few instructions per compressed byte before it.
  */
+#include <string.h>
+
 #include <kaslrboot/msg.h>
 
 char *kb_msg_decode(const uint8_t *blob, size_t off, char *buf)
 {
 	const uint8_t *rules = blob + 1, *in = rules + 2 * blob[0];
-	uint8_t stk[KB_MSG_DEPTH];
-	unsigned int sp = 0;
+	uint8_t len[256], stk[KB_MSG_DEPTH], *sp = stk;
+	unsigned int i, b;
 	char *o = buf;
 
-	for (;;) {
-		unsigned int b = sp ? stk[--sp] : *in++;
-		unsigned int i = (uint8_t)(b + 0x80);
+	/* How many bytes each byte value stands for: 1 for a literal, the sum
+	 * of its two for a rule (rules use only earlier rules). */
+	memset(len, 1, sizeof(len));
+	for (i = 0; i < blob[0]; i++)
+		if (rules[2 * i])
+			len[(uint8_t)(i + 0x80)] = len[rules[2 * i]] + len[rules[2 * i + 1]];
 
-		if (i < blob[0] && rules[2 * i]) {
-			stk[sp++] = rules[2 * i + 1];
-			stk[sp++] = rules[2 * i];
-		} else if (off) {
-			off--;
+	/* Skip whatever ends before off, expand what holds it, then copy
+	 * to the NUL. */
+	for (;;) {
+		b = sp > stk ? *--sp : *in++;
+		if (off >= len[b]) {
+			off -= len[b];
+		} else if (len[b] > 1) {
+			i = (uint8_t)(b + 0x80);
+			*sp++ = rules[2 * i + 1];
+			*sp++ = rules[2 * i];
 		} else {
 			*o++ = (char)b;
 			if (b == 0)
