@@ -116,6 +116,15 @@ static void __attribute__((noreturn)) fatal(int err, const struct kb_diag *d)
 	kb_error("%s", (d && d->msg[0]) ? d->msg : kb_strerror(err));
 	kb_stop();
 }
+/* fatal() with a fixed line, through kb_diag_set(): no 160-byte struct
+ * template per line in .rodata, and the text is stored compressed with
+ * CONFIG_LOG_COMPRESS. */
+#define fatal_msg(err, msg)						\
+	do {								\
+		struct kb_diag fatal_d_;				\
+									\
+		fatal(kb_diag_set(&fatal_d_, (err), msg), &fatal_d_);	\
+	} while (0)
 
 /*
  * /chosen's offset in the tree as handed over (or the lookup's error),
@@ -166,7 +175,7 @@ static const void *step_device_tree(const struct kb_boot_info *bi)
 
 	kb_diag_clear(&d);
 	if (bi->dtb == 0)
-		fatal(KB_ENOENT, &(struct kb_diag){ "dtb: no device tree (a1 = 0)" });
+		fatal_msg(KB_ENOENT, "dtb: no device tree (a1 = 0)");
 	/* The real extent of the blob is unknown until its header is trusted;
 	 * CONFIG_DTB_MAX_SIZE bounds it, and step_memory_map() then checks
 	 * that all of it lies in RAM. */
@@ -229,13 +238,13 @@ static void step_memory_map(const struct kb_boot_info *bi, const void *fdt)
 	if (err)
 		fatal(err, &d);
 	if (memmap.nmem == 0)
-		fatal(KB_ENOENT, &(struct kb_diag){ "dtb: no enabled memory node" });
+		fatal_msg(KB_ENOENT, "dtb: no enabled memory node");
 	/* Whatever we were given must lie in RAM the tree describes, or the
 	 * tree and reality disagree and nothing placed from it is safe. */
 	if (!kb_memmap_covers(&memmap, bi->dtb, fdt_totalsize(fdt)))
-		fatal(KB_ERANGE, &(struct kb_diag){ "dtb: the blob lies outside every memory node" });
+		fatal_msg(KB_ERANGE, "dtb: the blob lies outside every memory node");
 	if (!kb_memmap_covers(&memmap, img, (uintptr_t)__image_end - img))
-		fatal(KB_ERANGE, &(struct kb_diag){ "dtb: kaslrboot itself lies outside every memory node" });
+		fatal_msg(KB_ERANGE, "dtb: kaslrboot itself lies outside every memory node");
 	/* The handoff wipes the loader's whole image and stack: the one
 	 * write rule must allow it before anything else happens.  A tree
 	 * linked into the loader (CONFIG_BUILTIN_DTB) lies in that memory;
@@ -309,7 +318,7 @@ static void step_entropy(const struct kb_boot_info *bi, const void *fdt)
 		fatal(err, &d);
 	kb_log("crypto: SHA-256: %s", sha256_impl);
 	if (kb_crypto_selftest() != 0)
-		fatal(KB_EFAIL, &(struct kb_diag){ "crypto: CTR_DRBG or SHA-256 known-answer self-test failed" });
+		fatal_msg(KB_EFAIL, "crypto: CTR_DRBG or SHA-256 known-answer self-test failed");
 
 	err = kb_entropy_init(fdt, bi, &d);
 	if (err)
@@ -418,9 +427,9 @@ static void step_container(const void *fdt)
 	       have_part(KB_PART_SBI) ? ", sbi (OpenSBI)" : "");
 	/* Only an M-mode loader can start firmware that runs in M-mode. */
 	if (have_part(KB_PART_SBI) && !IS_ENABLED(CONFIG_SBI_PAYLOAD))
-		fatal(KB_ENOTSUP, &(struct kb_diag){ "container: it carries OpenSBI (an sbi part), but this loader cannot start it (only an M-mode loader with CONFIG_SBI_PAYLOAD can)" });
+		fatal_msg(KB_ENOTSUP, "container: it carries OpenSBI (an sbi part), but this loader cannot start it (only an M-mode loader with CONFIG_SBI_PAYLOAD can)");
 	if (ctr.type == KB_PAYLOAD_KARL && !IS_ENABLED(CONFIG_KARL))
-		fatal(KB_ENOTSUP, &(struct kb_diag){ "container: a KARL payload (type 4, kbimage -t karl), but this loader was built without CONFIG_KARL" });
+		fatal_msg(KB_ENOTSUP, "container: a KARL payload (type 4, kbimage -t karl), but this loader was built without CONFIG_KARL");
 	if (have_part(KB_PART_BOOTARGS))
 		kb_info("bootargs from the container: \"%s\"", ctr_bootargs);
 
@@ -903,12 +912,12 @@ static void step_chosen(const void *orig)
 		goto fdt_fail;
 	/* Still within the boot protocol's limit (arm64: 2 MiB). */
 	if (fdt_totalsize(fdt) > CONFIG_DTB_MAX_SIZE)
-		fatal(KB_ERANGE, &(struct kb_diag){ "chosen: the device tree grew past CONFIG_DTB_MAX_SIZE" });
+		fatal_msg(KB_ERANGE, "chosen: the device tree grew past CONFIG_DTB_MAX_SIZE");
 #ifdef CONFIG_SBI_PAYLOAD
 	/* OpenSBI grows the tree in place (its reserved-memory node, cpu
 	 * fixups): that room is claimed and must be left. */
 	if (sbi_base != 0 && dtb_room - fdt_totalsize(fdt) < KB_SBI_FDT_SLACK)
-		fatal(KB_ERANGE, &(struct kb_diag){ "chosen: less than 4 KiB left behind the device tree for OpenSBI's fixups (raise CONFIG_DTB_GROWTH)" });
+		fatal_msg(KB_ERANGE, "chosen: less than 4 KiB left behind the device tree for OpenSBI's fixups (raise CONFIG_DTB_GROWTH)");
 #endif
 	/* Final: the kernel reads it with its caches off. */
 	kb_arch_clean_dcache(dtb_addr, fdt_totalsize(fdt));
