@@ -47,9 +47,10 @@ def slot_byte(i):
 
 def compress(data, depth_max):
     used = set(data)
-    bad = sorted(b for b in used if b >= 0x80)
-    if bad:
-        die("byte 0x%02x in a message: only ASCII is supported" % bad[0])
+    for off, b in enumerate(data):
+        if b >= 0x80:
+            die("byte 0x%02x at .kb_msg+%d in a message: only ASCII is "
+                "supported" % (b, off))
     # Token slots in decoder order; a literal control byte keeps its slot
     # as an unused rule (first byte 0).
     slots = [i for i in range(0x80 + 0x20) if slot_byte(i) not in used]
