@@ -222,7 +222,7 @@ $(O)/kaslrboot.elf: $(ALL_OBJS) $(O)/kaslrboot.ld $(srctree)/scripts/check-reloc
 	$(Q)$(OBJCOPY) --dump-section .kb_msg=$(MSG_O)/kb_msg.bin $(MSG_O)/link1.elf
 	$(vecho) "  MSGPACK kb_msg_blob.S"
 	$(Q)$(PYTHON) $(srctree)/scripts/msgpack.py --msg-h $(srctree)/loader/include/kaslrboot/msg.h \
-		--asm $(MSG_O)/kb_msg_blob.S $(MSG_O)/kb_msg.bin $(if $(V),,2>/dev/null)
+		$(if $(V),--verbose) --asm $(MSG_O)/kb_msg_blob.S $(MSG_O)/kb_msg.bin
 	$(Q)$(MSG_AS) $(MSG_O)/kb_msg_blob.S -o $(MSG_O)/kb_msg_blob.o
 	$(vecho) "  LD      $(notdir $@) (2/2)"
 	$(Q)$(LINK_ELF) $(ALL_OBJS) $(MSG_O)/kb_msg_blob.o $(LIBC) $(LIBGCC) $(LINK_LIBC_LDFLAGS) -o $@.tmp

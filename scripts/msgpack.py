@@ -155,6 +155,7 @@ def main():
     ap.add_argument("--c")
     ap.add_argument("--blob")
     ap.add_argument("--sources")
+    ap.add_argument("--verbose", action="store_true")
     ap.add_argument("inputs", nargs="+")
     a = ap.parse_args()
     if a.sources:
@@ -192,8 +193,9 @@ def main():
             f.write("static const size_t msg_section_len = %d;\n" % len(data))
             f.write("static const unsigned char msg_blob[%d] = {%s};\n"
                     % (len(blob), c_bytes(blob)))
-    sys.stderr.write("msgpack: .kb_msg %d B -> %d B (%d rules)\n"
-                     % (len(data), len(blob), blob[0]))
+    if a.verbose:
+        sys.stderr.write("msgpack: .kb_msg %d B -> %d B (%d rules)\n"
+                         % (len(data), len(blob), blob[0]))
 
 
 if __name__ == "__main__":

@@ -13,4 +13,4 @@ $(HOST_O)/msg/msg_corpus.h: $(srctree)/scripts/msgpack.py $(srctree)/loader/incl
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(PYTHON) $(srctree)/scripts/msgpack.py --sources $(HOST_O)/msg/corpus.bin $(MSG_CORPUS_SRCS)
 	$(Q)$(PYTHON) $(srctree)/scripts/msgpack.py --msg-h $(srctree)/loader/include/kaslrboot/msg.h \
-		--c $@ $(HOST_O)/msg/corpus.bin 2>/dev/null
+		--c $@ $(HOST_O)/msg/corpus.bin

@@ -24,9 +24,10 @@
 #include <stdint.h>
 
 /* The longest format string, its NUL included, that the expansion buffer
- * holds; scripts/msgpack.py refuses (build error) a longer one.  Also
- * read by that script: keep the "#define NAME number" form. */
-#define KB_MSG_MAX 192
+ * holds (the console's line buffer is as long); scripts/msgpack.py
+ * refuses (build error) a longer one.  Also read by that script: keep
+ * the "#define NAME number" form. */
+#define KB_MSG_MAX 256
 /* The expansion stack of the decoder (bytes); the script refuses a rule
  * set that would need more. */
 #define KB_MSG_DEPTH 24
