@@ -132,6 +132,8 @@ KB_CFLAGS = -std=gnu11 -Os -g -Wall -Wextra -Werror=implicit-function-declaratio
 	-ffreestanding -fno-common -ffunction-sections -fdata-sections \
 	-fno-stack-protector -fPIE -fvisibility=hidden \
 	-include kaslrboot/hidden.h
+# CONFIG_LOG_COMPRESS: the loader's format strings go to .kb_msg (kaslrboot/msg.h)
+KB_CPPFLAGS += $(if $(filter y,$(CONFIG_LOG_COMPRESS)),-DKB_MSG_COMPRESS)
 KB_LDFLAGS = -static -pie --no-dynamic-linker -z text -z noexecstack --no-warn-rwx-segments \
 	--gc-sections --build-id=none -nostdlib
 
@@ -204,6 +206,35 @@ LINK_LIBC_LDFLAGS = $(LIBC_LDFLAGS)
 LINK_PREP = true
 endif
 
+ifeq ($(CONFIG_LOG_COMPRESS),y)
+# CONFIG_LOG_COMPRESS (kaslrboot/msg.h, docs/size.md): two links.  The
+# first, with an empty blob, gives the format strings (.kb_msg, not
+# allocated); scripts/msgpack.py compresses them into kb_msg_blob, which
+# the second link carries.  The strings must not move in between.
+MSG_O := $(O)/msg
+MSG_AS = $(CC) $(KB_CPPFLAGS) $(ARCH_CPPFLAGS) $(ARCH_CFLAGS) -D__ASSEMBLY__ -c
+$(O)/kaslrboot.elf: $(ALL_OBJS) $(O)/kaslrboot.ld $(srctree)/scripts/check-relocs.sh \
+		$(srctree)/scripts/check-libc-printf.sh \
+		$(srctree)/scripts/msgpack.py $(srctree)/loader/include/kaslrboot/msg.h
+	$(vecho) "  LD      $(notdir $@) (1/2: the messages)"
+	$(Q)$(LINK_PREP)
+	$(Q)mkdir -p $(MSG_O) && printf '\t.section .rodata.kb_msg_blob,"a"\n\t.globl kb_msg_blob\n\t.hidden kb_msg_blob\nkb_msg_blob:\n\t.byte 0\n' > $(MSG_O)/empty.S
+	$(Q)$(MSG_AS) $(MSG_O)/empty.S -o $(MSG_O)/empty.o
+	$(Q)$(LINK_ELF) $(ALL_OBJS) $(MSG_O)/empty.o $(LIBC) $(LIBGCC) $(LINK_LIBC_LDFLAGS) -o $(MSG_O)/link1.elf
+	$(Q)$(OBJCOPY) --dump-section .kb_msg=$(MSG_O)/kb_msg.bin $(MSG_O)/link1.elf
+	$(vecho) "  MSGPACK kb_msg_blob.S"
+	$(Q)$(PYTHON) $(srctree)/scripts/msgpack.py --msg-h $(srctree)/loader/include/kaslrboot/msg.h \
+		$(if $(V),--verbose) --asm $(MSG_O)/kb_msg_blob.S $(MSG_O)/kb_msg.bin
+	$(Q)$(MSG_AS) $(MSG_O)/kb_msg_blob.S -o $(MSG_O)/kb_msg_blob.o
+	$(vecho) "  LD      $(notdir $@) (2/2)"
+	$(Q)$(LINK_ELF) $(ALL_OBJS) $(MSG_O)/kb_msg_blob.o $(LIBC) $(LIBGCC) $(LINK_LIBC_LDFLAGS) -o $@.tmp
+	$(Q)$(OBJCOPY) --dump-section .kb_msg=$(MSG_O)/kb_msg.link2.bin $@.tmp
+	$(Q)cmp -s $(MSG_O)/kb_msg.bin $(MSG_O)/kb_msg.link2.bin || \
+		{ echo "$(notdir $@): the format strings (.kb_msg) differ between the two links: the compressed copy would not match (CONFIG_LOG_COMPRESS)" >&2; exit 1; }
+	$(Q)$(srctree)/scripts/check-relocs.sh $(READELF) $@.tmp $(ARCH_ALLOWED_RELOCS)
+	$(Q)$(srctree)/scripts/check-libc-printf.sh $(O)/kaslrboot.map
+	$(Q)mv $@.tmp $@
+else
 $(O)/kaslrboot.elf: $(ALL_OBJS) $(O)/kaslrboot.ld $(srctree)/scripts/check-relocs.sh \
 		$(srctree)/scripts/check-libc-printf.sh
 	$(vecho) "  LD      $(notdir $@)"
@@ -212,6 +243,7 @@ $(O)/kaslrboot.elf: $(ALL_OBJS) $(O)/kaslrboot.ld $(srctree)/scripts/check-reloc
 	$(Q)$(srctree)/scripts/check-relocs.sh $(READELF) $@.tmp $(ARCH_ALLOWED_RELOCS)
 	$(Q)$(srctree)/scripts/check-libc-printf.sh $(O)/kaslrboot.map
 	$(Q)mv $@.tmp $@
+endif
 
 $(O)/kaslrboot.bin: $(O)/kaslrboot.elf
 	$(vecho) "  OBJCOPY $(notdir $@)"

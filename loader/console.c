@@ -41,6 +41,7 @@ static void kb_puts(const char *s)
 static int kb_vprintf(const char *fmt, va_list ap)
 {
 	char buf[256];
+	KB_MSG_EXPAND(fmt);
 	int n = kb_vsnprintf(buf, sizeof(buf), fmt, ap);
 
 	kb_puts(buf);
@@ -49,7 +50,7 @@ static int kb_vprintf(const char *fmt, va_list ap)
 	return n;
 }
 
-int kb_printf(const char *fmt, ...)
+int (kb_printf)(const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -60,7 +61,7 @@ int kb_printf(const char *fmt, ...)
 	return n;
 }
 
-void kb_log(const char *fmt, ...)
+void (kb_log)(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -71,7 +72,7 @@ void kb_log(const char *fmt, ...)
 	kb_puts("\n");
 }
 
-void kb_error(const char *fmt, ...)
+void (kb_error)(const char *fmt, ...)
 {
 	va_list ap;
 

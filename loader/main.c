@@ -130,6 +130,15 @@ static void __attribute__((noreturn)) fatal(int err, const struct kb_diag *d)
 	kb_error("%s", (d && d->msg[0]) ? d->msg : kb_strerror(err));
 	kb_stop();
 }
+/* fatal() with a fixed line, through kb_diag_set(): no 160-byte struct
+ * template per line in .rodata, and the text is stored compressed with
+ * CONFIG_LOG_COMPRESS. */
+#define fatal_msg(err, msg)						\
+	do {								\
+		struct kb_diag fatal_d_;				\
+									\
+		fatal(kb_diag_set(&fatal_d_, (err), msg), &fatal_d_);	\
+	} while (0)
 
 /*
  * /chosen's offset in the tree as handed over (or the lookup's error),
@@ -180,7 +189,7 @@ static const void *step_device_tree(const struct kb_boot_info *bi)
 
 	kb_diag_clear(&d);
 	if (bi->dtb == 0)
-		fatal(KB_ENOENT, &(struct kb_diag){ "dtb: no device tree (a1 = 0)" });
+		fatal_msg(KB_ENOENT, "dtb: no device tree (a1 = 0)");
 	/* The real extent of the blob is unknown until its header is trusted;
 	 * CONFIG_DTB_MAX_SIZE bounds it, and step_memory_map() then checks
 	 * that all of it lies in RAM. */
@@ -243,16 +252,16 @@ static void step_memory_map(const struct kb_boot_info *bi, const void *fdt)
 	if (err)
 		fatal(err, &d);
 	if (memmap.nmem == 0)
-		fatal(KB_ENOENT, &(struct kb_diag){ "dtb: no enabled memory node" });
+		fatal_msg(KB_ENOENT, "dtb: no enabled memory node");
 	/* Whatever we were given must lie in RAM the tree describes, or the
 	 * tree and reality disagree and nothing placed from it is safe. */
 	/* (A tree linked into a loader that runs from flash is part of
 	 * the verified image, not of RAM: step 4 moves it.) */
 	if (bi->dtb != (uintptr_t)kb_builtin_dtb() &&
 	    !kb_memmap_covers(&memmap, bi->dtb, fdt_totalsize(fdt)))
-		fatal(KB_ERANGE, &(struct kb_diag){ "dtb: the blob lies outside every memory node" });
+		fatal_msg(KB_ERANGE, "dtb: the blob lies outside every memory node");
 	if (!kb_memmap_covers(&memmap, img, (uintptr_t)__image_end - img))
-		fatal(KB_ERANGE, &(struct kb_diag){ "dtb: kaslrboot itself lies outside every memory node" });
+		fatal_msg(KB_ERANGE, "dtb: kaslrboot itself lies outside every memory node");
 	/* The handoff wipes the loader's whole image and stack: the one
 	 * write rule must allow it before anything else happens.  A tree
 	 * linked into the loader (CONFIG_BUILTIN_DTB) lies in that memory;
@@ -375,7 +384,7 @@ static void step_entropy(const struct kb_boot_info *bi, const void *fdt)
 		fatal(err, &d);
 	kb_log("crypto: SHA-256: %s", sha256_impl);
 	if (kb_crypto_selftest() != 0)
-		fatal(KB_EFAIL, &(struct kb_diag){ "crypto: CTR_DRBG or SHA-256 known-answer self-test failed" });
+		fatal_msg(KB_EFAIL, "crypto: CTR_DRBG or SHA-256 known-answer self-test failed");
 
 	err = kb_entropy_init(fdt, bi, &d);
 #ifdef CONFIG_SEED_CARRY
@@ -606,9 +615,9 @@ static void step_container(const void *fdt)
 	       have_part(KB_PART_SBI) ? ", sbi (OpenSBI)" : "");
 	/* Only an M-mode loader can start firmware that runs in M-mode. */
 	if (have_part(KB_PART_SBI) && !IS_ENABLED(CONFIG_SBI_PAYLOAD))
-		fatal(KB_ENOTSUP, &(struct kb_diag){ "container: it carries OpenSBI (an sbi part), but this loader cannot start it (only an M-mode loader with CONFIG_SBI_PAYLOAD can)" });
+		fatal_msg(KB_ENOTSUP, "container: it carries OpenSBI (an sbi part), but this loader cannot start it (only an M-mode loader with CONFIG_SBI_PAYLOAD can)");
 	if (ctr.type == KB_PAYLOAD_KARL && !IS_ENABLED(CONFIG_KARL))
-		fatal(KB_ENOTSUP, &(struct kb_diag){ "container: a KARL payload (type 4, kbimage -t karl), but this loader was built without CONFIG_KARL" });
+		fatal_msg(KB_ENOTSUP, "container: a KARL payload (type 4, kbimage -t karl), but this loader was built without CONFIG_KARL");
 	if (ctr.version == KB_CONTAINER_VERSION_2)
 		kb_info("container: format version 2, image version %" PRIu64, ctr.image_version);
 	if (have_part(KB_PART_BOOTARGS))
@@ -901,17 +910,17 @@ static void load_karl(void)
 			e = i;
 	}
 	if (e == 0)
-		fatal(KB_EINVAL, &(struct kb_diag){ "karl: the entry point lies in no loaded section" });
+		fatal_msg(KB_EINVAL, "karl: the entry point lies in no loaded section");
 	span = k.link_end - k.link_base;
 	if (span > (UINT64_C(1) << 40))
-		fatal(KB_ERANGE, &(struct kb_diag){ "karl: the payload spans more than 1 TiB" });
+		fatal_msg(KB_ERANGE, "karl: the payload spans more than 1 TiB");
 	if (k.link_base % maxalign)
-		fatal(KB_EALIGN, &(struct kb_diag){ "karl: the link base is not a multiple of the largest section alignment (and of 4 KiB)" });
+		fatal_msg(KB_EALIGN, "karl: the link base is not a multiple of the largest section alignment (and of 4 KiB)");
 	/* The most any layout can take (karl.c: the link span, each moving
 	 * section's alignment padding and gap, the largest alignment). */
 	bound = kb_karl_max_footprint(&k, CONFIG_KARL_MAX_GAP);
 	if (bound == UINT64_MAX)
-		fatal(KB_ERANGE, &(struct kb_diag){ "karl: the payload and its gaps do not fit in the address space" });
+		fatal_msg(KB_ERANGE, "karl: the payload and its gaps do not fit in the address space");
 
 	/* The same planner and claim as every window; never below the link
 	 * base (the bias is an unsigned offset). */
@@ -1127,12 +1136,12 @@ static void step_chosen(const void *orig)
 		goto fdt_fail;
 	/* Still within the boot protocol's limit (arm64: 2 MiB). */
 	if (fdt_totalsize(fdt) > CONFIG_DTB_MAX_SIZE)
-		fatal(KB_ERANGE, &(struct kb_diag){ "chosen: the device tree grew past CONFIG_DTB_MAX_SIZE" });
+		fatal_msg(KB_ERANGE, "chosen: the device tree grew past CONFIG_DTB_MAX_SIZE");
 #ifdef CONFIG_SBI_PAYLOAD
 	/* OpenSBI grows the tree in place (its reserved-memory node, cpu
 	 * fixups): that room is claimed and must be left. */
 	if (sbi_base != 0 && dtb_room - fdt_totalsize(fdt) < KB_SBI_FDT_SLACK)
-		fatal(KB_ERANGE, &(struct kb_diag){ "chosen: less than 4 KiB left behind the device tree for OpenSBI's fixups (raise CONFIG_DTB_GROWTH)" });
+		fatal_msg(KB_ERANGE, "chosen: less than 4 KiB left behind the device tree for OpenSBI's fixups (raise CONFIG_DTB_GROWTH)");
 #endif
 	/* Final: the kernel reads it with its caches off. */
 	kb_arch_clean_dcache(dtb_addr, fdt_totalsize(fdt));

@@ -86,6 +86,18 @@ SECTIONS
 	}
 	__image_end = .;
 
+#ifdef CONFIG_LOG_COMPRESS
+	/* The format strings (kaslrboot/msg.h): addresses only.  Not
+	 * allocated, so not in the .bin nor in any loaded segment; the
+	 * loader prints them from their compressed copy (kb_msg_blob,
+	 * in .rodata). */
+	.kb_msg __image_end (INFO) : {
+		__kb_msg_start = .;
+		*(.kb_msg)
+		__kb_msg_end = .;
+	}
+#endif
+
 	/DISCARD/ : {
 		*(.interp .note.* .comment .eh_frame .eh_frame_hdr KB_ARCH_DISCARD)
 	}

@@ -8,13 +8,14 @@
 #include <kaslrboot/diag.h>
 #include <kaslrboot/fmt.h>
 
-int kb_diag_set(struct kb_diag *d, int err, const char *fmt, ...)
+int (kb_diag_set)(struct kb_diag *d, int err, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (d == NULL)
 		return err;
 
+	KB_MSG_EXPAND(fmt);
 	va_start(ap, fmt);
 	/* kb_vsnprintf always NUL-terminates within sizeof(d->msg) and silently
 	 * truncates a longer line, which is what a diagnostic wants. */

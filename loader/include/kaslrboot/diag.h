@@ -24,6 +24,14 @@ struct kb_diag {
 int kb_diag_set(struct kb_diag *d, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+#include <kaslrboot/msg.h>
+#ifdef KB_MSG_COMPRESS
+/* CONFIG_LOG_COMPRESS: the literal goes to .kb_msg (kaslrboot/msg.h). */
+#define kb_diag_set(d, err, fmt, ...)					\
+	(KB_MSG_FMT_CHECK(fmt, ##__VA_ARGS__),				\
+	 (kb_diag_set)(d, err, KB_MSG(fmt), ##__VA_ARGS__))
+#endif
+
 /* "512 MiB": v in the largest binary unit (B .. EiB) that divides it
  * exactly, else bytes, into buf; returns buf.  The one size formatter of
  * every log line, diag and tool output. */

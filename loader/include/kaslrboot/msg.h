@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Compressed messages (CONFIG_LOG_COMPRESS, docs/size.md).
+ *
+ * With KB_MSG_COMPRESS defined (the Makefile defines it for the loader's
+ * own objects when CONFIG_LOG_COMPRESS=y; never for host builds, tools or
+ * tests), the format-string literal of every kb_diag_set(), kb_log(),
+ * kb_error(), kb_printf() and kb_info() call is placed in the section
+ * .kb_msg instead of .rodata (KB_MSG below), and -Wformat still checks the
+ * call against the literal (kb_msg_fmt_check, never called).  The link
+ * keeps .kb_msg's addresses but not its bytes: scripts/msgpack.py
+ * compresses the section of a first link (byte-pair encoding) into
+ * kb_msg_blob, linked into the second, and the formatting paths (diag.c,
+ * console.c) expand a format that points into .kb_msg into a stack buffer
+ * first (KB_MSG_EXPAND, loader/lib/msg.c).  The text printed is the
+ * literal's, byte for byte.
+ *
+ * Without KB_MSG_COMPRESS nothing here changes any code.
+ */
+#ifndef KASLRBOOT_MSG_H
+#define KASLRBOOT_MSG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The longest format string, its NUL included, that the expansion buffer
+ * holds (the console's line buffer is as long); scripts/msgpack.py
+ * refuses (build error) a longer one.  Also read by that script: keep
+ * the "#define NAME number" form. */
+#define KB_MSG_MAX 256
+/* The expansion stack of the decoder (bytes); the script refuses a rule
+ * set that would need more. */
+#define KB_MSG_DEPTH 24
+
+/* The decoder, a pure function (host-tested): blob = [n][2n rule bytes]
+ * [stream]; expands the NUL-terminated message that starts off bytes into
+ * the uncompressed section into buf (KB_MSG_MAX bytes) and returns buf. */
+char *kb_msg_decode(const uint8_t *blob, size_t off, char *buf);
+
+#ifdef KB_MSG_COMPRESS
+/* fmt unchanged unless it points into .kb_msg, else its text in buf. */
+const char *kb_msg_expand(const char *fmt, char *buf);
+
+#define KB_MSG_EXPAND(fmt)						\
+	char kb_msg_buf_[KB_MSG_MAX];					\
+	(fmt) = kb_msg_expand((fmt), kb_msg_buf_)
+
+/* The literal as an array in .kb_msg (aligned(1): no padding between
+ * messages); a non-literal format does not compile. */
+#define KB_MSG(fmt)							\
+	({								\
+		static const char kb_msg_[]				\
+			__attribute__((section(".kb_msg"), aligned(1))) = fmt; \
+		kb_msg_;						\
+	})
+
+static inline __attribute__((format(printf, 1, 2))) int
+kb_msg_fmt_check(const char *fmt, ...)
+{
+	(void)fmt;
+	return 0;
+}
+
+/* The call's arguments, with fmt checked by -Wformat against the literal
+ * (the check is never called: 0 ? ... : 0 evaluates nothing). */
+#define KB_MSG_FMT_CHECK(fmt, ...)					\
+	((void)(0 ? kb_msg_fmt_check(fmt, ##__VA_ARGS__) : 0))
+#else
+#define KB_MSG_EXPAND(fmt) do { } while (0)
+#endif
+
+#endif
