@@ -1242,6 +1242,50 @@ static void step_pmp_lock(uintptr_t entry, struct kb_pmp_handoff *h)
 }
 #endif
 
+/*
+ * The stack guard: KB_STACK_GUARD bytes of a pattern at the bottom of the
+ * stack, set first thing in kb_main() and checked just before the
+ * handoff.  The stack grows down into .bss: an overflow would corrupt the
+ * loader's tables (it once replaced the hart id handed to the payload)
+ * before anything noticed.  A broken guard stops the boot instead.  Best
+ * effort: a frame that crosses the bottom without writing any of these
+ * bytes (a large buffer only partly used) is not seen, which is why the
+ * guard is larger than any buffer the loader puts on its stack (the
+ * console's and the message decoder's, 256 bytes each).  The stack sizes
+ * come from make bench's high-water mark (CONFIG_BENCH), measured here at
+ * the very end of the boot.
+ */
+#define KB_STACK_GUARD	512
+
+static uint8_t guard_byte(unsigned int i)
+{
+	return (uint8_t)(0xc3 ^ (i * 0x1d));
+}
+
+static void stack_guard_set(void)
+{
+	for (unsigned int i = 0; i < KB_STACK_GUARD; i++)
+		__stack_bottom[i] = (char)guard_byte(i);
+}
+
+static void stack_guard_check(void)
+{
+	for (unsigned int i = 0; i < KB_STACK_GUARD; i++)
+		if ((uint8_t)__stack_bottom[i] != guard_byte(i))
+			fatal_msg(KB_EFAIL, "loader: stack overflow (the guard at the bottom of the stack was overwritten): raise CONFIG_STACK_SIZE");
+	if (IS_ENABLED(CONFIG_BENCH) && IS_ENABLED(CONFIG_ARCH_RISCV)) {
+		/* entry.S filled the stack with 0x5a (bench builds): the
+		 * deepest use of the whole boot, measured at its end. */
+		const char *p = __stack_bottom + KB_STACK_GUARD;
+
+		while (p < __stack_top && *p == 0x5a)
+			p++;
+		kb_log("bench: stack: %u of %u bytes used (CONFIG_STACK_SIZE)",
+		       (unsigned int)(__stack_top - p),
+		       (unsigned int)(__stack_top - __stack_bottom));
+	}
+}
+
 /* 7. Wipe secrets and hand off; the stub trashes the rest of the loader. */
 static void __attribute__((noreturn)) step_handoff(const struct kb_boot_info *bi)
 {
@@ -1274,16 +1318,6 @@ static void __attribute__((noreturn)) step_handoff(const struct kb_boot_info *bi
 			prev = bench_mark[i];
 		}
 		kb_printf("\n");
-		if (IS_ENABLED(CONFIG_ARCH_RISCV)) {
-			/* entry.S filled the stack with 0x5a (bench builds). */
-			const char *p = __stack_bottom;
-
-			while (p < __stack_top && *p == 0x5a)
-				p++;
-			kb_log("bench: stack: %u of %u bytes used (CONFIG_STACK_SIZE)",
-			       (unsigned int)(__stack_top - p),
-			       (unsigned int)(__stack_top - __stack_bottom));
-		}
 	}
 #ifdef CONFIG_SBI_PAYLOAD
 	if (sbi_base != 0) {
@@ -1320,6 +1354,7 @@ static void __attribute__((noreturn)) step_handoff(const struct kb_boot_info *bi
 	kb_log("handoff: jumping to 0x%lx (hart %lu, dtb 0x%lx); the loader wipes itself but %u bytes",
 	       (unsigned long)entry, bi->hartid, (unsigned long)dtb_addr,
 	       (unsigned int)(__handoff_end - __handoff_start));
+	stack_guard_check();
 	kb_entropy_finish();
 	kb_drbg_wipe();
 #ifdef CONFIG_RISCV_PMP_LOCK
@@ -1334,6 +1369,7 @@ void kb_main(const struct kb_boot_info *bi)
 {
 	const void *fdt;
 
+	stack_guard_set();
 	fdt = step_device_tree(bi);		/* 0 */
 	STEP_DONE(0);
 	step_entropy(bi, fdt);			/* 1 */

@@ -64,6 +64,8 @@ if [ -f "$mo/kaslrboot.bin" ]; then
 	check "mcu profile: boots, PMP-locked (rv32, Zkr)" mcu_ok mcu1
 	check "mcu profile: two boots, two addresses" eval '[ "$(run_addr mcu1)" != "$(run_addr mcu2)" ] && [ -n "$(run_addr mcu2)" ]'
 	check "mcu profile: quiet (no plan/memory-map/entropy lines)" mcu_quiet mcu1
+	check "mcu profile: the payload got the boot hart's id (0) in a0" \
+		grep -q '^testkernel: format elf, running at .*, hart 0, dtb' "$(log_of mcu1)"
 	O=$mo boot mcu-norng QEMU_CPU=rv32
 	check "mcu profile: no Zkr: refused, nothing booted" refused mcu-norng 'entropy: no TRNG found'
 else

@@ -27,7 +27,7 @@ check ".kb_msg is in the ELF and not allocated" msg_section_unallocated
 "${CROSS}objcopy" --dump-section .kb_msg="$TMP/kb_msg.bin" "$elf" 2>/dev/null
 in_bin() { grep -qaF -- "$1" "$mo/kaslrboot.bin"; }
 in_msg() { grep -qaF -- "$1" "$TMP/kb_msg.bin"; }
-for m in 'entropy: no TRNG found (this build knows:%s%s%s)' 'header SHA-256 mismatch' \
+for m in 'entropy: no TRNG found (this build knows:%s%s%s%s)' 'header SHA-256 mismatch' \
 	'payload locked with %u of %u entries'; do
 	check "the message '$m' is in .kb_msg" in_msg "$m"
 	check "the message '$m' is not in kaslrboot.bin" eval "! in_bin '$m'"
