@@ -1,55 +1,57 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
-# Two payload slots on the M-mode first stage (docs/flash.md "Two slots"):
-# one 32 MiB flash holding kaslrboot.bin, slot A (0x20040000) and slot B
+# Two payload slots on the M-mode first stage, rv64 and rv32 (docs/flash.md
+# "Two slots"): one 32 MiB flash holding kaslrboot.bin, slot A (0x20040000) and slot B
 # (0x21020000), 0xfe0000 bytes each, written by scripts/mkflash.sh.  The
 # newer valid slot boots; a corrupted one falls back; both bad: halt.
 . "$(dirname "$0")/../lib.sh"
 
-cp -r "$top/boards/qemu-virt-riscv64-m" "$TMP/bd"
-printf 'CONFIG_PAYLOAD_SLOTS=y\nCONFIG_PAYLOAD_ADDR=0x20040000\nCONFIG_PAYLOAD_B_ADDR=0x21020000\nCONFIG_PAYLOAD_MAX_SIZE=0xfe0000\n' \
-	>> "$TMP/bd/defconfig"
-export BOARD_DIR=$TMP/bd
-O=$TMP/o
-if ! make -s -C "$top" O="$O" > "$TMP/build.log" 2>&1; then
-	notok "the two-slot M-mode board builds ($(tail -1 "$TMP/build.log"))"
-	done_testing
-	exit
-fi
-container() {	# FILE VERSION
-	make -s -C "$top" O="$O" IMAGE_VERSION="$2" BOOTARGS="v$2" "$O/payload.img" > /dev/null 2>&1 &&
-		cp "$O/payload.img" "$1"
-}
-container "$TMP/v5" 5
-container "$TMP/v7" 7
-cp "$TMP/v7" "$TMP/v7.bad"
-printf '\x5a' | dd of="$TMP/v7.bad" bs=1 seek=$((0x300)) conv=notrunc status=none
-cp "$TMP/v5" "$TMP/v5.bad"
-printf '\x5a' | dd of="$TMP/v5.bad" bs=1 seek=$((0x300)) conv=notrunc status=none
-sboot() {	# NAME A B
-	boot "$1" PAYLOAD_IMG="$2" PAYLOAD_IMG_B="$3"
-}
-booted() {	# NAME SLOT VERSION
-	has "$1" "kaslrboot: slot $2: booting image version $3" &&
-		has "$1" "testkernel: slot $2, image version $3" && kernel_done "$1"
-}
+for board in qemu-virt-riscv64-m qemu-virt-riscv32-m; do
+	rm -rf "$TMP/bd"
+	cp -r "$top/boards/$board" "$TMP/bd"
+	printf 'CONFIG_PAYLOAD_SLOTS=y\nCONFIG_PAYLOAD_ADDR=0x20040000\nCONFIG_PAYLOAD_B_ADDR=0x21020000\nCONFIG_PAYLOAD_MAX_SIZE=0xfe0000\n' \
+		>> "$TMP/bd/defconfig"
+	export BOARD_DIR=$TMP/bd
+	O=$TMP/o-$board
+	if ! make -s -C "$top" O="$O" > "$TMP/build.log" 2>&1; then
+		notok "$board: the two-slot board builds ($(tail -1 "$TMP/build.log"))"
+		continue
+	fi
+	container() {	# FILE VERSION
+		make -s -C "$top" O="$O" IMAGE_VERSION="$2" BOOTARGS="v$2" "$O/payload.img" > /dev/null 2>&1 &&
+			cp "$O/payload.img" "$1"
+	}
+	container "$TMP/v5" 5
+	container "$TMP/v7" 7
+	cp "$TMP/v7" "$TMP/v7.bad"
+	printf '\x5a' | dd of="$TMP/v7.bad" bs=1 seek=$((0x300)) conv=notrunc status=none
+	cp "$TMP/v5" "$TMP/v5.bad"
+	printf '\x5a' | dd of="$TMP/v5.bad" bs=1 seek=$((0x300)) conv=notrunc status=none
+	sboot() {	# NAME A B
+		boot "$1" PAYLOAD_IMG="$2" PAYLOAD_IMG_B="$3"
+	}
+	booted() {	# NAME SLOT VERSION
+		has "$1" "kaslrboot: slot $2: booting image version $3" &&
+			has "$1" "testkernel: slot $2, image version $3" && kernel_done "$1"
+	}
 
-make -s -C "$top" O="$O" PAYLOAD_IMG="$TMP/v5" PAYLOAD_IMG_B="$TMP/v7" flash > "$TMP/flash.out" 2>&1
-check "make flash prints both slots" \
-	eval 'grep -q "0x00040000  slot a: container, 16646144 B (window: 16646144 B at 0x20040000)" "$TMP/flash.out" &&
-		grep -q "0x01020000  slot b: container, 16646144 B (window: 16646144 B at 0x21020000)" "$TMP/flash.out"'
-check "kbimage slots show on the flash image: slot b boots" \
-	eval '"$top/build/host/kbimage" slots show "$O/flash.img" --slot-a 0x40000 --slot-b 0x1020000 --slot-size 0xfe0000 | grep -q "^  slot b .*image version 7.*: boots$"'
-sboot newer-b "$TMP/v5" "$TMP/v7"
-check "A v5, B v7: slot b boots in M-mode, the payload sees it" booted newer-b b 7
-sboot bad-b "$TMP/v5" "$TMP/v7.bad"
-check "B (v7) corrupted: slot a (v5) boots" booted bad-b a 5
-check "... the log names slot b's failed digest" \
-	has bad-b 'kaslrboot: slot b: not booted: container: payload SHA-256 mismatch'
-sboot erased-b "$TMP/v5" ""
-check "B erased: slot a boots" booted erased-b a 5
-sboot both "$TMP/v5.bad" "$TMP/v7.bad"
-check "both corrupted: refused, nothing booted" refused both \
-	'slots: nothing to boot: slot a: payload SHA-256 mismatch; slot b: payload SHA-256 mismatch'
+	make -s -C "$top" O="$O" PAYLOAD_IMG="$TMP/v5" PAYLOAD_IMG_B="$TMP/v7" flash > "$TMP/flash.out" 2>&1
+	check "$board: make flash prints both slots" \
+		eval 'grep -q "0x00040000  slot a: container, 16646144 B (window: 16646144 B at 0x20040000)" "$TMP/flash.out" &&
+			grep -q "0x01020000  slot b: container, 16646144 B (window: 16646144 B at 0x21020000)" "$TMP/flash.out"'
+	check "$board: kbimage slots show on the flash image: slot b boots" \
+		eval '"$top/build/host/kbimage" slots show "$O/flash.img" --slot-a 0x40000 --slot-b 0x1020000 --slot-size 0xfe0000 | grep -q "^  slot b .*image version 7.*: boots$"'
+	sboot $board-newer-b "$TMP/v5" "$TMP/v7"
+	check "$board: A v5, B v7: slot b boots in M-mode, the payload sees it" booted $board-newer-b b 7
+	sboot $board-bad-b "$TMP/v5" "$TMP/v7.bad"
+	check "$board: B (v7) corrupted: slot a (v5) boots" booted $board-bad-b a 5
+	check "$board: ... the log names slot b's failed digest" \
+		has $board-bad-b 'kaslrboot: slot b: not booted: container: payload SHA-256 mismatch'
+	sboot $board-erased-b "$TMP/v5" ""
+	check "$board: B erased: slot a boots" booted $board-erased-b a 5
+	sboot $board-both "$TMP/v5.bad" "$TMP/v7.bad"
+	check "$board: both corrupted: refused, nothing booted" refused $board-both \
+		'slots: nothing to boot: slot a: payload SHA-256 mismatch; slot b: payload SHA-256 mismatch'
+done
 
 done_testing
