@@ -99,6 +99,10 @@ _Static_assert((CONFIG_ARM64_IMAGE_KASLR_ALIGN & (CONFIG_ARM64_IMAGE_KASLR_ALIGN
 #define KB_VERSION "unknown"
 #endif
 
+/* [a, a + an) and [b, b + bn) share no byte (build-time address checks;
+ * 64-bit sums of Kconfig values, which cannot wrap). */
+#define KB_DISJOINT(a, an, b, bn) ((a) + 0ULL >= (b) + 0ULL + (bn) || (b) + 0ULL >= (a) + 0ULL + (an))
+
 static struct kb_region mem_table[CONFIG_MAX_MEM_REGIONS];
 static struct kb_region resv_table[CONFIG_MAX_RESV_REGIONS];
 static struct kb_memmap memmap;
@@ -328,9 +332,7 @@ static bool carried_ok, seed_only;
 static uint64_t carried_gen;
 static size_t carried_used;
 
-/* Section boundaries of the two flash windows and the seed sector:
- * none shares a byte with another. */
-#define KB_DISJOINT(a, an, b, bn) ((a) + 0ULL >= (b) + 0ULL + (bn) || (b) + 0ULL >= (a) + 0ULL + (an))
+/* The flash windows and the seed sector: none shares a byte with another. */
 _Static_assert(KB_DISJOINT(CONFIG_SEED_SECTOR_ADDR, CONFIG_SEED_SECTOR_SIZE,
 			   CONFIG_PAYLOAD_ADDR, CONFIG_PAYLOAD_MAX_SIZE),
 	       "CONFIG_SEED_SECTOR_ADDR: the seed sector overlaps the container window");
@@ -485,11 +487,12 @@ static const struct kb_flash *cflash = &flash_a;
 static uintptr_t ctr_addr = CONFIG_PAYLOAD_ADDR;	/* its window, for the log */
 
 #ifdef CONFIG_PAYLOAD_SLOTS
-static void build_freemap(uint64_t floor, uint64_t ceiling);
+static int claim_staging(uint64_t size, const char *name, uint64_t *addr,
+			 struct kb_diag *d);
 
 /* Two windows of PAYLOAD_MAX_SIZE bytes that do not share a byte. */
-_Static_assert(CONFIG_PAYLOAD_B_ADDR + 0ULL >= CONFIG_PAYLOAD_ADDR + 0ULL + CONFIG_PAYLOAD_MAX_SIZE ||
-	       CONFIG_PAYLOAD_ADDR + 0ULL >= CONFIG_PAYLOAD_B_ADDR + 0ULL + CONFIG_PAYLOAD_MAX_SIZE,
+_Static_assert(KB_DISJOINT(CONFIG_PAYLOAD_B_ADDR, CONFIG_PAYLOAD_MAX_SIZE,
+			   CONFIG_PAYLOAD_ADDR, CONFIG_PAYLOAD_MAX_SIZE),
 	       "CONFIG_PAYLOAD_B_ADDR: slot B's window overlaps slot A's");
 
 static const struct kb_flash flash_b = {
@@ -508,9 +511,7 @@ static const struct kb_slot *slot_booted;
  * container from that copy.  Nothing is placed before the choice. */
 static void step_slots(void)
 {
-	uint64_t need = 0, size;
-	struct kb_slot_req req;
-	struct kb_plan p = { 0 };
+	uint64_t need = 0, size, stage = 0;
 	struct kb_diag d;
 	unsigned int i, c = 0;
 	int err;
@@ -525,20 +526,14 @@ static void step_slots(void)
 				slots[i].name, slots[i].hdr.image_version);
 		}
 	}
+	/* One staging copy, as large as the larger slot needs, claimed
+	 * before any placement. */
 	if (need > 0) {
-		/* One staging copy, as large as the larger slot needs, as
-		 * high as it fits (like the ELF staging copy): claimed
-		 * before any placement, so nothing lands on it. */
-		req = (struct kb_slot_req){ .size = need, .align = KB_STAGING_ALIGN };
-		build_freemap(0, UINTPTR_MAX);
-		err = kb_plan_highest(&freemap, &req, &p, &d);
-		if (!err)
-			err = kb_memmap_claim(&memmap, p.start, need, KB_REGION_PAYLOAD,
-					      "slot staging copy", &d);
+		err = claim_staging(need, "slot staging copy", &stage, &d);
 		if (err)
 			fatal(err, &d);
 	}
-	err = kb_slot_choose(slots, KB_SLOTS, need ? (uint8_t *)(uintptr_t)p.start : NULL,
+	err = kb_slot_choose(slots, KB_SLOTS, need ? (uint8_t *)(uintptr_t)stage : NULL,
 			     need, &slot_stage, &c, &d);
 	for (i = 0; i < KB_SLOTS; i++) {
 		const struct kb_slot *s = &slots[i];
@@ -558,7 +553,7 @@ static void step_slots(void)
 			       slots[i].name, slots[i].hdr.image_version, slot_booted->name,
 			       ctr.image_version);
 	kb_log("slot %s: booting image version %" PRIu64 ", every part verified in a staging copy at 0x%" PRIx64,
-	       slot_booted->name, ctr.image_version, p.start);
+	       slot_booted->name, ctr.image_version, stage);
 }
 #else
 static void step_slots(void)
@@ -784,6 +779,27 @@ static void step_sbi(const void *fdt)
 }
 #endif
 
+/* A staging copy (the ELF file, a slot's container): as high as it fits,
+ * out of the way of the usual low fixed (nokaslr) placements; not
+ * randomized: it only holds bytes until they are copied out.  Claimed,
+ * so that no later placement lands on it. */
+static int claim_staging(uint64_t size, const char *name, uint64_t *addr,
+			 struct kb_diag *d)
+{
+	struct kb_slot_req req = { .size = size, .align = KB_STAGING_ALIGN };
+	struct kb_plan p;
+	int err;
+
+	/* The loader reads it through a pointer (rv32: below 4 GiB). */
+	build_freemap(0, UINTPTR_MAX);
+	err = kb_plan_highest(&freemap, &req, &p, d);
+	if (!err)
+		err = kb_memmap_claim(&memmap, p.start, size, KB_REGION_PAYLOAD, name, d);
+	if (!err)
+		*addr = p.start;
+	return err;
+}
+
 /* Where kb_load_payload() puts the staging copy and the kernel. */
 static int place(void *ctx, enum kb_load_what what,
 		 const struct kb_payload_info *pi, uint64_t size,
@@ -798,18 +814,11 @@ static int place(void *ctx, enum kb_load_what what,
 		/* As high as it fits, out of the way of the usual low
 		 * fixed (nokaslr) placements; not randomized: it only
 		 * holds a copy of the file until the kernel is copied out. */
-		req = (struct kb_slot_req){ .size = size, .align = KB_STAGING_ALIGN };
-		/* The loader reads it through a pointer (rv32: below 4 GiB). */
-		build_freemap(0, UINTPTR_MAX);
-		err = kb_plan_highest(&freemap, &req, &p, d);
-		if (!err)
-			err = kb_memmap_claim(&memmap, p.start, size, KB_REGION_PAYLOAD,
-					      "payload staging copy", d);
+		err = claim_staging(size, "payload staging copy", addr, d);
 		if (err)
 			return err;
 		kb_info("load: staging the %" PRIu64 "-byte ELF file at 0x%" PRIx64
-		       " to verify and parse it in RAM", size, p.start);
-		*addr = p.start;
+		       " to verify and parse it in RAM", size, *addr);
 		return KB_OK;
 	}
 

@@ -31,12 +31,18 @@ fi
 fail() { echo "mkflash: $*" >&2; exit 1; }
 # Each check as a subtraction from a bound already known to hold, so
 # that no sum can wrap (bash arithmetic is 64-bit signed).
-[ "$paddr" -ge "$base" ] ||
-	fail "PAYLOAD_ADDR $paddr is below FLASH_BASE $base"
-[ "$off" -le "$size" ] && [ "$pmax" -le $((size - off)) ] ||
-	fail "container window $paddr+$pmax ends outside the flash ($base+$size)"
-[ "$lsize" -le "$off" ] ||
-	fail "kaslrboot.bin ($lsize B) runs into the container at offset $off"
+# in_flash OPTION ADDR LEN WINDOW WHAT: [ADDR, ADDR+LEN) lies inside the
+# flash, behind kaslrboot.bin ("runs into WHAT at offset ...").
+in_flash() {
+	local o=$(($2 - base))
+	[ "$2" -ge "$base" ] ||
+		fail "$1 $2 is below FLASH_BASE $base"
+	[ "$o" -le "$size" ] && [ "$3" -le $((size - o)) ] ||
+		fail "$4 $2+$3 ends outside the flash ($base+$size)"
+	[ "$lsize" -le "$o" ] ||
+		fail "kaslrboot.bin ($lsize B) runs into $5 at offset $o"
+}
+in_flash PAYLOAD_ADDR "$paddr" "$pmax" "container window" "the container"
 [ "$csize" -le "$pmax" ] ||
 	fail "container ($csize B) is larger than its window PAYLOAD_MAX_SIZE ($pmax B)"
 slots=$(val PAYLOAD_SLOTS)
@@ -46,12 +52,7 @@ if [ "$slots" = y ]; then
 	if [ -n "$container_b" ] && [ "$container_b" != - ]; then
 		bsize=$(stat -c %s "$container_b")
 	fi
-	[ "$baddr" -ge "$base" ] ||
-		fail "PAYLOAD_B_ADDR $baddr is below FLASH_BASE $base"
-	[ "$boff" -le "$size" ] && [ "$pmax" -le $((size - boff)) ] ||
-		fail "slot B window $baddr+$pmax ends outside the flash ($base+$size)"
-	[ "$lsize" -le "$boff" ] ||
-		fail "kaslrboot.bin ($lsize B) runs into slot B at offset $boff"
+	in_flash PAYLOAD_B_ADDR "$baddr" "$pmax" "slot B window" "slot B"
 	[ "$bsize" -le "$pmax" ] ||
 		fail "slot B container ($bsize B) is larger than its window PAYLOAD_MAX_SIZE ($pmax B)"
 elif [ -n "$container_b" ] && [ "$container_b" != - ]; then
@@ -60,10 +61,7 @@ fi
 seed=$(val SEED_CARRY)
 if [ "$seed" = y ]; then
 	saddr=$(($(val SEED_SECTOR_ADDR))); ssize=$(($(val SEED_SECTOR_SIZE))); soff=$((saddr - base))
-	[ "$saddr" -ge "$base" ] && [ "$soff" -le "$size" ] && [ "$ssize" -le $((size - soff)) ] ||
-		fail "the seed sector $saddr+$ssize is not inside the flash ($base+$size)"
-	[ "$lsize" -le "$soff" ] ||
-		fail "kaslrboot.bin ($lsize B) runs into the seed sector at offset $soff"
+	in_flash SEED_SECTOR_ADDR "$saddr" "$ssize" "seed sector" "the seed sector"
 fi
 tmp=$out.tmp
 # Erased NOR reads 0xff: fill, then lay the two parts over it.
