@@ -66,6 +66,7 @@ struct kb_karl {
 	unsigned int nmove;		/* movable sections */
 	unsigned int symtab;		/* index of .symtab */
 	uint16_t machine;		/* e_machine: EM_RISCV (243) or EM_AARCH64 (183) */
+	bool elf32;			/* ELFCLASS32 (rv32): every address below 2^32 */
 	uint64_t shstr_off, shstr_size;	/* .shstrtab, checked */
 	uint64_t link_base;		/* lowest SHF_ALLOC address */
 	uint64_t link_end;		/* highest SHF_ALLOC end */
