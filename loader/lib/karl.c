@@ -546,6 +546,68 @@ uint64_t kb_karl_entropy_q16(const struct kb_karl *k, uint64_t max_gap)
 	return bits;
 }
 
+/* ---- memory lock (PMP on the M-mode boards) ---------------------------- */
+
+#define SHF_WRITE	1
+#define SHF_EXECINSTR	4
+
+static unsigned int lock_class(uint64_t flags)
+{
+	return (flags & SHF_EXECINSTR) ? 0 : (flags & SHF_WRITE) ? 2 : 1;
+}
+
+int kb_karl_ranges(const struct kb_karl *k, struct kb_karl_range r[3], unsigned int *n,
+		   struct kb_diag *d)
+{
+	static const uint32_t perm[3] = { KB_KARL_R | KB_KARL_X, KB_KARL_R, KB_KARL_R | KB_KARL_W };
+	static const char *const what[3] = { "text", "rodata", "data" };
+	uint64_t lo[3] = { UINT64_MAX, UINT64_MAX, UINT64_MAX }, hi[3] = { 0, 0, 0 };
+
+	*n = 0;
+	if (!k->laid_out)
+		return kb_diag_set(d, KB_EINVAL, "karl: no layout to lock");
+	for (unsigned int i = 1; i < k->nsec; i++) {
+		const struct kb_karl_sec *c = &k->sec[i];
+		uint64_t flags = fld(k, shdr(k, i), SH_FLAGS);
+		unsigned int cl = lock_class(flags);
+
+		if (c->kind == KB_KARL_OTHER || c->size == 0)
+			continue;
+		if ((flags & SHF_WRITE) && (flags & SHF_EXECINSTR))
+			return kb_diag_set(d, KB_ENOTSUP,
+					   "karl: section %s is writable and executable: it cannot be locked",
+					   kb_karl_name(k, i));
+		lo[cl] = c->new_addr < lo[cl] ? c->new_addr : lo[cl];
+		hi[cl] = c->new_addr + c->size > hi[cl] ? c->new_addr + c->size : hi[cl];
+	}
+	/* Each class is locked as one range, its hull: the gaps between the
+	 * shuffled functions are inside the text's (zeroed by
+	 * kb_karl_apply).  A section of another class inside a hull would
+	 * take that class's permissions: refused. */
+	for (unsigned int i = 1; i < k->nsec; i++) {
+		const struct kb_karl_sec *c = &k->sec[i];
+		unsigned int cl = lock_class(fld(k, shdr(k, i), SH_FLAGS));
+
+		if (c->kind == KB_KARL_OTHER || c->size == 0)
+			continue;
+		for (unsigned int o = 0; o < 3; o++)
+			if (o != cl && c->new_addr < hi[o] && lo[o] < c->new_addr + c->size)
+				return kb_diag_set(d, KB_EOVERLAP,
+						   "karl: section %s (%s) lies inside the %s range 0x%llx-0x%llx: it cannot be locked apart",
+						   kb_karl_name(k, i), what[cl], what[o], H(lo[o]), H(hi[o]));
+	}
+	for (unsigned int o = 0; o < 3; o++) {
+		if (hi[o] == 0)
+			continue;
+		r[*n].start = lo[o];
+		r[*n].end = hi[o];
+		r[*n].perm = perm[o];
+		r[*n].what = what[o];
+		(*n)++;
+	}
+	return 0;
+}
+
 /* ---- relocations ----------------------------------------------------- */
 
 struct rel {

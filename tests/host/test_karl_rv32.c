@@ -12,6 +12,8 @@
  * refusals: R_RISCV_32 out of 32 bits, an image pushed above 4 GiB by the
  * bias, R_RISCV_64 in an ELF32 file, an ELF32 AArch64 file, a 64-byte
  * section header size, each with its line and the output untouched.
+ * And kb_karl_ranges, the ranges an M-mode board locks with PMP, from the
+ * layout actually produced.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -375,12 +377,67 @@ static void test_bad_input(void **state)
 	expect_fail(parse(), KB_ENOTSUP, "karl: not a little-endian ELF32 or ELF64 file");
 }
 
+/* kb_karl_ranges: the lock's ranges from the layout actually produced. */
+static void test_ranges(void **state)
+{
+	struct kb_karl_range r[3];
+	unsigned int n;
+
+	(void)state;
+	for (unsigned int s = 0; s <= 50; s++) {
+		uint64_t end;
+
+		build();
+		lcg = s;
+		assert_int_equal(parse(), 0);
+		assert_int_equal(kb_karl_layout(&k, 512, s % 2 ? 0 : 0x100000, s ? fake_uniform : NULL,
+						NULL, &d), 0);
+		assert_int_equal(kb_karl_ranges(&k, r, &n, &d), 0);
+		assert_int_equal(n, 2);
+		end = na(S_A) + 16 > na(S_B) + 8 ? na(S_A) + 16 : na(S_B) + 8;
+		/* text: the startup code to the end of the last function,
+		 * the gaps inside; rodata: the tail's read-only section */
+		assert_int_equal(r[0].start, na(S_FIXED));
+		assert_int_equal(r[0].end, end);
+		assert_int_equal(r[0].perm, KB_KARL_R | KB_KARL_X);
+		assert_string_equal(r[0].what, "text");
+		assert_int_equal(r[1].start, na(S_RO));
+		assert_int_equal(r[1].end, na(S_RO) + 8);
+		assert_int_equal(r[1].perm, KB_KARL_R);
+	}
+	/* a writable .rodata: "data", R+W */
+	build(); put(O_SHDR + S_RO * 40 + 8, 3, 4);
+	assert_int_equal(parse(), 0);
+	assert_int_equal(kb_karl_layout(&k, 0, 0, NULL, NULL, &d), 0);
+	assert_int_equal(kb_karl_ranges(&k, r, &n, &d), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(r[1].perm, KB_KARL_R | KB_KARL_W);
+	assert_string_equal(r[1].what, "data");
+	/* refused: a writable and executable section */
+	build(); put(O_SHDR + S_RO * 40 + 8, 7, 4);
+	assert_int_equal(parse(), 0);
+	assert_int_equal(kb_karl_layout(&k, 0, 0, NULL, NULL, &d), 0);
+	expect_fail(kb_karl_ranges(&k, r, &n, &d), KB_ENOTSUP,
+		    "karl: section .rodata is writable and executable: it cannot be locked");
+	/* refused: a read-only section between two code sections */
+	build(); put(O_SHDR + S_A * 40 + 8, 2, 4);
+	assert_int_equal(parse(), 0);
+	assert_int_equal(kb_karl_layout(&k, 0, 0, NULL, NULL, &d), 0);
+	expect_fail(kb_karl_ranges(&k, r, &n, &d), KB_EOVERLAP,
+		    "karl: section .text.a (rodata) lies inside the text range 0x80000000-0x80000028: it cannot be locked apart");
+	/* no layout yet */
+	build();
+	assert_int_equal(parse(), 0);
+	expect_fail(kb_karl_ranges(&k, r, &n, &d), KB_EINVAL, "karl: no layout to lock");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nokaslr),
 		cmocka_unit_test(test_shuffled),
 		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_ranges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

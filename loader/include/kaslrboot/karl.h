@@ -131,6 +131,31 @@ uint64_t kb_karl_max_footprint(const struct kb_karl *k, uint64_t max_gap);
  */
 uint64_t kb_karl_entropy_q16(const struct kb_karl *k, uint64_t max_gap);
 
+/* One range of the laid-out image to lock (kb_karl_ranges), permissions
+ * as ELF p_flags. */
+#define KB_KARL_X	1
+#define KB_KARL_W	2
+#define KB_KARL_R	4
+struct kb_karl_range {
+	uint64_t start, end;	/* new addresses, [start, end) */
+	uint32_t perm;		/* KB_KARL_R | _W | _X */
+	const char *what;	/* "text", "rodata", "data" */
+};
+
+/*
+ * The laid-out image's permissions for a memory lock (PMP on the M-mode
+ * boards, docs/karl.md), from the layout actually produced: by
+ * sh_flags, "text" (SHF_EXECINSTR: R+X) is the hull of every executable
+ * section (the startup code, the shuffled functions and the zeroed gaps
+ * between them), "rodata" (R) that of the read-only ones, "data" (R+W)
+ * that of the writable ones (BSS included); empty classes are left out
+ * (*n <= 3).  A section that is writable and executable is KB_ENOTSUP; one
+ * inside another class's hull is KB_EOVERLAP (it would take that class's
+ * permissions).  Call after kb_karl_layout.
+ */
+int kb_karl_ranges(const struct kb_karl *k, struct kb_karl_range r[3], unsigned int *n,
+		   struct kb_diag *d);
+
 /*
  * Validate every relocation of every loaded section against the layout,
  * then build the image at out (out_len >= new_end - new_base, else
