@@ -339,6 +339,10 @@ static void test_bad_input(void **state)
 	build(); put(O_RELA + 8 * 12 + 8, 0x7fffffdf, 4);
 	assert_int_equal(run(0), 0);
 	assert_int_equal(at(RODATA, 4), 0xffffffffu);
+	/* a negative addend (Elf32_Rela's r_addend is signed): fn_b - 0x10 */
+	build(); put(O_RELA + 8 * 12 + 8, (uint32_t)-0x10, 4);
+	assert_int_equal(run(0), 0);
+	assert_int_equal(at(RODATA, 4), BASE + 0x20 - 0x10);
 	/* The bias pushes the image over 4 GiB: refused at 32 bits, before
 	 * anything is written; the last bias that keeps it below is taken. */
 	build();
