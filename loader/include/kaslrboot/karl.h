@@ -2,7 +2,7 @@
 /*
  * KARL at load time (pure module: loader/lib/karl.c; host-buildable, used
  * by the host tool karlplan, kbimage -t karl and the loader (CONFIG_KARL)): shuffle the function
- * sections of a full ELF64 RISC-V or AArch64 payload with random gaps and re-apply
+ * sections of a full ELF64 RISC-V or AArch64 (or ELF32 rv32) payload with random gaps and re-apply
  * every static relocation against the new addresses.  The payload contract
  * is docs/karl.md.
  *
@@ -86,9 +86,9 @@ struct kb_karl {
 const char *kb_karl_name(const struct kb_karl *k, unsigned int shndx);
 
 /*
- * Parse and check a little-endian ELF64 EM_RISCV or EM_AARCH64 file
+ * Parse and check a little-endian ELF64 EM_RISCV or EM_AARCH64 file (or ELF32 EM_RISCV: rv32)
  * (ET_EXEC or ET_DYN)
- * of len bytes: section headers (inside the file, sh_entsize 64), one
+ * of len bytes: section headers (inside the file, sh_entsize 64, ELF32 40), one
  * .symtab (entsize 24, its strtab), every loaded section inside the file
  * (unless NOBITS), not wrapping, aligned to a power of two, no two
  * non-empty loaded sections overlapping; at least one movable section, the
