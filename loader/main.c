@@ -982,6 +982,8 @@ static void load_karl(void)
 		struct kb_karl_range r[3];
 		unsigned int nr;
 
+		_Static_assert(KB_KARL_R == KB_PF_R && KB_KARL_W == KB_PF_W && KB_KARL_X == KB_PF_X,
+			       "karl.h's permissions are ELF p_flags, as struct kb_segment keeps them");
 		err = kb_karl_ranges(&k, r, &nr, &d);
 		if (err)
 			fatal(err, &d);
