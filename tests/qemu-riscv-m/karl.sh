@@ -63,8 +63,8 @@ for board in qemu-virt-riscv64-m qemu-virt-riscv32-m; do
 	echo CONFIG_KARL=y >> "$bd/defconfig"
 	make -s -C "$top" BOARD_DIR="$bd" O="$bo" all > "$TMP/build-$b.log" 2>&1
 	check "$board: the CONFIG_KARL=y variant builds" test -f "$bo/kaslrboot.bin"
-	check "$board: the $arch contract payload builds" \
-		"$top/tests/karl/build_payload.sh" "$arch" "$TMP/p-$b" > /dev/null 2>&1
+	build_p() { "$top/tests/karl/build_payload.sh" "$arch" "$TMP/p-$b" > "$TMP/bp-$b.log" 2>&1; }
+	check "$board: the $arch contract payload builds" build_p
 	"$KBIMAGE" -t karl -o "$TMP/$b.img" "$TMP/p-$b/payload.elf" > "$TMP/pack-$b.out" 2>&1
 	check "$board: kbimage -t karl packs it" grep -q 'type karl' "$TMP/pack-$b.out"
 	kboot() { O=$bo boot "$1" BOARD_DIR="$bd" PAYLOAD_IMG="$2"; }
