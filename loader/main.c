@@ -904,10 +904,12 @@ static void load_karl(void)
 				  "karl: the payload is for machine %u (%s), this loader boots machine %u",
 				  (unsigned int)k.machine, k.machine == KB_EM_AARCH64 ? "AArch64" : "RISC-V",
 				  (unsigned int)KB_ARCH_MACHINE);
+	if (!err && (k.elf32 ? 32u : 64u) != KB_ARCH_XLEN)
+		err = kb_diag_set(&d, KB_ENOTSUP, "karl: the payload is ELF%u, this loader boots %u-bit payloads",
+				  k.elf32 ? 32u : 64u, (unsigned int)KB_ARCH_XLEN);
 	if (err)
 		fatal(err, &d);
-	/* e_entry (the parser checked an ELF64 header is there). */
-	memcpy(&entry, (const uint8_t *)(uintptr_t)stage + 24, sizeof(entry));
+	entry = k.entry;	/* e_entry, of the payload's class */
 	for (unsigned int i = 1; i < k.nsec; i++) {
 		const struct kb_karl_sec *s = &k.sec[i];
 
@@ -969,8 +971,30 @@ static void load_karl(void)
 	memset(&payload, 0, sizeof(payload));
 	payload.type = KB_PAYLOAD_KARL;
 	payload.machine = KB_ARCH_MACHINE;
-	payload.xlen = 64;
+	payload.xlen = k.elf32 ? 32 : 64;
 	payload.footprint = k.new_end - k.new_base;
+#ifdef CONFIG_RISCV_PMP_LOCK
+	/* The M-mode boards lock the payload with PMP (step 7a) from its
+	 * segments: here the ranges of the layout just produced, text R+X
+	 * over the startup code, the shuffled functions and the zeroed gaps
+	 * between them (zeros: an illegal instruction), rodata R, data R+W. */
+	{
+		struct kb_karl_range r[3];
+		unsigned int nr;
+
+		_Static_assert(KB_KARL_R == KB_PF_R && KB_KARL_W == KB_PF_W && KB_KARL_X == KB_PF_X,
+			       "karl.h's permissions are ELF p_flags, as struct kb_segment keeps them");
+		err = kb_karl_ranges(&k, r, &nr, &d);
+		if (err)
+			fatal(err, &d);
+		for (unsigned int i = 0; i < nr; i++) {
+			payload.seg[i].dst_off = r[i].start - kernel_start;
+			payload.seg[i].memsz = r[i].end - r[i].start;
+			payload.seg[i].flags = r[i].perm;
+		}
+		payload.nseg = nr;
+	}
+#endif
 	payload.entry_off = k.sec[e].new_addr + (entry - k.sec[e].old_addr) - kernel_start;
 	kb_arch_sync_icache(kernel_start, payload.footprint);
 	q = kb_karl_entropy_q16(&k, CONFIG_KARL_MAX_GAP);

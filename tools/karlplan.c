@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * karlplan: the KARL layout kaslrboot would choose for a riscv64 or aarch64 payload
+ * karlplan: the KARL layout kaslrboot would choose for a riscv64, rv32 or aarch64 payload
  * built to the contract of docs/karl.md, on the host, with the very module
  * the loader will link (loader/lib/karl.c) and the loader's DRBG.
  *

@@ -8,7 +8,7 @@
  *           [--sbi FILE [--sbi-footprint SIZE] [--sbi-hart-size SIZE]]
  *           -o OUT KERNEL
  *
- * -t karl: KERNEL is a full riscv64 or aarch64 ELF built to the KARL contract
+ * -t karl: KERNEL is a full riscv64, rv32 (ELF32) or aarch64 ELF built to the KARL contract
  * (docs/karl.md), checked here with the loader's own karl.c (parse, the
  * link-time layout, every relocation applied to a scratch image).
  *

@@ -58,9 +58,10 @@
  * addresses, sizes, alignments and gaps are all checked against it. */
 #define LIMIT	(UINT64_C(1) << 62)
 
-#define SHDR_SIZE	64
-#define SYM_SIZE	24
-#define RELA_SIZE	24
+/* Entry sizes by class (k->elf32: rv32 payloads are ELF32). */
+#define SHDR_SIZE	(k->elf32 ? 40u : 64u)
+#define SYM_SIZE	(k->elf32 ? 16u : 24u)
+#define RELA_SIZE	(k->elf32 ? 12u : 24u)
 
 static uint64_t rd(const uint8_t *p, unsigned int n)
 {
@@ -75,6 +76,39 @@ static void wr(uint8_t *p, uint64_t v, unsigned int n)
 	memcpy(p, &v, n);
 }
 
+/*
+ * A header field by class: its offset and width in ELF64, then in ELF32
+ * (the gABI's Elf64_* and Elf32_* layouts).  Every header, section header
+ * and symbol read goes through fld(), so the two classes share one
+ * parser.
+ */
+struct fld {
+	uint8_t off64, n64, off32, n32;
+};
+
+#define E_ENTRY		((struct fld){ 24, 8, 24, 4 })
+#define E_SHOFF		((struct fld){ 40, 8, 32, 4 })
+#define E_SHENTSIZE	((struct fld){ 58, 2, 46, 2 })
+#define E_SHNUM		((struct fld){ 60, 2, 48, 2 })
+#define E_SHSTRNDX	((struct fld){ 62, 2, 50, 2 })
+#define SH_NAME		((struct fld){ 0, 4, 0, 4 })
+#define SH_TYPE		((struct fld){ 4, 4, 4, 4 })
+#define SH_FLAGS	((struct fld){ 8, 8, 8, 4 })
+#define SH_ADDR		((struct fld){ 16, 8, 12, 4 })
+#define SH_OFFSET	((struct fld){ 24, 8, 16, 4 })
+#define SH_SIZE		((struct fld){ 32, 8, 20, 4 })
+#define SH_LINK		((struct fld){ 40, 4, 24, 4 })
+#define SH_INFO		((struct fld){ 44, 4, 28, 4 })
+#define SH_ALIGN	((struct fld){ 48, 8, 32, 4 })
+#define SH_ENTSIZE	((struct fld){ 56, 8, 36, 4 })
+#define ST_SHNDX	((struct fld){ 6, 2, 14, 2 })
+#define ST_VALUE	((struct fld){ 8, 8, 4, 4 })
+
+static uint64_t fld(const struct kb_karl *k, const uint8_t *p, struct fld f)
+{
+	return k->elf32 ? rd(p + f.off32, f.n32) : rd(p + f.off64, f.n64);
+}
+
 static bool pow2(uint64_t x)
 {
 	return x && !(x & (x - 1));
@@ -87,7 +121,7 @@ static bool in_file(const struct kb_karl *k, uint64_t off, uint64_t size)
 
 static const uint8_t *shdr(const struct kb_karl *k, unsigned int i)
 {
-	uint64_t shoff = rd(k->file + 40, 8);
+	uint64_t shoff = fld(k, k->file, E_SHOFF);
 
 	return k->file + shoff + (uint64_t)i * SHDR_SIZE;
 }
@@ -131,21 +165,25 @@ int kb_karl_parse(struct kb_karl *k, const void *file, size_t len,
 	k->cap = cap;
 	if (len < 64 || memcmp(f, "\177ELF", 4) != 0)
 		return kb_diag_set(d, KB_EINVAL, "karl: not an ELF file");
-	if (f[4] != 2 || f[5] != 1)
-		return kb_diag_set(d, KB_ENOTSUP, "karl: not a little-endian ELF64 file");
+	if ((f[4] != 1 && f[4] != 2) || f[5] != 1)
+		return kb_diag_set(d, KB_ENOTSUP, "karl: not a little-endian ELF32 or ELF64 file");
+	k->elf32 = f[4] == 1;
 	k->machine = (uint16_t)rd(f + 18, 2);
 	if (k->machine != EM_RISCV && k->machine != EM_AARCH64)
 		return kb_diag_set(d, KB_ENOTSUP, "karl: machine %u is neither RISC-V nor AArch64",
 				   (unsigned int)k->machine);
-	shoff = rd(f + 40, 8);
-	shnum = rd(f + 60, 2);
-	shstrndx = rd(f + 62, 2);
+	/* rv32 is ELF32; AArch64 (A64) is ELF64 only. */
+	if (k->elf32 && k->machine != EM_RISCV)
+		return kb_diag_set(d, KB_ENOTSUP, "karl: an ELF32 AArch64 file (ILP32) is not supported");
+	shoff = fld(k, f, E_SHOFF);
+	shnum = fld(k, f, E_SHNUM);
+	shstrndx = fld(k, f, E_SHSTRNDX);
 	if (shoff == 0 || shnum == 0)
 		return kb_diag_set(d, KB_ENOENT,
 				   "karl: no section headers (the payload must be the full ELF file)");
-	if (rd(f + 58, 2) != SHDR_SIZE)
-		return kb_diag_set(d, KB_EINVAL, "karl: section header size %u (expected 64)",
-				   (unsigned int)rd(f + 58, 2));
+	if (fld(k, f, E_SHENTSIZE) != SHDR_SIZE)
+		return kb_diag_set(d, KB_EINVAL, "karl: section header size %u (expected %u)",
+				   (unsigned int)fld(k, f, E_SHENTSIZE), SHDR_SIZE);
 	if (!in_file(k, shoff, shnum * SHDR_SIZE))
 		return kb_diag_set(d, KB_EINVAL,
 				   "karl: %llu section headers at 0x%llx run past the %llu-byte file",
@@ -160,8 +198,8 @@ int kb_karl_parse(struct kb_karl *k, const void *file, size_t len,
 	{
 		const uint8_t *s = shdr(k, (unsigned int)shstrndx);
 
-		k->shstr_off = rd(s + 24, 8);
-		k->shstr_size = rd(s + 32, 8);
+		k->shstr_off = fld(k, s, SH_OFFSET);
+		k->shstr_size = fld(k, s, SH_SIZE);
 		if (!in_file(k, k->shstr_off, k->shstr_size) || k->shstr_size == 0 ||
 		    f[k->shstr_off + k->shstr_size - 1] != '\0')
 			return kb_diag_set(d, KB_EINVAL,
@@ -171,15 +209,15 @@ int kb_karl_parse(struct kb_karl *k, const void *file, size_t len,
 	/* Pass 1: every section's fields, checked. */
 	for (unsigned int i = 0; i < k->nsec; i++) {
 		const uint8_t *s = shdr(k, i);
-		uint32_t type = (uint32_t)rd(s + 4, 4);
-		uint64_t flags = rd(s + 8, 8), addr = rd(s + 16, 8);
-		uint64_t off = rd(s + 24, 8), size = rd(s + 32, 8);
-		uint64_t align = rd(s + 48, 8);
+		uint32_t type = (uint32_t)fld(k, s, SH_TYPE);
+		uint64_t flags = fld(k, s, SH_FLAGS), addr = fld(k, s, SH_ADDR);
+		uint64_t off = fld(k, s, SH_OFFSET), size = fld(k, s, SH_SIZE);
+		uint64_t align = fld(k, s, SH_ALIGN);
 		struct kb_karl_sec *c = &sec[i];
 
 		memset(c, 0, sizeof(*c));
-		c->name = (uint32_t)rd(s, 4);
-		if (rd(s, 4) >= k->shstr_size)
+		c->name = (uint32_t)fld(k, s, SH_NAME);
+		if (c->name >= k->shstr_size)
 			return kb_diag_set(d, KB_EINVAL, "karl: section %u name offset out of range", i);
 		if (i == 0)
 			continue;
@@ -239,10 +277,11 @@ int kb_karl_parse(struct kb_karl *k, const void *file, size_t len,
 				   "karl: no movable .text.* section (build with -ffunction-sections, link with --unique=.text.*)");
 	{
 		const uint8_t *s = shdr(k, k->symtab);
-		unsigned int link = (unsigned int)rd(s + 40, 4);
+		unsigned int link = (unsigned int)fld(k, s, SH_LINK);
 
-		if (rd(s + 56, 8) != SYM_SIZE || !in_file(k, rd(s + 24, 8), rd(s + 32, 8)) ||
-		    rd(s + 32, 8) % SYM_SIZE)
+		if (fld(k, s, SH_ENTSIZE) != SYM_SIZE ||
+		    !in_file(k, fld(k, s, SH_OFFSET), fld(k, s, SH_SIZE)) ||
+		    fld(k, s, SH_SIZE) % SYM_SIZE)
 			return kb_diag_set(d, KB_EINVAL, "karl: .symtab entry size or extent is wrong");
 		if (link == 0 || link >= k->nsec)
 			return kb_diag_set(d, KB_EINVAL, "karl: .symtab has no string table");
@@ -278,19 +317,19 @@ int kb_karl_parse(struct kb_karl *k, const void *file, size_t len,
 						   "karl: section %s at 0x%llx lies inside the shuffled text [0x%llx, 0x%llx)",
 						   kb_karl_name(k, i), H(c->old_addr), H(rlo), H(rhi));
 		}
-		if (rd(s + 4, 4) == SHT_RELA) {
-			unsigned int tgt = (unsigned int)rd(s + 44, 4);
-			uint64_t off = rd(s + 24, 8), size = rd(s + 32, 8);
+		if (fld(k, s, SH_TYPE) == SHT_RELA) {
+			unsigned int tgt = (unsigned int)fld(k, s, SH_INFO);
+			uint64_t off = fld(k, s, SH_OFFSET), size = fld(k, s, SH_SIZE);
 
 			if (tgt == 0 || tgt >= k->nsec)
 				return kb_diag_set(d, KB_EINVAL, "karl: relocation section %s applies to section %u (none)",
 						   kb_karl_name(k, i), tgt);
-			if (sec[tgt].kind == KB_KARL_OTHER && !(rd(shdr(k, tgt) + 8, 8) & SHF_ALLOC))
+			if (sec[tgt].kind == KB_KARL_OTHER && !(fld(k, shdr(k, tgt), SH_FLAGS) & SHF_ALLOC))
 				continue;	/* debug info: not loaded */
-			if (rd(s + 56, 8) != RELA_SIZE || size % RELA_SIZE || !in_file(k, off, size))
+			if (fld(k, s, SH_ENTSIZE) != RELA_SIZE || size % RELA_SIZE || !in_file(k, off, size))
 				return kb_diag_set(d, KB_EINVAL, "karl: relocation section %s: entry size or extent is wrong",
 						   kb_karl_name(k, i));
-			if (rd(s + 40, 4) != k->symtab)
+			if (fld(k, s, SH_LINK) != k->symtab)
 				return kb_diag_set(d, KB_EINVAL, "karl: relocation section %s does not use .symtab",
 						   kb_karl_name(k, i));
 			if (sec[tgt].nobits && size)
@@ -301,7 +340,7 @@ int kb_karl_parse(struct kb_karl *k, const void *file, size_t len,
 	}
 	/* The entry point stays where it was linked (plus the bias): it
 	 * must be in the startup code. */
-	k->entry = rd(f + 24, 8);
+	k->entry = fld(k, f, E_ENTRY);
 	{
 		bool in_head = false;
 
@@ -443,6 +482,11 @@ int kb_karl_layout(struct kb_karl *k, uint64_t max_gap, uint64_t bias,
 	}
 	if (k->new_end > LIMIT)
 		return kb_diag_set(d, KB_ERANGE, "karl: the shuffled image ends above 2^62");
+	/* rv32: every address the relocations write is 32 bits wide. */
+	if (k->elf32 && k->new_end > (UINT64_C(1) << 32))
+		return kb_diag_set(d, KB_ERANGE,
+				   "karl: the shuffled image 0x%llx-0x%llx ends above 4 GiB (an ELF32 payload)",
+				   H(k->new_base), H(k->new_end));
 	k->bias = bias;
 	k->max_gap = max_gap;
 	k->laid_out = true;
@@ -502,6 +546,68 @@ uint64_t kb_karl_entropy_q16(const struct kb_karl *k, uint64_t max_gap)
 	return bits;
 }
 
+/* ---- memory lock (PMP on the M-mode boards) ---------------------------- */
+
+#define SHF_WRITE	1
+#define SHF_EXECINSTR	4
+
+static unsigned int lock_class(uint64_t flags)
+{
+	return (flags & SHF_EXECINSTR) ? 0 : (flags & SHF_WRITE) ? 2 : 1;
+}
+
+int kb_karl_ranges(const struct kb_karl *k, struct kb_karl_range r[3], unsigned int *n,
+		   struct kb_diag *d)
+{
+	static const uint32_t perm[3] = { KB_KARL_R | KB_KARL_X, KB_KARL_R, KB_KARL_R | KB_KARL_W };
+	static const char *const what[3] = { "text", "rodata", "data" };
+	uint64_t lo[3] = { UINT64_MAX, UINT64_MAX, UINT64_MAX }, hi[3] = { 0, 0, 0 };
+
+	*n = 0;
+	if (!k->laid_out)
+		return kb_diag_set(d, KB_EINVAL, "karl: no layout to lock");
+	for (unsigned int i = 1; i < k->nsec; i++) {
+		const struct kb_karl_sec *c = &k->sec[i];
+		uint64_t flags = fld(k, shdr(k, i), SH_FLAGS);
+		unsigned int cl = lock_class(flags);
+
+		if (c->kind == KB_KARL_OTHER || c->size == 0)
+			continue;
+		if ((flags & SHF_WRITE) && (flags & SHF_EXECINSTR))
+			return kb_diag_set(d, KB_ENOTSUP,
+					   "karl: section %s is writable and executable: it cannot be locked",
+					   kb_karl_name(k, i));
+		lo[cl] = c->new_addr < lo[cl] ? c->new_addr : lo[cl];
+		hi[cl] = c->new_addr + c->size > hi[cl] ? c->new_addr + c->size : hi[cl];
+	}
+	/* Each class is locked as one range, its hull: the gaps between the
+	 * shuffled functions are inside the text's (zeroed by
+	 * kb_karl_apply).  A section of another class inside a hull would
+	 * take that class's permissions: refused. */
+	for (unsigned int i = 1; i < k->nsec; i++) {
+		const struct kb_karl_sec *c = &k->sec[i];
+		unsigned int cl = lock_class(fld(k, shdr(k, i), SH_FLAGS));
+
+		if (c->kind == KB_KARL_OTHER || c->size == 0)
+			continue;
+		for (unsigned int o = 0; o < 3; o++)
+			if (o != cl && c->new_addr < hi[o] && lo[o] < c->new_addr + c->size)
+				return kb_diag_set(d, KB_EOVERLAP,
+						   "karl: section %s (%s) lies inside the %s range 0x%llx-0x%llx: it cannot be locked apart",
+						   kb_karl_name(k, i), what[cl], what[o], H(lo[o]), H(hi[o]));
+	}
+	for (unsigned int o = 0; o < 3; o++) {
+		if (hi[o] == 0)
+			continue;
+		r[*n].start = lo[o];
+		r[*n].end = hi[o];
+		r[*n].perm = perm[o];
+		r[*n].what = what[o];
+		(*n)++;
+	}
+	return 0;
+}
+
 /* ---- relocations ----------------------------------------------------- */
 
 struct rel {
@@ -513,12 +619,24 @@ struct rel {
 static void rela_at(const struct kb_karl *k, uint64_t tab, uint64_t i, struct rel *r)
 {
 	const uint8_t *p = k->file + tab + i * RELA_SIZE;
-	uint64_t info = rd(p + 8, 8);
 
-	r->off = rd(p, 8);
-	r->type = (uint32_t)info;
-	r->sym = (uint32_t)(info >> 32);
-	r->addend = (int64_t)rd(p + 16, 8);
+	if (k->elf32) {		/* Elf32_Rela: r_info = sym << 8 | type */
+		uint32_t info = (uint32_t)rd(p + 4, 4);
+
+		r->off = rd(p, 4);
+		r->type = info & 0xff;
+		r->sym = info >> 8;
+		r->addend = (int32_t)(uint32_t)rd(p + 8, 4);
+		return;
+	}
+	{
+		uint64_t info = rd(p + 8, 8);
+
+		r->off = rd(p, 8);
+		r->type = (uint32_t)info;
+		r->sym = (uint32_t)(info >> 32);
+		r->addend = (int64_t)rd(p + 16, 8);
+	}
 }
 
 /* The new address of a symbol: its section moved, so does it. */
@@ -526,7 +644,7 @@ static int sym_value(const struct kb_karl *k, uint32_t sym, uint64_t *oldv,
 		     uint64_t *newv, const char *rs, uint64_t i, struct kb_diag *d)
 {
 	const uint8_t *s = shdr(k, k->symtab);
-	uint64_t off = rd(s + 24, 8), n = rd(s + 32, 8) / SYM_SIZE;
+	uint64_t off = fld(k, s, SH_OFFSET), n = fld(k, s, SH_SIZE) / SYM_SIZE;
 	const uint8_t *e;
 	uint64_t v;
 	unsigned int shndx;
@@ -535,8 +653,8 @@ static int sym_value(const struct kb_karl *k, uint32_t sym, uint64_t *oldv,
 		return kb_diag_set(d, KB_EINVAL, "karl: %s relocation %llu: symbol %u out of range",
 				   rs, H(i), (unsigned int)sym);
 	e = k->file + off + (uint64_t)sym * SYM_SIZE;
-	shndx = (unsigned int)rd(e + 6, 2);
-	v = rd(e + 8, 8);
+	shndx = (unsigned int)fld(k, e, ST_SHNDX);
+	v = fld(k, e, ST_VALUE);
 	*oldv = v;
 	if (shndx == SHN_ABS) {
 		*newv = v;
@@ -613,6 +731,10 @@ static uint32_t hi20(int64_t v)
 	return (uint32_t)(((uint64_t)v + 0x800) >> 12) & 0xfffff;
 }
 
+/* rv64 only: on rv32 (ELF32) lui/auipc + 12 bits compute modulo 2^32 and
+ * reach every address (GNU ld's elf32 checks no overflow for these), so an
+ * ELF32 payload's value is taken modulo 2^32: its image lies below 2^32
+ * (kb_karl_layout), the low 32 bits are exact. */
 static bool fits_hi_lo(int64_t v)
 {
 	/* auipc/lui + 12-bit signed: [-2^31 - 2^11, 2^31 - 2^11). */
@@ -695,7 +817,7 @@ static int one(const struct ctx *c, uint64_t i, struct kb_diag *d)
 				   rs, H(i), H(r.off), kb_karl_name(k, c->tgt));
 	place = r.off - t->old_addr;
 	pnew = t->new_addr + place;
-	src = k->file + rd(shdr(k, c->tgt) + 24, 8) + place;
+	src = k->file + fld(k, shdr(k, c->tgt), SH_OFFSET) + place;
 	dst = c->out ? c->out + (pnew - k->new_base) : NULL;
 	/* Instructions are read from the output (already copied, maybe
 	 * already patched by an earlier entry at the same place: ADD/SUB
@@ -711,6 +833,9 @@ static int one(const struct ctx *c, uint64_t i, struct kb_diag *d)
 
 	switch (r.type) {
 	case R_RISCV_64:
+		if (k->elf32)
+			return kb_diag_set(d, KB_EINVAL, "karl: %s relocation %llu: R_RISCV_64 in an ELF32 payload",
+					   rs, H(i));
 		if (dst)
 			wr(dst, sn + (uint64_t)r.addend, 8);
 		return 0;
@@ -740,7 +865,7 @@ static int one(const struct ctx *c, uint64_t i, struct kb_diag *d)
 	case R_RISCV_LO12_I:
 	case R_RISCV_LO12_S:
 		v = (int64_t)(sn + (uint64_t)r.addend);
-		if (!fits_hi_lo(v))
+		if (!k->elf32 && !fits_hi_lo(v))
 			return kb_diag_set(d, KB_ERANGE, "karl: %s relocation %llu: absolute address 0x%llx out of lui range",
 					   rs, H(i), H(v));
 		if (r.type == R_RISCV_HI20) {
@@ -769,7 +894,7 @@ static int one(const struct ctx *c, uint64_t i, struct kb_diag *d)
 		hs = t;	/* same relocation section: same target section */
 		hp = hs->new_addr + (hi.off - hs->old_addr);
 		v = (int64_t)(hsn + (uint64_t)hi.addend - hp);
-		if (!fits_hi_lo(v))
+		if (!k->elf32 && !fits_hi_lo(v))
 			return kb_diag_set(d, KB_ERANGE, "karl: %s relocation %llu: pc-relative offset %lld out of auipc range",
 					   rs, H(i), (long long)v);
 		insn = r.type == R_RISCV_PCREL_LO12_I ? enc_i(insn, (uint32_t)v) :
@@ -780,7 +905,7 @@ static int one(const struct ctx *c, uint64_t i, struct kb_diag *d)
 	case R_RISCV_CALL:
 	case R_RISCV_CALL_PLT:
 		v = (int64_t)(sn + (uint64_t)r.addend - pnew);
-		if (!fits_hi_lo(v))
+		if (!k->elf32 && !fits_hi_lo(v))
 			return kb_diag_set(d, KB_ERANGE, "karl: %s relocation %llu: pc-relative offset %lld out of auipc range",
 					   rs, H(i), (long long)v);
 		if ((insn & 0x7f) != 0x17)
@@ -975,7 +1100,7 @@ static int one_a64(const struct ctx *c, uint64_t i, struct kb_diag *d)
 				   rs, H(i), H(r.off), kb_karl_name(k, c->tgt));
 	place = r.off - t->old_addr;
 	pnew = t->new_addr + place;
-	src = k->file + rd(shdr(k, c->tgt) + 24, 8) + place;
+	src = k->file + fld(k, shdr(k, c->tgt), SH_OFFSET) + place;
 	dst = c->out ? c->out + (pnew - k->new_base) : NULL;
 	err = sym_value(k, r.sym, &so, &sn, rs, i, d);
 	if (err)
@@ -1035,13 +1160,13 @@ static int pass(const struct kb_karl *k, uint8_t *out, struct kb_diag *d)
 		struct ctx c = { .k = k, .out = out, .rs = i };
 		int err;
 
-		if (rd(s + 4, 4) != SHT_RELA)
+		if (fld(k, s, SH_TYPE) != SHT_RELA)
 			continue;
-		c.tgt = (unsigned int)rd(s + 44, 4);
+		c.tgt = (unsigned int)fld(k, s, SH_INFO);
 		if (k->sec[c.tgt].kind == KB_KARL_OTHER)
 			continue;
-		c.tab = rd(s + 24, 8);
-		c.n = rd(s + 32, 8) / RELA_SIZE;
+		c.tab = fld(k, s, SH_OFFSET);
+		c.n = fld(k, s, SH_SIZE) / RELA_SIZE;
 		for (uint64_t j = 0; j < c.n; j++) {
 			err = k->machine == EM_AARCH64 ? one_a64(&c, j, d) : one(&c, j, d);
 			if (err)
@@ -1071,7 +1196,7 @@ int kb_karl_apply(const struct kb_karl *k, void *out, uint64_t out_len,
 
 		if (c->kind == KB_KARL_OTHER || c->nobits || c->size == 0)
 			continue;
-		memcpy(o + (c->new_addr - k->new_base), k->file + rd(shdr(k, i) + 24, 8), c->size);
+		memcpy(o + (c->new_addr - k->new_base), k->file + fld(k, shdr(k, i), SH_OFFSET), c->size);
 	}
 	return pass(k, o, d);
 }

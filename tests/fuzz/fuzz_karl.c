@@ -10,8 +10,9 @@
  * tail moved by a multiple of 4 KiB; gaps multiples of the alignment and
  * at most the maximum; no two loaded sections overlapping after the move;
  * every section inside [new_base, new_end); the footprint within
- * kb_karl_max_footprint(); and a failed apply leaves
- * the output untouched.  (Byte equality with a relink is the oracle's
+ * kb_karl_max_footprint(); the PMP ranges (kb_karl_ranges) disjoint,
+ * inside the image, each section in exactly one; an ELF32 image below
+ * 4 GiB; and a failed apply leaves the output untouched.  (Byte equality with a relink is the oracle's
  * job: tests/build/karl_oracle.sh.)
  */
 #include <stdbool.h>
@@ -107,6 +108,36 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			      "sections %u and %u overlap after the move", i, j);
 		}
 	}
+	/* The PMP ranges (M-mode boards): inside the image, disjoint, and
+	 * every loaded section inside the range of its class. */
+	{
+		struct kb_karl_range r[3];
+		unsigned int nr;
+
+		if (kb_karl_ranges(&k, r, &nr, &d) == 0) {
+			CHECK(nr <= 3, "%u ranges", nr);
+			for (unsigned int a = 0; a < nr; a++) {
+				CHECK(r[a].start < r[a].end && r[a].start >= k.new_base &&
+				      r[a].end <= k.new_end, "range %s outside the image", r[a].what);
+				for (unsigned int b = a + 1; b < nr; b++)
+					CHECK(r[a].end <= r[b].start || r[b].end <= r[a].start,
+					      "ranges %s and %s overlap", r[a].what, r[b].what);
+			}
+			for (unsigned int i = 1; i < k.nsec; i++) {
+				const struct kb_karl_sec *c = &k.sec[i];
+				unsigned int in = 0;
+
+				if (c->kind == KB_KARL_OTHER || c->size == 0)
+					continue;
+				for (unsigned int a = 0; a < nr; a++)
+					in += c->new_addr >= r[a].start && c->new_addr + c->size <= r[a].end;
+				CHECK(in == 1, "section %u in %u ranges", i, in);
+			}
+		}
+	}
+	if (k.elf32)
+		CHECK(k.new_end <= (UINT64_C(1) << 32), "ELF32 image ends at 0x%llx",
+		      (unsigned long long)k.new_end);
 	if (k.new_end - k.new_base > MAX_IMAGE)
 		return 0;
 	memset(out, 0xa5, k.new_end - k.new_base);

@@ -2,7 +2,7 @@
 /*
  * KARL at load time (pure module: loader/lib/karl.c; host-buildable, used
  * by the host tool karlplan, kbimage -t karl and the loader (CONFIG_KARL)): shuffle the function
- * sections of a full ELF64 RISC-V or AArch64 payload with random gaps and re-apply
+ * sections of a full ELF64 RISC-V or AArch64 (or ELF32 rv32) payload with random gaps and re-apply
  * every static relocation against the new addresses.  The payload contract
  * is docs/karl.md.
  *
@@ -66,6 +66,7 @@ struct kb_karl {
 	unsigned int nmove;		/* movable sections */
 	unsigned int symtab;		/* index of .symtab */
 	uint16_t machine;		/* e_machine: EM_RISCV (243) or EM_AARCH64 (183) */
+	bool elf32;			/* ELFCLASS32 (rv32): every address below 2^32 */
 	uint64_t shstr_off, shstr_size;	/* .shstrtab, checked */
 	uint64_t link_base;		/* lowest SHF_ALLOC address */
 	uint64_t link_end;		/* highest SHF_ALLOC end */
@@ -85,9 +86,9 @@ struct kb_karl {
 const char *kb_karl_name(const struct kb_karl *k, unsigned int shndx);
 
 /*
- * Parse and check a little-endian ELF64 EM_RISCV or EM_AARCH64 file
+ * Parse and check a little-endian ELF64 EM_RISCV or EM_AARCH64 file (or ELF32 EM_RISCV: rv32)
  * (ET_EXEC or ET_DYN)
- * of len bytes: section headers (inside the file, sh_entsize 64), one
+ * of len bytes: section headers (inside the file, sh_entsize 64, ELF32 40), one
  * .symtab (entsize 24, its strtab), every loaded section inside the file
  * (unless NOBITS), not wrapping, aligned to a power of two, no two
  * non-empty loaded sections overlapping; at least one movable section, the
@@ -129,6 +130,31 @@ uint64_t kb_karl_max_footprint(const struct kb_karl *k, uint64_t max_gap);
  * log2(max_gap / align + 1).
  */
 uint64_t kb_karl_entropy_q16(const struct kb_karl *k, uint64_t max_gap);
+
+/* One range of the laid-out image to lock (kb_karl_ranges), permissions
+ * as ELF p_flags. */
+#define KB_KARL_X	1
+#define KB_KARL_W	2
+#define KB_KARL_R	4
+struct kb_karl_range {
+	uint64_t start, end;	/* new addresses, [start, end) */
+	uint32_t perm;		/* KB_KARL_R | _W | _X */
+	const char *what;	/* "text", "rodata", "data" */
+};
+
+/*
+ * The laid-out image's permissions for a memory lock (PMP on the M-mode
+ * boards, docs/karl.md), from the layout actually produced: by
+ * sh_flags, "text" (SHF_EXECINSTR: R+X) is the hull of every executable
+ * section (the startup code, the shuffled functions and the zeroed gaps
+ * between them), "rodata" (R) that of the read-only ones, "data" (R+W)
+ * that of the writable ones (BSS included); empty classes are left out
+ * (*n <= 3).  A section that is writable and executable is KB_ENOTSUP; one
+ * inside another class's hull is KB_EOVERLAP (it would take that class's
+ * permissions).  Call after kb_karl_layout.
+ */
+int kb_karl_ranges(const struct kb_karl *k, struct kb_karl_range r[3], unsigned int *n,
+		   struct kb_diag *d);
 
 /*
  * Validate every relocation of every loaded section against the layout,
