@@ -125,10 +125,11 @@ static bool data_name(const char *n)
 					   ".bss.", ".sbss." };
 
 	for (unsigned int i = 0; i < sizeof(pre) / sizeof(pre[0]); i++) {
-		const char *r = n + strlen(pre[i]);
+		const char *r;
 
 		if (!starts(n, pre[i]))
 			continue;
+		r = n + strlen(pre[i]);
 		return strcmp(r, "kb_fixed") != 0 && !starts(r, "kb_fixed.");
 	}
 	return false;
