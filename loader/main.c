@@ -965,7 +965,7 @@ static void load_karl(void)
 		kb_log("bench: karl: layout of %u sections took %" PRIu64 " instructions; apply of %" PRIu64
 		       " relocations (validate all, zero and copy %" PRIu64 " bytes, write all) took %" PRIu64
 		       " instructions: %" PRIu64 ".%02" PRIu64 " per relocation",
-		       k.nmove, t1 - t0, k.nrela, k.new_end - k.new_base, t2 - t1,
+		       k.nmove + k.ndata, t1 - t0, k.nrela, k.new_end - k.new_base, t2 - t1,
 		       (t2 - t1) / k.nrela, ((t2 - t1) % k.nrela) * 100 / k.nrela);
 	kernel_start = kplan.start;
 	memset(&payload, 0, sizeof(payload));
@@ -999,13 +999,13 @@ static void load_karl(void)
 	kb_arch_sync_icache(kernel_start, payload.footprint);
 	q = kb_karl_entropy_q16(&k, CONFIG_KARL_MAX_GAP);
 	if (kaslr_enabled)
-		kb_log("karl: %u functions shuffled, gaps up to %u B: %" PRIu64 ".%02" PRIu64
-		       " bits of layout entropy (%" PRIu64 " relocations)",
-		       k.nmove, (unsigned int)CONFIG_KARL_MAX_GAP, q >> 16,
+		kb_log("karl: %u functions, %u data objects shuffled, gaps up to %u B: %" PRIu64
+		       ".%02" PRIu64 " bits of layout entropy (%" PRIu64 " relocations)",
+		       k.nmove, k.ndata, (unsigned int)CONFIG_KARL_MAX_GAP, q >> 16,
 		       ((q & 0xffff) * 100) >> 16, k.nrela);
 	else
-		kb_log("karl: nokaslr: %u functions at their link addresses (%" PRIu64 " relocations)",
-		       k.nmove, k.nrela);
+		kb_log("karl: nokaslr: %u functions, %u data objects at their link addresses (%" PRIu64
+		       " relocations)", k.nmove, k.ndata, k.nrela);
 	kb_info("load: KARL payload at 0x%" PRIx64 "-0x%" PRIx64 " (bias 0x%" PRIx64
 		"), %" PRIu64 " bytes read from flash once, SHA-256 verified in RAM, every relocation re-applied, entry 0x%" PRIx64,
 		kernel_start, k.new_end, bias, pp->size, kernel_start + payload.entry_off);

@@ -7,13 +7,17 @@
  *   karlplan [--seed S] [--max-gap N] [--bias N] [--nokaslr] [--layout]
  *            [--ld-script FILE] [--image FILE] PAYLOAD.elf
  *
- * Prints one line: "karl: N functions shuffled, gaps up to G B: B bits of
- * layout entropy (R relocations)" (--nokaslr: "karl: nokaslr: N functions
- * at their link addresses").  --layout adds one line per loaded section (kind, new
+ * Prints one line: "karl: N functions, M data objects shuffled, gaps up to
+ * G B: B bits of layout entropy (R relocations)" (--nokaslr: "karl:
+ * nokaslr: N functions, M data objects at their link addresses").  --layout
+ * adds one line per loaded section (kind: head, move, data, tail; new
  * address, link address, size, name).  --ld-script writes the layout as a
  * GNU ld script (the relinking oracle, tests/build/karl_oracle.sh: every
- * head and movable section at its new address, then the payload's own
- * tail script, karl-tail.ld, from the new tail address).  --image writes
+ * loaded section, in the new address order, at its new address, as an
+ * output section of the same name holding the input sections of that
+ * name: the contract's tail script names its fixed sections after their
+ * input sections, and the oracle's payload has no two moving sections of
+ * one name).  --image writes
  * the shuffled and relocated image, [new base, new end), as flat bytes.
  * --seed S seeds the DRBG from SHA-256 in counter mode over S (as
  * kaslrplan does); without it, from getrandom().  --nokaslr: link order,
@@ -140,7 +144,18 @@ static int drbg_uniform(void *ctx, uint64_t bound, uint64_t *out)
 
 static const char *kind_name(unsigned int kind)
 {
-	return kind == KB_KARL_HEAD ? "head" : kind == KB_KARL_MOVE ? "move" : "tail";
+	return kind == KB_KARL_HEAD ? "head" : kind == KB_KARL_MOVE ? "move" :
+	       kind == KB_KARL_DATA ? "data" : "tail";
+}
+
+static const struct kb_karl *sort_k;
+
+static int by_new_addr(const void *a, const void *b)
+{
+	uint64_t x = sort_k->sec[*(const uint32_t *)a].new_addr;
+	uint64_t y = sort_k->sec[*(const uint32_t *)b].new_addr;
+
+	return x < y ? -1 : x > y;
 }
 
 static void write_script(const struct kb_karl *k, const char *path)
@@ -152,18 +167,20 @@ static void write_script(const struct kb_karl *k, const char *path)
 	fprintf(f, "/* karlplan: the KARL layout as a GNU ld script (relinking oracle) */\n"
 		"OUTPUT_ARCH(%s)\nENTRY(_start)\nSECTIONS {\n",
 		k->machine == 183 ? "aarch64" : "riscv");
-	for (unsigned int i = 1; i < k->nsec; i++)
-		if (k->sec[i].kind == KB_KARL_HEAD && !k->sec[i].nobits)
-			fprintf(f, "  %s 0x%" PRIx64 " : { KEEP(*(%s)) }\n", kb_karl_name(k, i),
-				k->sec[i].new_addr, kb_karl_name(k, i));
-	for (unsigned int j = 0; j < k->nmove; j++) {
-		unsigned int i = k->order[j];
+	{
+		static uint32_t idx[MAX_SEC];
+		unsigned int n = 0;
 
-		fprintf(f, "  %s 0x%" PRIx64 " : { KEEP(*(%s)) }\n", kb_karl_name(k, i),
-			k->sec[i].new_addr, kb_karl_name(k, i));
+		for (unsigned int i = 1; i < k->nsec; i++)
+			if (k->sec[i].kind != KB_KARL_OTHER)
+				idx[n++] = i;
+		sort_k = k;
+		qsort(idx, n, sizeof(idx[0]), by_new_addr);
+		for (unsigned int j = 0; j < n; j++)
+			fprintf(f, "  %s 0x%" PRIx64 " : { KEEP(*(%s)) }\n", kb_karl_name(k, idx[j]),
+				k->sec[idx[j]].new_addr, kb_karl_name(k, idx[j]));
 	}
-	fprintf(f, "  . = 0x%" PRIx64 ";\n  INCLUDE karl-tail.ld\n}\n",
-		k->region_end + k->tail_delta + k->bias);
+	fprintf(f, "  /DISCARD/ : { *(.comment) *(.riscv.attributes) *(.note.*) *(.eh_frame) }\n}\n");
 	if (fclose(f))
 		die(EXIT_USAGE, "%s: %s", path, strerror(errno));
 }
@@ -257,12 +274,12 @@ int main(int argc, char **argv)
 
 	q = kb_karl_entropy_q16(&k, max_gap);
 	if (nokaslr)
-		printf("karl: nokaslr: %u functions at their link addresses (%" PRIu64
-		       " relocations)\n", k.nmove, k.nrela);
+		printf("karl: nokaslr: %u functions, %u data objects at their link addresses (%" PRIu64
+		       " relocations)\n", k.nmove, k.ndata, k.nrela);
 	else
-		printf("karl: %u functions shuffled, gaps up to %" PRIu64 " B: %" PRIu64 ".%02" PRIu64
-		       " bits of layout entropy (%" PRIu64 " relocations)\n",
-		       k.nmove, max_gap, q >> 16, ((q & 0xffff) * 100) >> 16, k.nrela);
+		printf("karl: %u functions, %u data objects shuffled, gaps up to %" PRIu64 " B: %" PRIu64
+		       ".%02" PRIu64 " bits of layout entropy (%" PRIu64 " relocations)\n",
+		       k.nmove, k.ndata, max_gap, q >> 16, ((q & 0xffff) * 100) >> 16, k.nrela);
 	if (layout)
 		for (unsigned int i = 1; i < k.nsec; i++)
 			if (k.sec[i].kind != KB_KARL_OTHER)

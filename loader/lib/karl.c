@@ -28,7 +28,9 @@
 #define SHT_RELA	4
 #define SHT_NOBITS	8
 #define SHT_REL		9
+#define SHF_WRITE	1
 #define SHF_ALLOC	2
+#define SHF_EXECINSTR	4
 #define SHN_UNDEF	0
 #define SHN_LORESERVE	0xff00
 #define SHN_ABS		0xfff1
@@ -146,6 +148,50 @@ static bool movable_name(const char *n)
 	if (strcmp(n, ".text.kb_fixed") == 0 || starts(n, ".text.kb_fixed."))
 		return false;
 	return true;
+}
+
+/* A data object (`-fdata-sections`): `.rodata.*`, `.srodata.*`, `.data.*`,
+ * `.sdata.*`, `.bss.*`, `.sbss.*`, but not `<prefix>kb_fixed` or
+ * `<prefix>kb_fixed.*` (data the startup code needs where it was linked). */
+static bool data_name(const char *n)
+{
+	static const char *const pre[] = { ".rodata.", ".srodata.", ".data.", ".sdata.",
+					   ".bss.", ".sbss." };
+
+	for (unsigned int i = 0; i < sizeof(pre) / sizeof(pre[0]); i++) {
+		const char *r;
+
+		if (!starts(n, pre[i]))
+			continue;
+		r = n + strlen(pre[i]);
+		return strcmp(r, "kb_fixed") != 0 && !starts(r, "kb_fixed.");
+	}
+	return false;
+}
+
+static const char *const class_name[KB_KARL_NCLASS] = { "read-only data", "writable data", "BSS" };
+
+/* Is a symbol of this name defined in .symtab?  (Checked extents.) */
+static bool sym_defined(const struct kb_karl *k, const char *name)
+{
+	const uint8_t *s = shdr(k, k->symtab);
+	const uint8_t *st = shdr(k, (unsigned int)fld(k, s, SH_LINK));
+	uint64_t off = fld(k, s, SH_OFFSET), n = fld(k, s, SH_SIZE) / SYM_SIZE;
+	uint64_t soff = fld(k, st, SH_OFFSET), ssize = fld(k, st, SH_SIZE);
+	size_t len = strlen(name);
+
+	if (!in_file(k, soff, ssize))
+		return false;
+	for (uint64_t i = 1; i < n; i++) {
+		const uint8_t *e = k->file + off + i * SYM_SIZE;
+		uint64_t nm = rd(e, 4);
+
+		if (fld(k, e, ST_SHNDX) == SHN_UNDEF || nm >= ssize || ssize - nm <= len)
+			continue;
+		if (memcmp(k->file + soff + nm, name, len + 1) == 0)
+			return true;
+	}
+	return false;
 }
 
 int kb_karl_parse(struct kb_karl *k, const void *file, size_t len,
@@ -317,6 +363,18 @@ int kb_karl_parse(struct kb_karl *k, const void *file, size_t len,
 						   "karl: section %s at 0x%llx lies inside the shuffled text [0x%llx, 0x%llx)",
 						   kb_karl_name(k, i), H(c->old_addr), H(rlo), H(rhi));
 		}
+		/* A data object after the text: shuffled within its class. */
+		if (c->kind == KB_KARL_TAIL && c->size != 0 && data_name(kb_karl_name(k, i))) {
+			uint64_t fl = fld(k, s, SH_FLAGS);
+
+			if (fl & SHF_EXECINSTR)
+				return kb_diag_set(d, KB_EINVAL, "karl: data section %s is executable",
+						   kb_karl_name(k, i));
+			c->kind = KB_KARL_DATA;
+			c->cls = !(fl & SHF_WRITE) ? KB_KARL_RODATA :
+				 c->nobits ? KB_KARL_BSS : KB_KARL_RWDATA;
+			k->ndata++;
+		}
 		if (fld(k, s, SH_TYPE) == SHT_RELA) {
 			unsigned int tgt = (unsigned int)fld(k, s, SH_INFO);
 			uint64_t off = fld(k, s, SH_OFFSET), size = fld(k, s, SH_SIZE);
@@ -338,6 +396,46 @@ int kb_karl_parse(struct kb_karl *k, const void *file, size_t len,
 			k->nrela += size / RELA_SIZE;
 		}
 	}
+	/* Each data class: one region [lo, hi) holding its objects and no
+	 * other loaded section (what lies between them moves with them). */
+	for (unsigned int g = 0; g < KB_KARL_NCLASS; g++) {
+		k->grp[g].lo = UINT64_MAX;
+		k->grp[g].hi = 0;
+	}
+	for (unsigned int i = 1; i < k->nsec; i++) {
+		struct kb_karl_sec *c = &sec[i];
+		struct kb_karl_group *g = &k->grp[c->cls];
+
+		if (c->kind != KB_KARL_DATA)
+			continue;
+		g->lo = c->old_addr < g->lo ? c->old_addr : g->lo;
+		g->hi = c->old_addr + c->size > g->hi ? c->old_addr + c->size : g->hi;
+		g->n++;
+	}
+	for (unsigned int g = 0, first = k->nmove; g < KB_KARL_NCLASS; g++) {
+		k->grp[g].first = first;
+		first += k->grp[g].n;
+		if (k->grp[g].n == 0)
+			continue;
+		for (unsigned int i = 1; i < k->nsec; i++) {
+			const struct kb_karl_sec *c = &sec[i];
+
+			if (c->kind == KB_KARL_OTHER || c->size == 0 ||
+			    (c->kind == KB_KARL_DATA && c->cls == g))
+				continue;
+			if (c->old_addr < k->grp[g].hi && k->grp[g].lo < c->old_addr + c->size)
+				return kb_diag_set(d, KB_EINVAL,
+						   "karl: section %s at 0x%llx lies inside the shuffled %s objects [0x%llx, 0x%llx)",
+						   kb_karl_name(k, i), H(c->old_addr), class_name[g],
+						   H(k->grp[g].lo), H(k->grp[g].hi));
+		}
+	}
+	/* RISC-V gp-relative accesses (linker relaxation against
+	 * __global_pointer$, or hand-written %gprel) carry no relocation a
+	 * loader can follow when the data moves. */
+	if (k->ndata && k->machine == EM_RISCV && sym_defined(k, "__global_pointer$"))
+		return kb_diag_set(d, KB_ENOTSUP,
+				   "karl: __global_pointer$ is defined: gp-relative data accesses cannot follow moving data (define no __global_pointer$, or keep the data in place: no -fdata-sections)");
 	/* The entry point stays where it was linked (plus the bias): it
 	 * must be in the startup code. */
 	k->entry = fld(k, f, E_ENTRY);
@@ -384,15 +482,79 @@ static int draw(int (*uniform)(void *, uint64_t, uint64_t *), void *ctx,
 }
 
 
+/* Fisher-Yates over ord[0..n), which holds the sections in ascending
+ * link address (the nokaslr order): each position i from the top draws j
+ * in [0, i]. */
+static int shuffle(struct kb_karl *k, uint32_t *ord, unsigned int n,
+		   int (*uniform)(void *, uint64_t, uint64_t *), void *ctx,
+		   struct kb_diag *d)
+{
+	for (unsigned int i = 1; i < n; i++)
+		for (unsigned int j = i; j > 0 &&
+		     k->sec[ord[j - 1]].old_addr > k->sec[ord[j]].old_addr; j--) {
+			uint32_t t = ord[j];
+
+			ord[j] = ord[j - 1];
+			ord[j - 1] = t;
+		}
+	for (unsigned int i = n; uniform && i > 1; i--) {
+		uint64_t j;
+		uint32_t t;
+		int err = draw(uniform, ctx, i, &j, d);
+
+		if (err)
+			return err;
+		t = ord[i - 1];
+		ord[i - 1] = ord[j];
+		ord[j] = t;
+	}
+	return 0;
+}
+
+/* Place ord[0..n) from cur (no bias), each after a gap drawn among the
+ * multiples of its alignment in [0, max_gap]; returns the end. */
+static int place(struct kb_karl *k, const uint32_t *ord, unsigned int n, uint64_t *cur,
+		 uint64_t max_gap, uint64_t bias,
+		 int (*uniform)(void *, uint64_t, uint64_t *), void *ctx, struct kb_diag *d)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		struct kb_karl_sec *c = &k->sec[ord[i]];
+		uint64_t g = 0;
+		int err;
+
+		*cur = align_up(*cur, c->align);
+		err = draw(uniform, ctx, max_gap / c->align + 1, &g, d);
+		if (err)
+			return err;
+		c->gap = g * c->align;
+		*cur += c->gap;
+		c->new_addr = *cur + bias;
+		*cur += c->size;	/* < LIMIT: sizes and gaps bounded above */
+	}
+	return 0;
+}
+
+/* How far a tail section at link address a moves (without the bias): the
+ * text's growth and that of every data region that ends at or below it. */
+static uint64_t tail_shift(const struct kb_karl *k, uint64_t a)
+{
+	uint64_t s = k->tail_delta;
+
+	for (unsigned int c = 0; c < KB_KARL_NCLASS; c++)
+		if (k->grp[c].n && k->grp[c].hi <= a)
+			s += k->grp[c].grow;
+	return s;
+}
+
 int kb_karl_layout(struct kb_karl *k, uint64_t max_gap, uint64_t bias,
 		   int (*uniform)(void *ctx, uint64_t bound, uint64_t *out),
 		   void *ctx, struct kb_diag *d)
 {
-	uint64_t maxalign = 4096, cur, tail_lo = UINT64_MAX;
+	uint64_t maxalign = 4096, cur, tail_lo = UINT64_MAX, delta;
 	int err;
 
 	k->laid_out = false;
-	if (k->link_end > LIMIT || max_gap > LIMIT / (k->nmove + 1u))
+	if (k->link_end > LIMIT || max_gap > LIMIT / (k->nmove + k->ndata + 1u))
 		return kb_diag_set(d, KB_ERANGE, "karl: image end 0x%llx or gap %llu too large",
 				   H(k->link_end), H(max_gap));
 	for (unsigned int i = 1; i < k->nsec; i++) {
@@ -410,60 +572,83 @@ int kb_karl_layout(struct kb_karl *k, uint64_t max_gap, uint64_t bias,
 		return kb_diag_set(d, KB_ERANGE, "karl: bias 0x%llx puts the image above 2^62",
 				   H(bias));
 
-	/* Fisher-Yates: order[0..n) starts in section-index order (the
-	 * parser's), each position i from the top draws j in [0, i]. */
+	/* order[0..nmove): the function sections; then each data class's
+	 * objects at order[grp.first..), in section-index order before the
+	 * sort. */
 	{
-		unsigned int n = 0;
+		unsigned int n = 0, nd[KB_KARL_NCLASS] = { 0 };
 
-		for (unsigned int i = 1; i < k->nsec; i++)
-			if (k->sec[i].kind == KB_KARL_MOVE)
+		for (unsigned int i = 1; i < k->nsec; i++) {
+			const struct kb_karl_sec *c = &k->sec[i];
+
+			if (c->kind == KB_KARL_MOVE)
 				k->order[n++] = i;
-		/* nokaslr: link-time order = ascending address. */
-		for (unsigned int i = 1; i < n; i++)
-			for (unsigned int j = i; j > 0 &&
-			     k->sec[k->order[j - 1]].old_addr > k->sec[k->order[j]].old_addr; j--) {
-				uint32_t t = k->order[j];
-
-				k->order[j] = k->order[j - 1];
-				k->order[j - 1] = t;
-			}
-		for (unsigned int i = n; uniform && i > 1; i--) {
-			uint64_t j;
-			uint32_t t;
-
-			err = draw(uniform, ctx, i, &j, d);
-			if (err)
-				return err;
-			t = k->order[i - 1];
-			k->order[i - 1] = k->order[j];
-			k->order[j] = t;
+			else if (c->kind == KB_KARL_DATA)
+				k->order[k->grp[c->cls].first + nd[c->cls]++] = i;
 		}
 	}
+	/* nokaslr: the link-time layout exactly, whatever padding the
+	 * linker left between the sections. */
+	err = shuffle(k, k->order, k->nmove, uniform, ctx, d);
+	if (err)
+		return err;
 	cur = k->region;
-	for (unsigned int i = 0; i < k->nmove; i++) {
-		struct kb_karl_sec *c = &k->sec[k->order[i]];
-		uint64_t g = 0;
-
-		/* nokaslr: the link-time layout exactly, whatever padding
-		 * the linker left between the sections. */
-		if (!uniform) {
-			c->gap = 0;
-			c->new_addr = c->old_addr + bias;
-			cur = k->region_end;
-			continue;
-		}
-		cur = align_up(cur, c->align);
-		err = draw(uniform, ctx, max_gap / c->align + 1, &g, d);
+	if (uniform) {
+		err = place(k, k->order, k->nmove, &cur, max_gap, bias, uniform, ctx, d);
 		if (err)
 			return err;
-		c->gap = g * c->align;
-		cur += c->gap;
-		c->new_addr = cur + bias;
-		cur += c->size;		/* < LIMIT: sizes and gaps bounded above */
+	} else {
+		for (unsigned int i = 0; i < k->nmove; i++) {
+			k->sec[k->order[i]].gap = 0;
+			k->sec[k->order[i]].new_addr = k->sec[k->order[i]].old_addr + bias;
+		}
+		cur = k->region_end;
 	}
 	k->tail_delta = 0;
 	if (cur > k->region_end)
 		k->tail_delta = align_up(cur - k->region_end, maxalign);
+	/* The data regions, lowest first: each starts where its link-time
+	 * start moved to (tail_delta and the growth of the regions below,
+	 * multiples of maxalign: its alignment and its page boundary kept),
+	 * its objects shuffled among themselves; what follows moves by its
+	 * growth rounded up to maxalign. */
+	delta = k->tail_delta;
+	{
+		unsigned int cls[KB_KARL_NCLASS] = { 0, 1, 2 };
+
+		for (unsigned int a = 1; a < KB_KARL_NCLASS; a++)
+			for (unsigned int b = a; b > 0 && k->grp[cls[b - 1]].lo > k->grp[cls[b]].lo; b--) {
+				unsigned int t = cls[b];
+
+				cls[b] = cls[b - 1];
+				cls[b - 1] = t;
+			}
+		for (unsigned int a = 0; a < KB_KARL_NCLASS; a++) {
+			struct kb_karl_group *g = &k->grp[cls[a]];
+			uint32_t *ord = k->order + g->first;
+
+			g->grow = 0;
+			if (g->n == 0)
+				continue;
+			err = shuffle(k, ord, g->n, uniform, ctx, d);
+			if (err)
+				return err;
+			cur = g->lo + delta;
+			if (uniform) {
+				err = place(k, ord, g->n, &cur, max_gap, bias, uniform, ctx, d);
+				if (err)
+					return err;
+			} else {
+				for (unsigned int i = 0; i < g->n; i++) {
+					k->sec[ord[i]].gap = 0;
+					k->sec[ord[i]].new_addr = k->sec[ord[i]].old_addr + delta + bias;
+				}
+			}
+			if (cur > g->hi + delta)
+				g->grow = align_up(cur - (g->hi + delta), maxalign);
+			delta += g->grow;
+		}
+	}
 	k->new_base = UINT64_MAX;
 	k->new_end = 0;
 	for (unsigned int i = 1; i < k->nsec; i++) {
@@ -472,8 +657,8 @@ int kb_karl_layout(struct kb_karl *k, uint64_t max_gap, uint64_t bias,
 		if (c->kind == KB_KARL_HEAD)
 			c->new_addr = c->old_addr + bias;
 		else if (c->kind == KB_KARL_TAIL)
-			c->new_addr = c->old_addr + k->tail_delta + bias;
-		else if (c->kind != KB_KARL_MOVE)
+			c->new_addr = c->old_addr + tail_shift(k, c->old_addr) + bias;
+		else if (c->kind != KB_KARL_MOVE && c->kind != KB_KARL_DATA)
 			continue;
 		if (c->new_addr < k->new_base)
 			k->new_base = c->new_addr;
@@ -496,9 +681,12 @@ int kb_karl_layout(struct kb_karl *k, uint64_t max_gap, uint64_t bias,
 uint64_t kb_karl_max_footprint(const struct kb_karl *k, uint64_t max_gap)
 {
 	uint64_t maxalign = 4096, grow = 0;
+	unsigned int rounds = 1;
 
-	if (k->link_end > LIMIT || max_gap > LIMIT / (k->nmove + 1u))
+	if (k->link_end > LIMIT || max_gap > LIMIT / (k->nmove + k->ndata + 1u))
 		return UINT64_MAX;
+	for (unsigned int c = 0; c < KB_KARL_NCLASS; c++)
+		rounds += k->grp[c].n != 0;
 	for (unsigned int i = 1; i < k->nsec; i++) {
 		const struct kb_karl_sec *c = &k->sec[i];
 
@@ -507,12 +695,13 @@ uint64_t kb_karl_max_footprint(const struct kb_karl *k, uint64_t max_gap)
 		if (c->align > maxalign)
 			maxalign = c->align;
 		/* alignment padding before it, then its gap */
-		if (c->kind == KB_KARL_MOVE)
+		if (c->kind == KB_KARL_MOVE || c->kind == KB_KARL_DATA)
 			grow += c->align - 1 + max_gap;
 	}
-	/* The region grows by at most `grow`; the tail moves by that
-	 * rounded up to maxalign.  Every term < 2^62 + 2^62. */
-	return k->link_end - k->link_base + grow + maxalign;
+	/* The regions grow by at most `grow` in all; each region's growth
+	 * is rounded up to maxalign (the text and each data class).  Every
+	 * term < 2^62 + 2^62. */
+	return k->link_end - k->link_base + grow + maxalign * rounds;
 }
 
 /* log2(x) in Q16 for x >= 1: the integer part, then 16 fraction bits by
@@ -540,8 +729,11 @@ uint64_t kb_karl_entropy_q16(const struct kb_karl *k, uint64_t max_gap)
 
 	for (uint64_t i = 2; i <= k->nmove; i++)
 		bits += log2_q16(i);
+	for (unsigned int c = 0; c < KB_KARL_NCLASS; c++)
+		for (uint64_t i = 2; i <= k->grp[c].n; i++)
+			bits += log2_q16(i);
 	for (unsigned int i = 1; i < k->nsec; i++)
-		if (k->sec[i].kind == KB_KARL_MOVE)
+		if (k->sec[i].kind == KB_KARL_MOVE || k->sec[i].kind == KB_KARL_DATA)
 			bits += log2_q16(max_gap / k->sec[i].align + 1);
 	return bits;
 }

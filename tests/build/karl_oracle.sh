@@ -13,6 +13,7 @@
 # consistent, functions moved), the same for a clang build of the
 # payload, and the contract's violations are refused by name.
 . "$(dirname "$0")/../lib.sh"
+. "$top/tests/karl/karl_env.sh"
 
 KP=$top/build/host/karlplan
 CC=riscv64-unknown-elf-gcc
@@ -42,6 +43,8 @@ build_payload() {	# DIR EXTRA_CFLAGS [COMPILER]: generate and compile
 		# shellcheck disable=SC2086
 		(cd "$dir" && $cc $CFLAGS $2 -c "$f" -o "${f%.*}.o") || return 1
 	done
+	# shellcheck disable=SC2086
+	(cd "$dir" && "$top/tests/karl/uniq_sections.sh" "$OBJCOPY" riscv64-linux-gnu-readelf $OBJS)
 }
 link() {	# DIR OUT LDFLAGS...: link the objects with ld
 	local dir=$1 out=$2; shift 2
@@ -50,17 +53,21 @@ link() {	# DIR OUT LDFLAGS...: link the objects with ld
 }
 
 check "the contract payload builds ($NFUNC functions)" build_payload "$G" ""
-check "it links with --emit-relocs --unique=.text.*" \
-	link "$G" payload.elf --emit-relocs "--unique=.text.*" -T "$top/tests/karl/karl.ld"
+# shellcheck disable=SC2086
+check "it links with --emit-relocs and the --unique options" \
+	link "$G" payload.elf --emit-relocs $KARL_UNIQUE -T "$top/tests/karl/karl.ld"
 
 # Entropy line and the relocation types the payload exercises.
 "$KP" --nokaslr --image "$TMP/nk.bin" "$G/payload.elf" > "$TMP/nk.out" 2>&1
 "$KP" --seed 0 "$G/payload.elf" > "$TMP/line.out" 2>&1
 echo "# $(cat "$TMP/line.out")"
-check "karlplan reports the functions and the entropy" \
-	grep -qE '^karl: [0-9]+ functions shuffled, gaps up to 4096 B: [0-9]+\.[0-9]+ bits of layout entropy' "$TMP/line.out"
+check "karlplan reports the functions, the data objects and the entropy" \
+	grep -qE '^karl: [0-9]+ functions, [0-9]+ data objects shuffled, gaps up to 4096 B: [0-9]+\.[0-9]+ bits of layout entropy' "$TMP/line.out"
 nmove=$(sed -n 's/^karl: \([0-9]*\) functions.*/\1/p' "$TMP/line.out")
 check "at least $NFUNC function sections are movable ($nmove)" test "${nmove:-0}" -ge "$NFUNC"
+ndata=$(sed -n 's/^karl: [0-9]* functions, \([0-9]*\) data objects.*/\1/p' "$TMP/line.out")
+# 4 files x (ctab, dvar, bss, bscalar, dptr, cdptr, dtable, table, names, strings)
+check "at least 40 data objects are shuffled ($ndata)" test "${ndata:-0}" -ge 40
 riscv64-linux-gnu-readelf -rW "$G/payload.elf" | awk '/R_RISCV/ {print $3}' | sort -u > "$TMP/types"
 for t in R_RISCV_CALL_PLT R_RISCV_PCREL_HI20 R_RISCV_PCREL_LO12_I R_RISCV_BRANCH \
 	R_RISCV_RVC_BRANCH R_RISCV_RVC_JUMP R_RISCV_ADD32 R_RISCV_SUB32 R_RISCV_64; do
@@ -100,6 +107,10 @@ echo "# relinking oracle: $same of $SEEDS seeds byte-identical${first_bad:+ (fir
 check "relinking oracle: all $SEEDS seeds byte-identical to ld's relink" test "$differ" = 0
 orders=$(for s in $(seq 1 "$SEEDS"); do grep '^move' "$TMP/layout.$s" | sort -k2 | awk '{print $5}' | md5sum; done | sort -u | wc -l)
 check "the $SEEDS seeds give $SEEDS different orders ($orders)" test "$orders" = "$SEEDS"
+dorders=$(for s in $(seq 1 "$SEEDS"); do grep '^data' "$TMP/layout.$s" | sort -k2 | awk '{print $5}' | md5sum; done | sort -u | wc -l)
+check "the $SEEDS seeds give $SEEDS different data orders ($dorders)" test "$dorders" = "$SEEDS"
+no_tail_data() { ! grep -qE '^tail 0x[0-9a-f]+ 0x[0-9a-f]+ 0x[0-9a-f]*[1-9a-f][0-9a-f]* \.(s?rodata|s?data|s?bss)\.' "$TMP/layout.1"; }
+check "no non-empty data object is left in the fixed tail" no_tail_data
 check "a 2 MiB bias: still byte-identical (seed 7)" oracle 7 --bias 0x200000
 check "a 1 MiB gap maximum: still byte-identical (seed 8)" oracle 8 --max-gap 0x100000
 
@@ -116,6 +127,13 @@ runs() {	# IMAGE NAME: boot, keep the payload's line in $TMP/NAME.line
 }
 checksum() { awk '{print $3}' "$TMP/$1.line"; }
 markers() { awk '{print $6, $7, $8, $9}' "$TMP/$1.line"; }
+dmarkers() { awk '$10 == "data" {print $11, $12, $13, $14}' "$TMP/$1.line"; }
+ddist() {	# NAME: the data markers' offsets from the first
+	local m
+	read -ra m <<< "$(dmarkers "$1")"
+	[ "${#m[@]}" = 4 ] || return 0
+	echo "$((m[1] - m[0])) $((m[2] - m[0])) $((m[3] - m[0]))"
+}
 same_checksum() { [ -n "$(checksum "$1")" ] && [ "$(checksum "$1")" = "$(checksum nk)" ]; }
 moved() { [ -n "$(markers "$1")" ] && [ "$(markers "$1")" != "$(markers nk)" ]; }
 if command -v $QEMU > /dev/null; then
@@ -128,6 +146,9 @@ if command -v $QEMU > /dev/null; then
 		check "seed $s: the same checksum as nokaslr" same_checksum "b$s"
 		check "seed $s: the marker functions moved" moved "b$s"
 	done
+	ddistinct=$(for s in $(seq 1 "${KARL_BOOTS:-5}"); do ddist "b$s"; done | grep . | sort -u | wc -l)
+	check "the ${KARL_BOOTS:-5} boots give ${KARL_BOOTS:-5} different data layouts (data marker distances: $ddistinct)" \
+		test "$ddistinct" = "${KARL_BOOTS:-5}"
 	distinct=$(for s in $(seq 1 "${KARL_BOOTS:-5}"); do markers "b$s"; done | sort -u | wc -l)
 	check "the ${KARL_BOOTS:-5} boots place the markers ${KARL_BOOTS:-5} different ways ($distinct)" \
 		test "$distinct" = "${KARL_BOOTS:-5}"
@@ -142,8 +163,9 @@ fi
 if command -v clang > /dev/null; then
 	G=$TMP/clang
 	check "the contract payload builds with clang" build_payload "$G" "" "clang --target=riscv64-unknown-elf"
-	check "clang: it links with --emit-relocs --unique=.text.*" \
-		link "$G" payload.elf --emit-relocs "--unique=.text.*" -T "$top/tests/karl/karl.ld"
+	# shellcheck disable=SC2086
+	check "clang: it links with --emit-relocs and the --unique options" \
+		link "$G" payload.elf --emit-relocs $KARL_UNIQUE -T "$top/tests/karl/karl.ld"
 	"$KP" --seed 0 "$G/payload.elf" > "$TMP/clang-line.out" 2>&1
 	echo "# clang: $(cat "$TMP/clang-line.out")"
 	csame=0
@@ -178,4 +200,11 @@ check "a payload linked without --emit-relocs is refused" refuses "$G/norelocs.e
 check "the linker relaxation build compiles" build_payload "$TMP/relax" "-mrelax"
 link "$TMP/relax" relax.elf --emit-relocs "--unique=.text.*" -T "$top/tests/karl/karl.ld"
 check "a payload compiled for linker relaxation is refused" refuses "$TMP/relax/relax.elf" "the payload was built for linker relaxation"
+# gp-relative accesses cannot follow moving data: a payload that defines
+# __global_pointer$ (as GNU ld's default script does, for gp relaxation)
+# and has data objects is refused.
+# shellcheck disable=SC2086
+link "$G" gp.elf --emit-relocs $KARL_UNIQUE '--defsym=__global_pointer$=0x80200800' -T "$top/tests/karl/karl.ld"
+check "a payload defining __global_pointer\$ with moving data is refused" \
+	refuses "$G/gp.elf" 'karlplan: karl: __global_pointer$ is defined: gp-relative data accesses cannot follow moving data'
 done_testing

@@ -16,6 +16,7 @@
 # link base, EL1, cortex-a57: pointers ok, the same checksum, the markers
 # moved), and what the contract refuses is refused by name.
 . "$(dirname "$0")/../lib.sh"
+. "$top/tests/karl/karl_env.sh"
 
 KP=$top/build/host/karlplan
 CC=aarch64-linux-gnu-gcc
@@ -49,24 +50,30 @@ build_payload() {	# DIR EXTRA_CFLAGS [COMPILER]: generate and compile
 		# shellcheck disable=SC2086
 		(cd "$dir" && $cc $CFLAGS $2 -c "$f" -o "${f%.*}.o") || return 1
 	done
+	# shellcheck disable=SC2086
+	(cd "$dir" && "$top/tests/karl/uniq_sections.sh" "$OBJCOPY" "$READELF" $OBJS)
 }
 link() {	# DIR OUT LDFLAGS...: link the objects with ld
 	local dir=$1 out=$2; shift 2
 	# shellcheck disable=SC2086
 	(cd "$dir" && $LD $LDFLAGS "$@" $OBJS -o "$out") 2> "$TMP/ld.err"
 }
-contract_link() { link "$1" "$2" --emit-relocs "--unique=.text.*" -T "$top/tests/karl/karl-aarch64.ld"; }
+# shellcheck disable=SC2086
+contract_link() { link "$1" "$2" --emit-relocs $KARL_UNIQUE -T "$top/tests/karl/karl-aarch64.ld"; }
 
 check "the contract payload builds ($NFUNC functions, gcc)" build_payload "$G" ""
-check "it links with --emit-relocs --unique=.text.*" contract_link "$G" payload.elf
+check "it links with --emit-relocs and the --unique options" contract_link "$G" payload.elf
 
 "$KP" --nokaslr --image "$TMP/nk.bin" "$G/payload.elf" > "$TMP/nk.out" 2>&1
 "$KP" --seed 0 "$G/payload.elf" > "$TMP/line.out" 2>&1
 echo "# gcc: $(cat "$TMP/line.out")"
-check "karlplan reports the functions and the entropy" \
-	grep -qE '^karl: [0-9]+ functions shuffled, gaps up to 4096 B: [0-9]+\.[0-9]+ bits of layout entropy' "$TMP/line.out"
+check "karlplan reports the functions, the data objects and the entropy" \
+	grep -qE '^karl: [0-9]+ functions, [0-9]+ data objects shuffled, gaps up to 4096 B: [0-9]+\.[0-9]+ bits of layout entropy' "$TMP/line.out"
 nmove=$(sed -n 's/^karl: \([0-9]*\) functions.*/\1/p' "$TMP/line.out")
 check "at least $NFUNC function sections are movable ($nmove)" test "${nmove:-0}" -ge "$NFUNC"
+ndata=$(sed -n 's/^karl: [0-9]* functions, \([0-9]*\) data objects.*/\1/p' "$TMP/line.out")
+# 4 files x (ctab, dvar, bss, bscalar, dptr, cdptr, dtable, table, names, strings)
+check "at least 40 data objects are shuffled ($ndata)" test "${ndata:-0}" -ge 40
 types() { $READELF -rW "$1" | awk '/R_AARCH64/ {print $3}' | sort | uniq -c | awk '{printf "%s %s, ", $2, $1}'; }
 echo "# gcc relocations: $(types "$G/payload.elf")"
 $READELF -rW "$G/payload.elf" | awk '/R_AARCH64/ {print $3}' | sort -u > "$TMP/types"
@@ -109,6 +116,10 @@ run_oracle() {	# N NAME: seeds 1..N, prints the count, true if all matched
 check "gcc: relinking oracle: all $SEEDS seeds byte-identical to ld's relink" run_oracle "$SEEDS" gcc
 orders=$(for s in $(seq 1 "$SEEDS"); do grep '^move' "$TMP/layout.$s" | sort -k2 | awk '{print $5}' | md5sum; done | sort -u | wc -l)
 check "the $SEEDS seeds give $SEEDS different orders ($orders)" test "$orders" = "$SEEDS"
+dorders=$(for s in $(seq 1 "$SEEDS"); do grep '^data' "$TMP/layout.$s" | sort -k2 | awk '{print $5}' | md5sum; done | sort -u | wc -l)
+check "the $SEEDS seeds give $SEEDS different data orders ($dorders)" test "$dorders" = "$SEEDS"
+no_tail_data() { ! grep -qE '^tail 0x[0-9a-f]+ 0x[0-9a-f]+ 0x[0-9a-f]*[1-9a-f][0-9a-f]* \.(s?rodata|s?data|s?bss)\.' "$TMP/layout.1"; }
+check "no non-empty data object is left in the fixed tail" no_tail_data
 check "a 2 MiB bias: still byte-identical (seed 7)" oracle 7 --bias 0x200000
 check "a 2 KiB gap maximum: still byte-identical (seed 8)" oracle 8 --max-gap 0x800
 
@@ -123,6 +134,13 @@ runs() {	# IMAGE NAME: boot, keep the payload's line in $TMP/NAME.line
 }
 checksum() { awk '{print $3}' "$TMP/$1.line"; }
 markers() { awk '{print $6, $7, $8, $9}' "$TMP/$1.line"; }
+dmarkers() { awk '$10 == "data" {print $11, $12, $13, $14}' "$TMP/$1.line"; }
+ddist() {	# NAME: the data markers' offsets from the first
+	local m
+	read -ra m <<< "$(dmarkers "$1")"
+	[ "${#m[@]}" = 4 ] || return 0
+	echo "$((m[1] - m[0])) $((m[2] - m[0])) $((m[3] - m[0]))"
+}
 same_checksum() { [ -n "$(checksum "$1")" ] && [ "$(checksum "$1")" = "$(checksum nk)" ]; }
 moved() { [ -n "$(markers "$1")" ] && [ "$(markers "$1")" != "$(markers nk)" ]; }
 if command -v $QEMU > /dev/null; then
@@ -135,6 +153,9 @@ if command -v $QEMU > /dev/null; then
 		check "seed $s: the same checksum as nokaslr" same_checksum "b$s"
 		check "seed $s: the marker functions moved" moved "b$s"
 	done
+	ddistinct=$(for s in $(seq 1 "${KARL_BOOTS:-5}"); do ddist "b$s"; done | grep . | sort -u | wc -l)
+	check "the ${KARL_BOOTS:-5} boots give ${KARL_BOOTS:-5} different data layouts (data marker distances: $ddistinct)" \
+		test "$ddistinct" = "${KARL_BOOTS:-5}"
 	distinct=$(for s in $(seq 1 "${KARL_BOOTS:-5}"); do markers "b$s"; done | sort -u | wc -l)
 	check "the ${KARL_BOOTS:-5} boots place the markers ${KARL_BOOTS:-5} different ways ($distinct)" \
 		test "$distinct" = "${KARL_BOOTS:-5}"
@@ -149,7 +170,7 @@ fi
 if command -v clang > /dev/null; then
 	G=$TMP/clang
 	check "the contract payload builds with clang" build_payload "$G" "" "clang --target=aarch64-none-elf"
-	check "clang: it links with --emit-relocs --unique=.text.*" contract_link "$G" payload.elf
+	check "clang: it links with --emit-relocs and the --unique options" contract_link "$G" payload.elf
 	"$KP" --seed 0 "$G/payload.elf" > "$TMP/clang-line.out" 2>&1
 	echo "# clang: $(cat "$TMP/clang-line.out")"
 	echo "# clang relocations: $(types "$G/payload.elf")"
@@ -195,6 +216,12 @@ if command -v ld.lld > /dev/null; then
 	check "lld: the gcc objects link with --emit-relocs --unique --no-relax" \
 		lld_link lld.elf --no-relax --emit-relocs --unique -T "$top/tests/karl/karl-aarch64.ld"
 	"$KP" --nokaslr --image "$TMP/lld-nk.bin" "$G/lld.elf" > /dev/null 2>&1
+	# lld places the read-only objects before the text (they stay, in
+	# the head); the writable and BSS objects move (docs/karl.md).
+	"$KP" --seed 0 "$G/lld.elf" > "$TMP/lld-line.out" 2>&1
+	echo "# lld: $(cat "$TMP/lld-line.out")"
+	lnd=$(sed -n 's/^karl: [0-9]* functions, \([0-9]*\) data objects.*/\1/p' "$TMP/lld-line.out")
+	check "lld: its writable and BSS objects are shuffled ($lnd data objects)" test "${lnd:-0}" -ge 20
 	check "lld: nokaslr gives lld's link-time image" image_matches "$TMP/lld-nk.bin" "$G/lld.elf"
 	lsame=0
 	for s in $(seq 1 "${KARL_LLD_SEEDS:-50}"); do

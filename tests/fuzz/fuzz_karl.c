@@ -72,16 +72,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(k.tail_delta % 4096 == 0, "tail delta 0x%llx", (unsigned long long)k.tail_delta);
 	used = calloc(k.nsec, 1);
 	CHECK(used != NULL, "calloc");
-	for (unsigned int j = 0; j < k.nmove; j++) {
+	for (unsigned int j = 0; j < k.nmove + k.ndata; j++) {
 		uint32_t i = k.order[j];
 
-		CHECK(i < k.nsec && k.sec[i].kind == KB_KARL_MOVE && !used[i],
-		      "order[%u] = %u is not a fresh movable section", j, i);
+		CHECK(i < k.nsec && k.sec[i].kind == (j < k.nmove ? KB_KARL_MOVE : KB_KARL_DATA) &&
+		      !used[i], "order[%u] = %u is not a fresh movable section or data object", j, i);
+		if (j >= k.nmove) {
+			const struct kb_karl_group *g = &k.grp[k.sec[i].cls];
+
+			CHECK(j >= g->first && j - g->first < g->n, "order[%u] outside its class", j);
+		}
 		used[i] = 1;
 		seen++;
 	}
 	free(used);
-	CHECK(seen == k.nmove, "order");
+	CHECK(seen == k.nmove + k.ndata, "order");
 	for (unsigned int i = 1; i < k.nsec; i++) {
 		const struct kb_karl_sec *a = &k.sec[i];
 
@@ -92,8 +97,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		      "section %u outside the image", i);
 		if (a->kind == KB_KARL_HEAD)
 			CHECK(a->new_addr == a->old_addr, "head %u moved", i);
+		/* the tail moves by the text's growth and that of the data
+		 * regions below it: multiples of 4 KiB */
 		if (a->kind == KB_KARL_TAIL)
-			CHECK(a->new_addr == a->old_addr + k.tail_delta, "tail %u", i);
+			CHECK(a->new_addr >= a->old_addr + k.tail_delta &&
+			      (a->new_addr - a->old_addr) % 4096 == 0, "tail %u", i);
+		if (a->kind == KB_KARL_DATA) {
+			const struct kb_karl_group *g = &k.grp[a->cls];
+
+			CHECK(a->old_addr >= g->lo && a->old_addr + a->size <= g->hi, "data %u region", i);
+			CHECK(a->gap % a->align == 0 && a->gap <= max_gap, "gap of %u", i);
+			CHECK(!nokaslr || a->new_addr == a->old_addr, "nokaslr moved %u", i);
+		}
 		if (a->kind == KB_KARL_MOVE) {
 			CHECK(a->gap % a->align == 0 && a->gap <= max_gap, "gap of %u", i);
 			CHECK(!nokaslr || a->new_addr == a->old_addr, "nokaslr moved %u", i);

@@ -9,6 +9,7 @@
 # firmware payloads, ELF32 for riscv32m) tests/qemu-riscv-m/karl.sh.
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/karl_env.sh"
 arch=$1 out=$2 nfunc=${3:-320}
 sflags=
 case $arch in
@@ -48,5 +49,5 @@ for f in k0.c k1.c k2.c k3.c start.S; do
 		-fno-asynchronous-unwind-tables -fno-unwind-tables -c "$f" -o "${f%.*}.o"
 done
 # shellcheck disable=SC2086
-$ld -nostdlib -static $ldflags -L"$here" --emit-relocs "--unique=.text.*" -T "$script" \
+$ld -nostdlib -static $ldflags -L"$here" --emit-relocs $KARL_UNIQUE -T "$script" \
 	start.o k0.o k1.o k2.o k3.o -o payload.elf

@@ -4,10 +4,19 @@
 functions spread over NFILES files, calling each other forwards and
 backwards across files, through function-pointer tables (const, in
 rodata, and writable, in data), switches that gcc compiles to jump tables
-(ADD32/SUB32 label differences in rodata), strings and pointer arrays.
+(ADD32/SUB32 label differences in rodata), strings and pointer arrays,
+and data objects for KARL's data shuffle in every file: a const table
+(rodata), a writable scalar (.sdata on riscv64), a BSS array and a BSS
+scalar (.sbss on riscv64), data pointers stored in data (writable and
+const arrays) and function pointers stored in data.
 kb_main (in k0.c) calls every function, checks that the pointer table
-holds the addresses the code computes, prints a checksum (the same for
-every layout) and four marker functions' addresses, then zeroes its own
+holds the addresses the code computes, that every data pointer and every
+function pointer stored in data equals the address the code computes,
+that BSS is zero, writes through the stored data pointers, prints a
+checksum (the same for every layout: the const tables are in it) and four
+marker functions' addresses, then "data" and four marker data objects'
+addresses (ctab_0 and ctab_2: read-only; dptr_1: writable; bss_3: BSS),
+then zeroes its own
 startup code (.text.kb_fixed: kb_fixed_start..kb_fixed_end), calls every
 function again and prints "startup-trashed rerun-ok", through the console
 (riscv64: SBI console and shutdown; aarch64: QEMU virt's PL011 at
@@ -307,6 +316,12 @@ for m in range(nfiles):
     hdr.append("extern const fn_t table_%d[%d];" % (m, TAB))
     hdr.append("extern fn_t dtable_%d[%d];" % (m, TAB))
     hdr.append("extern const char *const names_%d[%d];" % (m, NAMES))
+    hdr.append("extern const unsigned ctab_%d[16];" % m)
+    hdr.append("extern unsigned dvar_%d;" % m)
+    hdr.append("extern unsigned bss_%d[64];" % m)
+    hdr.append("extern unsigned long bscalar_%d;" % m)
+    hdr.append("extern unsigned *dptr_%d[4];" % m)
+    hdr.append("extern unsigned *const cdptr_%d[2];" % m)
 hdr.append("unsigned strsum(const char *s);")
 with open(os.path.join(out, "payload.h"), "w") as f:
     f.write("\n".join(hdr) + "\n")
@@ -320,6 +335,17 @@ for m in range(nfiles):
         m, TAB, ", ".join("fn_%d" % ((m * 31 + k * 17) % nfunc) for k in range(TAB))))
     src.append("const char *const names_%d[%d] = { %s };" % (
         m, NAMES, ", ".join('"name-%d-%d"' % (m, k) for k in range(NAMES))))
+    # Data objects (docs/karl.md, "Data objects"): each its own section
+    # with -fdata-sections; the pointers in dptr/cdptr are R_RISCV_64 /
+    # R_AARCH64_ABS64 relocations in .data and .rodata.
+    src.append("const unsigned ctab_%d[16] = { %s };" % (
+        m, ", ".join("%du" % (m * 1000 + k * k + 7) for k in range(16))))
+    src.append("unsigned dvar_%d = %du;" % (m, 4242 + m))
+    src.append("unsigned bss_%d[64];" % m)
+    src.append("unsigned long bscalar_%d;" % m)
+    src.append("unsigned *dptr_%d[4] = { &dvar_%d, &bss_%d[%d], (unsigned *)&ctab_%d[5], (unsigned *)&bscalar_%d };"
+               % (m, m, m, 3 + m, m, m))
+    src.append("unsigned *const cdptr_%d[2] = { &bss_%d[%d], &dvar_%d };" % (m, m, 9 + m, m))
     src.append("static const char *mutable_names_%d[%d] = { %s };" % (
         m, NAMES, ", ".join("\"mut-%d-%d\"" % (m, k) for k in range(NAMES))))
     if m == 0:
@@ -381,6 +407,17 @@ static void __attribute__((unused)) putnum(unsigned long v)
 
 static const void *const markers[4] = { (const void *)fn_0, (const void *)fn_1,
 	(const void *)fn_2, (const void *)strsum };
+static const void *const dmarkers[4] = { ctab_0, ctab_2, dptr_1, bss_3 };
+
+/* Through a call: the compiler does not fold the tables it sees. */
+static unsigned __attribute__((noinline)) tabsum(const unsigned *t, unsigned n)
+{
+	unsigned s = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		s = s * 33 + t[i];
+	return s;
+}
 
 /* Every function called (the checksum: the same for every layout),
  * every table entry compared with the address the code computes
@@ -395,6 +432,7 @@ void kb_main(void)
 	for (unsigned i = 0; i < %d; i++)
 		bad += all_fns[i] != fn_of(i);
 @@ARCHCHECK@@
+@@DATACHECK@@
 	puts_("karl-payload: checksum ");
 	puthex(sum);
 	puts_(bad ? " pointers BAD" : " pointers ok");
@@ -402,11 +440,32 @@ void kb_main(void)
 		puts_(" ");
 		puthex((unsigned long)markers[i]);
 	}
+	puts_(" data");
+	for (int i = 0; i < 4; i++) {
+		puts_(" ");
+		puthex((unsigned long)dmarkers[i]);
+	}
 @@TRASH@@	puts_("\\n");
 	poweroff();
 }""" % (nfunc, nfunc))
         trash = (TRASH_M if arch.endswith("m") else TRASH).replace("@N@", str(nfunc))
-        src[-1] = src[-1].replace("@@CONSOLE@@", CONSOLE[arch]).replace("@@ARCHCHECK@@\n", ARCHCHECK[arch])
+        dc = ["\t/* data objects: BSS zero, stored pointers equal the code's, writes through them */"]
+        for q in range(nfiles):
+            dc.append("\tfor (unsigned i = 0; i < 64; i++)\n\t\tbad += bss_%d[i] != 0;" % q)
+            dc.append("\tbad += bscalar_%d != 0;" % q)
+            dc.append("\tsum = sum * 31 + tabsum(ctab_%d, 16) + dvar_%d;" % (q, q))
+            dc.append("\tbad += dptr_%d[0] != &dvar_%d;" % (q, q))
+            dc.append("\tbad += dptr_%d[1] != &bss_%d[%d];" % (q, q, 3 + q))
+            dc.append("\tbad += dptr_%d[2] != (unsigned *)&ctab_%d[5];" % (q, q))
+            dc.append("\tbad += dptr_%d[3] != (unsigned *)&bscalar_%d;" % (q, q))
+            dc.append("\tbad += cdptr_%d[0] != &bss_%d[%d] || cdptr_%d[1] != &dvar_%d;" % (q, q, 9 + q, q, q))
+            dc.append("\t*dptr_%d[1] = %du;\n\t*(unsigned long *)dptr_%d[3] = %du;" % (q, 77 + q, q, 99 + q))
+            dc.append("\tbad += bss_%d[%d] != %du || bscalar_%d != %du || *cdptr_%d[1] != %du;"
+                      % (q, 3 + q, 77 + q, q, 99 + q, q, 4242 + q))
+            dc.append("\tfor (unsigned i = 0; i < %d; i++)\n\t\tbad += dtable_%d[i] != fn_of((%d + i * 17) %% %d);"
+                      % (TAB, q, q * 31, nfunc))
+        src[-1] = src[-1].replace("@@CONSOLE@@", CONSOLE[arch]).replace("@@ARCHCHECK@@\n", ARCHCHECK[arch]) \
+            .replace("@@DATACHECK@@", "\n".join(dc))
         src[-1] = src[-1].replace("@@TRASH@@", trash)
         src.insert(1, "static unsigned fn_call(unsigned i);\nstatic fn_t fn_of(unsigned i);\n"
                    "extern const fn_t all_fns[%d];" % nfunc)

@@ -11,6 +11,7 @@
 # A payload built for linker relaxation is refused by kbimage -t karl
 # and, packed anyway, by the loader with karl.c's line; nothing entered.
 . "$(dirname "$0")/../lib.sh"
+. "$top/tests/karl/karl_env.sh"
 
 CC=riscv64-unknown-elf-gcc
 LD=riscv64-linux-gnu-ld
@@ -34,7 +35,7 @@ build_payload() {	# DIR EXTRA_CFLAGS: generate, compile, link to the contract at
 	sed "s/0x80200000/$BASE/" "$top/tests/karl/karl.ld" > "$dir/karl.ld"
 	# shellcheck disable=SC2086
 	(cd "$dir" && $LD -nostdlib -static --no-relax -L"$top/tests/karl" --emit-relocs \
-		"--unique=.text.*" -T karl.ld $OBJS -o payload.elf)
+		$KARL_UNIQUE -T karl.ld $OBJS -o payload.elf)
 }
 
 # The variant: the default board plus CONFIG_KARL=y.
@@ -52,9 +53,10 @@ kboot() {	# NAME IMAGE: boot a container
 pl() { grep '^karl-payload:' "$(log_of "$1")"; }
 checksum() { pl "$1" | awk '{print $3}'; }
 markers() { pl "$1" | awk '{print $6, $7, $8, $9}'; }
+dmarkers() { pl "$1" | awk '$10 == "data" {print $11, $12, $13, $14}'; }
 payload_ok() { pl "$1" | grep -q ' pointers ok '; }
 trashed() { pl "$1" | grep -q ' startup-trashed rerun-ok$'; }
-karl_line() { grep -qE '^kaslrboot: karl: [0-9]+ functions shuffled, gaps up to 4096 B: [0-9]+\.[0-9]+ bits of layout entropy' "$(log_of "$1")"; }
+karl_line() { grep -qE '^kaslrboot: karl: [0-9]+ functions, [0-9]+ data objects shuffled, gaps up to 4096 B: [0-9]+\.[0-9]+ bits of layout entropy' "$(log_of "$1")"; }
 same_checksum() { [ -n "$(checksum "$1")" ] && [ "$(checksum "$1")" = "$(checksum b1)" ]; }
 
 for i in $(seq 1 "$BOOTS"); do
@@ -79,6 +81,21 @@ deltas() {	# NAME: the three markers' offsets from the first
 }
 orders=$(for i in $(seq 1 "$BOOTS"); do deltas "b$i"; done | grep . | sort -u | wc -l)
 check "the $BOOTS boots give $BOOTS different function layouts (marker distances: $orders)" test "$orders" = "$BOOTS"
+# The data objects: ctab_0 and ctab_2 (read-only), dptr_1 (writable),
+# bss_3 (BSS); their distances change with the data order and gaps.
+ddeltas() {
+	local m
+	read -ra m <<< "$(dmarkers "$1")"
+	[ "${#m[@]}" = 4 ] || return 0
+	echo "$((m[1] - m[0])) $((m[2] - m[0])) $((m[3] - m[0]))"
+}
+dorders=$(for i in $(seq 1 "$BOOTS"); do ddeltas "b$i"; done | grep . | sort -u | wc -l)
+echo "# data marker distances, boot 1: $(ddeltas b1); boot 2: $(ddeltas b2)"
+check "the $BOOTS boots give $BOOTS different data layouts (data marker distances: $dorders)" test "$dorders" = "$BOOTS"
+# Within the read-only objects alone (ctab_2 - ctab_0): the order among
+# themselves, not only the regions' moves.
+rodist=$(for i in $(seq 1 "$BOOTS"); do ddeltas "b$i" | awk '{print $1}'; done | grep . | sort -u | wc -l)
+check "the $BOOTS boots give $BOOTS different read-only data distances ($rodist)" test "$rodist" = "$BOOTS"
 
 # nokaslr: the link-time layout at the link address: the markers are
 # the symbols' link-time values.
@@ -99,6 +116,16 @@ check "nokaslr: the same checksum" same_checksum nk
 check "nokaslr: the karl nokaslr line" has nk 'kaslrboot: karl: nokaslr: '
 nk_at_link() { [ -n "$(markers nk)" ] && [ "$(markers nk)" = "$(link_markers)" ]; }
 check "nokaslr: the markers at their link-time addresses" nk_at_link
+link_dmarkers() {
+	local s out=
+	for s in ctab_0 ctab_2 dptr_1 bss_3; do
+		out="$out 0x$($NM "$TMP/p/payload.elf" | awk -v s="$s" '$3 == s {print $1}')"
+	done
+	echo "${out# }"
+}
+echo "# link-time data: $(link_dmarkers)"
+nk_data_at_link() { [ -n "$(dmarkers nk)" ] && [ "$(dmarkers nk)" = "$(link_dmarkers)" ]; }
+check "nokaslr: the data markers at their link-time addresses" nk_data_at_link
 
 # A payload built for linker relaxation: kbimage refuses it; packed as an
 # ELF and retyped to KARL (type 4, header rehashed), the loader refuses

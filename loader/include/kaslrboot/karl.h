@@ -13,13 +13,23 @@
  *       move  `.text.*` except `.text.kb_fixed*` (one function each,
  *             `-ffunction-sections` + `ld --unique=.text.*`), contiguous;
  *             on AArch64 aligned to at least 4 (instructions);
- *       tail  everything after them (rodata, data, bss): moved as one
- *             block by `tail_delta`, a multiple of its largest alignment
+ *       data  after them, a data object (`-fdata-sections` + `ld
+ *             --unique=.rodata.*` ...): `.rodata.*`, `.srodata.*`,
+ *             `.data.*`, `.sdata.*`, `.bss.*`, `.sbss.*` except
+ *             `*.kb_fixed*`, in one of three classes by its flags
+ *             (read-only, writable, writable NOBITS); each class's
+ *             objects form one region of their own;
+ *       tail  everything else after them (`.rodata`, `.data`, `.bss`,
+ *             ...): moved by `tail_delta` and the growth of every data
+ *             region below it, each a multiple of the largest alignment
  *             and of 4 KiB.
  *  2. kb_karl_layout: Fisher-Yates over the movable sections with the
  *     caller's uniform() (the planner's unbiased draw: kb_drbg_uniform),
  *     then for each, in the new order, a gap of uniform(max_gap / align + 1)
- *     times its alignment before it; the first gap follows the head.
+ *     times its alignment before it; the first gap follows the head.  Then
+ *     each data region in address order: its objects in a Fisher-Yates
+ *     order among themselves, each after such a gap, from the region's
+ *     moved start; what follows the region moves by its growth.
  *  3. kb_karl_apply: validate every relocation against the new layout
  *     (type known, place inside its section, symbol inside a section,
  *     PCREL_LO12 paired with its PCREL_HI20, instruction opcode as the type
@@ -42,7 +52,24 @@ enum kb_karl_kind {
 	KB_KARL_OTHER = 0,	/* not loaded (no SHF_ALLOC) */
 	KB_KARL_HEAD = 1,	/* kept at its link address (+ bias) */
 	KB_KARL_MOVE = 2,	/* shuffled */
-	KB_KARL_TAIL = 3,	/* moved by tail_delta (+ bias) */
+	KB_KARL_TAIL = 3,	/* moved by tail_delta and the data growth before it (+ bias) */
+	KB_KARL_DATA = 4,	/* a data object: shuffled within its class */
+};
+
+/* The classes of data objects (KB_KARL_DATA), each shuffled within its
+ * own region so that the permission structure stays: read-only, writable
+ * with contents, writable without (BSS). */
+enum kb_karl_class {
+	KB_KARL_RODATA = 0,	/* .rodata.*, .srodata.*: no SHF_WRITE */
+	KB_KARL_RWDATA = 1,	/* .data.*, .sdata.*: SHF_WRITE, PROGBITS */
+	KB_KARL_BSS = 2,	/* .bss.*, .sbss.*: SHF_WRITE, NOBITS */
+	KB_KARL_NCLASS = 3,
+};
+
+struct kb_karl_group {
+	uint64_t lo, hi;	/* link-time [first, last end) of the class's objects */
+	uint64_t grow;		/* kb_karl_layout: what follows moves by this much more */
+	uint32_t first, n;	/* order[first .. first + n) */
 };
 
 struct kb_karl_sec {
@@ -53,6 +80,7 @@ struct kb_karl_sec {
 	uint64_t gap;		/* KB_KARL_MOVE: the gap drawn before it, bytes */
 	uint32_t name;		/* offset in .shstrtab */
 	uint8_t kind;		/* enum kb_karl_kind */
+	uint8_t cls;		/* KB_KARL_DATA: enum kb_karl_class */
 	bool nobits;		/* SHT_NOBITS */
 };
 
@@ -63,7 +91,9 @@ struct kb_karl {
 	uint32_t *order;		/* caller's table: movable sections, in order */
 	unsigned int cap;		/* entries of both tables */
 	unsigned int nsec;		/* e_shnum */
-	unsigned int nmove;		/* movable sections */
+	unsigned int nmove;		/* movable function sections: order[0 .. nmove) */
+	unsigned int ndata;		/* data objects: order[nmove .. nmove + ndata) */
+	struct kb_karl_group grp[KB_KARL_NCLASS];	/* by enum kb_karl_class */
 	unsigned int symtab;		/* index of .symtab */
 	uint16_t machine;		/* e_machine: EM_RISCV (243) or EM_AARCH64 (183) */
 	bool elf32;			/* ELFCLASS32 (rv32): every address below 2^32 */
@@ -93,7 +123,9 @@ const char *kb_karl_name(const struct kb_karl *k, unsigned int shndx);
  * (unless NOBITS), not wrapping, aligned to a power of two, no two
  * non-empty loaded sections overlapping; at least one movable section, the
  * movable sections forming one region with no other loaded section inside
- * it; the entry point inside a head section; SHT_RELA sections for
+ * it; each data class's objects likewise (no executable data object; on
+ * RISC-V no `__global_pointer$` when data moves: gp-relative accesses
+ * cannot follow); the entry point inside a head section; SHT_RELA sections for
  * loaded sections (entsize 24, linked to the .symtab), at least one
  * relocation.  sec and order: cap entries each (cap >= e_shnum, else
  * KB_ENOSPC).  The file must stay unchanged until kb_karl_apply returns.
@@ -107,7 +139,8 @@ int kb_karl_parse(struct kb_karl *k, const void *file, size_t len,
  * (Fisher-Yates; uniform(ctx, bound, &out) returns 0 and out in
  * [0, bound), anything else is a failure; an out of range is KB_ERANGE),
  * each preceded by a gap of a uniformly random multiple of its alignment
- * in [0, max_gap].  uniform == NULL: every section at its link address
+ * in [0, max_gap]; then each data class the same way within its region.
+ * uniform == NULL: every section at its link address
  * (nokaslr; plus the bias).  bias: added to every address (a multiple of the largest
  * section alignment and of 4 KiB, else KB_EALIGN).
  */
@@ -118,7 +151,8 @@ int kb_karl_layout(struct kb_karl *k, uint64_t max_gap, uint64_t bias,
 /*
  * An upper bound of new_end - new_base for any layout kb_karl_layout may
  * draw with this max_gap (the link-time footprint, plus per movable
- * section its alignment - 1 and max_gap, plus the largest alignment), so
+ * section and data object its alignment - 1 and max_gap, plus the largest
+ * alignment once for the text and once per data class), so
  * that the loader can choose a slot before drawing the layout.
  * UINT64_MAX when the values are too large to lay out.
  */
@@ -126,8 +160,8 @@ uint64_t kb_karl_max_footprint(const struct kb_karl *k, uint64_t max_gap);
 
 /*
  * log2 of the number of equally likely layouts for max_gap, in 1/65536
- * bits: log2(nmove!) + sum over movable sections of
- * log2(max_gap / align + 1).
+ * bits: log2(nmove!) + log2(n!) for each data class's n objects + sum
+ * over movable sections and data objects of log2(max_gap / align + 1).
  */
 uint64_t kb_karl_entropy_q16(const struct kb_karl *k, uint64_t max_gap);
 
