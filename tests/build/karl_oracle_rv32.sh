@@ -27,8 +27,23 @@ if ! [ -x "$KP" ] || ! command -v "$LD" > /dev/null || ! command -v riscv64-unkn
 	done_testing
 fi
 
-check "the rv32 contract payload builds (build_payload.sh riscv32m)" \
-	"$top/tests/karl/build_payload.sh" riscv32m "$G"
+. "$top/tests/karl/karl_env.sh"
+link() {	# DIR OUT LDFLAGS...: link the objects with ld (ELF32)
+	local dir=$1 out=$2; shift 2
+	# shellcheck disable=SC2086
+	(cd "$dir" && $LD -m elf32lriscv -nostdlib -static --no-relax -L"$top/tests/karl" "$@" $OBJS -o "$out") 2> "$TMP/ld.err"
+}
+# The moving sections' names must be unique for a relink to place each
+# one (per-file string sections such as .rodata.str1.1: uniq_sections.sh),
+# then the payload is linked again from the renamed objects.
+uniq_relink() {	# DIR
+	# shellcheck disable=SC2086
+	(cd "$1" && "$top/tests/karl/uniq_sections.sh" $OBJCOPY $READELF $OBJS) || return 1
+	# shellcheck disable=SC2086
+	link "$1" payload.elf --emit-relocs $KARL_UNIQUE -T karl.ld
+}
+build_gcc() { "$top/tests/karl/build_payload.sh" riscv32m "$G" && uniq_relink "$G"; }
+check "the rv32 contract payload builds (build_payload.sh riscv32m, section names made unique)" build_gcc
 is_elf32() { $READELF -h "$G/payload.elf" | grep -q 'Class: *ELF32'; }
 check "it is an ELF32 file" is_elf32
 $READELF -rW "$G/payload.elf" | awk '/R_RISCV/ {print $3}' | sort | uniq -c > "$TMP/types"
@@ -42,13 +57,8 @@ check "... and no R_RISCV_64" no64
 "$KP" --seed 0 "$G/payload.elf" > "$TMP/line.out" 2>&1
 echo "# $(cat "$TMP/line.out")"
 check "karlplan reports the functions and the entropy" \
-	grep -qE '^karl: [0-9]+ functions shuffled, gaps up to 4096 B: [0-9]+\.[0-9]+ bits of layout entropy' "$TMP/line.out"
+	grep -qE '^karl: [0-9]+ functions, [0-9]+ data objects shuffled, gaps up to 4096 B: [0-9]+\.[0-9]+ bits of layout entropy' "$TMP/line.out"
 
-link() {	# DIR OUT LDFLAGS...: link the objects with ld (ELF32)
-	local dir=$1 out=$2; shift 2
-	# shellcheck disable=SC2086
-	(cd "$dir" && $LD -m elf32lriscv -nostdlib -static --no-relax -L"$top/tests/karl" "$@" $OBJS -o "$out") 2> "$TMP/ld.err"
-}
 image_matches() {	# KARL_IMAGE LD_ELF: same loaded bytes, and zeros past them
 	local img=$1 elf=$2 n
 	$OBJCOPY -O binary "$elf" "$TMP/ld.bin" || return 1
@@ -103,7 +113,7 @@ if command -v clang > /dev/null; then
 				-c "$f" -o "${f%.*}.o") || return 1
 		done
 		sed "s/0x80200000/0x84000000/" "$top/tests/karl/karl.ld" > "$C/karl.ld"
-		link "$C" payload.elf --emit-relocs "--unique=.text.*" -T karl.ld
+		uniq_relink "$C"
 	}
 	check "clang: the rv32 payload builds and links" build_clang
 	G=$C

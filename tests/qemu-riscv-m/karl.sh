@@ -24,9 +24,11 @@ BOOTS=${KARL_BOOTS:-10}
 pl() { grep '^karl-payload:' "$(log_of "$1")"; }
 checksum() { pl "$1" | awk '{print $3}'; }
 markers() { pl "$1" | awk '{print $6, $7, $8, $9}'; }
+# ctab_0, ctab_2 (read-only), dptr_1 (writable), bss_3 (BSS)
+dmarkers() { pl "$1" | awk '$10 == "data" {print $11, $12, $13, $14}'; }
 payload_ok() { pl "$1" | grep -q ' pointers ok '; }
 pmp_seen() { pl "$1" | grep -q ' pmp: store-text 7 store-startup 7 exec-data 1 startup-locked rerun-ok$'; }
-karl_line() { grep -qE '^kaslrboot: karl: [0-9]+ functions shuffled, gaps up to 4096 B: [0-9]+\.[0-9]+ bits of layout entropy' "$(log_of "$1")"; }
+karl_line() { grep -qE '^kaslrboot: karl: [0-9]+ functions, [0-9]+ data objects shuffled, gaps up to 4096 B: [0-9]+\.[0-9]+ bits of layout entropy' "$(log_of "$1")"; }
 locked() { grep -qE '^kaslrboot: pmp: payload locked with [0-9]+ of 16 entries' "$(log_of "$1")"; }
 pmp_range() {	# NAME CLASS: "start end" of the loader's pmp line for CLASS
 	sed -n "s/^kaslrboot: pmp: $2 *\\(0x[0-9a-f]*\\)-\\(0x[0-9a-f]*\\) .*/\\1 \\2/p" "$(log_of "$1")"
@@ -43,6 +45,27 @@ markers_in_text() {
 	for x in "${m[@]}"; do
 		[ $((x)) -ge $((r[0])) ] && [ $((x)) -le $((r[1])) ] || return 1
 	done
+}
+# NAME: the shuffled data objects sit in the ranges locked for their class
+# (ctab_0, ctab_2 in the read-only range; dptr_1, bss_3 in the writable one)
+data_in_ranges() {
+	local ro rw m
+	read -ra ro <<< "$(pmp_range "$1" rodata)"
+	read -ra rw <<< "$(pmp_range "$1" data)"
+	read -ra m <<< "$(dmarkers "$1")"
+	[ "${#ro[@]}" = 2 ] && [ "${#rw[@]}" = 2 ] && [ "${#m[@]}" = 4 ] || return 1
+	for x in "${m[0]}" "${m[1]}"; do
+		[ $((x)) -ge $((ro[0])) ] && [ $((x)) -le $((ro[1])) ] || return 1
+	done
+	for x in "${m[2]}" "${m[3]}"; do
+		[ $((x)) -ge $((rw[0])) ] && [ $((x)) -le $((rw[1])) ] || return 1
+	done
+}
+ddeltas() {	# NAME: the data markers' offsets from the first
+	local m
+	read -ra m <<< "$(dmarkers "$1")"
+	[ "${#m[@]}" = 4 ] || return 0
+	echo "$((m[1] - m[0])) $((m[2] - m[0])) $((m[3] - m[0]))"
 }
 deltas() {	# NAME: the three markers' offsets from the first
 	local m
@@ -76,6 +99,7 @@ for board in qemu-virt-riscv64-m qemu-virt-riscv32-m; do
 		check "$board boot $i: the karl line" karl_line "$n"
 		check "$board boot $i: PMP-locked from the layout (text range from the base, holding the markers)" markers_in_text "$n"
 		check "$board boot $i: the loader's lock line" locked "$n"
+		check "$board boot $i: the data markers inside the rodata and data locks" data_in_ranges "$n"
 		check "$board boot $i: store into text and startup trapped (7), jump into data trapped (1), rerun ok" pmp_seen "$n"
 		check "$board boot $i: the same checksum as boot 1 ($(checksum "$n"))" same "$(checksum "$n")" "$(checksum "$b-1")"
 	done
@@ -87,6 +111,8 @@ for board in qemu-virt-riscv64-m qemu-virt-riscv32-m; do
 	check "$board: the $BOOTS boots place the markers $BOOTS different ways ($distinct)" test "$distinct" = "$BOOTS"
 	orders=$(for i in $(seq 1 "$BOOTS"); do deltas "$b-$i"; done | grep . | sort -u | wc -l)
 	check "$board: the $BOOTS boots give $BOOTS different function layouts (marker distances: $orders)" test "$orders" = "$BOOTS"
+	dorders=$(for i in $(seq 1 "$BOOTS"); do ddeltas "$b-$i"; done | grep . | sort -u | wc -l)
+	check "$board: the $BOOTS boots give $BOOTS different data layouts (data marker distances: $dorders)" test "$dorders" = "$BOOTS"
 
 	# nokaslr: the link-time layout at the link address.
 	"$KBIMAGE" -t karl --bootargs nokaslr -o "$TMP/$b-nk.img" "$TMP/p-$b/payload.elf" > /dev/null 2>&1
@@ -105,6 +131,15 @@ for board in qemu-virt-riscv64-m qemu-virt-riscv32-m; do
 	check "$board nokaslr: the markers at their link-time addresses ($(link_markers))" \
 		same "$(markers "$b-nk")" "$(link_markers)"
 	check "$board nokaslr: PMP-locked, the traps seen" pmp_seen "$b-nk"
+	link_dmarkers() {
+		local s out=
+		for s in ctab_0 ctab_2 dptr_1 bss_3; do
+			out="$out 0x$($NM "$TMP/p-$b/payload.elf" | awk -v s="$s" '$3 == s {print $1}')"
+		done
+		echo "${out# }"
+	}
+	check "$board nokaslr: the data markers at their link-time addresses ($(link_dmarkers))" \
+		same "$(dmarkers "$b-nk")" "$(link_dmarkers)"
 
 	# The other ELF class: refused by name, nothing entered.
 	"$top/tests/karl/build_payload.sh" "$other" "$TMP/q-$b" > /dev/null 2>&1
