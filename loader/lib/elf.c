@@ -363,6 +363,10 @@ static int table(const struct layout *L, const uint8_t *b, uint64_t phoff,
 	return 0;
 }
 
+/* Never inlined: its frame (the dynamic tags, some 300 bytes) is gone
+ * before the placement the load does next, the deepest point of a boot
+ * (docs/size.md: on a Cortex-M0 the stack is a few KiB). */
+__attribute__((noinline))
 int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 		 unsigned int xlen, uint64_t min_align,
 		 struct kb_payload_info *pi, struct kb_diag *d)
@@ -452,7 +456,7 @@ int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 		/* The table is fixed-size: refuse, never truncate. */
 		if (nload == KB_MAX_SEGMENTS)
 			return kb_diag_set(d, KB_ENOSPC,
-					   "payload: more than %d PT_LOAD segments",
+					   "payload: more than %d PT_LOAD segments (CONFIG_PAYLOAD_MAX_SEGMENTS)",
 					   KB_MAX_SEGMENTS);
 		if (msz == 0)
 			return kb_diag_set(d, KB_EINVAL, "payload: PT_LOAD %u is empty", i);

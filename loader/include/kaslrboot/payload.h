@@ -38,7 +38,13 @@ enum kb_payload_type {
 /* The base alignment of a Linux arm64 Image (booting.rst). */
 #define KB_ARM64_IMAGE_ALIGN	(UINT64_C(2) << 20)
 
+/* CONFIG_PAYLOAD_MAX_SEGMENTS in a loader (16 by default; a board with a
+ * few KiB of SRAM sets fewer); 16 in host tools and tests. */
+#ifdef CONFIG_PAYLOAD_MAX_SEGMENTS
+#define KB_MAX_SEGMENTS CONFIG_PAYLOAD_MAX_SEGMENTS
+#else
 #define KB_MAX_SEGMENTS 16
+#endif
 
 struct kb_segment {
 	uint64_t file_off;	/* in the payload buffer */
