@@ -38,6 +38,15 @@
 #define MBEDTLS_SHA256_SMALLER
 #define MBEDTLS_BLOCK_CIPHER_NO_DECRYPT
 
+/* The most seed material the DRBG takes (Kconfig
+ * CONFIG_CTR_DRBG_MAX_SEED_INPUT, default mbedTLS's 384): two stack
+ * buffers of this size while it seeds or reseeds, which matters in a few
+ * KiB of SRAM.  crypto/drbg.c refuses a seeding that does not fit, by
+ * name.  Host builds (no CONFIG_*) keep mbedTLS's default. */
+#if defined(CONFIG_CTR_DRBG_MAX_SEED_INPUT)
+#define MBEDTLS_CTR_DRBG_MAX_SEED_INPUT CONFIG_CTR_DRBG_MAX_SEED_INPUT
+#endif
+
 /* arm64: SHA-256 with the ARMv8-A Cryptographic Extension instructions,
  * unconditionally (Kconfig CONFIG_SHA256_ARMV8_CE_ONLY; the _IF_PRESENT
  * variant detects them through the operating system, which the loader does

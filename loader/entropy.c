@@ -16,7 +16,8 @@
 extern const struct kb_rng_driver __kb_rng_drivers_start[];
 extern const struct kb_rng_driver __kb_rng_drivers_end[];
 
-#define BATCH 64
+/* Samples per driver call (CONFIG_RNG_BATCH: 8 bytes of .bss each). */
+#define BATCH CONFIG_RNG_BATCH
 
 static struct kb_rng rng;
 static struct kb_health health;

@@ -1306,7 +1306,8 @@ static void stack_guard_check(void)
 	for (unsigned int i = 0; i < KB_STACK_GUARD; i++)
 		if ((uint8_t)__stack_bottom[i] != guard_byte(i))
 			fatal_msg(KB_EFAIL, "loader: stack overflow (the guard at the bottom of the stack was overwritten): raise CONFIG_STACK_SIZE");
-	if (IS_ENABLED(CONFIG_BENCH) && IS_ENABLED(CONFIG_ARCH_RISCV)) {
+	if (IS_ENABLED(CONFIG_BENCH) &&
+	    (IS_ENABLED(CONFIG_ARCH_RISCV) || IS_ENABLED(CONFIG_ARCH_ARM_M))) {
 		/* entry.S filled the stack with 0x5a (bench builds): the
 		 * deepest use of the whole boot, measured at its end. */
 		const char *p = __stack_bottom + KB_STACK_GUARD;

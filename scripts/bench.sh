@@ -68,7 +68,7 @@ if [ -f "${BOARD_DIR:-}/qemu.sh" ]; then
 	# bench_boot TAG QEMU-OPTIONS: one boot of the test kernel, its figures
 	# printed as "bench: [TAG] ..." (no tag: the board's own CPU).
 	bench_boot() {
-	make -s -C "$top" BOARD_DIR="$bb/board" O="$bo" run QEMU_EXTRA="-icount shift=0,sleep=off $2" \
+	QEMU_TIMEOUT=${QEMU_TIMEOUT:-120} make -s -C "$top" BOARD_DIR="$bb/board" O="$bo" run QEMU_EXTRA="-icount shift=0,sleep=off $2" \
 		2>&1 | tr -d '\r' > "$bb/run-$1.log"
 	/usr/bin/python3 - "$bb/run-$1.log" "$bb/small-$1" "$1" <<'PY'
 import re, sys
@@ -79,9 +79,16 @@ if m0:
     print(tag + "SHA-256: " + m0.group(1))
 m1 = re.search(r"bench: load of (\d+) payload bytes \(footprint (\d+)\) took (\d+) instructions", log)
 m2 = re.search(r"bench: (\d+) instructions from entry to handoff, (\d+) of them loading the payload", log)
-if not (m1 and m2) or "testkernel: done" not in log:
+# The stack's high-water mark (entry.S painted it; RISC-V and Cortex-M):
+# the deepest use of the whole boot, guard included, measured at its end.
+m5 = re.search(r"bench: stack: (\d+) of (\d+) bytes used", log)
+if m5:
+    print(tag + "stack: %s of %s bytes used (CONFIG_STACK_SIZE; its bottom 512 bytes are the guard)" % m5.groups())
+if not (m1 and m2) or not ("testkernel: done" in log or "fw: done" in log):
     print(tag + "instruction counts unavailable (the bench boot failed)"); sys.exit(0)
 fb, fp, li = map(int, m1.groups()); total, loading = map(int, m2.groups())
+if total == 0:
+    print(tag + "instruction counts unavailable (this CPU has no instruction counter: kb_arch_instret() is 0)"); sys.exit(0)
 print(tag + "instructions from loader entry to handoff: %d (%d excluding the payload load)" % (total, total - loading))
 print(tag + "payload load (flash read once, SHA-256 in RAM, copy, BSS): %d instructions for %d file bytes = %.3f per byte"
       % (li, fb, li / fb))

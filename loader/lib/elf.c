@@ -119,10 +119,18 @@ static uint64_t rd64(const uint8_t *p)
 	return v;
 }
 
+/* The layout of the class of xlen bits: a constant when this build
+ * carries one class (KB_PAYLOAD_ELF32/64, payload.h: a loader boots its
+ * own class only), so that every field offset below is one too. */
+static const struct layout *layout_of(unsigned int xlen)
+{
+	return KB_PAYLOAD_ELF32 && (!KB_PAYLOAD_ELF64 || xlen == 32) ? &L32 : &L64;
+}
+
 /* An address, offset or size of the payload's class. */
 static uint64_t rdw(const struct layout *L, const uint8_t *p)
 {
-	return L->w == 4 ? rd32(p) : rd64(p);
+	return !KB_PAYLOAD_ELF64 || (KB_PAYLOAD_ELF32 && L->w == 4) ? rd32(p) : rd64(p);
 }
 
 static const char *machine_name(uint16_t m)
@@ -160,7 +168,7 @@ static int check_ehdr(const uint8_t *b, size_t len, uint16_t machine,
 		      unsigned int xlen, const struct layout **lp,
 		      struct kb_diag *d)
 {
-	const struct layout *L = xlen == 32 ? &L32 : &L64;
+	const struct layout *L = layout_of(xlen);
 	uint16_t type, mach;
 
 	/* e_ident first; its size is the class's, so until the class is
@@ -291,8 +299,12 @@ static int read_dynamic(const struct layout *L, const uint8_t *b, size_t len,
 				continue;
 			return kb_diag_set(d, KB_ENOTSUP,
 					   "payload: PLT relocations (DT_JMPREL) are not supported; only static PIEs are supported");
-		case DT_RELA: case DT_RELASZ: case DT_RELAENT:
 		case DT_RELR: case DT_RELRSZ: case DT_RELRENT:
+			if (!KB_PAYLOAD_HAS_RELR)
+				return kb_diag_set(d, KB_ENOTSUP,
+						   "payload: DT_RELR relocations, but RELR support is not built into this loader (CONFIG_PAYLOAD_ELF_RELR)");
+			/* fall through */
+		case DT_RELA: case DT_RELASZ: case DT_RELAENT:
 			/* Two values for one tag: which one would the kernel's
 			 * own start-up code use?  Refuse to guess. */
 			if (dy->seen & (UINT64_C(1) << tag))
@@ -351,6 +363,10 @@ static int table(const struct layout *L, const uint8_t *b, uint64_t phoff,
 	return 0;
 }
 
+/* Never inlined: its frame (the dynamic tags, some 300 bytes) is gone
+ * before the placement the load does next, the deepest point of a boot
+ * (docs/size.md: on a Cortex-M0 the stack is a few KiB). */
+__attribute__((noinline))
 int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 		 unsigned int xlen, uint64_t min_align,
 		 struct kb_payload_info *pi, struct kb_diag *d)
@@ -366,9 +382,11 @@ int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 	int err;
 
 	memset(pi, 0, sizeof(*pi));
-	if (xlen != 32 && xlen != 64)
+	if (!(KB_PAYLOAD_ELF32 && xlen == 32) && !(KB_PAYLOAD_ELF64 && xlen == 64))
 		return kb_diag_set(d, KB_EINVAL,
-				   "payload: loader word size %u bits (expected 32 or 64)", xlen);
+				   "payload: loader word size %u bits (expected %s)", xlen,
+				   KB_PAYLOAD_ELF32 && KB_PAYLOAD_ELF64 ? "32 or 64" :
+				   KB_PAYLOAD_ELF32 ? "32" : "64");
 	err = check_ehdr(b, len, machine, xlen, &L, d);
 	if (err)
 		return err;
@@ -438,7 +456,7 @@ int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 		/* The table is fixed-size: refuse, never truncate. */
 		if (nload == KB_MAX_SEGMENTS)
 			return kb_diag_set(d, KB_ENOSPC,
-					   "payload: more than %d PT_LOAD segments",
+					   "payload: more than %d PT_LOAD segments (CONFIG_PAYLOAD_MAX_SEGMENTS)",
 					   KB_MAX_SEGMENTS);
 		if (msz == 0)
 			return kb_diag_set(d, KB_EINVAL, "payload: PT_LOAD %u is empty", i);
@@ -515,7 +533,7 @@ int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 				   H(entry));
 
 	if (ndyn) {
-		dy.rel_ok = machine == KB_EM_ARM && L->bits == 32;
+		dy.rel_ok = KB_PAYLOAD_FOR_ARM && machine == KB_EM_ARM && L->bits == 32;
 		err = read_dynamic(L, b, len, dyn_off, dyn_sz, &dy, d);
 		if (err)
 			return err;
@@ -535,8 +553,9 @@ int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 				return err;
 			pi->rel_implicit = pi->rela_size != 0;
 		}
-		err = table(L, b, phoff, phnum, &dy, link_base, "RELR", DT_RELR, DT_RELRSZ,
-			    DT_RELRENT, L->relr, &pi->relr_off, &pi->relr_size, d);
+		if (KB_PAYLOAD_HAS_RELR)
+			err = table(L, b, phoff, phnum, &dy, link_base, "RELR", DT_RELR, DT_RELRSZ,
+				    DT_RELRENT, L->relr, &pi->relr_off, &pi->relr_size, d);
 		if (err)
 			return err;
 	}

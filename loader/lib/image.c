@@ -234,7 +234,8 @@ static int common_checks(const void *buf, size_t len, uint64_t file_len,
 			 uint32_t *type, uint16_t machine, unsigned int xlen,
 			 uint64_t *min_align, struct kb_diag *d)
 {
-	if (machine != KB_EM_RISCV && machine != KB_EM_AARCH64 && machine != KB_EM_ARM)
+	/* (A loader carries one machine's code: KB_PAYLOAD_FOR_*.) */
+	if (!KB_PAYLOAD_MACHINE_BUILT(machine))
 		return kb_diag_set(d, KB_EINVAL, "payload: unknown loader machine %u", machine);
 	/* RV32 and RV64; AArch64 loaders boot 64-bit payloads only, 32-bit
 	 * Arm (Cortex-M) loaders 32-bit ones. */
@@ -338,7 +339,8 @@ uint64_t kb_payload_base_align(const struct kb_payload_info *pi,
 	 * boot protocol says, 2 MiB-aligned; the EFI stub keeps 2 MiB under
 	 * nokaslr because a relocated kernel's text addresses would then
 	 * differ from vmlinux's (efi_get_kimg_min_align()). */
-	if (!kaslr || pi->type != KB_PAYLOAD_ARM64_IMAGE || !pi->placement_anywhere)
+	if (!kaslr || !KB_PAYLOAD_HAS_ARM64_IMAGE || pi->type != KB_PAYLOAD_ARM64_IMAGE ||
+	    !pi->placement_anywhere)
 		return pi->align;
 	a = container_align != 0 ? container_align : cfg_default;
 	/* Nonsense falls back to the format's rule, never below it. */
@@ -362,7 +364,7 @@ void kb_payload_initrd_window(const struct kb_payload_info *pi, uint64_t start,
 
 	*floor = 0;
 	*ceiling = kb_payload_ceiling(pi);
-	if (pi == NULL || pi->type != KB_PAYLOAD_ARM64_IMAGE)
+	if (pi == NULL || !KB_PAYLOAD_HAS_ARM64_IMAGE || pi->type != KB_PAYLOAD_ARM64_IMAGE)
 		return;
 	/* arm64 booting.rst: the initrd lies within a 1 GiB-aligned window
 	 * of at most 32 GiB that covers the kernel: the one starting at

@@ -236,6 +236,16 @@ int kb_load_payload(const struct kb_flash *f, const struct kb_container_hdr *h,
 		return KB_OK;
 	}
 
+	/* No Image format built in (Cortex-M): the checks and the refusal
+	 * line of the Image path (kb_payload_parse_header: the format not
+	 * built in, named by its option, or not recognized), none of what
+	 * follows them. */
+	if (!KB_PAYLOAD_HAS_RISCV_IMAGE && !KB_PAYLOAD_HAS_ARM64_IMAGE) {
+		err = kb_payload_parse_header(pre, npre, p->size, type, machine, xlen,
+					      min_align, pi, d);
+		return err ? err : kb_diag_set(d, KB_EFAIL,
+					       "payload: no Image format is built into this loader");
+	}
 	/* An Image (or nothing known, which the parser reports): its layout
 	 * is its header, now in RAM. */
 	err = kb_payload_parse_header(pre, npre, p->size, type, machine, xlen,

@@ -52,19 +52,26 @@ struct ctx {
 	unsigned int rela_ent;	/* Elf32_Rela 12, Elf64_Rela 24, Elf32_Rel 8 */
 };
 
+/* The bytes in a word: a constant when this build carries one ELF class
+ * (KB_PAYLOAD_ELF32/64, payload.h), so that the other's code goes. */
+static unsigned int WB(const struct ctx *c)
+{
+	return !KB_PAYLOAD_ELF64 ? 4 : !KB_PAYLOAD_ELF32 ? 8 : c->w;
+}
+
 /* A word of the payload's class: its low c->w bytes (little-endian
  * host, checked above). */
 static uint64_t rdw(const struct ctx *c, const uint8_t *p)
 {
 	uint64_t v = 0;
 
-	memcpy(&v, p, c->w);
+	memcpy(&v, p, WB(c));
 	return v;
 }
 
 static void wrw(const struct ctx *c, uint8_t *p, uint64_t v)
 {
-	memcpy(p, &v, c->w);
+	memcpy(p, &v, WB(c));
 }
 
 /* The run-time value of link-time address a: a + bias, modulo 2^64 for
@@ -78,7 +85,7 @@ static int value(const struct ctx *c, uint64_t a, const char *what, uint64_t i,
 	/* Set either way: the write pass writes what it computes, and a word
 	 * relocated twice (garbage, but not unsafe) wraps like ELF64's. */
 	*v = a + c->bias;
-	if (c->w == 8)
+	if (WB(c) == 8)
 		return 0;
 	/* a, link_base < 2^32 and base <= 2^32 (checked): a + base cannot
 	 * wrap in 64 bits. */
@@ -121,13 +128,15 @@ static const char *aarch64_name(uint32_t t)
 }
 
 /* What a RELA type does on this machine and class (xlen); KB_ENOTSUP for
- * anything else. */
+ * anything else.  Only the machines this build carries code for
+ * (KB_PAYLOAD_FOR_*, payload.h: in a loader, its own; the parser refused
+ * every other machine's payload). */
 static int rela_action(uint16_t machine, unsigned int xlen, uint64_t i,
 		       uint32_t t, enum action *a, struct kb_diag *d)
 {
 	const char *name;
 
-	if (machine == KB_EM_RISCV) {
+	if (KB_PAYLOAD_FOR_RISCV && machine == KB_EM_RISCV) {
 		switch (t) {
 		case R_RISCV_NONE:
 			*a = NONE;
@@ -149,7 +158,7 @@ static int rela_action(uint16_t machine, unsigned int xlen, uint64_t i,
 					   H(i), riscv_name(t), xlen);
 		}
 		name = riscv_name(t);
-	} else if (machine == KB_EM_AARCH64) {
+	} else if (KB_PAYLOAD_FOR_AARCH64 && machine == KB_EM_AARCH64) {
 		switch (t) {
 		case R_AARCH64_NONE:
 		case R_AARCH64_NONE_OLD:
@@ -161,7 +170,7 @@ static int rela_action(uint16_t machine, unsigned int xlen, uint64_t i,
 			return 0;
 		}
 		name = aarch64_name(t);
-	} else if (machine == KB_EM_ARM && xlen == 32) {
+	} else if (KB_PAYLOAD_FOR_ARM && machine == KB_EM_ARM && xlen == 32) {
 		switch (t) {
 		case R_ARM_NONE:
 			*a = NONE;
@@ -231,13 +240,13 @@ static int do_rela(const struct ctx *c, bool write, struct kb_diag *d)
 
 	for (uint64_t i = 0; i < n; i++, t += c->rela_ent) {
 		/* r_offset, r_info, r_addend: three words of the class. */
-		uint64_t r_offset = rdw(c, t), r_info = rdw(c, t + c->w);
+		uint64_t r_offset = rdw(c, t), r_info = rdw(c, t + WB(c));
 		/* Elf32_Rel (32-bit Arm): no r_addend, the addend is the
 		 * word being relocated, read once its place is checked. */
-		uint64_t r_addend = pi->rel_implicit ? 0 : rdw(c, t + 2 * c->w), v;
+		uint64_t r_addend = pi->rel_implicit ? 0 : rdw(c, t + 2 * WB(c)), v;
 		/* ELF64_R_TYPE/R_SYM: 32 and 32 bits; ELF32: 8 and 24. */
-		uint32_t type = c->w == 4 ? (uint32_t)(r_info & 0xff) : (uint32_t)r_info;
-		uint32_t sym = c->w == 4 ? (uint32_t)(r_info >> 8) : (uint32_t)(r_info >> 32);
+		uint32_t type = WB(c) == 4 ? (uint32_t)(r_info & 0xff) : (uint32_t)r_info;
+		uint32_t sym = WB(c) == 4 ? (uint32_t)(r_info >> 8) : (uint32_t)(r_info >> 32);
 		enum action a = NONE;
 		uint64_t off;
 		int err;
@@ -252,7 +261,7 @@ static int do_rela(const struct ctx *c, bool write, struct kb_diag *d)
 						   "payload: relocation %llu refers to symbol %u; only static PIEs are supported",
 						   H(i), (unsigned int)sym);
 			if (a == WORD) {
-				err = target(c, r_offset, c->w, "relocation", i, &off, d);
+				err = target(c, r_offset, WB(c), "relocation", i, &off, d);
 				if (!err && pi->rel_implicit)
 					r_addend = rdw(c, c->img + off);
 				if (!err)
@@ -283,7 +292,7 @@ static int do_relr(const struct ctx *c, bool write, struct kb_diag *d)
 {
 	const struct kb_payload_info *pi = c->pi;
 	const uint8_t *t = c->img + pi->relr_off;
-	const uint64_t w = c->w, bits = 8 * w;
+	const uint64_t w = WB(c), bits = 8 * w;
 	uint64_t n = pi->relr_size / w, where = 0, off, v;
 	bool have_where = false;
 	int err;
@@ -359,16 +368,19 @@ int kb_reloc_apply(const struct kb_payload_info *pi, void *dst, uint64_t base,
 {
 	struct ctx c = {
 		.pi = pi, .img = dst, .base = base, .bias = base - pi->link_base,
-		.w = pi->xlen == 32 ? 4 : 8,
-		.rela_ent = pi->rel_implicit ? 8 : pi->xlen == 32 ? 12 : 24,
+		/* One class built (a loader): a constant word size. */
+		.w = KB_PAYLOAD_ELF32 && (!KB_PAYLOAD_ELF64 || pi->xlen == 32) ? 4 : 8,
 	};
 	uint64_t fp = pi->footprint;
 	int err;
 
-	if (pi->xlen != 32 && pi->xlen != 64)
+	if (!(KB_PAYLOAD_ELF32 && pi->xlen == 32) && !(KB_PAYLOAD_ELF64 && pi->xlen == 64))
 		return kb_diag_set(d, KB_EINVAL,
-				   "payload: word size %u bits (expected 32 or 64)",
-				   (unsigned int)pi->xlen);
+				   "payload: word size %u bits (expected %s)",
+				   (unsigned int)pi->xlen,
+				   KB_PAYLOAD_ELF32 && KB_PAYLOAD_ELF64 ? "32 or 64" :
+				   KB_PAYLOAD_ELF32 ? "32" : "64");
+	c.rela_ent = pi->rel_implicit ? 8 : c.w == 4 ? 12 : 24;
 	/* A 32-bit image must be able to address all of itself: below
 	 * 4 GiB, its link base too (as every ELF32 address is). */
 	if (pi->xlen == 32 &&
@@ -396,12 +408,18 @@ int kb_reloc_apply(const struct kb_payload_info *pi, void *dst, uint64_t base,
 					   "payload: relocation tables, but ELF PIE support is not built into this loader (CONFIG_PAYLOAD_ELF)");
 		return 0;
 	}
+	/* Without RELR support (CONFIG_PAYLOAD_ELF_RELR) the parser refused
+	 * a RELR table; an info claiming one is refused here too. */
+	if (!KB_PAYLOAD_HAS_RELR && pi->relr_size != 0)
+		return kb_diag_set(d, KB_ENOTSUP,
+				   "payload: a RELR table, but RELR support is not built into this loader (CONFIG_PAYLOAD_ELF_RELR)");
 	err = do_rela(&c, false, d);
-	if (!err)
+	if (!err && KB_PAYLOAD_HAS_RELR)
 		err = do_relr(&c, false, d);
 	if (err)
 		return err;
 	do_rela(&c, true, d);
-	do_relr(&c, true, d);
+	if (KB_PAYLOAD_HAS_RELR)
+		do_relr(&c, true, d);
 	return 0;
 }

@@ -20,6 +20,16 @@
 
 #include "../le.h"
 
+/* payload_armm.mk builds this file a second time as a Cortex-M loader's
+ * parsers are built (EM_ARM and ELFCLASS32 only, no RELR, no Image
+ * format): only the Arm tests and test_arm_m_only() run then. */
+#define ARM_M_ONLY (!KB_PAYLOAD_FOR_RISCV && !KB_PAYLOAD_FOR_AARCH64 && KB_PAYLOAD_FOR_ARM && \
+		    KB_PAYLOAD_ELF32 && !KB_PAYLOAD_ELF64 && !KB_PAYLOAD_HAS_RELR && \
+		    !KB_PAYLOAD_HAS_RISCV_IMAGE && !KB_PAYLOAD_HAS_ARM64_IMAGE)
+#if ARM_M_ONLY
+#pragma GCC diagnostic ignored "-Wunused-function"
+#endif
+
 /* ---- little-endian writers --------------------------------------------- */
 
 
@@ -964,7 +974,10 @@ static void test_arm_rel(void **state)
 	dyn(DYN_RELRSZ, DT_RELAENT, 12);
 	assert_int_equal(parse(), KB_EINVAL);
 	assert_diag("payload: both DT_RELA and DT_REL tables");
-	/* REL on another machine stays refused */
+	/* REL on another machine stays refused (a loader that carries
+	 * that machine's code) */
+	if (ARM_M_ONLY)
+		return;
 	build_arm(2);
 	put16(b + 18, KB_EM_RISCV);
 	T.machine = KB_EM_RISCV;
@@ -977,6 +990,86 @@ static void test_arm_rel(void **state)
 			 KB_EINVAL);
 	assert_diag("payload: a Arm loader with 64-bit payloads is not a thing");
 }
+
+/* A Cortex-M loader's parsers (ARM_M_ONLY): every other machine and
+ * class is still refused in one line, from e_ident and e_machine alone,
+ * and so is a RELR table (CONFIG_PAYLOAD_ELF_RELR=n) and a loader asked
+ * to be one it was not built as. */
+#if ARM_M_ONLY
+static void test_arm_m_only(void **state)
+{
+	struct kb_payload_info h;
+	uint8_t *mem;
+
+	(void)state;
+	/* a RISC-V ELF32 PIE */
+	build(&RV32);
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_ARM, 32, 8, &pi, &d),
+			 KB_EINVAL);
+	assert_diag("payload: ELF machine 243 (RISC-V), but this loader boots ARM (40)");
+	/* an AArch64 (ELF64) PIE */
+	build(&A64);
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_ARM, 32, 8, &pi, &d),
+			 KB_EINVAL);
+	assert_diag("payload: ELF class ELFCLASS64 (a 64-bit payload), but this loader boots 32-bit payloads");
+	/* an Arm PIE with a RELR table besides its REL table */
+	build_arm(2);
+	dyn(DYN_RELR, DT_RELR, dva(RELR));
+	dyn(DYN_RELRSZ, DT_RELRSZ, 4);
+	dyn(DYN_RELRENT, DT_RELRENT, 4);
+	assert_int_equal(parse(), KB_ENOTSUP);
+	assert_diag("payload: DT_RELR relocations, but RELR support is not built into this loader (CONFIG_PAYLOAD_ELF_RELR)");
+	/* the loader itself as another machine or class */
+	build_arm(2);
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(kb_payload_parse(b, blen, KB_PAYLOAD_AUTO, KB_EM_RISCV, 32, 8, &pi, &d),
+			 KB_EINVAL);
+	assert_diag("payload: unknown loader machine 243");
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(kb_elf_parse(b, blen, KB_EM_ARM, 64, 8, &pi, &d), KB_EINVAL);
+	assert_diag("payload: loader word size 64 bits (expected 32)");
+	/* Images: recognized, refused */
+	memset(b, 0, 64);
+	memcpy(b + 56, "ARM\x64", 4);
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(kb_payload_parse(b, 64, KB_PAYLOAD_AUTO, KB_EM_ARM, 32, 8, &pi, &d),
+			 KB_EINVAL);
+	assert_diag("payload: AArch64 Image, but this loader boots Arm");
+
+	/* the engine: an info with a RELR table, another machine's or
+	 * class's relocations: refused, nothing written */
+	build_arm(1);
+	put32(b + WORDS, 0x10);
+	rel(0, dva(WORDS), 0, R_ARM_RELATIVE);
+	assert_int_equal(parse(), 0);
+	mem = calloc(1, pi.footprint);
+	assert_non_null(mem);
+	kb_payload_copy(&pi, b, mem);
+	h = pi;
+	h.relr_off = RELR - DATA + 0x2000;
+	h.relr_size = 4;
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(kb_reloc_apply(&h, mem, 0x20001000, &d), KB_ENOTSUP);
+	assert_diag("payload: a RELR table, but RELR support is not built into this loader (CONFIG_PAYLOAD_ELF_RELR)");
+	h = pi;
+	h.machine = KB_EM_RISCV;
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(kb_reloc_apply(&h, mem, 0x20001000, &d), KB_EINVAL);
+	assert_diag("payload: relocation for unknown machine 243");
+	h = pi;
+	h.xlen = 64;
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(kb_reloc_apply(&h, mem, 0x20001000, &d), KB_EINVAL);
+	assert_diag("payload: word size 64 bits (expected 32)");
+	assert_int_equal(get32(mem + 0x2000 + (WORDS - DATA)), 0x10);
+	/* and the good one still relocates */
+	assert_int_equal(kb_reloc_apply(&pi, mem, 0x20001000, &d), 0);
+	assert_int_equal(get32(mem + 0x2000 + (WORDS - DATA)), 0x20001010);
+	free(mem);
+}
+#endif
 
 /* ---- ELF32 (RV32) ------------------------------------------------------ */
 
@@ -1503,6 +1596,12 @@ static void test_arm64_image(void **state)
 
 int main(void)
 {
+#if ARM_M_ONLY
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_arm_rel),
+		cmocka_unit_test(test_arm_m_only),
+	};
+#else
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_elf_good_riscv),
 		cmocka_unit_test(test_elf_good_aarch64),
@@ -1520,6 +1619,7 @@ int main(void)
 		cmocka_unit_test(test_initrd_window),
 		cmocka_unit_test(test_base_align),
 	};
+#endif
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,7 +5,8 @@
 # nRF51 RNG, places the Thumb test firmware (an ELF PIE, R_ARM_RELATIVE)
 # at random in the 16 KiB SRAM and enters it through its vector table.
 # nokaslr fixes it; a stuck RNG, an absent RNG, a firmware too big for
-# the free SRAM and a corrupted container are refused; after handoff the
+# the free SRAM, a corrupted container, another machine's ELF and a RELR
+# table (no code for them in a Cortex-M loader) are refused; after handoff the
 # loader's SRAM is zero (QEMU monitor).
 top=$(cd "$(dirname "$0")/../.." && pwd)
 export O=${O_ARM_M:-$top/build/qemu-microbit}
@@ -144,6 +145,37 @@ PY
 boot novec PAYLOAD="$TMP/novec.elf"
 check "$board: a firmware whose vector table's reset word is not its entry: refused" \
 	fw_refused novec "payload: its vector table's reset word"
+
+# 7c. What a Cortex-M loader carries no code for (docs/size.md): another
+# machine's ELF (the firmware with e_machine EM_RISCV) and a RELR table
+# (its DT_DEBUG entry turned into DT_RELRSZ; CONFIG_PAYLOAD_ELF_RELR is
+# off here): each refused in one line.
+python3 - "$O/testkernel/testkernel.elf" "$TMP/rv.elf" "$TMP/relr.elf" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+rv = bytearray(b)
+struct.pack_into("<H", rv, 18, 243)
+open(sys.argv[2], "wb").write(rv)
+phoff, = struct.unpack_from("<I", b, 28)
+phnum, = struct.unpack_from("<H", b, 44)
+for i in range(phnum):
+    t, off, _, _, fsz = struct.unpack_from("<IIIII", b, phoff + 32 * i)
+    if t == 2:
+        break
+for o in range(off, off + fsz, 8):
+    if struct.unpack_from("<I", b, o)[0] == 21:	# DT_DEBUG
+        struct.pack_into("<I", b, o, 35)	# DT_RELRSZ
+        break
+else:
+    sys.exit("no DT_DEBUG in the firmware's dynamic array")
+open(sys.argv[3], "wb").write(b)
+PY
+boot rv PAYLOAD="$TMP/rv.elf"
+check "$board: a RISC-V ELF: refused by its e_machine" \
+	fw_refused rv "payload: ELF machine 243 (RISC-V), but this loader boots ARM (40)"
+boot relr PAYLOAD="$TMP/relr.elf"
+check "$board: a RELR table: refused, naming CONFIG_PAYLOAD_ELF_RELR" \
+	fw_refused relr "payload: DT_RELR relocations, but RELR support is not built into this loader (CONFIG_PAYLOAD_ELF_RELR)"
 
 # 8. From outside: while the firmware waits, the loader's SRAM (its .data,
 # .bss and stack) is all zero and holds no seed bytes.  The nRF51's SRAM

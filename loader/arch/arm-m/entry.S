@@ -58,7 +58,23 @@ _start:
 	str	r3, [r0]
 	adds	r0, #4
 	b	3b
-4:	bl	kb_arch_start
+4:
+#ifdef CONFIG_BENCH
+	/* Benchmark builds: fill the stack with a pattern, so that the
+	 * handoff can report how deep it went (make bench; the same method
+	 * as RISC-V).  The stack is still unused: only words below are
+	 * written here. */
+	ldr	r0, =__stack_bottom
+	ldr	r1, =__stack_top
+	ldr	r3, =0x5a5a5a5a
+6:	cmp	r0, r1
+	bhs	7f
+	str	r3, [r0]
+	adds	r0, #4
+	b	6b
+7:
+#endif
+	bl	kb_arch_start
 5:	b	5b
 	.size _start, . - _start
 

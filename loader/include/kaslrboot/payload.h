@@ -38,7 +38,13 @@ enum kb_payload_type {
 /* The base alignment of a Linux arm64 Image (booting.rst). */
 #define KB_ARM64_IMAGE_ALIGN	(UINT64_C(2) << 20)
 
+/* CONFIG_PAYLOAD_MAX_SEGMENTS in a loader (16 by default; a board with a
+ * few KiB of SRAM sets fewer); 16 in host tools and tests. */
+#ifdef CONFIG_PAYLOAD_MAX_SEGMENTS
+#define KB_MAX_SEGMENTS CONFIG_PAYLOAD_MAX_SEGMENTS
+#else
 #define KB_MAX_SEGMENTS 16
+#endif
 
 struct kb_segment {
 	uint64_t file_off;	/* in the payload buffer */
@@ -91,7 +97,7 @@ struct kb_payload_info {
  * PT_LOAD's memory (pi->relro_off/size; p_flags in seg[].flags);
  * relocations from PT_DYNAMIC (DT_RELA / DT_RELASZ /
  * DT_RELAENT == 24 (ELF32: 12), DT_RELR / DT_RELRSZ / DT_RELRENT == 8
- * (ELF32: 4)), their tables
+ * (ELF32: 4; only with KB_PAYLOAD_HAS_RELR, below, else KB_ENOTSUP)), their tables
  * inside a loaded segment's file-backed part.  ET_EXEC and anything not
  * relocatable is KB_ENOTSUP ("payload: ELF type ET_EXEC is not
  * relocatable"), as are big-endian ELF, PT_INTERP, DT_NEEDED,
@@ -147,6 +153,58 @@ int kb_arm64_image_parse(const void *buf, size_t len,
 #define KB_PAYLOAD_HAS_ARM64_IMAGE	1
 #endif
 #endif
+
+/*
+ * The machines and ELF classes whose code the ELF parser and the
+ * relocation engine carry, and DT_RELR.  In a target build only the
+ * loader's own machine and class (KB_ARCH_MACHINE, KB_ARCH_XLEN): it is
+ * the only one it is ever asked to boot, and a payload for any other is
+ * refused from its e_ident class or e_machine ("payload: ELF machine 243
+ * (RISC-V), but this loader boots ARM (40)") before any machine- or
+ * class-specific code would run, so the compiler drops the rest (on
+ * Cortex-M: the RISC-V and AArch64 relocation types, the ELF64 layout).
+ * DT_RELR: CONFIG_PAYLOAD_ELF_RELR (off on Cortex-M, whose GNU ld writes
+ * none); without it a payload with a RELR table is refused by name.  Host
+ * tools and tests: everything, unless a test defines these to 0.
+ */
+#ifdef CONFIG_ARCH
+#define KB_PAYLOAD_FOR_RISCV		IS_ENABLED(CONFIG_ARCH_RISCV)
+#define KB_PAYLOAD_FOR_AARCH64		IS_ENABLED(CONFIG_ARCH_ARM64)
+#define KB_PAYLOAD_FOR_ARM		IS_ENABLED(CONFIG_ARCH_ARM_M)
+#if defined(__aarch64__) || (defined(__riscv_xlen) && __riscv_xlen == 64)
+#define KB_PAYLOAD_ELF32		0
+#define KB_PAYLOAD_ELF64		1
+#else
+#define KB_PAYLOAD_ELF32		1
+#define KB_PAYLOAD_ELF64		0
+#endif
+#define KB_PAYLOAD_HAS_RELR		IS_ENABLED(CONFIG_PAYLOAD_ELF_RELR)
+#else
+#ifndef KB_PAYLOAD_FOR_RISCV
+#define KB_PAYLOAD_FOR_RISCV		1
+#endif
+#ifndef KB_PAYLOAD_FOR_AARCH64
+#define KB_PAYLOAD_FOR_AARCH64		1
+#endif
+#ifndef KB_PAYLOAD_FOR_ARM
+#define KB_PAYLOAD_FOR_ARM		1
+#endif
+#ifndef KB_PAYLOAD_ELF32
+#define KB_PAYLOAD_ELF32		1
+#endif
+#ifndef KB_PAYLOAD_ELF64
+#define KB_PAYLOAD_ELF64		1
+#endif
+#ifndef KB_PAYLOAD_HAS_RELR
+#define KB_PAYLOAD_HAS_RELR		1
+#endif
+#endif
+
+/* Is machine one this build carries code for (above)? */
+#define KB_PAYLOAD_MACHINE_BUILT(m) \
+	((KB_PAYLOAD_FOR_RISCV && (m) == KB_EM_RISCV) || \
+	 (KB_PAYLOAD_FOR_AARCH64 && (m) == KB_EM_AARCH64) || \
+	 (KB_PAYLOAD_FOR_ARM && (m) == KB_EM_ARM))
 
 /* 0 if the format of this type is built in (or the type is unknown:
  * the parsers report that); else KB_ENOTSUP with the line "payload: <format>
