@@ -278,6 +278,8 @@ static int add_dt_range(struct kb_memmap *m, uint64_t base, uint64_t size,
 			const char *name, struct kb_diag *d)
 {
 #if KB_PHYS_BITS < 64
+	uint64_t whole = size;
+
 	if (size == 0)		/* an empty initrd: nothing to add */
 		return KB_OK;
 	if (base > KB_PHYS_MAX) {
@@ -286,22 +288,22 @@ static int add_dt_range(struct kb_memmap *m, uint64_t base, uint64_t size,
 	}
 	/* base <= KB_PHYS_MAX, so KB_PHYS_MAX - base cannot wrap; size >= 1,
 	 * so size - 1 cannot: the last byte passes 4 GiB - 1 exactly when
-	 * size - 1 > KB_PHYS_MAX - base. */
-	if (size - 1 > KB_PHYS_MAX - base) {
-		m->nclipped++;
-		/* The part below 4 GiB, in 64 bits: at most 2^32. */
+	 * size - 1 > KB_PHYS_MAX - base.  What is left, in 64 bits, is at
+	 * most 2^32. */
+	if (size - 1 > KB_PHYS_MAX - base)
 		size = (uint64_t)KB_PHYS_MAX - base + 1;
-		if (!kb_phys_fits(size)) {
-			/* [0, 4 GiB): one byte more than a 32-bit size says.
-			 * Memory loses its top byte; a reservation must not
-			 * shrink, so it is refused. */
-			if (resv)
-				return kb_diag_set(d, KB_ERANGE,
-						   "dtb: %s: reservation covers all of the 4 GiB a 32-bit loader can address (CONFIG_PHYS_ADDR_32BIT)",
-						   name);
-			size = KB_PHYS_MAX;
-		}
+	if (!kb_phys_fits(size)) {
+		/* [0, 4 GiB): one byte more than a 32-bit size says.
+		 * Memory loses its top byte; a reservation must not
+		 * shrink, so it is refused. */
+		if (resv)
+			return kb_diag_set(d, KB_ERANGE,
+					   "dtb: %s: reservation covers all of the 4 GiB a 32-bit loader can address (CONFIG_PHYS_ADDR_32BIT)",
+					   name);
+		size = KB_PHYS_MAX;
 	}
+	if (size != whole)
+		m->nclipped++;
 #endif
 	if (resv)
 		return kb_memmap_add_resv(m, (kb_phys_t)base, (kb_phys_t)size,
