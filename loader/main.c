@@ -859,8 +859,7 @@ static int place(void *ctx, enum kb_load_what what,
 	 * Image with KASLR on the container's (else the Kconfig default)
 	 * KASLR alignment; the plan line below says which. */
 	req = (struct kb_slot_req){
-		.size = phys(pi->footprint, "payload: footprint"),
-		.offset = phys(pi->offset, "payload: image offset"),
+		.size = pi->footprint, .offset = pi->offset,
 		.align = phys(kb_payload_base_align(pi, ctr.kaslr_align,
 						    CONFIG_ARM64_IMAGE_KASLR_ALIGN,
 						    CONFIG_PAYLOAD_MIN_ALIGN, kaslr_enabled),
@@ -1051,7 +1050,7 @@ static void step_load(void)
 	       kernel_start, kernel_start + payload.entry_off);
 	if (IS_ENABLED(CONFIG_BENCH)) {
 		kb_bench_load = t1 - t0;
-		kb_log("bench: load of %" PRIu64 " payload bytes (footprint %" PRIu64
+		kb_log("bench: load of %" PRIu64 " payload bytes (footprint %" PRIuPHYS
 		       ") took %" PRIu64 " instructions (flash read, SHA-256, copy, BSS)",
 		       ctr.part[KB_PART_PAYLOAD].size, payload.footprint, kb_bench_load);
 	}
