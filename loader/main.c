@@ -784,7 +784,8 @@ static void step_sbi(const void *fdt)
 				    &fw_size, &sbi_window, &d);
 	if (err)
 		fatal(err, &d);
-	req = (struct kb_slot_req){ .size = sbi_window, .align = sbi_window };
+	req = (struct kb_slot_req){ .size = phys(sbi_window, "opensbi: window"),
+				    .align = phys(sbi_window, "opensbi: window") };
 	build_freemap(0, UINT64_MAX);
 	choose(&req, &p, "opensbi", kaslr_enabled);
 	claim(p.start, sbi_window, KB_REGION_PAYLOAD, "opensbi");
