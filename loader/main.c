@@ -962,7 +962,8 @@ static void load_karl(void)
 
 	/* The same planner and claim as every window; never below the link
 	 * base (the bias is an unsigned offset). */
-	req = (struct kb_slot_req){ .size = phys(bound, "karl: footprint"), .align = phys(maxalign, "karl: alignment") };
+	req = (struct kb_slot_req){ .size = phys(bound, "karl: footprint"),
+				    .align = phys(maxalign, "karl: alignment") };
 	err = kb_slot_req_check(&req, &d);
 	if (err)
 		fatal(err, &d);
