@@ -36,6 +36,9 @@ void kb_memmap_init(struct kb_memmap *m, struct kb_region *mem,
 	m->resv = resv;
 	m->nresv = 0;
 	m->resv_cap = resv ? resv_cap : 0;
+#if KB_PHYS_BITS < 64
+	m->nclipped = 0;
+#endif
 }
 
 /* ---- validation ---------------------------------------------------- */
@@ -131,16 +134,16 @@ static void copy_name(char *dst, const char *src)
 
 /* The last byte, base + size - 1, must be representable (a range may end
  * exactly at 2^64); size >= 1, so size - 1 cannot wrap. */
-static bool wraps(uint64_t base, uint64_t size, const char *name, struct kb_diag *d)
+static bool wraps(kb_phys_t base, kb_phys_t size, const char *name, struct kb_diag *d)
 {
-	if (size - 1 <= UINT64_MAX - base)
+	if (size - 1 <= KB_PHYS_MAX - base)
 		return false;
-	kb_diag_set(d, KB_ERANGE, "memmap: %s 0x%" PRIx64 "+0x%" PRIx64 " wraps past 2^64",
+	kb_diag_set(d, KB_ERANGE, "memmap: %s 0x%" PRIxPHYS "+0x%" PRIxPHYS " wraps past " KB_PHYS_TOP,
 		    name ? name : "?", base, size);
 	return true;
 }
 
-static void set_region(struct kb_region *r, uint64_t base, uint64_t size,
+static void set_region(struct kb_region *r, kb_phys_t base, kb_phys_t size,
 		       uint32_t kind, uint32_t flags, const char *name)
 {
 	r->base = base;
@@ -152,7 +155,7 @@ static void set_region(struct kb_region *r, uint64_t base, uint64_t size,
 }
 
 static int add_region(struct kb_region *tab, unsigned int *n, unsigned int cap,
-		      const char *what, uint64_t base, uint64_t size,
+		      const char *what, kb_phys_t base, kb_phys_t size,
 		      uint32_t kind, uint32_t flags, const char *name,
 		      struct kb_diag *d)
 {
@@ -165,8 +168,8 @@ static int add_region(struct kb_region *tab, unsigned int *n, unsigned int cap,
 	/* Never drop a region: a lost reservation could be overwritten. */
 	if (*n >= cap)
 		return kb_diag_set(d, KB_ENOSPC,
-				   "memmap: %s table full (%u entries), cannot add %s 0x%" PRIx64
-				   "+0x%" PRIx64, what, cap, name ? name : "?", base, size);
+				   "memmap: %s table full (%u entries), cannot add %s 0x%" PRIxPHYS
+				   "+0x%" PRIxPHYS, what, cap, name ? name : "?", base, size);
 	r = &tab[*n];
 	set_region(r, base, size, kind, flags, name);
 	(*n)++;
@@ -174,7 +177,7 @@ static int add_region(struct kb_region *tab, unsigned int *n, unsigned int cap,
 }
 
 /* Inclusive last byte of a table entry (never wraps: checked when added). */
-static uint64_t last_of(const struct kb_region *r)
+static kb_phys_t last_of(const struct kb_region *r)
 {
 	return r->base + (r->size - 1);
 }
@@ -185,11 +188,11 @@ static uint64_t last_of(const struct kb_region *r)
  * are one stretch of RAM for every later question ("does this window lie
  * in memory?"), asked by the planner and by the write check alike.
  */
-int kb_memmap_add_mem(struct kb_memmap *m, uint64_t base, uint64_t size,
+int kb_memmap_add_mem(struct kb_memmap *m, kb_phys_t base, kb_phys_t size,
 		      const char *name, struct kb_diag *d)
 {
 	unsigned int i = 0, j, absorbed = 0;
-	uint64_t last;
+	kb_phys_t last;
 	struct kb_region *r;
 
 	if (m == NULL)
@@ -213,8 +216,8 @@ int kb_memmap_add_mem(struct kb_memmap *m, uint64_t base, uint64_t size,
 		/* Touches nothing: a new entry at i. */
 		if (m->nmem >= m->mem_cap || m->mem == NULL)
 			return kb_diag_set(d, KB_ENOSPC,
-					   "memmap: memory table full (%u entries), cannot add %s 0x%" PRIx64
-					   "+0x%" PRIx64, m->mem_cap, name ? name : "?", base, size);
+					   "memmap: memory table full (%u entries), cannot add %s 0x%" PRIxPHYS
+					   "+0x%" PRIxPHYS, m->mem_cap, name ? name : "?", base, size);
 		memmove(&m->mem[i + 1], &m->mem[i], (m->nmem - i) * sizeof(m->mem[0]));
 		m->nmem++;
 		set_region(&m->mem[i], base, size, KB_REGION_MEMORY, 0, name);
@@ -228,10 +231,10 @@ int kb_memmap_add_mem(struct kb_memmap *m, uint64_t base, uint64_t size,
 			last = last_of(&m->mem[k]);
 	}
 	/* Both ends lie in [0, 2^64 - 1]: the size may be 2^64, which is the
-	 * one size a uint64_t cannot hold (the whole space). */
-	if ((base < r->base ? base : r->base) == 0 && last == UINT64_MAX)
+	 * one size a kb_phys_t cannot hold (the whole space). */
+	if ((base < r->base ? base : r->base) == 0 && last == KB_PHYS_MAX)
 		return kb_diag_set(d, KB_ERANGE,
-				   "memmap: merged memory would cover all 2^64 bytes, which a size cannot express");
+				   "memmap: merged memory would cover all " KB_PHYS_TOP " bytes, which a size cannot express");
 	/* The lowest piece names the range. */
 	if (base < r->base)
 		copy_name(r->name, name);
@@ -245,7 +248,7 @@ int kb_memmap_add_mem(struct kb_memmap *m, uint64_t base, uint64_t size,
 	return KB_OK;
 }
 
-int kb_memmap_add_resv(struct kb_memmap *m, uint64_t base, uint64_t size,
+int kb_memmap_add_resv(struct kb_memmap *m, kb_phys_t base, kb_phys_t size,
 		       enum kb_region_kind kind, uint32_t flags,
 		       const char *name, struct kb_diag *d)
 {
@@ -261,6 +264,52 @@ int kb_memmap_add_resv(struct kb_memmap *m, uint64_t base, uint64_t size,
 }
 
 /* ---- device tree ---------------------------------------------------- */
+
+/*
+ * A range read from the tree (64-bit cells, already checked
+ * not to wrap past 2^64) into the map.  With 32-bit addresses
+ * (CONFIG_PHYS_ADDR_32BIT) what lies above 4 GiB is cut off, a range
+ * starting above it dropped, each counted in m->nclipped (the caller
+ * prints one line): nothing is placed or written up there, so a
+ * reservation up there protects nothing the loader could touch.
+ */
+static int add_dt_range(struct kb_memmap *m, uint64_t base, uint64_t size,
+			bool resv, enum kb_region_kind kind, uint32_t flags,
+			const char *name, struct kb_diag *d)
+{
+#if KB_PHYS_BITS < 64
+	uint64_t whole = size;
+
+	if (size == 0)		/* an empty initrd: nothing to add */
+		return KB_OK;
+	if (base > KB_PHYS_MAX) {
+		m->nclipped++;
+		return KB_OK;
+	}
+	/* base <= KB_PHYS_MAX, so KB_PHYS_MAX - base cannot wrap; size >= 1,
+	 * so size - 1 cannot: the last byte passes 4 GiB - 1 exactly when
+	 * size - 1 > KB_PHYS_MAX - base.  What is left, in 64 bits, is at
+	 * most 2^32. */
+	if (size - 1 > KB_PHYS_MAX - base)
+		size = (uint64_t)KB_PHYS_MAX - base + 1;
+	if (!kb_phys_fits(size)) {
+		/* [0, 4 GiB): one byte more than a 32-bit size says.
+		 * Memory loses its top byte; a reservation must not
+		 * shrink, so it is refused. */
+		if (resv)
+			return kb_diag_set(d, KB_ERANGE,
+					   "dtb: %s: reservation covers all of the 4 GiB a 32-bit loader can address (CONFIG_PHYS_ADDR_32BIT)",
+					   name);
+		size = KB_PHYS_MAX;
+	}
+	if (size != whole)
+		m->nclipped++;
+#endif
+	if (resv)
+		return kb_memmap_add_resv(m, (kb_phys_t)base, (kb_phys_t)size,
+					  kind, flags, name, d);
+	return kb_memmap_add_mem(m, (kb_phys_t)base, (kb_phys_t)size, name, d);
+}
 
 /* Does the node have device_type = "memory" (as its first string)? */
 static bool is_memory_node(const void *fdt, int node)
@@ -308,12 +357,8 @@ static int add_reg(struct kb_memmap *m, const void *fdt, int node,
 			return kb_diag_set(d, KB_ERANGE,
 					   "dtb: %s: reg entry %d 0x%" PRIx64 "+0x%" PRIx64
 					   " wraps past 2^64", path, i, base, size);
-		if (resv)
-			r = kb_memmap_add_resv(m, base, size,
-					       KB_REGION_RESERVED_MEMORY, flags,
-					       path, d);
-		else
-			r = kb_memmap_add_mem(m, base, size, path, d);
+		r = add_dt_range(m, base, size, resv,
+				 KB_REGION_RESERVED_MEMORY, flags, path, d);
 		if (r)
 			return r;
 	}
@@ -406,8 +451,8 @@ static int scan_memreserve(struct kb_memmap *m, const void *fdt,
 					   "dtb: /memreserve/ %d 0x%" PRIx64 "+0x%" PRIx64
 					   " wraps past 2^64", i, base, size);
 		kb_snprintf(name, sizeof(name), "/memreserve/ %d", i);
-		r = kb_memmap_add_resv(m, base, size, KB_REGION_MEMRESERVE, 0,
-				       name, d);
+		r = add_dt_range(m, base, size, true, KB_REGION_MEMRESERVE, 0,
+				 name, d);
 		if (r)
 			return r;
 	}
@@ -505,11 +550,11 @@ static int scan_initrd(struct kb_memmap *m, const void *fdt,
 		return kb_diag_set(d, KB_EINVAL,
 				   "dtb: /chosen: linux,initrd-end 0x%" PRIx64
 				   " is below linux,initrd-start 0x%" PRIx64, end, start);
-	return kb_memmap_add_resv(m, start, end - start, KB_REGION_INITRD, 0,
-				  "/chosen", d);
+	return add_dt_range(m, start, end - start, true, KB_REGION_INITRD, 0,
+			    "/chosen", d);
 }
 
-int kb_memmap_from_fdt(struct kb_memmap *m, const void *fdt, uint64_t dtb_addr,
+int kb_memmap_from_fdt(struct kb_memmap *m, const void *fdt, kb_phys_t dtb_addr,
 		       struct kb_diag *d)
 {
 	struct root_nodes rn;
@@ -540,9 +585,9 @@ int kb_memmap_from_fdt(struct kb_memmap *m, const void *fdt, uint64_t dtb_addr,
 	totalsize = fdt_totalsize(fdt);
 	/* The blob's own range must not wrap either (totalsize >= 1: the
 	 * header check above passed, so totalsize - 1 cannot wrap). */
-	if (totalsize != 0 && (uint64_t)totalsize - 1 > UINT64_MAX - dtb_addr)
+	if (totalsize != 0 && (uint64_t)totalsize - 1 > KB_PHYS_MAX - dtb_addr)
 		return kb_diag_set(d, KB_ERANGE,
-				   "dtb: blob at 0x%" PRIx64 " (%" PRIu32 " bytes) wraps past 2^64",
+				   "dtb: blob at 0x%" PRIxPHYS " (%" PRIu32 " bytes) wraps past " KB_PHYS_TOP,
 				   dtb_addr, totalsize);
 	return kb_memmap_add_resv(m, dtb_addr, totalsize, KB_REGION_DTB, 0,
 				  "dtb", d);
@@ -574,26 +619,31 @@ static void print_region(const struct kb_region *r, const char *prefix,
 
 	/* End exclusive.  A range whose last byte is 2^64 - 1 ends at 2^64,
 	 * which only the string can hold; a hand-made one that would wrap
-	 * is clamped there too.  size - 1 >= UINT64_MAX - base <=>
+	 * is clamped there too.  size - 1 >= KB_PHYS_MAX - base <=>
 	 * base + size - 1 reaches (or passes) the top, without wrapping. */
-	if (r->size != 0 && r->size - 1 >= UINT64_MAX - r->base)
+#if KB_PHYS_BITS < 64
+	/* 32-bit addresses: base + size <= 2^33 holds in 64 bits. */
+	kb_snprintf(end, sizeof(end), "%016" PRIx64, (uint64_t)r->base + r->size);
+#else
+	if (r->size != 0 && r->size - 1 >= KB_PHYS_MAX - r->base)
 		kb_snprintf(end, sizeof(end), "10000000000000000");
 	else
-		kb_snprintf(end, sizeof(end), "%016" PRIx64, r->base + r->size);
+		kb_snprintf(end, sizeof(end), "%016" PRIxPHYS, r->base + r->size);
+#endif
 
 	kb_size_str(r->size, size, sizeof(size));
 	if (resv)
-		pr("%s%s0x%016" PRIx64 "-0x%s  %s  %s%s %.*s\n",
+		pr("%s%s0x%016" PRIxPHYS "-0x%s  %s  %s%s %.*s\n",
 		   prefix, tag, r->base, end, size,
 		   kb_region_kind_name((enum kb_region_kind)r->kind),
 		   (r->flags & KB_REGION_NOMAP) ? " no-map" : "",
 		   (int)strnlen(r->name, sizeof(r->name)), r->name);
 	else if (r->merged)
-		pr("%s%s0x%016" PRIx64 "-0x%s  %s  %.*s (+%" PRIu32 " merged)\n",
+		pr("%s%s0x%016" PRIxPHYS "-0x%s  %s  %.*s (+%" PRIu32 " merged)\n",
 		   prefix, tag, r->base, end, size,
 		   (int)strnlen(r->name, sizeof(r->name)), r->name, r->merged);
 	else
-		pr("%s%s0x%016" PRIx64 "-0x%s  %s  %.*s\n",
+		pr("%s%s0x%016" PRIxPHYS "-0x%s  %s  %.*s\n",
 		   prefix, tag, r->base, end, size,
 		   (int)strnlen(r->name, sizeof(r->name)), r->name);
 }
@@ -615,16 +665,16 @@ void kb_memmap_print(const struct kb_memmap *m, const char *prefix,
 
 /* ---- queries -------------------------------------------------------- */
 
-bool kb_memmap_covers(const struct kb_memmap *m, uint64_t base, uint64_t size)
+bool kb_memmap_covers(const struct kb_memmap *m, kb_phys_t base, kb_phys_t size)
 {
-	uint64_t last;
+	kb_phys_t last;
 
 	/* Work on inclusive last bytes: a range may end exactly at 2^64,
 	 * where base + size itself is not representable.  size 0 asks
 	 * whether the single address base lies inside a range. */
 	if (size == 0)
 		last = base;
-	else if (size - 1 > UINT64_MAX - base)
+	else if (size - 1 > KB_PHYS_MAX - base)
 		return false;		/* a wrapping range is covered by nothing */
 	else
 		last = base + (size - 1);
@@ -632,7 +682,7 @@ bool kb_memmap_covers(const struct kb_memmap *m, uint64_t base, uint64_t size)
 		const struct kb_region *r = &m->mem[i];
 
 		/* Empty or wrapping (hand-made) ranges cover nothing. */
-		if (r->size == 0 || r->size - 1 > UINT64_MAX - r->base)
+		if (r->size == 0 || r->size - 1 > KB_PHYS_MAX - r->base)
 			continue;
 		/* r->base + r->size - 1 cannot wrap after the check above. */
 		if (base >= r->base && last <= r->base + (r->size - 1))
@@ -641,25 +691,25 @@ bool kb_memmap_covers(const struct kb_memmap *m, uint64_t base, uint64_t size)
 	return false;
 }
 
-int kb_memmap_check_write(const struct kb_memmap *m, uint64_t base,
-			  uint64_t size, uint32_t own, const char *what,
+int kb_memmap_check_write(const struct kb_memmap *m, kb_phys_t base,
+			  kb_phys_t size, uint32_t own, const char *what,
 			  struct kb_diag *d)
 {
-	uint64_t last;
+	kb_phys_t last;
 
 	if (what == NULL)
 		what = "write";
 	if (m == NULL)
 		return kb_diag_set(d, KB_EINVAL, "%s: no memory map", what);
-	/* Inclusive last byte; size - 1 <= UINT64_MAX - base <=> no wrap. */
-	if (size == 0 || size - 1 > UINT64_MAX - base)
+	/* Inclusive last byte; size - 1 <= KB_PHYS_MAX - base <=> no wrap. */
+	if (size == 0 || size - 1 > KB_PHYS_MAX - base)
 		return kb_diag_set(d, KB_ERANGE,
-				   "%s: 0x%" PRIx64 "+0x%" PRIx64 " is empty or wraps past 2^64",
+				   "%s: 0x%" PRIxPHYS "+0x%" PRIxPHYS " is empty or wraps past " KB_PHYS_TOP,
 				   what, base, size);
 	last = base + (size - 1);
 	if (!kb_memmap_covers(m, base, size))
 		return kb_diag_set(d, KB_ERANGE,
-				   "%s: 0x%" PRIx64 "-0x%" PRIx64 " is outside memory",
+				   "%s: 0x%" PRIxPHYS "-0x%" PRIxPHYS " is outside memory",
 				   what, base, last);
 	for (unsigned int i = 0; i < m->nresv; i++) {
 		const struct kb_region *r = &m->resv[i];
@@ -671,7 +721,7 @@ int kb_memmap_check_write(const struct kb_memmap *m, uint64_t base,
 		/* [base, last] and [r->base, last_of(r)] share a byte. */
 		if (base <= last_of(r) && r->base <= last)
 			return kb_diag_set(d, KB_EOVERLAP,
-					   "%s: 0x%" PRIx64 "-0x%" PRIx64 " overlaps %s %.*s",
+					   "%s: 0x%" PRIxPHYS "-0x%" PRIxPHYS " overlaps %s %.*s",
 					   what, base, last,
 					   kb_region_kind_name((enum kb_region_kind)r->kind),
 					   (int)strnlen(r->name, sizeof(r->name)), r->name);
@@ -679,7 +729,7 @@ int kb_memmap_check_write(const struct kb_memmap *m, uint64_t base,
 	return KB_OK;
 }
 
-int kb_memmap_claim(struct kb_memmap *m, uint64_t base, uint64_t size,
+int kb_memmap_claim(struct kb_memmap *m, kb_phys_t base, kb_phys_t size,
 		    enum kb_region_kind kind, const char *name,
 		    struct kb_diag *d)
 {

@@ -144,6 +144,25 @@ static void __attribute__((noreturn)) fatal(int err, const struct kb_diag *d)
 		fatal(kb_diag_set(&fatal_d_, (err), msg), &fatal_d_);	\
 	} while (0)
 
+/* A 64-bit address or size from the input, for the planner and the
+ * memory map (kb_phys_t): with 32-bit addresses (CONFIG_PHYS_ADDR_32BIT)
+ * one that does not fit is refused, naming it, never cut. */
+static kb_phys_t phys(uint64_t v, const char *what)
+{
+#if KB_PHYS_BITS < 64
+	if (!kb_phys_fits(v)) {
+		struct kb_diag d;
+
+		fatal(kb_diag_set(&d, KB_ERANGE,
+				  "%s 0x%" PRIx64 " does not fit in 32 bits: this loader handles memory below 4 GiB only (CONFIG_PHYS_ADDR_32BIT)",
+				  what, v), &d);
+	}
+#else
+	(void)what;
+#endif
+	return (kb_phys_t)v;
+}
+
 /*
  * /chosen's offset in the tree as handed over (or the lookup's error),
  * found once in step 0: every fdt_path_offset() walks all the nodes before
@@ -236,6 +255,9 @@ static void step_memory_map(const struct kb_boot_info *bi, const void *fdt)
 	kb_memmap_init(&memmap, mem_table, CONFIG_MAX_MEM_REGIONS, resv_table,
 		       CONFIG_MAX_RESV_REGIONS);
 	err = kb_memmap_from_fdt(&memmap, fdt, bi->dtb, &d);
+	if (kb_memmap_clipped(&memmap))
+		kb_log("dtb: %u memory or reserved range(s) reach above 4 GiB: cut at 4 GiB or left out (this loader handles memory below 4 GiB only: CONFIG_PHYS_ADDR_32BIT)",
+		       kb_memmap_clipped(&memmap));
 	if (!err)
 		err = kb_memmap_add_resv(&memmap, img,
 					 (uintptr_t)__stack_bottom - img,
@@ -457,7 +479,7 @@ static struct kb_plan kplan;		/* the kernel's window */
 static uint64_t kernel_start;		/* kplan.start, once loaded */
 static uint64_t initrd_start;		/* in RAM, once loaded */
 static uint64_t dtb_addr;		/* where the tree is handed over */
-static uint64_t dtb_room;		/* bytes it may grow into there */
+static kb_phys_t dtb_room;		/* bytes it may grow into there */
 #ifdef CONFIG_SBI_PAYLOAD
 static uint64_t sbi_base, sbi_window;	/* OpenSBI's window (0: none) */
 static uint32_t sbi_nharts;		/* hart ids 0..sbi_nharts-1 */
@@ -631,6 +653,7 @@ static void step_container(const void *fdt)
  * [floor, ceiling]. */
 static void build_freemap(uint64_t floor, uint64_t ceiling)
 {
+	kb_phys_t lo, hi;
 	struct kb_diag d;
 	int err;
 
@@ -642,8 +665,11 @@ static void build_freemap(uint64_t floor, uint64_t ceiling)
 		floor = board_floor;
 	if (ceiling > board_ceiling)
 		ceiling = board_ceiling;
+	/* 32-bit addresses: no memory above 4 GiB is in the map anyway. */
+	lo = phys(floor, "plan: floor");
+	hi = kb_phys_fits(ceiling) ? (kb_phys_t)ceiling : KB_PHYS_MAX;
 	kb_freemap_init(&freemap, free_table, CONFIG_PLAN_MAX_FREE_SPANS);
-	err = kb_freemap_build(&freemap, &memmap, avoid, navoid, floor, ceiling, &d);
+	err = kb_freemap_build(&freemap, &memmap, avoid, navoid, lo, hi, &d);
 	if (err)
 		fatal(err, &d);
 }
@@ -665,14 +691,14 @@ static void choose(const struct kb_slot_req *req, struct kb_plan *p,
 			fatal(err, &d);
 		unsigned int c = kb_log2_centi(p->count);
 
-		kb_info("plan: %s %s, %s-aligned: base 0x%" PRIx64 ", slot %" PRIu64
+		kb_info("plan: %s %s, %s-aligned: base 0x%" PRIxPHYS ", slot %" PRIu64
 		       " of %" PRIu64 ", %u.%02u bits of entropy",
 		       what, sz, al, p->start, p->index, p->count, c / 100, c % 100);
 	} else {
 		err = kb_plan_fixed(&freemap, req, 0, p, &d);
 		if (err)
 			fatal(err, &d);
-		kb_info("plan: %s %s, %s-aligned: fixed base 0x%" PRIx64
+		kb_info("plan: %s %s, %s-aligned: fixed base 0x%" PRIxPHYS
 		       " (lowest of %" PRIu64 " slots; KASLR off)",
 		       what, sz, al, p->start, p->count);
 	}
@@ -686,7 +712,7 @@ static void claim(uint64_t base, uint64_t size, enum kb_region_kind kind,
 	int err;
 
 	kb_diag_clear(&d);
-	err = kb_memmap_claim(&memmap, base, size, kind, name, &d);
+	err = kb_memmap_claim(&memmap, phys(base, name), phys(size, name), kind, name, &d);
 	if (err)
 		fatal(err, &d);
 }
@@ -722,7 +748,7 @@ static void step_dtb_room(const struct kb_boot_info *bi, const void *fdt)
 		err = kb_plan_highest(&freemap, &req, &p, &d);
 		if (err)
 			fatal(err, &d);
-		kb_info("plan: dtb at the top of free memory: 0x%" PRIx64 " (DTB_MOVE_TOP)", p.start);
+		kb_info("plan: dtb at the top of free memory: 0x%" PRIxPHYS " (DTB_MOVE_TOP)", p.start);
 	} else {
 		choose(&req, &p, "dtb", kaslr_enabled);
 	}
@@ -758,7 +784,8 @@ static void step_sbi(const void *fdt)
 				    &fw_size, &sbi_window, &d);
 	if (err)
 		fatal(err, &d);
-	req = (struct kb_slot_req){ .size = sbi_window, .align = sbi_window };
+	req = (struct kb_slot_req){ .size = phys(sbi_window, "opensbi: window"),
+				    .align = phys(sbi_window, "opensbi: window") };
 	build_freemap(0, UINT64_MAX);
 	choose(&req, &p, "opensbi", kaslr_enabled);
 	claim(p.start, sbi_window, KB_REGION_PAYLOAD, "opensbi");
@@ -786,7 +813,7 @@ static void step_sbi(const void *fdt)
 static int claim_staging(uint64_t size, const char *name, uint64_t *addr,
 			 struct kb_diag *d)
 {
-	struct kb_slot_req req = { .size = size, .align = KB_STAGING_ALIGN };
+	struct kb_slot_req req = { .size = phys(size, name), .align = KB_STAGING_ALIGN };
 	struct kb_plan p;
 	int err;
 
@@ -794,7 +821,7 @@ static int claim_staging(uint64_t size, const char *name, uint64_t *addr,
 	build_freemap(0, UINTPTR_MAX);
 	err = kb_plan_highest(&freemap, &req, &p, d);
 	if (!err)
-		err = kb_memmap_claim(&memmap, p.start, size, KB_REGION_PAYLOAD, name, d);
+		err = kb_memmap_claim(&memmap, p.start, req.size, KB_REGION_PAYLOAD, name, d);
 	if (!err)
 		*addr = p.start;
 	return err;
@@ -834,9 +861,10 @@ static int place(void *ctx, enum kb_load_what what,
 	 * KASLR alignment; the plan line below says which. */
 	req = (struct kb_slot_req){
 		.size = pi->footprint, .offset = pi->offset,
-		.align = kb_payload_base_align(pi, ctr.kaslr_align,
-					       CONFIG_ARM64_IMAGE_KASLR_ALIGN,
-					       CONFIG_PAYLOAD_MIN_ALIGN, kaslr_enabled),
+		.align = phys(kb_payload_base_align(pi, ctr.kaslr_align,
+						    CONFIG_ARM64_IMAGE_KASLR_ALIGN,
+						    CONFIG_PAYLOAD_MIN_ALIGN, kaslr_enabled),
+			      "payload: alignment"),
 	};
 	err = kb_slot_req_check(&req, d);
 	if (err)
@@ -859,7 +887,8 @@ static int place(void *ctx, enum kb_load_what what,
 	/* What the planner checked and the copy writes: the image itself,
 	 * not the text_offset bytes below it (arm64 booting.rst leaves
 	 * those to the kernel, reserved or not). */
-	err = kb_memmap_claim(&memmap, kplan.start, size, KB_REGION_PAYLOAD, "kernel", d);
+	err = kb_memmap_claim(&memmap, kplan.start, phys(size, "payload: size"),
+			      KB_REGION_PAYLOAD, "kernel", d);
 	if (err)
 		return err;
 	*addr = kplan.start;
@@ -935,7 +964,8 @@ static void load_karl(void)
 
 	/* The same planner and claim as every window; never below the link
 	 * base (the bias is an unsigned offset). */
-	req = (struct kb_slot_req){ .size = bound, .align = maxalign };
+	req = (struct kb_slot_req){ .size = phys(bound, "karl: footprint"),
+				    .align = phys(maxalign, "karl: alignment") };
 	err = kb_slot_req_check(&req, &d);
 	if (err)
 		fatal(err, &d);
@@ -1046,7 +1076,7 @@ static void step_load(void)
 	       kernel_start, kernel_start + payload.entry_off);
 	if (IS_ENABLED(CONFIG_BENCH)) {
 		kb_bench_load = t1 - t0;
-		kb_log("bench: load of %" PRIu64 " payload bytes (footprint %" PRIu64
+		kb_log("bench: load of %" PRIu64 " payload bytes (footprint %" PRIuPHYS
 		       ") took %" PRIu64 " instructions (flash read, SHA-256, copy, BSS)",
 		       ctr.part[KB_PART_PAYLOAD].size, payload.footprint, kb_bench_load);
 	}
@@ -1056,7 +1086,8 @@ initrd:
 #endif
 	if (have_part(KB_PART_INITRD)) {
 		struct kb_slot_req ireq = {
-			.size = ctr.part[KB_PART_INITRD].size, .align = CONFIG_INITRD_ALIGN,
+			.size = phys(ctr.part[KB_PART_INITRD].size, "initrd: size"),
+			.align = CONFIG_INITRD_ALIGN,
 		};
 		struct kb_plan ip;
 		uint64_t floor, ceiling;

@@ -14,6 +14,18 @@ host-fixtures :=
 # every tests/host/*.mk declares its test binary (host-tests, test-<t>-srcs, ...)
 include $(wildcard $(srctree)/tests/host/*.mk)
 
+# The pure modules whose addresses are kb_phys_t (kaslrboot/phys.h) are
+# tested at both widths: test_<t>_phys32 is test_<t> built again with
+# 32-bit addresses, as on the 32-bit boards (CONFIG_PHYS_ADDR_32BIT).
+host-tests-phys32 := memmap plan spans payload
+define phys32_test
+host-tests += $(1)_phys32
+test-$(1)_phys32-srcs := $$(test-$(1)-srcs)
+test-$(1)_phys32-mbedtls := $$(test-$(1)-mbedtls)
+test-$(1)_phys32-cflags := $$(test-$(1)-cflags) -DCONFIG_PHYS_ADDR_32BIT=1
+endef
+$(foreach t,$(host-tests-phys32),$(eval $(call phys32_test,$(t))))
+
 # Host tools (tools/tools.mk appends to HOST_TOOLS) and libFuzzer targets
 # (tests/fuzz/fuzz.mk appends to FUZZ_BINS; built with clang).
 HOST_TOOLS :=

@@ -42,7 +42,7 @@ struct layout {
 	unsigned int ehsize, e_phoff, e_ehsize, e_phentsize, e_phnum;
 	unsigned int phsize, p_flags, p_offset, p_vaddr, p_filesz, p_memsz, p_align;
 	unsigned int dyn, rela, relr;	/* entry sizes */
-	uint64_t top;		/* the highest address */
+	kb_phys_t top;		/* the highest address */
 };
 
 static const struct layout L32 = {
@@ -58,7 +58,7 @@ static const struct layout L64 = {
 	.e_phentsize = 54, .e_phnum = 56,
 	.phsize = 56, .p_flags = 4, .p_offset = 8, .p_vaddr = 16, .p_filesz = 32,
 	.p_memsz = 40, .p_align = 48,
-	.dyn = 16, .rela = 24, .relr = 8, .top = UINT64_MAX,
+	.dyn = 16, .rela = 24, .relr = 8, .top = KB_PHYS_MAX,
 };
 
 #define ELFCLASS32	1
@@ -111,6 +111,7 @@ static uint32_t rd32(const uint8_t *p)
 	return v;
 }
 
+#if KB_PHYS_BITS == 64
 static uint64_t rd64(const uint8_t *p)
 {
 	uint64_t v;
@@ -118,6 +119,7 @@ static uint64_t rd64(const uint8_t *p)
 	memcpy(&v, p, sizeof(v));
 	return v;
 }
+#endif
 
 /* The layout of the class of xlen bits: a constant when this build
  * carries one class (KB_PAYLOAD_ELF32/64, payload.h: a loader boots its
@@ -127,10 +129,17 @@ static const struct layout *layout_of(unsigned int xlen)
 	return KB_PAYLOAD_ELF32 && (!KB_PAYLOAD_ELF64 || xlen == 32) ? &L32 : &L64;
 }
 
-/* An address, offset or size of the payload's class. */
-static uint64_t rdw(const struct layout *L, const uint8_t *p)
+/* An address, offset or size of the payload's class.  With 32-bit
+ * addresses (CONFIG_PHYS_ADDR_32BIT) kb_elf_parse() refuses ELF64 before
+ * any field is read: every field is an ELF32 one, 32 bits wide. */
+static kb_phys_t rdw(const struct layout *L, const uint8_t *p)
 {
+#if KB_PHYS_BITS < 64
+	(void)L;
+	return rd32(p);
+#else
 	return !KB_PAYLOAD_ELF64 || (KB_PAYLOAD_ELF32 && L->w == 4) ? rd32(p) : rd64(p);
+#endif
 }
 
 static const char *machine_name(uint16_t m)
@@ -157,7 +166,7 @@ static const char *type_name(uint16_t t)
 	}
 }
 
-static bool pow2(uint64_t x)
+static bool pow2(kb_phys_t x)
 {
 	return x != 0 && (x & (x - 1)) == 0;
 }
@@ -231,12 +240,12 @@ static int check_ehdr(const uint8_t *b, size_t len, uint16_t machine,
  * (link-time addresses); the relocation engine reads its tables from the
  * loaded image, so they must be there after the copy, not in BSS. */
 static bool in_file_backed(const struct layout *L, const uint8_t *b,
-			   uint64_t phoff, unsigned int phnum,
-			   uint64_t vaddr, uint64_t size)
+			   kb_phys_t phoff, unsigned int phnum,
+			   kb_phys_t vaddr, kb_phys_t size)
 {
 	for (unsigned int i = 0; i < phnum; i++) {
-		const uint8_t *ph = b + phoff + (uint64_t)i * L->phsize;
-		uint64_t v = rdw(L, ph + L->p_vaddr), fsz = rdw(L, ph + L->p_filesz);
+		const uint8_t *ph = b + phoff + (kb_phys_t)i * L->phsize;
+		kb_phys_t v = rdw(L, ph + L->p_vaddr), fsz = rdw(L, ph + L->p_filesz);
 
 		if (rd32(ph + P_TYPE) != PT_LOAD)
 			continue;
@@ -249,16 +258,16 @@ static bool in_file_backed(const struct layout *L, const uint8_t *b,
 }
 
 struct dyn {
-	uint64_t val[38];	/* indexed by the DT_* tags below 38 */
+	kb_phys_t val[38];	/* indexed by the DT_* tags below 38 */
 	uint64_t seen;		/* bit per tag */
 	bool rel_ok;		/* DT_REL allowed (EM_ARM) */
 };
 
 static int read_dynamic(const struct layout *L, const uint8_t *b, size_t len,
-			uint64_t off, uint64_t fsz, struct dyn *dy,
+			kb_phys_t off, kb_phys_t fsz, struct dyn *dy,
 			struct kb_diag *d)
 {
-	uint64_t n;
+	kb_phys_t n;
 
 	/* The dynamic array is read from the file, so its file range must be
 	 * inside the buffer (no wrap: compare against what is left). */
@@ -274,7 +283,7 @@ static int read_dynamic(const struct layout *L, const uint8_t *b, size_t len,
 		const uint8_t *e = b + off + n * L->dyn;
 		/* An ELF32 d_tag is signed: the negative ones are unknown
 		 * tags either way, so zero-extending it is harmless. */
-		uint64_t tag = rdw(L, e), val = rdw(L, e + L->w);
+		kb_phys_t tag = rdw(L, e), val = rdw(L, e + L->w);
 
 		if (tag == DT_NULL)
 			break;
@@ -324,13 +333,13 @@ static int read_dynamic(const struct layout *L, const uint8_t *b, size_t len,
 
 /* One relocation table from the dynamic array: present together, the entry
  * size right, a whole number of entries, inside the file-backed data. */
-static int table(const struct layout *L, const uint8_t *b, uint64_t phoff,
+static int table(const struct layout *L, const uint8_t *b, kb_phys_t phoff,
 		 unsigned int phnum,
-		 const struct dyn *dy, uint64_t link_base, const char *name,
+		 const struct dyn *dy, kb_phys_t link_base, const char *name,
 		 unsigned int t_addr, unsigned int t_size, unsigned int t_ent,
-		 uint64_t entsize, uint64_t *off, uint64_t *size, struct kb_diag *d)
+		 kb_phys_t entsize, kb_phys_t *off, kb_phys_t *size, struct kb_diag *d)
 {
-	uint64_t a = dy->val[t_addr], sz = dy->val[t_size];
+	kb_phys_t a = dy->val[t_addr], sz = dy->val[t_size];
 
 	*off = *size = 0;
 	if (!HAS(dy, t_addr) && !HAS(dy, t_size))
@@ -373,9 +382,9 @@ int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 {
 	const uint8_t *b = buf;
 	const struct layout *L = NULL;
-	uint64_t phoff, align, lowest = 0, prev_end = 0, entry, link_base;
-	uint64_t dyn_off = 0, dyn_sz = 0;
-	uint64_t relro_va = 0, relro_sz = 0;
+	kb_phys_t phoff, align, lowest = 0, prev_end = 0, entry, link_base;
+	kb_phys_t dyn_off = 0, dyn_sz = 0;
+	kb_phys_t relro_va = 0, relro_sz = 0;
 	unsigned int phnum, nload = 0, ndyn = 0, nrelro = 0, i;
 	bool entry_ok = false;
 	struct dyn dy;
@@ -387,6 +396,13 @@ int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 				   "payload: loader word size %u bits (expected %s)", xlen,
 				   KB_PAYLOAD_ELF32 && KB_PAYLOAD_ELF64 ? "32 or 64" :
 				   KB_PAYLOAD_ELF32 ? "32" : "64");
+#if KB_PHYS_BITS < 64
+	/* ELF64 fields do not fit 32-bit addresses; a loader built so boots
+	 * 32-bit payloads only (Kconfig: 32-bit boards only). */
+	if (xlen == 64)
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: 64-bit payloads need 64-bit addresses (this loader: CONFIG_PHYS_ADDR_32BIT)");
+#endif
 	err = check_ehdr(b, len, machine, xlen, &L, d);
 	if (err)
 		return err;
@@ -401,26 +417,30 @@ int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 	phoff = rdw(L, b + L->e_phoff);
 	/* phnum * 56 < 2^22 cannot wrap; e_phoff is hostile, so compare the
 	 * table size against what is left after it, never e_phoff + size. */
-	if (phoff > len || (uint64_t)phnum * L->phsize > len - phoff)
+	if (phoff > len || (kb_phys_t)phnum * L->phsize > len - phoff)
 		return kb_diag_set(d, KB_EINVAL,
 				   "payload: program headers (e_phoff 0x%llx, %u x %u bytes) run past the end of the 0x%zx-byte file",
 				   H(phoff), phnum, L->phsize, len);
 
 	if (min_align == 0)
 		min_align = 1;
-	if (!pow2(min_align))
+	if (!kb_phys_fits(min_align))
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: minimum alignment 0x%llx does not fit in 32 bits (CONFIG_PHYS_ADDR_32BIT)",
+				   H(min_align));
+	if (!pow2((kb_phys_t)min_align))
 		return kb_diag_set(d, KB_EINVAL,
 				   "payload: minimum alignment 0x%llx is not a power of two",
 				   H(min_align));
-	align = min_align;
+	align = (kb_phys_t)min_align;
 
 	/* Pass 1: check every program header, collect the PT_LOADs. */
 	for (i = 0; i < phnum; i++) {
-		const uint8_t *ph = b + phoff + (uint64_t)i * L->phsize;
+		const uint8_t *ph = b + phoff + (kb_phys_t)i * L->phsize;
 		uint32_t type = rd32(ph + P_TYPE);
-		uint64_t off = rdw(L, ph + L->p_offset), va = rdw(L, ph + L->p_vaddr);
-		uint64_t fsz = rdw(L, ph + L->p_filesz), msz = rdw(L, ph + L->p_memsz);
-		uint64_t pal = rdw(L, ph + L->p_align);
+		kb_phys_t off = rdw(L, ph + L->p_offset), va = rdw(L, ph + L->p_vaddr);
+		kb_phys_t fsz = rdw(L, ph + L->p_filesz), msz = rdw(L, ph + L->p_memsz);
+		kb_phys_t pal = rdw(L, ph + L->p_align);
 		struct kb_segment *s;
 
 		if (type == PT_INTERP)
@@ -520,8 +540,8 @@ int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 	 * PT_LOAD (never BSS, never data: the loader jumps there). */
 	entry = rdw(L, b + E_ENTRY);
 	for (i = 0; i < phnum && !entry_ok; i++) {
-		const uint8_t *ph = b + phoff + (uint64_t)i * L->phsize;
-		uint64_t va = rdw(L, ph + L->p_vaddr), fsz = rdw(L, ph + L->p_filesz);
+		const uint8_t *ph = b + phoff + (kb_phys_t)i * L->phsize;
+		kb_phys_t va = rdw(L, ph + L->p_vaddr), fsz = rdw(L, ph + L->p_filesz);
 
 		if (rd32(ph + P_TYPE) == PT_LOAD && (rd32(ph + L->p_flags) & PF_X) &&
 		    entry >= va && entry - va < fsz)
@@ -599,7 +619,7 @@ void kb_payload_copy(const struct kb_payload_info *pi, const void *buf,
 {
 	const uint8_t *src = buf;
 	uint8_t *out = dst;
-	uint64_t at = 0;
+	kb_phys_t at = 0;
 
 	/* Segments are sorted and disjoint (checked by the parser): write
 	 * every byte of the footprint once, zeroing gaps and BSS. */

@@ -61,7 +61,7 @@ static bool is_arm64_image(const uint8_t *b, size_t len)
 
 /* One segment: the whole file at the start, the rest up to image_size
  * zeroed (the kernel's BSS and what it expects to be free). */
-static void one_segment(struct kb_payload_info *pi, uint64_t len, uint64_t image_size)
+static void one_segment(struct kb_payload_info *pi, kb_phys_t len, kb_phys_t image_size)
 {
 	pi->nseg = 1;
 	pi->seg[0].file_off = 0;
@@ -106,13 +106,18 @@ static int riscv_image(const uint8_t *b, size_t hdr_len, uint64_t len, bool rv32
 		return kb_diag_set(d, KB_EINVAL,
 				   "payload: RISC-V Image image_size 0x%llx is smaller than the 0x%llx-byte file",
 				   H(image_size), H(len));
+	/* 32-bit addresses: refused, never cut (so is the file, smaller) */
+	if (!kb_phys_fits(image_size))
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: RISC-V Image image_size 0x%llx does not fit in 32 bits (CONFIG_PHYS_ADDR_32BIT)",
+				   H(image_size));
 	pi->type = KB_PAYLOAD_RISCV_IMAGE;
 	pi->machine = KB_EM_RISCV;
 	pi->xlen = rv32 ? 32 : 64;
 	pi->align = rv32 ? SZ_4M : SZ_2M;
 	pi->offset = 0;	/* text_offset is a hint from the start of RAM, not a constraint */
 	pi->placement_anywhere = true;
-	one_segment(pi, len, image_size);
+	one_segment(pi, (kb_phys_t)len, (kb_phys_t)image_size);
 	return 0;
 }
 
@@ -147,10 +152,12 @@ static int arm64_image(const uint8_t *b, size_t hdr_len, uint64_t len,
 				   "payload: arm64 Image image_size 0x%llx is smaller than the 0x%llx-byte file",
 				   H(image_size), H(len));
 	/* The image lies at [base + text_offset, + image_size): that end
-	 * must be a 64-bit address for any base (aligned bases start at 0). */
-	if (text_offset > UINT64_MAX - image_size)
+	 * must be an address for any base (aligned bases start at 0); with
+	 * 32-bit addresses image_size first must fit (then the subtraction
+	 * cannot wrap). */
+	if (!kb_phys_fits(image_size) || text_offset > KB_PHYS_MAX - image_size)
 		return kb_diag_set(d, KB_EINVAL,
-				   "payload: arm64 Image text_offset 0x%llx + image_size 0x%llx wraps past 2^64",
+				   "payload: arm64 Image text_offset 0x%llx + image_size 0x%llx wraps past " KB_PHYS_TOP,
 				   H(text_offset), H(image_size));
 	/* The entry is the first instruction: it must be aligned. */
 	if (text_offset % 4)
@@ -161,9 +168,9 @@ static int arm64_image(const uint8_t *b, size_t hdr_len, uint64_t len,
 	pi->machine = KB_EM_AARCH64;
 	pi->xlen = 64;
 	pi->align = KB_ARM64_IMAGE_ALIGN;
-	pi->offset = text_offset;
+	pi->offset = (kb_phys_t)text_offset;
 	pi->placement_anywhere = (flags & ARM64_FLAG_ANYWHERE) != 0;
-	one_segment(pi, len, image_size);
+	one_segment(pi, (kb_phys_t)len, (kb_phys_t)image_size);
 	return 0;
 }
 
@@ -250,6 +257,14 @@ static int common_checks(const void *buf, size_t len, uint64_t file_len,
 		return kb_diag_set(d, KB_EINVAL,
 				   "payload: minimum alignment 0x%llx is not a power of two",
 				   H(*min_align));
+#if KB_PHYS_BITS < 64
+	/* 32-bit addresses: an alignment past 2^31 is refused, never cut
+	 * (an ELF64 is refused by kb_elf_parse, an Image's sizes below). */
+	if (!kb_phys_fits(*min_align))
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: minimum alignment 0x%llx does not fit in 32 bits (CONFIG_PHYS_ADDR_32BIT)",
+				   H(*min_align));
+#endif
 	if (*type == KB_PAYLOAD_AUTO) {
 		*type = kb_payload_detect(buf, len);
 		if (*type == KB_PAYLOAD_AUTO)
@@ -302,7 +317,7 @@ int kb_payload_parse_header(const void *hdr, size_t hdr_len, uint64_t file_len,
 	if (err)
 		return err;
 	if (pi->align < min_align)
-		pi->align = min_align;
+		pi->align = (kb_phys_t)min_align;	/* fits: common_checks */
 	return 0;
 }
 

@@ -175,7 +175,7 @@ static int check_below_ceiling(const struct kb_payload_info *pi, uint64_t dst,
 	/* footprint >= 1 (the parsers refuse empty images). */
 	if (dst > top || pi->footprint - 1 > top - dst)
 		return kb_diag_set(d, KB_EINVAL,
-				   "payload: placed at 0x%" PRIx64 " (0x%" PRIx64 " bytes), past the %u-bit payload's last address 0x%" PRIx64,
+				   "payload: placed at 0x%" PRIx64 " (0x%" PRIxPHYS " bytes), past the %u-bit payload's last address 0x%" PRIx64,
 				   dst, pi->footprint, (unsigned int)pi->xlen, top);
 	return KB_OK;
 }

@@ -61,7 +61,7 @@ void kb_freemap_init(struct kb_freemap *f, struct kb_span *span, unsigned int ca
 /* True if inclusive span A (ending at a_last) lies strictly below span B
  * (starting at b_first) with at least one address between them, i.e.
  * a_last < b_first - 1, written so that b_first = 0 cannot wrap. */
-static bool below_with_gap(uint64_t a_last, uint64_t b_first)
+static bool below_with_gap(kb_phys_t a_last, kb_phys_t b_first)
 {
 	return a_last < b_first && b_first - a_last > 1;
 }
@@ -72,7 +72,7 @@ static bool below_with_gap(uint64_t a_last, uint64_t b_first)
  * touches the new one is merged into it; only a span that touches nothing
  * takes a new entry, and only if the table has room.
  */
-static int union_add(struct kb_freemap *f, uint64_t first, uint64_t last,
+static int union_add(struct kb_freemap *f, kb_phys_t first, kb_phys_t last,
 		     const struct kb_region *mem, struct kb_diag *d)
 {
 	unsigned int i = 0, j;
@@ -95,7 +95,7 @@ static int union_add(struct kb_freemap *f, uint64_t first, uint64_t last,
 		if (f->n >= f->cap)
 			return kb_diag_set(d, KB_ENOSPC,
 					   "plan: free-map table full (%u spans), cannot add free span [0x%"
-					   PRIx64 ", 0x%" PRIx64 "] of memory %.*s",
+					   PRIxPHYS ", 0x%" PRIxPHYS "] of memory %.*s",
 					   f->cap, first, last,
 					   (int)strnlen(mem->name, sizeof(mem->name)),
 					   mem->name);
@@ -116,10 +116,10 @@ static int union_add(struct kb_freemap *f, uint64_t first, uint64_t last,
 /* Inclusive last byte of a region of size >= 1.  false if it would pass
  * 2^64 - 1 (kb_memmap_add_* never adds such a region, a hand-made map
  * might). */
-static bool region_last(const struct kb_region *r, uint64_t *last)
+static bool region_last(const struct kb_region *r, kb_phys_t *last)
 {
-	/* size - 1 <= UINT64_MAX - base  <=>  base + size - 1 does not wrap. */
-	if (r->size - 1 > UINT64_MAX - r->base)
+	/* size - 1 <= KB_PHYS_MAX - base  <=>  base + size - 1 does not wrap. */
+	if (r->size - 1 > KB_PHYS_MAX - r->base)
 		return false;
 	*last = r->base + (r->size - 1);
 	return true;
@@ -135,8 +135,8 @@ struct cuts {
 
 /* Cut i (0 <= i < nresv + navoid) as an inclusive span; false for an
  * empty reservation.  Validated beforehand: no wrap, first <= last. */
-static bool cut_get(const struct cuts *c, unsigned int i, uint64_t *first,
-		    uint64_t *last)
+static bool cut_get(const struct cuts *c, unsigned int i, kb_phys_t *first,
+		    kb_phys_t *last)
 {
 	if (i < c->nresv) {
 		if (c->resv[i].size == 0)
@@ -155,11 +155,11 @@ static bool cut_get(const struct cuts *c, unsigned int i, uint64_t *first,
  * from lo.
  */
 static int add_pieces(struct kb_freemap *f, const struct cuts *c,
-		      uint64_t lo, uint64_t hi, const struct kb_region *mem,
+		      kb_phys_t lo, kb_phys_t hi, const struct kb_region *mem,
 		      struct kb_diag *d)
 {
 	unsigned int ncuts = c->nresv + c->navoid, i;
-	uint64_t pos = lo, end, cf, cl;
+	kb_phys_t pos = lo, end, cf, cl;
 	bool moved;
 	int err;
 
@@ -175,7 +175,7 @@ static int add_pieces(struct kb_freemap *f, const struct cuts *c,
 				 * (and cl + 1 below could be 2^64). */
 				if (cl >= hi)
 					return KB_OK;
-				pos = cl + 1;	/* cl < hi <= UINT64_MAX */
+				pos = cl + 1;	/* cl < hi <= KB_PHYS_MAX */
 				moved = true;
 			}
 		} while (moved);
@@ -192,23 +192,23 @@ static int add_pieces(struct kb_freemap *f, const struct cuts *c,
 		/* end == hi: the range is done (end + 1 could be 2^64). */
 		if (end == hi)
 			return KB_OK;
-		pos = end + 1;		/* end < hi <= UINT64_MAX */
+		pos = end + 1;		/* end < hi <= KB_PHYS_MAX */
 	}
 }
 
 static int build(struct kb_freemap *f, const struct kb_memmap *m,
 		 const struct kb_span *avoid, unsigned int navoid,
-		 uint64_t floor, uint64_t ceiling, struct kb_diag *d)
+		 kb_phys_t floor, kb_phys_t ceiling, struct kb_diag *d)
 {
 	const struct kb_region *prev = NULL;
 	struct cuts c = { m->resv, m->nresv, avoid, navoid };
 	unsigned int i;
-	uint64_t last;
+	kb_phys_t last;
 	int err;
 
 	if (floor > ceiling)
 		return kb_diag_set(d, KB_EINVAL,
-				   "plan: floor 0x%" PRIx64 " is above ceiling 0x%" PRIx64,
+				   "plan: floor 0x%" PRIxPHYS " is above ceiling 0x%" PRIxPHYS,
 				   floor, ceiling);
 	/* A table claimed but absent would be read through NULL. */
 	if ((m->nmem != 0 && m->mem == NULL) || (m->nresv != 0 && m->resv == NULL) ||
@@ -225,8 +225,8 @@ static int build(struct kb_freemap *f, const struct kb_memmap *m,
 
 		if (r->size != 0 && !region_last(r, &last))
 			return kb_diag_set(d, KB_ERANGE,
-					   "plan: memory %.*s 0x%" PRIx64 "+0x%" PRIx64
-					   " wraps past 2^64",
+					   "plan: memory %.*s 0x%" PRIxPHYS "+0x%" PRIxPHYS
+					   " wraps past " KB_PHYS_TOP,
 					   (int)strnlen(r->name, sizeof(r->name)), r->name,
 					   r->base, r->size);
 	}
@@ -237,8 +237,8 @@ static int build(struct kb_freemap *f, const struct kb_memmap *m,
 		 * protected. */
 		if (r->size != 0 && !region_last(r, &last))
 			return kb_diag_set(d, KB_ERANGE,
-					   "plan: reservation %.*s 0x%" PRIx64 "+0x%" PRIx64
-					   " wraps past 2^64",
+					   "plan: reservation %.*s 0x%" PRIxPHYS "+0x%" PRIxPHYS
+					   " wraps past " KB_PHYS_TOP,
 					   (int)strnlen(r->name, sizeof(r->name)), r->name,
 					   r->base, r->size);
 	}
@@ -246,7 +246,7 @@ static int build(struct kb_freemap *f, const struct kb_memmap *m,
 		/* An inverted span would otherwise be read as "nothing". */
 		if (avoid[i].first > avoid[i].last)
 			return kb_diag_set(d, KB_EINVAL,
-					   "plan: avoid span %u [0x%" PRIx64 ", 0x%" PRIx64
+					   "plan: avoid span %u [0x%" PRIxPHYS ", 0x%" PRIxPHYS
 					   "] ends before it starts", i, avoid[i].first,
 					   avoid[i].last);
 	}
@@ -261,7 +261,7 @@ static int build(struct kb_freemap *f, const struct kb_memmap *m,
 	 */
 	for (;;) {
 		const struct kb_region *next = NULL;
-		uint64_t lo, hi;
+		kb_phys_t lo, hi;
 
 		for (i = 0; i < m->nmem; i++) {
 			const struct kb_region *r = &m->mem[i];
@@ -295,7 +295,7 @@ static int build(struct kb_freemap *f, const struct kb_memmap *m,
 
 int kb_freemap_build(struct kb_freemap *f, const struct kb_memmap *m,
 		     const struct kb_span *avoid, unsigned int navoid,
-		     uint64_t floor, uint64_t ceiling, struct kb_diag *d)
+		     kb_phys_t floor, kb_phys_t ceiling, struct kb_diag *d)
 {
 	int err;
 
@@ -327,7 +327,7 @@ int kb_slot_req_check(const struct kb_slot_req *r, struct kb_diag *d)
 	/* Rounding below relies on align - 1 being a mask. */
 	if (r->align == 0 || (r->align & (r->align - 1)) != 0)
 		return kb_diag_set(d, KB_EINVAL,
-				   "plan: alignment 0x%" PRIx64 " is not a power of two",
+				   "plan: alignment 0x%" PRIxPHYS " is not a power of two",
 				   r->align);
 	return KB_OK;
 }
@@ -342,9 +342,9 @@ int kb_slot_req_check(const struct kb_slot_req *r, struct kb_diag *d)
  * r must satisfy req_ok().
  */
 static bool span_fit(const struct kb_span *s, const struct kb_slot_req *r,
-		     uint64_t *first_base, uint64_t *last_k)
+		     kb_phys_t *first_base, kb_phys_t *last_k)
 {
-	uint64_t hi_start, lo_base, hi_base, b;
+	kb_phys_t hi_start, lo_base, hi_base, b;
 
 	/* Not a span: never let last - first below wrap. */
 	if (s->first > s->last)
@@ -368,7 +368,7 @@ static bool span_fit(const struct kb_span *s, const struct kb_slot_req *r,
 	 * address above an unaligned one may be 2^64 itself. */
 	b = lo_base & ~(r->align - 1);
 	if (b != lo_base) {
-		if (b > UINT64_MAX - r->align)
+		if (b > KB_PHYS_MAX - r->align)
 			return false;
 		b += r->align;
 	}
@@ -381,9 +381,9 @@ static bool span_fit(const struct kb_span *s, const struct kb_slot_req *r,
 }
 
 void kb_span_slots(const struct kb_span *s, const struct kb_slot_req *r,
-		   uint64_t *first_base, uint64_t *n)
+		   kb_phys_t *first_base, uint64_t *n)
 {
-	uint64_t b, k;
+	kb_phys_t b, k;
 
 	*first_base = 0;
 	*n = 0;
@@ -393,7 +393,7 @@ void kb_span_slots(const struct kb_span *s, const struct kb_slot_req *r,
 	/* k + 1 slots.  The single case of 2^64 slots (span [0, 2^64 - 1],
 	 * size 1, align 1, offset 0) cannot be told in a uint64_t: it
 	 * saturates here, and kb_slots_count reports it as KB_ERANGE. */
-	*n = k == UINT64_MAX ? UINT64_MAX : k + 1;
+	*n = KB_PHYS_BITS == 64 && k == KB_PHYS_MAX ? UINT64_MAX : (uint64_t)k + 1;
 }
 
 /* "plan: no 2 MiB-aligned window of 24 MiB fits in free memory" */
@@ -416,7 +416,8 @@ static int no_window(const struct kb_slot_req *r, struct kb_diag *d)
 int kb_slots_count(const struct kb_freemap *f, const struct kb_slot_req *r,
 		   uint64_t *count, struct kb_diag *d)
 {
-	uint64_t total = 0, b, k;
+	uint64_t total = 0;
+	kb_phys_t b, k;
 	unsigned int i;
 	int err;
 
@@ -440,16 +441,17 @@ int kb_slots_count(const struct kb_freemap *f, const struct kb_slot_req *r,
 					   "plan: over 2^64 - 1 slots (%s-aligned windows of %s)",
 					   al, sz);
 		}
-		total += k + 1;
+		total += (uint64_t)k + 1;
 	}
 	*count = total;
 	return KB_OK;
 }
 
 int kb_slots_base(const struct kb_freemap *f, const struct kb_slot_req *r,
-		  uint64_t index, uint64_t *base, struct kb_diag *d)
+		  uint64_t index, kb_phys_t *base, struct kb_diag *d)
 {
-	uint64_t rem = index, b, k;
+	uint64_t rem = index;
+	kb_phys_t b, k;
 	unsigned int i;
 	int err;
 
@@ -464,11 +466,12 @@ int kb_slots_base(const struct kb_freemap *f, const struct kb_slot_req *r,
 		if (rem <= k) {
 			/* rem * align <= k * align <= hi_base - b: neither
 			 * the product nor the sum can wrap. */
-			*base = b + rem * r->align;
+			*base = b + (kb_phys_t)rem * r->align;
 			return KB_OK;
 		}
-		/* rem > k, so k + 1 <= rem: no wrap either way. */
-		rem -= k + 1;
+		/* rem > k, so k + 1 <= rem: no wrap either way (k + 1
+		 * in 64 bits: with 32-bit addresses k may be 2^32 - 1). */
+		rem -= (uint64_t)k + 1;
 	}
 	/* Every slot was skipped over: index - rem of them exist. */
 	return kb_diag_set(d, KB_ERANGE,
@@ -478,9 +481,10 @@ int kb_slots_base(const struct kb_freemap *f, const struct kb_slot_req *r,
 
 /* Index of the slot at base, if base is one.  Same predicate as above. */
 static bool slot_index(const struct kb_freemap *f, const struct kb_slot_req *r,
-		       uint64_t base, uint64_t *index)
+		       kb_phys_t base, uint64_t *index)
 {
-	uint64_t seen = 0, b, k, delta;
+	uint64_t seen = 0;
+	kb_phys_t b, k, delta;
 	unsigned int i;
 
 	for (i = 0; i < f->n; i++) {
@@ -503,7 +507,7 @@ static bool slot_index(const struct kb_freemap *f, const struct kb_slot_req *r,
 }
 
 bool kb_slot_valid(const struct kb_freemap *f, const struct kb_slot_req *r,
-		   uint64_t base)
+		   kb_phys_t base)
 {
 	uint64_t index;
 
@@ -532,7 +536,7 @@ static int slots_to_choose_from(const struct kb_freemap *f, const struct kb_slot
 
 /* The chosen slot, as the caller sees it. */
 static int set_plan(struct kb_plan *p, const struct kb_slot_req *r,
-		    uint64_t base, uint64_t index, uint64_t count)
+		    kb_phys_t base, uint64_t index, uint64_t count)
 {
 	p->base = base;
 	p->start = base + r->offset;	/* span_fit: b + offset never wraps */
@@ -545,7 +549,8 @@ int kb_plan_random(const struct kb_freemap *f, const struct kb_slot_req *r,
 		   int (*uniform)(void *ctx, uint64_t bound, uint64_t *out),
 		   void *ctx, struct kb_plan *p, struct kb_diag *d)
 {
-	uint64_t count, index = 0, base;
+	uint64_t count, index = 0;
+	kb_phys_t base;
 	int err;
 
 	if (uniform == NULL || p == NULL)
@@ -571,9 +576,10 @@ int kb_plan_random(const struct kb_freemap *f, const struct kb_slot_req *r,
 }
 
 int kb_plan_fixed(const struct kb_freemap *f, const struct kb_slot_req *r,
-		  uint64_t preferred, struct kb_plan *p, struct kb_diag *d)
+		  kb_phys_t preferred, struct kb_plan *p, struct kb_diag *d)
 {
-	uint64_t count, index, base;
+	uint64_t count, index;
+	kb_phys_t base;
 	int err;
 
 	err = slots_to_choose_from(f, r, p, &count, d);
@@ -593,7 +599,8 @@ int kb_plan_fixed(const struct kb_freemap *f, const struct kb_slot_req *r,
 int kb_plan_highest(const struct kb_freemap *f, const struct kb_slot_req *r,
 		    struct kb_plan *p, struct kb_diag *d)
 {
-	uint64_t count, base;
+	uint64_t count;
+	kb_phys_t base;
 	int err;
 
 	err = slots_to_choose_from(f, r, p, &count, d);
@@ -695,12 +702,18 @@ void kb_freemap_print(const struct kb_freemap *f, const char *prefix,
 
 		/* End exclusive; last + 1 would wrap for a span ending at
 		 * 2^64 - 1, which prints as 2^64. */
+#if KB_PHYS_BITS < 64
+		/* 32-bit addresses: last + 1 <= 2^32 holds in 64 bits. */
+		kb_snprintf(end, sizeof(end), "%016" PRIx64, (uint64_t)s->last + 1);
+		fmt_size(size, sizeof(size), (uint64_t)s->last - s->first + 1, false);
+#else
 		if (s->last == UINT64_MAX)
 			kb_snprintf(end, sizeof(end), "10000000000000000");
 		else
 			kb_snprintf(end, sizeof(end), "%016" PRIx64, s->last + 1);
 		fmt_size(size, sizeof(size), s->last - s->first + 1,
 			 s->first == 0 && s->last == UINT64_MAX);
-		pr("%sfree  0x%016" PRIx64 "-0x%s  %s\n", prefix, s->first, end, size);
+#endif
+		pr("%sfree  0x%016" PRIxPHYS "-0x%s  %s\n", prefix, s->first, end, size);
 	}
 }

@@ -12,13 +12,13 @@ static const char *skip_ws(const char *p)
 	return p;
 }
 
-/* One unsigned 64-bit number, "0x..." hex or decimal; NULL if there is
- * none or it does not fit.  (Not strtoull: picolibc's sets errno, a
+/* One address, "0x..." hex or decimal; NULL if there is none or it does
+ * not fit a kb_phys_t (64 bits, or 32 with CONFIG_PHYS_ADDR_32BIT).  (Not strtoull: picolibc's sets errno, a
  * thread-local the position-independent loader cannot relocate.) */
-static const char *number(const char *p, uint64_t *v)
+static const char *number(const char *p, kb_phys_t *v)
 {
 	unsigned int base = 10, digits = 0;
-	uint64_t x = 0;
+	kb_phys_t x = 0;
 
 	p = skip_ws(p);
 	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
@@ -34,7 +34,7 @@ static const char *number(const char *p, uint64_t *v)
 			dv = (unsigned int)((*p | 0x20) - 'a' + 10);
 		else
 			break;
-		/* x * base + dv must not pass 2^64 - 1 (no 64-bit division:
+		/* x * base + dv must not pass KB_PHYS_MAX (no 64-bit division:
 		 * on rv32 that would link libgcc's __udivdi3) */
 		if (__builtin_mul_overflow(x, base, &x) || __builtin_add_overflow(x, dv, &x))
 			return NULL;
@@ -53,7 +53,7 @@ int kb_parse_spans(const char *text, struct kb_span *out, unsigned int cap,
 	*n = 0;
 	while (*p) {
 		const char *start = p;
-		uint64_t a, b;
+		kb_phys_t a, b;
 
 		p = number(p, &a);
 		if (p == NULL || *p != '-')

@@ -30,6 +30,14 @@
 #define NRESV		16
 #define DTB_ADDR	UINT64_C(0x9fe00000)
 
+#if KB_PHYS_BITS < 64
+/* Built a second time with 32-bit addresses (test_memmap_phys32,
+ * tests/tests.mk): the cases about 2^64 and memory above 4 GiB are left
+ * out of the list below there; test_from_fdt_4g* cover that width. */
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Woverflow"
+#endif
+
 /* 8-byte aligned, with room to misalign a copy. */
 static uint64_t blob_store[BLOB_MAX / 8 + 2];
 static void *const blob = blob_store;
@@ -974,6 +982,60 @@ static void test_strerror(void **state)
 	assert_string_equal(kb_strerror(1), "unknown error");
 }
 
+/* Ranges around 4 GiB: kept whole with 64-bit addresses; with 32-bit ones
+ * cut at 4 GiB or left out, and counted. */
+static void test_from_fdt_4g(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("mem_4g"), KB_OK);
+#if KB_PHYS_BITS < 64
+	assert_int_equal(map.nmem, 2);
+	check_region(&map.mem[0], 0x80000000, 0x20000000, KB_REGION_MEMORY, 0, "/memory@80000000");
+	/* [0xf0000000, 0x110000000) cut at 4 GiB */
+	check_region(&map.mem[1], 0xf0000000, 0x10000000, KB_REGION_MEMORY, 0, "/memory@80000000");
+	/* /memreserve/ 0 (above), 8 GiB memory, initrd (above) left out;
+	 * the straddling memory and reserved-memory cut: 5 */
+	assert_int_equal(kb_memmap_clipped(&map), 5);
+	assert_int_equal(map.nresv, 3);
+	check_region(&map.resv[0], 0x81000000, 0x1000, KB_REGION_MEMRESERVE, 0, "/memreserve/ 1");
+	check_region(&map.resv[1], 0xffff0000, 0x10000, KB_REGION_RESERVED_MEMORY, 0,
+		     "/reserved-memory/straddle@ffff0000");
+	check_region(&map.resv[2], DTB_ADDR, fdt_totalsize(blob), KB_REGION_DTB, 0, "dtb");
+	/* the top byte is memory, and writable */
+	assert_true(kb_memmap_covers(&map, 0xffffffff, 1));
+	assert_int_equal(kb_memmap_check_write(&map, 0xfffe0000, 0x10000, 0, "x", &diag), KB_OK);
+	assert_int_equal(kb_memmap_check_write(&map, 0xfffe0000, 0x10001, 0, "x", &diag), KB_EOVERLAP);
+#else
+	assert_int_equal(map.nmem, 3);
+	check_region(&map.mem[1], 0xf0000000, 0x20000000, KB_REGION_MEMORY, 0, "/memory@80000000");
+	check_region(&map.mem[2], 0x200000000, 0x100000000, KB_REGION_MEMORY, 0, "/memory@80000000");
+	assert_int_equal(kb_memmap_clipped(&map), 0);
+	assert_int_equal(map.nresv, 5);
+	check_region(&map.resv[2], 0xffff0000, 0x20000, KB_REGION_RESERVED_MEMORY, 0,
+		     "/reserved-memory/straddle@ffff0000");
+	check_region(&map.resv[3], 0x110000000, 0x1000, KB_REGION_INITRD, 0, "/chosen");
+#endif
+}
+
+/* Memory [0, 8 GiB) and a reservation of exactly [0, 4 GiB). */
+static void test_from_fdt_4g_all(void **state)
+{
+	(void)state;
+#if KB_PHYS_BITS < 64
+	/* The reservation is refused, naming it; the memory before it was
+	 * cut to [0, 4 GiB - 1). */
+	assert_int_equal(parse("mem_4g_all"), KB_ERANGE);
+	check_msg("dtb: /memreserve/ 0: reservation covers all of the 4 GiB a 32-bit loader can address");
+	assert_int_equal(map.nmem, 1);
+	check_region(&map.mem[0], 0, 0xffffffff, KB_REGION_MEMORY, 0, "/memory@0");
+	assert_int_equal(kb_memmap_clipped(&map), 1);
+#else
+	assert_int_equal(parse("mem_4g_all"), KB_OK);
+	check_region(&map.mem[0], 0, 0x200000000, KB_REGION_MEMORY, 0, "/memory@0");
+	check_region(&map.resv[0], 0, 0x100000000, KB_REGION_MEMRESERVE, 0, "/memreserve/ 0");
+#endif
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -989,31 +1051,53 @@ int main(void)
 		cmocka_unit_test_setup(test_validate_nameoff_outside_strings, setup),
 		cmocka_unit_test_setup(test_validate_prop_len_past_struct, setup),
 		cmocka_unit_test_setup(test_validate_bad_tag, setup),
+#if KB_PHYS_BITS == 64
 		cmocka_unit_test_setup(test_from_fdt_cells2, setup),
+#endif
 		cmocka_unit_test_setup(test_from_fdt_cells1, setup),
+#if KB_PHYS_BITS == 64
 		cmocka_unit_test_setup(test_from_fdt_resv, setup),
+#endif
 		cmocka_unit_test_setup(test_from_fdt_overlap, setup),
 		cmocka_unit_test_setup(test_from_fdt_initrd_empty, setup),
 		cmocka_unit_test_setup(test_from_fdt_appends, setup),
 		cmocka_unit_test_setup(test_from_fdt_malformed, setup),
+#if KB_PHYS_BITS == 64
 		cmocka_unit_test_setup(test_from_fdt_dtb_wraps, setup),
+#endif
 		cmocka_unit_test_setup(test_from_fdt_bad_header, setup),
+#if KB_PHYS_BITS == 64
 		cmocka_unit_test_setup(test_from_fdt_mem_table_full, setup),
+#endif
+#if KB_PHYS_BITS == 64
 		cmocka_unit_test_setup(test_from_fdt_resv_table_full, setup),
+#endif
 		cmocka_unit_test_setup(test_add_size_zero, setup),
+#if KB_PHYS_BITS == 64
 		cmocka_unit_test_setup(test_add_wrap, setup),
+#endif
+#if KB_PHYS_BITS == 64
 		cmocka_unit_test_setup(test_add_ends_at_2_64, setup),
+#endif
 		cmocka_unit_test_setup(test_add_full, setup),
+#if KB_PHYS_BITS == 64
 		cmocka_unit_test_setup(test_add_merges, setup),
+#endif
+#if KB_PHYS_BITS == 64
 		cmocka_unit_test_setup(test_check_write, setup),
+#endif
 		cmocka_unit_test_setup(test_add_bad_args, setup),
 		cmocka_unit_test_setup(test_add_names, setup),
+#if KB_PHYS_BITS == 64
 		cmocka_unit_test_setup(test_print, setup),
+#endif
 		cmocka_unit_test_setup(test_print_from_fdt, setup),
 		cmocka_unit_test_setup(test_covers, setup),
 		cmocka_unit_test_setup(test_kind_names, setup),
 		cmocka_unit_test_setup(test_diag, setup),
 		cmocka_unit_test_setup(test_strerror, setup),
+		cmocka_unit_test_setup(test_from_fdt_4g, setup),
+		cmocka_unit_test_setup(test_from_fdt_4g_all, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -42,7 +42,16 @@ typedef unsigned __int128 u128;
 #define KiB		UINT64_C(0x400)
 #define MiB		UINT64_C(0x100000)
 #define GiB		UINT64_C(0x40000000)
-#define TOP		UINT64_MAX
+#define TOP		((uint64_t)KB_PHYS_MAX)	/* the last address */
+
+#if KB_PHYS_BITS < 64
+/* Built a second time with 32-bit addresses (test_plan_phys32,
+ * tests/tests.mk): the cases written for 2^64 and memory above 4 GiB are
+ * left out of the list in main() there; test_property, test_uniformity,
+ * test_print and test_phys32_edges run at that width. */
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Woverflow"
+#endif
 
 #define BLOB_MAX	(64 * 1024)
 #define NMEM		16
@@ -132,14 +141,14 @@ static void check_spans(const struct kb_span *want, unsigned int n)
 	check_sane(&fm);
 	if (fm.n != n) {
 		for (i = 0; i < fm.n; i++)
-			print_message("  span %u [0x%" PRIx64 ", 0x%" PRIx64 "]\n",
+			print_message("  span %u [0x%" PRIxPHYS ", 0x%" PRIxPHYS "]\n",
 				      i, fm.span[i].first, fm.span[i].last);
 		fail_msg("%u spans, want %u", fm.n, n);
 	}
 	for (i = 0; i < n; i++)
 		if (fm.span[i].first != want[i].first || fm.span[i].last != want[i].last)
-			fail_msg("span %u [0x%" PRIx64 ", 0x%" PRIx64 "], want [0x%"
-				 PRIx64 ", 0x%" PRIx64 "]", i, fm.span[i].first,
+			fail_msg("span %u [0x%" PRIxPHYS ", 0x%" PRIxPHYS "], want [0x%"
+				 PRIxPHYS ", 0x%" PRIxPHYS "]", i, fm.span[i].first,
 				 fm.span[i].last, want[i].first, want[i].last);
 }
 
@@ -155,7 +164,7 @@ static uint64_t count_of(const struct kb_slot_req *r)
 
 static uint64_t base_of(const struct kb_slot_req *r, uint64_t index)
 {
-	uint64_t b = 0xdeadbeef;
+	kb_phys_t b = 0xdeadbeef;
 	int e = kb_slots_base(&fm, r, index, &b, &diag);
 
 	if (e != KB_OK)
@@ -284,7 +293,7 @@ static void check_against_ref(const struct ref *rf, const struct kb_slot_req *r)
 	}
 	if (n) {
 		assert_int_equal(base_of(r, n - 1), cand[n - 1]);
-		assert_int_equal(kb_slots_base(&fm, r, n, &(uint64_t){ 0 }, &diag),
+		assert_int_equal(kb_slots_base(&fm, r, n, &(kb_phys_t){ 0 }, &diag),
 				 KB_ERANGE);
 	}
 }
@@ -323,13 +332,14 @@ static void test_req_check(void **state)
 	build_ok(NULL, 0, 0, TOP);
 	r = (struct kb_slot_req){ .size = 0x10, .align = 6 };
 	assert_int_equal(kb_slots_count(&fm, &r, &(uint64_t){ 0 }, &diag), KB_EINVAL);
-	assert_int_equal(kb_slots_base(&fm, &r, 0, &(uint64_t){ 0 }, &diag), KB_EINVAL);
+	assert_int_equal(kb_slots_base(&fm, &r, 0, &(kb_phys_t){ 0 }, &diag), KB_EINVAL);
 	assert_false(kb_slot_valid(&fm, &r, 0x1000));
 	assert_int_equal(kb_plan_fixed(&fm, &r, 0x1000, &(struct kb_plan){ 0 }, &diag),
 			 KB_EINVAL);
 	check_diag("plan: alignment 0x6 is not a power of two");
 	{
-		uint64_t fb = 1, n = 1;
+		kb_phys_t fb = 1;
+		uint64_t n = 1;
 
 		kb_span_slots(&fm.span[0], &r, &fb, &n);
 		assert_int_equal(n, 0);
@@ -562,7 +572,8 @@ static void span_slots(uint64_t first, uint64_t last, uint64_t size,
 {
 	struct kb_span s = { first, last };
 	struct kb_slot_req r = { size, align, offset };
-	uint64_t b = 1, n = 1;
+	kb_phys_t b = 1;
+	uint64_t n = 1;
 
 	kb_span_slots(&s, &r, &b, &n);
 	if (n != want_n || (n && b != want_base))
@@ -644,9 +655,9 @@ static void test_count_and_base(void **state)
 	assert_int_equal(base_of(&r, 4), 0x21000);
 	assert_int_equal(base_of(&r, 5), 0x22000);
 	assert_int_equal(base_of(&r, 6), 0x40000);
-	assert_int_equal(kb_slots_base(&fm, &r, 7, &(uint64_t){ 0 }, &diag), KB_ERANGE);
+	assert_int_equal(kb_slots_base(&fm, &r, 7, &(kb_phys_t){ 0 }, &diag), KB_ERANGE);
 	check_diag("plan: slot index 7 out of range (7 slots)");
-	assert_int_equal(kb_slots_base(&fm, &r, TOP, &(uint64_t){ 0 }, &diag), KB_ERANGE);
+	assert_int_equal(kb_slots_base(&fm, &r, TOP, &(kb_phys_t){ 0 }, &diag), KB_ERANGE);
 	check_diag("plan: slot index 18446744073709551615 out of range (7 slots)");
 
 	assert_true(kb_slot_valid(&fm, &r, 0x13000));
@@ -666,7 +677,7 @@ static void test_count_and_base(void **state)
 	assert_int_equal(base_of(&r, 0), 0x10000);
 	r.size = 0x4001;
 	assert_int_equal(count_of(&r), 0);
-	assert_int_equal(kb_slots_base(&fm, &r, 0, &(uint64_t){ 0 }, &diag), KB_ERANGE);
+	assert_int_equal(kb_slots_base(&fm, &r, 0, &(kb_phys_t){ 0 }, &diag), KB_ERANGE);
 	check_diag("plan: slot index 0 out of range (0 slots)");
 
 	/* an empty free map */
@@ -703,7 +714,7 @@ static void test_count_overflow(void **state)
 	r.size = 2;
 	assert_int_equal(count_of(&r), TOP);
 	assert_int_equal(base_of(&r, TOP - 1), TOP - 1);
-	assert_int_equal(kb_slots_base(&fm, &r, TOP, &c, &diag), KB_ERANGE);
+	assert_int_equal(kb_slots_base(&fm, &r, TOP, &(kb_phys_t){ 0 }, &diag), KB_ERANGE);
 	/* or one address missing, over two spans */
 	r.size = 1;
 	build_ok((const struct kb_span[]){ { UINT64_C(1) << 63, UINT64_C(1) << 63 } }, 1, 0, TOP);
@@ -1056,13 +1067,17 @@ static void test_print(void **state)
 	add_mem(0x80000000, 512 * MiB, "m");
 	add_resv(0x80000000, 0x60000, KB_REGION_RESERVED_MEMORY, "opensbi");
 	add_resv(0x80200000, 0x1234, KB_REGION_LOADER, "loader");
-	add_mem(UINT64_C(0xfffffffffffff000), 0x1000, "top");
+	add_mem(TOP - 0xfff, 0x1000, "top");
 	build_ok(NULL, 0, 0, TOP);
 	kb_freemap_print(&fm, "kb: ", capture);
 	assert_string_equal(out,
 		"kb: free  0x0000000080060000-0x0000000080200000  1664 KiB\n"
 		"kb: free  0x0000000080201234-0x00000000a0000000  534769100 B\n"
+#if KB_PHYS_BITS == 64
 		"kb: free  0xfffffffffffff000-0x10000000000000000  4 KiB\n");
+#else
+		"kb: free  0x00000000fffff000-0x0000000100000000  4 KiB\n");
+#endif
 
 	out_len = 0;
 	out[0] = '\0';
@@ -1071,11 +1086,19 @@ static void test_print(void **state)
 	put_mem(TOP, 1, "last");
 	build_ok(NULL, 0, 0, TOP);
 	kb_freemap_print(&fm, NULL, capture);
+#if KB_PHYS_BITS == 64
 	assert_string_equal(out, "free  0x0000000000000000-0x10000000000000000  16 EiB\n");
+#else
+	assert_string_equal(out, "free  0x0000000000000000-0x0000000100000000  4 GiB\n");
+#endif
 	build_ok(NULL, 0, 0, TOP - 1);
 	out_len = 0;
 	kb_freemap_print(&fm, "", capture);
+#if KB_PHYS_BITS == 64
 	assert_string_equal(out, "free  0x0000000000000000-0xffffffffffffffff  18446744073709551615 B\n");
+#else
+	assert_string_equal(out, "free  0x0000000000000000-0x00000000ffffffff  4294967295 B\n");
+#endif
 
 	/* NULL callback, NULL map, empty map */
 	out_len = 0;
@@ -1464,7 +1487,7 @@ static void one_map(uint64_t T, uint32_t S, struct pstats *st)
 	/* request */
 	r.align = UINT64_C(1) << rnd_below(9);
 	if (rnd_below(25) == 0) {
-		r.align = UINT64_C(1) << rnd_below(64);
+		r.align = (kb_phys_t)1 << rnd_below(KB_PHYS_BITS);
 		st->huge_align++;
 	}
 	r.size = 1 + rnd_below(rnd_below(4) == 0 ? S / 2 : S / 32 + 1);
@@ -1510,7 +1533,8 @@ static void one_map(uint64_t T, uint32_t S, struct pstats *st)
 			 T, S, count, npref, r.size, r.align, r.offset);
 	{
 		/* the per-span predicate sums to the count */
-		uint64_t sum = 0, fb, n;
+		uint64_t sum = 0, n;
+		kb_phys_t fb;
 
 		for (i = 0; i < f.n; i++) {
 			kb_span_slots(&f.span[i], &r, &fb, &n);
@@ -1524,10 +1548,11 @@ static void one_map(uint64_t T, uint32_t S, struct pstats *st)
 
 	/* every index, or a sample */
 	{
-		uint64_t k, step = count > 2048 ? count / 512 : 1, prev = 0;
+		uint64_t k, step = count > 2048 ? count / 512 : 1;
+		kb_phys_t prev = 0;
 
 		for (k = 0; k < count; k += step) {
-			uint64_t base = 0, base2 = 0;
+			kb_phys_t base = 0, base2 = 0;
 			u128 s, e;
 
 			assert_int_equal(kb_slots_base(&f, &r, k, &base, &diag), KB_OK);
@@ -1607,16 +1632,17 @@ static void test_property(void **state)
 		if (i % 100 == 99)
 			S = PMAX;				/* a few 1 Mi maps */
 		switch (i % 6) {
-		case 4:		/* the top of the 64-bit space */
-			T = (uint64_t)0 - S;
+		case 4:		/* the top of the address space (2^64, or 2^32) */
+			T = (uint64_t)KB_PHYS_MAX - S + 1;
 			st.top++;
 			break;
-		case 5:		/* across 4 GiB */
-			T = UINT64_C(0x100000000) - S / 2 - rnd_below(S / 4);
+		case 5:		/* across 4 GiB (32-bit addresses: across 2 GiB) */
+			T = (KB_PHYS_BITS == 64 ? UINT64_C(0x100000000) : UINT64_C(0x80000000)) -
+			    S / 2 - rnd_below(S / 4);
 			st.around4g++;
 			break;
 		default:
-			T = rnd_below(3) == 0 ? rnd_below(UINT64_C(1) << 40) &
+			T = rnd_below(3) == 0 ? rnd_below(UINT64_C(1) << (KB_PHYS_BITS == 64 ? 40 : 31)) &
 						~UINT64_C(0xffff) : 0;
 			break;
 		}
@@ -1672,9 +1698,11 @@ static void test_uniformity(void **state)
 	/* 9 + 40 + 249 + 25 slots over four spans */
 	add_mem(0x80000000, 64 * MiB, "a");
 	add_resv(0x81000000, 1 * MiB, KB_REGION_RESERVED_MEMORY, "hole");	/* splits a */
-	add_mem(UINT64_C(0x100000000), 256 * MiB, "b");
-	add_mem(UINT64_C(0x200000000), 32 * MiB, "c");
-	add_resv(UINT64_C(0x200000000) + 32 * MiB, 8 * MiB, KB_REGION_OTHER, "outside");
+	/* above 4 GiB; 32-bit addresses: the same layout below it */
+	add_mem(KB_PHYS_BITS == 64 ? UINT64_C(0x100000000) : 0xa0000000, 256 * MiB, "b");
+	add_mem(KB_PHYS_BITS == 64 ? UINT64_C(0x200000000) : 0xc0000000, 32 * MiB, "c");
+	add_resv((KB_PHYS_BITS == 64 ? UINT64_C(0x200000000) : 0xc0000000) + 32 * MiB, 8 * MiB,
+		 KB_REGION_OTHER, "outside");
 	build_ok(NULL, 0, 0, TOP);
 	assert_int_equal(fm.n, 4);
 	assert_int_equal(count_of(&r), CHI_SLOTS);
@@ -1707,30 +1735,95 @@ static void test_uniformity(void **state)
 	assert_true(chi < CHI_CRIT);
 }
 
+#if KB_PHYS_BITS < 64
+/* 32-bit addresses (test_plan_phys32): the whole space [0, 2^32 - 1]
+ * holds 2^32 one-byte slots, a count only 64 bits can hold (k + 1 is
+ * computed in 64 bits); the top slot; an index past the last. */
+static void test_phys32_edges(void **state)
+{
+	struct kb_slot_req r = { .size = 1, .align = 1 };
+	struct kb_plan p;
+	kb_phys_t b;
+	uint64_t n;
+
+	(void)state;
+	spans[0] = (struct kb_span){ 0, KB_PHYS_MAX };
+	kb_span_slots(&spans[0], &r, &b, &n);
+	assert_int_equal(b, 0);
+	assert_int_equal(n, UINT64_C(1) << 32);
+	kb_freemap_init(&fm, spans, NSPAN);
+	fm.n = 1;
+	assert_int_equal(kb_slots_count(&fm, &r, &n, &diag), KB_OK);
+	assert_int_equal(n, UINT64_C(1) << 32);
+	assert_int_equal(kb_slots_base(&fm, &r, n - 1, &b, &diag), KB_OK);
+	assert_int_equal(b, KB_PHYS_MAX);
+	assert_int_equal(kb_slots_base(&fm, &r, n, &b, &diag), KB_ERANGE);
+	assert_string_equal(diag.msg, "plan: slot index 4294967296 out of range (4294967296 slots)");
+	assert_true(kb_slot_valid(&fm, &r, KB_PHYS_MAX));
+	assert_int_equal(kb_plan_highest(&fm, &r, &p, &diag), KB_OK);
+	assert_int_equal(p.start, KB_PHYS_MAX);
+	assert_int_equal(p.index, KB_PHYS_MAX);
+	assert_int_equal(p.count, UINT64_C(1) << 32);
+
+	/* 2 MiB windows at the top of the space */
+	r = (struct kb_slot_req){ .size = 2 * MiB, .align = 2 * MiB };
+	spans[0] = (struct kb_span){ 0xffc00001, KB_PHYS_MAX };
+	assert_int_equal(kb_slots_count(&fm, &r, &n, &diag), KB_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(kb_plan_fixed(&fm, &r, 0, &p, &diag), KB_OK);
+	assert_int_equal(p.start, 0xffe00000);
+}
+#endif
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+#if KB_PHYS_BITS == 64
 		cmocka_unit_test_setup(test_req_check, setup),
+#endif
 		cmocka_unit_test_setup(test_build_merge_sort, setup),
 		cmocka_unit_test_setup(test_build_subtract, setup),
+#if KB_PHYS_BITS == 64
 		cmocka_unit_test_setup(test_build_floor_ceiling, setup),
+#endif
 		cmocka_unit_test_setup(test_build_top_of_64, setup),
+#if KB_PHYS_BITS == 64
 		cmocka_unit_test_setup(test_build_errors, setup),
+#endif
+#if KB_PHYS_BITS == 64
 		cmocka_unit_test_setup(test_build_table_full, setup),
+#endif
+#if KB_PHYS_BITS == 64
 		cmocka_unit_test_setup(test_span_slots_edges, setup),
+#endif
+#if KB_PHYS_BITS == 64
 		cmocka_unit_test_setup(test_count_and_base, setup),
+#endif
+#if KB_PHYS_BITS == 64
 		cmocka_unit_test_setup(test_count_overflow, setup),
+#endif
+#if KB_PHYS_BITS == 64
 		cmocka_unit_test_setup(test_plan_random, setup),
+#endif
 		cmocka_unit_test_setup(test_plan_fixed, setup),
+#if KB_PHYS_BITS == 64
 		cmocka_unit_test_setup(test_log2_centi_exact, setup),
+#endif
 		cmocka_unit_test_setup(test_log2_centi_reference, setup),
 		cmocka_unit_test_setup(test_print, setup),
 		cmocka_unit_test_setup(test_fixture_qemu_virt, setup),
+#if KB_PHYS_BITS == 64
 		cmocka_unit_test_setup(test_fixture_holes, setup),
+#endif
+#if KB_PHYS_BITS == 64
 		cmocka_unit_test_setup(test_fixture_top, setup),
+#endif
 		cmocka_unit_test_setup(test_fixture_existing, setup),
 		cmocka_unit_test_setup(test_property, setup),
 		cmocka_unit_test_setup(test_uniformity, setup),
+#if KB_PHYS_BITS < 64
+		cmocka_unit_test_setup(test_phys32_edges, setup),
+#endif
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

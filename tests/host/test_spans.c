@@ -38,12 +38,16 @@ static void test_good(void **state)
 	assert_int_equal(s[1].last, 0x100);
 	/* any case of hex digits and of the 0x; isspace()'s white space;
 	 * the largest decimal that fits */
+#if KB_PHYS_BITS == 64
 	assert_int_equal(kb_parse_spans("\t0XAbC \v-\n0xaBd\r\f,0-18446744073709551615", s, 4, &n, &d), 0);
+#else
+	assert_int_equal(kb_parse_spans("\t0XAbC \v-\n0xaBd\r\f,0-4294967295", s, 4, &n, &d), 0);
+#endif
 	assert_int_equal(n, 2);
 	assert_int_equal(s[0].first, 0xabc);
 	assert_int_equal(s[0].last, 0xabc);
 	assert_int_equal(s[1].first, 0);
-	assert_true(s[1].last == UINT64_MAX - 1);
+	assert_true(s[1].last == KB_PHYS_MAX - 1);
 }
 
 static void test_bad(void **state)
@@ -55,6 +59,12 @@ static void test_bad(void **state)
 		"0-18446744073709551619",	/* 2^64 + 3: the last digit overflows */
 		"0-18446744073709551620",	/* the multiplication overflows */
 		"0-0x1ffffffffffffffff", "0xg-0x10", "0x1g-0x10", "0x-0x10",
+#if KB_PHYS_BITS < 64
+		/* 32-bit addresses (test_spans_phys32): above 4 GiB - 1 */
+		"0x100000000-0x100001000", "0xfffff000-0x100000000",
+		"0-4294967296",		/* 2^32: the last digit overflows */
+		"0-42949672950",	/* the multiplication overflows */
+#endif
 	};
 
 	(void)state;

@@ -75,7 +75,7 @@ once_ok() { kernel_done "$1" && [ "$(grep -c '^testkernel: format ' "$(log_of "$
 
 # ---- (a) Payload B: an M-mode firmware, harts 1-3 after the handoff ----
 for o in "$O" "$O32"; do
-	case $o in *32*) b=rv32; board=qemu-virt-riscv32-m ;; *) b=rv64; board=qemu-virt-riscv64-m ;; esac
+	case ${o##*/} in *32*) b=rv32; board=qemu-virt-riscv32-m ;; *) b=rv64; board=qemu-virt-riscv64-m ;; esac
 	if [ ! -f "$o/kaslrboot.bin" ]; then notok "$board: not built ($o)"; continue; fi
 	make -s -C "$top" O="$o" BOOTARGS="testkernel.wait" "$o/payload.img" > /dev/null 2>&1
 	cp "$o/payload.img" "$TMP/$b.img"

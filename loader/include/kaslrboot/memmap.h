@@ -3,7 +3,9 @@
  * Memory map: what RAM the device tree describes and what of it is taken.
  *
  * Pure module (fdt/memmap.c): no hardware access, builds for the host.
- * All addresses are 64-bit physical addresses, ranges are half-open
+ * All addresses are physical addresses of type kb_phys_t
+ * (kaslrboot/phys.h: 64 bits, or 32 with CONFIG_PHYS_ADDR_32BIT, where
+ * 2^32 and KB_PHYS_MAX stand for 2^64 and UINT64_MAX below), ranges are half-open
  * [base, base + size) and never wrap: a range whose last byte would pass
  * 2^64 - 1 (size - 1 > UINT64_MAX - base, size >= 1) is rejected with
  * KB_ERANGE when it is added.  A range may end exactly at 2^64 (include
@@ -23,6 +25,7 @@
 #include <stdint.h>
 
 #include <kaslrboot/diag.h>
+#include <kaslrboot/phys.h>
 
 #define KB_REGION_NAME_LEN 48
 
@@ -42,8 +45,8 @@ enum kb_region_kind {
 #define KB_REGION_NOMAP		(1u << 0)	/* reserved-memory "no-map" */
 
 struct kb_region {
-	uint64_t base;
-	uint64_t size;
+	kb_phys_t base;
+	kb_phys_t size;
 	uint32_t kind;		/* enum kb_region_kind */
 	uint32_t flags;		/* KB_REGION_* flags */
 	uint32_t merged;	/* memory: how many further ranges were merged into it */
@@ -64,7 +67,25 @@ struct kb_memmap {
 	struct kb_region *resv;	/* reservations, in discovery order */
 	unsigned int nresv;
 	unsigned int resv_cap;
+#if KB_PHYS_BITS < 64
+	/* CONFIG_PHYS_ADDR_32BIT: device tree ranges cut at 4 GiB or
+	 * dropped above it (kb_memmap_from_fdt), for the caller's line */
+	unsigned int nclipped;
+#endif
 };
+
+/* How many device tree ranges kb_memmap_from_fdt() cut at 4 GiB or
+ * dropped because they lie above it (CONFIG_PHYS_ADDR_32BIT); always 0
+ * with 64-bit addresses. */
+static inline unsigned int kb_memmap_clipped(const struct kb_memmap *m)
+{
+#if KB_PHYS_BITS < 64
+	return m->nclipped;
+#else
+	(void)m;
+	return 0;
+#endif
+}
 
 /* Point the map at caller-owned tables and empty it.  A NULL table gets
  * capacity 0 whatever was passed. */
@@ -104,6 +125,13 @@ int kb_fdt_validate(const void *fdt, size_t bufsize, struct kb_diag *d);
  *    children with only size/alloc-ranges (dynamic) are skipped;
  *  - /chosen linux,initrd-start/end (KB_REGION_INITRD), each 4 or 8 bytes;
  *  - the blob itself at dtb_addr, fdt_totalsize() bytes (KB_REGION_DTB).
+ * With 32-bit addresses (CONFIG_PHYS_ADDR_32BIT) every range read from
+ * the tree (memory, /memreserve/, /reserved-memory, initrd) that reaches
+ * above 4 GiB is cut there, one that starts above it is dropped (nothing
+ * is placed or written up there), and each is counted in
+ * kb_memmap_clipped(); a memory range [0, 4 GiB) loses its top byte (a
+ * 32-bit size cannot say 4 GiB), a reservation that covers all 4 GiB is
+ * KB_ERANGE.
  * #address-cells and #size-cells must be 1 or 2 where they apply (root for
  * memory nodes, /reserved-memory for its children); absent means the
  * Devicetree-spec defaults (2 and 1).  A reg whose length is not a
@@ -130,7 +158,7 @@ int kb_fdt_validate(const void *fdt, size_t bufsize, struct kb_diag *d);
  *  - order: the memory table is sorted by address; the reservation table
  *    is in discovery order: /memreserve/, /reserved-memory, initrd, dtb.
  */
-int kb_memmap_from_fdt(struct kb_memmap *m, const void *fdt, uint64_t dtb_addr,
+int kb_memmap_from_fdt(struct kb_memmap *m, const void *fdt, kb_phys_t dtb_addr,
 		       struct kb_diag *d);
 
 /* Add a memory range / append a reservation supplied by the caller.  A
@@ -142,9 +170,9 @@ int kb_memmap_from_fdt(struct kb_memmap *m, const void *fdt, uint64_t dtb_addr,
  * KB_EINVAL if m is NULL or (add_resv) kind / flags are unknown.  name may
  * be NULL (""); a longer name is cut to KB_REGION_NAME_LEN - 4 characters
  * followed by "...". */
-int kb_memmap_add_mem(struct kb_memmap *m, uint64_t base, uint64_t size,
+int kb_memmap_add_mem(struct kb_memmap *m, kb_phys_t base, kb_phys_t size,
 		      const char *name, struct kb_diag *d);
-int kb_memmap_add_resv(struct kb_memmap *m, uint64_t base, uint64_t size,
+int kb_memmap_add_resv(struct kb_memmap *m, kb_phys_t base, kb_phys_t size,
 		       enum kb_region_kind kind, uint32_t flags,
 		       const char *name, struct kb_diag *d);
 
@@ -152,7 +180,7 @@ int kb_memmap_add_resv(struct kb_memmap *m, uint64_t base, uint64_t size,
  * (size 0: base inside one).  False if the range passes 2^64 (ending
  * exactly at 2^64 is fine).  Ranges are merged, so a window that crosses
  * from one memory node into an adjacent one is covered. */
-bool kb_memmap_covers(const struct kb_memmap *m, uint64_t base, uint64_t size);
+bool kb_memmap_covers(const struct kb_memmap *m, kb_phys_t base, kb_phys_t size);
 
 /*
  * THE rule for every byte the loader writes (a copy, the device tree's
@@ -165,15 +193,15 @@ bool kb_memmap_covers(const struct kb_memmap *m, uint64_t base, uint64_t size);
  *   not inside memory           KB_ERANGE   "<what>: 0x...-0x... is outside memory"
  *   overlaps a reservation      KB_EOVERLAP "<what>: 0x...-0x... overlaps <kind> <name>"
  */
-int kb_memmap_check_write(const struct kb_memmap *m, uint64_t base,
-			  uint64_t size, uint32_t own, const char *what,
+int kb_memmap_check_write(const struct kb_memmap *m, kb_phys_t base,
+			  kb_phys_t size, uint32_t own, const char *what,
 			  struct kb_diag *d);
 
 /* kb_memmap_check_write(own = 0), then record the range as a reservation
  * of `kind` named `name`, so that nothing placed or written later can
  * overlap it.  What the loader places (payload, initrd, a moved device
  * tree, a staging copy) is claimed this way before a byte is written. */
-int kb_memmap_claim(struct kb_memmap *m, uint64_t base, uint64_t size,
+int kb_memmap_claim(struct kb_memmap *m, kb_phys_t base, kb_phys_t size,
 		    enum kb_region_kind kind, const char *name,
 		    struct kb_diag *d);
 

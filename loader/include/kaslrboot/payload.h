@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include <kaslrboot/diag.h>
+#include <kaslrboot/phys.h>
 
 #define KB_EM_RISCV	243
 #define KB_EM_AARCH64	183
@@ -47,10 +48,10 @@ enum kb_payload_type {
 #endif
 
 struct kb_segment {
-	uint64_t file_off;	/* in the payload buffer */
-	uint64_t filesz;	/* bytes copied */
-	uint64_t dst_off;	/* from the image base */
-	uint64_t memsz;		/* filesz <= memsz; the rest is zeroed (BSS) */
+	kb_phys_t file_off;	/* in the payload buffer */
+	kb_phys_t filesz;	/* bytes copied */
+	kb_phys_t dst_off;	/* from the image base */
+	kb_phys_t memsz;	/* filesz <= memsz; the rest is zeroed (BSS) */
 	uint32_t flags;		/* ELF p_flags (PF_X 1, PF_W 2, PF_R 4); Images: 0 */
 };
 
@@ -59,28 +60,28 @@ struct kb_payload_info {
 	uint16_t machine;	/* KB_EM_* */
 	uint8_t xlen;		/* 32 or 64: the payload's address width (ELF class;
 				 * Images: the loader's); 32 keeps it below 4 GiB */
-	uint64_t footprint;	/* bytes from the start the image occupies (incl. BSS) */
-	uint64_t align;		/* required alignment of the base (power of two) */
-	uint64_t offset;	/* image start above the aligned base (arm64 text_offset), else 0 */
-	uint64_t entry_off;	/* entry point, from the start */
+	kb_phys_t footprint;	/* bytes from the start the image occupies (incl. BSS) */
+	kb_phys_t align;	/* required alignment of the base (power of two) */
+	kb_phys_t offset;	/* image start above the aligned base (arm64 text_offset), else 0 */
+	kb_phys_t entry_off;	/* entry point, from the start */
 	bool placement_anywhere; /* arm64 flags bit 3; true for ELF and RISC-V */
 	unsigned int nseg;
 	struct kb_segment seg[KB_MAX_SEGMENTS];
 	/* ELF dynamic relocations, as offsets from the base into the loaded
 	 * image (0 size = none).  Entry sizes were checked by the parser. */
-	uint64_t rela_off, rela_size;
+	kb_phys_t rela_off, rela_size;
 	/* true: the RELA table is an Elf32_Rel table (DT_REL, 32-bit Arm:
 	 * the linker emits no other), each addend the word at r_offset. */
 	bool rel_implicit;
-	uint64_t relr_off, relr_size;
+	kb_phys_t relr_off, relr_size;
 	/* ELF PT_GNU_RELRO, from the base (0 size = none): inside one
 	 * segment's memory; read-only once relocated. */
-	uint64_t relro_off, relro_size;
+	kb_phys_t relro_off, relro_size;
 	/* ELF: the link-time address of the image base (the lowest PT_LOAD
 	 * p_vaddr rounded down to align); r_offset, RELR addresses and
 	 * RELATIVE addends are link-time addresses, so the engine subtracts
 	 * it.  0 for Images. */
-	uint64_t link_base;
+	kb_phys_t link_base;
 };
 
 /*

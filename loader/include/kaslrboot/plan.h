@@ -6,7 +6,9 @@
  *  1. Free map: memory ranges minus every reservation minus caller-supplied
  *     ranges to avoid, clipped to [floor, ceiling].  Spans are inclusive
  *     [first, last] so that memory reaching the very top of the 64-bit
- *     address space is representable.  Sorted, disjoint, non-adjacent.
+ *     address space is representable.  Addresses and sizes are kb_phys_t
+ *     (32 bits with CONFIG_PHYS_ADDR_32BIT); slot counts and indexes stay
+ *     64-bit at either width.  Sorted, disjoint, non-adjacent.
  *  2. Slots: an image of `size` bytes whose start is `offset` bytes above an
  *     `align`-aligned base.  A slot is an aligned base b such that
  *     [b + offset, b + offset + size - 1] lies inside one free span (and no
@@ -31,8 +33,8 @@
 #include <kaslrboot/memmap.h>
 
 struct kb_span {
-	uint64_t first;		/* inclusive */
-	uint64_t last;		/* inclusive: first <= last always */
+	kb_phys_t first;	/* inclusive */
+	kb_phys_t last;		/* inclusive: first <= last always */
 };
 
 struct kb_freemap {
@@ -42,14 +44,14 @@ struct kb_freemap {
 };
 
 struct kb_slot_req {
-	uint64_t size;		/* memory footprint (not file size), >= 1 */
-	uint64_t align;		/* power of two, >= 1 */
-	uint64_t offset;	/* image start above the aligned base (text_offset), usually 0 */
+	kb_phys_t size;		/* memory footprint (not file size), >= 1 */
+	kb_phys_t align;	/* power of two, >= 1 */
+	kb_phys_t offset;	/* image start above the aligned base (text_offset), usually 0 */
 };
 
 struct kb_plan {
-	uint64_t base;		/* aligned base of the chosen slot */
-	uint64_t start;		/* base + offset: where the image goes */
+	kb_phys_t base;		/* aligned base of the chosen slot */
+	kb_phys_t start;	/* base + offset: where the image goes */
 	uint64_t index;		/* chosen slot index */
 	uint64_t count;		/* slots that existed */
 };
@@ -59,12 +61,12 @@ void kb_freemap_init(struct kb_freemap *f, struct kb_span *span, unsigned int ca
 /*
  * Build the free map: every memory range of m, minus every reservation of
  * m (all kinds), minus avoid[0..navoid) (inclusive spans), clipped to
- * [floor, ceiling] (inclusive; 0 and UINT64_MAX for no limit).
+ * [floor, ceiling] (inclusive; 0 and KB_PHYS_MAX for no limit).
  * KB_ENOSPC if the table is too small, KB_EINVAL if floor > ceiling.
  */
 int kb_freemap_build(struct kb_freemap *f, const struct kb_memmap *m,
 		     const struct kb_span *avoid, unsigned int navoid,
-		     uint64_t floor, uint64_t ceiling, struct kb_diag *d);
+		     kb_phys_t floor, kb_phys_t ceiling, struct kb_diag *d);
 
 /* Validate a request: size >= 1, align a power of two.  KB_EINVAL + diag. */
 int kb_slot_req_check(const struct kb_slot_req *r, struct kb_diag *d);
@@ -75,7 +77,7 @@ int kb_slot_req_check(const struct kb_slot_req *r, struct kb_diag *d);
  * predicate both counting and mapping use.
  */
 void kb_span_slots(const struct kb_span *s, const struct kb_slot_req *r,
-		   uint64_t *first_base, uint64_t *n);
+		   kb_phys_t *first_base, uint64_t *n);
 
 /* Total slots.  KB_ERANGE if the count does not fit in 64 bits. */
 int kb_slots_count(const struct kb_freemap *f, const struct kb_slot_req *r,
@@ -83,12 +85,12 @@ int kb_slots_count(const struct kb_freemap *f, const struct kb_slot_req *r,
 
 /* Base of slot `index` (0-based, address order).  KB_ERANGE if index >= count. */
 int kb_slots_base(const struct kb_freemap *f, const struct kb_slot_req *r,
-		  uint64_t index, uint64_t *base, struct kb_diag *d);
+		  uint64_t index, kb_phys_t *base, struct kb_diag *d);
 
 /* True if `base` is a slot (aligned, and the image at base + offset fits in
  * one free span). */
 bool kb_slot_valid(const struct kb_freemap *f, const struct kb_slot_req *r,
-		   uint64_t base);
+		   kb_phys_t base);
 
 /*
  * Count, draw index = uniform(ctx, count) and map it back.  Zero slots is
@@ -106,7 +108,7 @@ int kb_plan_random(const struct kb_freemap *f, const struct kb_slot_req *r,
  * is KB_ENOSPC.
  */
 int kb_plan_fixed(const struct kb_freemap *f, const struct kb_slot_req *r,
-		  uint64_t preferred, struct kb_plan *p, struct kb_diag *d);
+		  kb_phys_t preferred, struct kb_plan *p, struct kb_diag *d);
 
 /* The highest slot (for what should stay out of the way of low fixed
  * placements, such as a staging copy).  Zero slots is KB_ENOSPC. */
