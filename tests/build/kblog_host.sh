@@ -76,6 +76,37 @@ cut_shown() {
 check "a run-time string cut to fit a kb_diag record ends in [...]" cut_shown
 tail -n 1 "$TMP/dec.log" | grep -qa '^kaslrboot: container' || tail -n 1 "$TMP/dec.log"
 
+# fdt/fdt_errwords.c (libfdt's error words in the dictionary) names every
+# code as libfdt's own fdt_strerror() does (on the host .kb_msg is
+# ordinary data, so the words can be compared).
+libfdt=${LIBFDT_DIR:-${KB_CACHE:-$top/cache}/src/libfdt}
+cat > "$TMP/errwords.c" <<'C'
+#include <stdio.h>
+#include <string.h>
+#include <libfdt.h>
+#include <kaslrboot/fdt_util.h>
+#undef fdt_strerror
+int main(void)
+{
+	int e, bad = 0;
+
+	for (e = -40; e <= 3; e++)
+		if (strcmp(kb_fdt_strerror(e), fdt_strerror(e)) != 0) {
+			printf("%d: '%s' != '%s'\n", e, kb_fdt_strerror(e), fdt_strerror(e));
+			bad = 1;
+		}
+	return bad;
+}
+C
+errwords() {
+	${HOSTCC:-gcc} -std=gnu11 -g -O1 -Wall -fsanitize=address,undefined -fno-sanitize-recover=all \
+		-DKB_MSG_DICT -I"$top/loader/include" -I"$libfdt" "$TMP/errwords.c" fdt/fdt_errwords.c \
+		"$libfdt/fdt_strerror.c" -o "$TMP/errwords" > "$TMP/errwords.out" 2>&1 &&
+		"$TMP/errwords" >> "$TMP/errwords.out" 2>&1
+}
+check "kb_fdt_strerror() names every code (-40 .. 3) as libfdt's fdt_strerror()" errwords
+[ -s "$TMP/errwords.out" ] && head -n 5 "$TMP/errwords.out"
+
 # Every format literal of the loader's sources parses, and the table
 # walks back to its strings (what loader/lib/dict.c's lookup does).
 python3 scripts/msgpack.py --sources "$TMP/corpus.bin" loader/*.c loader/lib/*.c fdt/*.c \

@@ -30,7 +30,8 @@ check ".kb_msg is in the ELF and not allocated" msg_section_unallocated
 in_bin() { grep -qaF -- "$1" "$mo/kaslrboot.bin"; }
 in_msg() { grep -qaF -- "$1" "$TMP/kb_msg.bin"; }
 for m in 'entropy: no TRNG found (this build knows:%s%s%s%s)' 'header SHA-256 mismatch' \
-	'payload locked with %u of %u entries' 'entropy health test failed'; do
+	'payload locked with %u of %u entries' 'entropy health test failed' 'FDT_ERR_BADSTRUCTURE' \
+	'entropy source failed'; do
 	check "the string '$m' is in .kb_msg" in_msg "$m"
 	check "the string '$m' is not in kaslrboot.bin" eval "! in_bin '$m'"
 done
