@@ -109,6 +109,24 @@ kb_msg_fmt_check(const char *fmt, ...)
 	((void)(0 ? kb_msg_fmt_check(fmt, ##__VA_ARGS__) : 0))
 #endif
 
+/* A run of NUL-separated words (names used as %s arguments) declared
+ * static const char NAME[] KB_MSG_WORDS = "a\0" "bc\0" ...: in the
+ * dictionary with CONFIG_LOG_DICTIONARY, in .rodata otherwise.
+ * kb_msg_word() finds the i-th from the words' lengths (NULs included),
+ * never reading them (in the dictionary they are not in the image). */
+#ifdef KB_MSG_DICT
+#define KB_MSG_WORDS __attribute__((section(".kb_msg"), aligned(1)))
+#else
+#define KB_MSG_WORDS
+#endif
+static inline const char *kb_msg_word(const char *w, const uint8_t *len,
+				      unsigned int i)
+{
+	while (i--)
+		w += *len++;
+	return w;
+}
+
 /* A constant string used as a %s argument (error names): in the
  * dictionary with CONFIG_LOG_DICTIONARY (a record then names it by its
  * offset), an ordinary literal otherwise. */
