@@ -134,6 +134,8 @@ KB_CFLAGS = -std=gnu11 -Os -g -Wall -Wextra -Werror=implicit-function-declaratio
 	-include kaslrboot/hidden.h
 # CONFIG_LOG_COMPRESS: the loader's format strings go to .kb_msg (kaslrboot/msg.h)
 KB_CPPFLAGS += $(if $(filter y,$(CONFIG_LOG_COMPRESS)),-DKB_MSG_COMPRESS)
+# CONFIG_LOG_DICTIONARY: the same, and no copy of them (kaslrboot/msg.h)
+KB_CPPFLAGS += $(if $(filter y,$(CONFIG_LOG_DICTIONARY)),-DKB_MSG_DICT)
 KB_LDFLAGS = -static -pie --no-dynamic-linker -z text -z noexecstack --no-warn-rwx-segments \
 	--gc-sections --build-id=none -nostdlib
 
@@ -206,31 +208,48 @@ LINK_LIBC_LDFLAGS = $(LIBC_LDFLAGS)
 LINK_PREP = true
 endif
 
-ifeq ($(CONFIG_LOG_COMPRESS),y)
-# CONFIG_LOG_COMPRESS (kaslrboot/msg.h, docs/size.md): two links.  The
-# first, with an empty blob, gives the format strings (.kb_msg, not
-# allocated); scripts/msgpack.py compresses them into kb_msg_blob, which
-# the second link carries.  The strings must not move in between.
+ifneq ($(filter y,$(CONFIG_LOG_COMPRESS) $(CONFIG_LOG_DICTIONARY)),)
+# CONFIG_LOG_COMPRESS, CONFIG_LOG_DICTIONARY (kaslrboot/msg.h,
+# docs/size.md): two links.  The first, with an empty generated object,
+# gives the format strings (.kb_msg, not allocated) to scripts/msgpack.py:
+# it compresses them into kb_msg_blob (LOG_COMPRESS) or writes their
+# argument signatures, kb_dict_sig, and the dictionary's hash,
+# kb_dict_hash (LOG_DICTIONARY); the second link carries that.  The
+# strings must not move in between.
 MSG_O := $(O)/msg
 MSG_AS = $(CC) $(KB_CPPFLAGS) $(ARCH_CPPFLAGS) $(ARCH_CFLAGS) -D__ASSEMBLY__ -c
+ifeq ($(CONFIG_LOG_DICTIONARY),y)
+MSG_OPTION := CONFIG_LOG_DICTIONARY
+MSG_GEN := kb_dict
+MSG_EMPTY := '\t.section .rodata.kb_dict_sig,"a"\n\t.globl kb_dict_sig\n\t.hidden kb_dict_sig\nkb_dict_sig:\n\t.byte 0\n\t.section .rodata.kb_dict_hash,"a"\n\t.balign 4\n\t.globl kb_dict_hash\n\t.hidden kb_dict_hash\nkb_dict_hash:\n\t.word 0\n'
+# int-sized or 64-bit long (the argument kinds, scripts/kbdict.py)
+MSG_GEN_ARGS = --dict-asm $(MSG_O)/$(MSG_GEN).S \
+	--long-size $$($(READELF) -h $(MSG_O)/link1.elf | grep -q 'ELF64' && echo 8 || echo 4)
+else
+MSG_OPTION := CONFIG_LOG_COMPRESS
+MSG_GEN := kb_msg_blob
+MSG_EMPTY := '\t.section .rodata.kb_msg_blob,"a"\n\t.globl kb_msg_blob\n\t.hidden kb_msg_blob\nkb_msg_blob:\n\t.byte 0\n'
+MSG_GEN_ARGS = --asm $(MSG_O)/$(MSG_GEN).S
+endif
 $(O)/kaslrboot.elf: $(ALL_OBJS) $(O)/kaslrboot.ld $(srctree)/scripts/check-relocs.sh \
 		$(srctree)/scripts/check-libc-printf.sh \
-		$(srctree)/scripts/msgpack.py $(srctree)/loader/include/kaslrboot/msg.h
+		$(srctree)/scripts/msgpack.py $(srctree)/scripts/kbdict.py \
+		$(srctree)/loader/include/kaslrboot/msg.h
 	$(vecho) "  LD      $(notdir $@) (1/2: the messages)"
 	$(Q)$(LINK_PREP)
-	$(Q)mkdir -p $(MSG_O) && printf '\t.section .rodata.kb_msg_blob,"a"\n\t.globl kb_msg_blob\n\t.hidden kb_msg_blob\nkb_msg_blob:\n\t.byte 0\n' > $(MSG_O)/empty.S
+	$(Q)mkdir -p $(MSG_O) && printf $(MSG_EMPTY) > $(MSG_O)/empty.S
 	$(Q)$(MSG_AS) $(MSG_O)/empty.S -o $(MSG_O)/empty.o
 	$(Q)$(LINK_ELF) $(ALL_OBJS) $(MSG_O)/empty.o $(LIBC) $(LIBGCC) $(LINK_LIBC_LDFLAGS) -o $(MSG_O)/link1.elf
 	$(Q)$(OBJCOPY) --dump-section .kb_msg=$(MSG_O)/kb_msg.bin $(MSG_O)/link1.elf
-	$(vecho) "  MSGPACK kb_msg_blob.S"
+	$(vecho) "  MSGPACK $(MSG_GEN).S"
 	$(Q)$(PYTHON) $(srctree)/scripts/msgpack.py --msg-h $(srctree)/loader/include/kaslrboot/msg.h \
-		$(if $(V),--verbose) --asm $(MSG_O)/kb_msg_blob.S $(MSG_O)/kb_msg.bin
-	$(Q)$(MSG_AS) $(MSG_O)/kb_msg_blob.S -o $(MSG_O)/kb_msg_blob.o
+		$(if $(V),--verbose) $(MSG_GEN_ARGS) $(MSG_O)/kb_msg.bin
+	$(Q)$(MSG_AS) $(MSG_O)/$(MSG_GEN).S -o $(MSG_O)/$(MSG_GEN).o
 	$(vecho) "  LD      $(notdir $@) (2/2)"
-	$(Q)$(LINK_ELF) $(ALL_OBJS) $(MSG_O)/kb_msg_blob.o $(LIBC) $(LIBGCC) $(LINK_LIBC_LDFLAGS) -o $@.tmp
+	$(Q)$(LINK_ELF) $(ALL_OBJS) $(MSG_O)/$(MSG_GEN).o $(LIBC) $(LIBGCC) $(LINK_LIBC_LDFLAGS) -o $@.tmp
 	$(Q)$(OBJCOPY) --dump-section .kb_msg=$(MSG_O)/kb_msg.link2.bin $@.tmp
 	$(Q)cmp -s $(MSG_O)/kb_msg.bin $(MSG_O)/kb_msg.link2.bin || \
-		{ echo "$(notdir $@): the format strings (.kb_msg) differ between the two links: the compressed copy would not match (CONFIG_LOG_COMPRESS)" >&2; exit 1; }
+		{ echo "$(notdir $@): the format strings (.kb_msg) differ between the two links: the generated $(MSG_GEN) would not match ($(MSG_OPTION))" >&2; exit 1; }
 	$(Q)$(srctree)/scripts/check-relocs.sh $(READELF) $@.tmp $(ARCH_ALLOWED_RELOCS)
 	$(Q)$(srctree)/scripts/check-libc-printf.sh $(O)/kaslrboot.map
 	$(Q)mv $@.tmp $@

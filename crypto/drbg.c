@@ -35,34 +35,34 @@ static mbedtls_ctr_drbg_context kb_drbg;
 static int kb_drbg_seeded;
 
 /* Words for the mbedTLS error codes CTR_DRBG (and the AES under it) can
- * return; never NULL. */
+ * return; never NULL (in the dictionary with CONFIG_LOG_DICTIONARY). */
 static const char *mbedtls_err_str(int ret)
 {
 	switch (ret) {
 	case MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED:
-		return "entropy source failed";
+		return KB_MSG_STR("entropy source failed");
 	case MBEDTLS_ERR_CTR_DRBG_REQUEST_TOO_BIG:
-		return "request too big";
+		return KB_MSG_STR("request too big");
 	case MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG:
-		return "input too big";
+		return KB_MSG_STR("input too big");
 	case MBEDTLS_ERR_CTR_DRBG_FILE_IO_ERROR:
-		return "file I/O error";
+		return KB_MSG_STR("file I/O error");
 	case MBEDTLS_ERR_AES_INVALID_KEY_LENGTH:
-		return "AES: invalid key length";
+		return KB_MSG_STR("AES: invalid key length");
 	case MBEDTLS_ERR_AES_INVALID_INPUT_LENGTH:
-		return "AES: invalid input length";
+		return KB_MSG_STR("AES: invalid input length");
 	case MBEDTLS_ERR_AES_BAD_INPUT_DATA:
-		return "AES: bad input data";
+		return KB_MSG_STR("AES: bad input data");
 	case MBEDTLS_ERR_PLATFORM_HW_ACCEL_FAILED:
-		return "hardware accelerator failed";
+		return KB_MSG_STR("hardware accelerator failed");
 	case MBEDTLS_ERR_PLATFORM_FEATURE_UNSUPPORTED:
-		return "feature unsupported";
+		return KB_MSG_STR("feature unsupported");
 	case MBEDTLS_ERR_ERROR_CORRUPTION_DETECTED:
-		return "internal corruption detected";
+		return KB_MSG_STR("internal corruption detected");
 	case MBEDTLS_ERR_ERROR_GENERIC_ERROR:
-		return "generic error";
+		return KB_MSG_STR("generic error");
 	default:
-		return "unknown mbedTLS error";
+		return KB_MSG_STR("unknown mbedTLS error");
 	}
 }
 

@@ -556,3 +556,4 @@ bool kb_fdt_hart_has_isa_ext(const void *fdt, unsigned long hartid,
 	}
 	return false;
 }
+

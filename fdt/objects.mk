@@ -3,3 +3,4 @@
 loader-objs-y += fdt/memmap.o
 loader-objs-y += fdt/fdt_util.o
 libfdt-objs-y += $(libfdt-objs)
+loader-objs-$(CONFIG_LOG_DICTIONARY) += fdt/fdt_errwords.o

@@ -50,37 +50,61 @@ static int kb_vprintf(const char *fmt, va_list ap)
 	return n;
 }
 
+/* CONFIG_LOG_DICTIONARY: a format in the dictionary is printed as a
+ * record (loader/lib/dict.c; its kind says which of the three printed it,
+ * tools/kblog adds the prefix and the newline); any other one as text.
+ * Returns whether it printed the record. */
+static int dict_record(char kind, const char *fmt, va_list ap)
+{
+#ifdef KB_MSG_DICT
+	if (kb_dict_is(fmt)) {
+		kb_dict_vprint(kb_putc, kind, fmt, ap);
+		return 1;
+	}
+#endif
+	(void)kind;
+	(void)fmt;
+	(void)ap;
+	return 0;
+}
+
 int (kb_printf)(const char *fmt, ...)
 {
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = kb_vprintf(fmt, ap);
+	n = dict_record('p', fmt, ap) ? 0 : kb_vprintf(fmt, ap);
 	va_end(ap);
 	return n;
+}
+
+/* prefix, the line, "\n" */
+static void kb_vline(char kind, const char *prefix, const char *fmt, va_list ap)
+{
+	if (dict_record(kind, fmt, ap))
+		return;
+	kb_puts(prefix);
+	kb_vprintf(fmt, ap);
+	kb_puts("\n");
 }
 
 void (kb_log)(const char *fmt, ...)
 {
 	va_list ap;
 
-	kb_puts("kaslrboot: ");
 	va_start(ap, fmt);
-	kb_vprintf(fmt, ap);
+	kb_vline('l', "kaslrboot: ", fmt, ap);
 	va_end(ap);
-	kb_puts("\n");
 }
 
 void (kb_error)(const char *fmt, ...)
 {
 	va_list ap;
 
-	kb_puts("kaslrboot: error: ");
 	va_start(ap, fmt);
-	kb_vprintf(fmt, ap);
+	kb_vline('e', "kaslrboot: error: ", fmt, ap);
 	va_end(ap);
-	kb_puts("\n");
 }
 
 int kb_console_init(const void *fdt, char *path, unsigned int pathlen,

@@ -3,6 +3,7 @@ loader-objs-y += loader/main.o
 loader-objs-y += loader/console.o
 loader-objs-y += loader/lib/diag.o loader/lib/fmt.o
 loader-objs-$(CONFIG_LOG_COMPRESS) += loader/lib/msg.o
+loader-objs-$(CONFIG_LOG_DICTIONARY) += loader/lib/dict.o
 loader-objs-y += loader/lib/error.o
 loader-objs-y += loader/entropy.o
 $(O)/loader/entropy.o: KB_CPPFLAGS += $(MBEDTLS_CPPFLAGS)

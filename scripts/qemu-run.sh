@@ -10,7 +10,13 @@
 # empty: slot B erased), FLASH_FILE (FLASH_IMAGE boards: boot this flash
 # image file as it is, and keep what the guest writes to it),
 # FLASH_READONLY (on/off: whether the guest may write the boot flash;
-# default off with CONFIG_SEED_CARRY, else on).
+# default off with CONFIG_SEED_CARRY, else on), KB_UART_LOG (a file to
+# keep the console in as the UART sent it).
+#
+# A loader built with CONFIG_LOG_DICTIONARY prints records: the console
+# goes through tools/kblog with the build's kaslrboot.elf, so what this
+# prints (and checks) is the text; the records themselves go to
+# KB_UART_LOG.  A record kblog refuses makes the status 4.
 #
 # Boot the built loader in QEMU, -nographic.  Returns QEMU's status when the
 # guest powers off (3 if the loader printed "halted: nothing was booted");
@@ -52,9 +58,18 @@ args+=("${extra[@]}")
 log=$(mktemp)
 cleanup+=("$log")
 trap 'rm -f "${cleanup[@]}"' EXIT
-timeout --foreground -k 5 "$QEMU_TIMEOUT" "${args[@]}" </dev/null | tee "$log"
-rc=${PIPESTATUS[0]}
-if [ "$rc" = 124 ]; then
+decode=(cat)
+if grep -qx 'CONFIG_LOG_DICTIONARY=y' "$O/.config" 2>/dev/null; then
+	decode=("$top/tools/kblog" "$O/kaslrboot.elf")
+fi
+timeout --foreground -k 5 "$QEMU_TIMEOUT" "${args[@]}" </dev/null |
+	tee "${KB_UART_LOG:-/dev/null}" | "${decode[@]}" | tee "$log"
+status=("${PIPESTATUS[@]}")
+rc=${status[0]}
+if [ "${status[2]}" != 0 ]; then
+	echo "qemu-run: tools/kblog could not decode the console (see above)" >&2
+	[ "$rc" != 0 ] || rc=4
+elif [ "$rc" = 124 ]; then
 	echo "qemu-run: timed out after ${QEMU_TIMEOUT}s (the guest did not power off)" >&2
 elif [ "$rc" = 0 ] && grep -q 'kaslrboot: halted: nothing was booted' "$log"; then
 	# The loader stopped on a fatal error and powered off: that is a

@@ -38,9 +38,11 @@ done_testing() {
 }
 
 # boot NAME [make run args...]: boot through `make run`, log in $TMP/NAME.log
+# (a CONFIG_LOG_DICTIONARY loader's decoded by scripts/qemu-run.sh; the
+# console as the UART sent it in $TMP/NAME.uart)
 boot() {
 	local name=$1; shift
-	make -s -C "$top" O="$O" run QEMU_TIMEOUT="${QEMU_TIMEOUT:-30}" "$@" \
+	KB_UART_LOG=$TMP/$name.uart make -s -C "$top" O="$O" run QEMU_TIMEOUT="${QEMU_TIMEOUT:-30}" "$@" \
 		> "$TMP/$name.raw" 2>&1
 	echo $? > "$TMP/$name.rc"
 	tr -d '\r' < "$TMP/$name.raw" > "$TMP/$name.log"
@@ -91,7 +93,7 @@ boot_waiting() {
 			printf '\x5a' | dd of="$TMP/$name.img" bs=1 seek="$CORRUPT_AT" \
 				conv=notrunc status=none
 		fi
-		PAYLOAD_IMG="$TMP/$name.img" QEMU_TIMEOUT=60 \
+		PAYLOAD_IMG="$TMP/$name.img" QEMU_TIMEOUT=60 KB_UART_LOG=$TMP/$name.uart \
 			QEMU_EXTRA="${QEMU_EXTRA:-} -monitor unix:$TMP/$name.sock,server=on,wait=off" \
 			exec "$top/scripts/qemu-run.sh" "$O" "$board" > "$TMP/$name.raw" 2>&1
 	) &

@@ -96,6 +96,18 @@ SECTIONS
 		*(.kb_msg)
 		__kb_msg_end = .;
 	}
+#elif defined(CONFIG_LOG_DICTIONARY)
+	/* The dictionary (kaslrboot/msg.h, loader/lib/dict.c): addresses
+	 * only, not allocated.  They overlap .text, which no string the
+	 * loader prints lives in, so a pointer into .kb_msg is always a
+	 * dictionary string, never one read at run time. */
+	.kb_msg ADDR(.text) (INFO) : {
+		__kb_msg_start = .;
+		*(.kb_msg)
+		__kb_msg_end = .;
+	}
+	ASSERT(__kb_msg_end - __kb_msg_start <= SIZEOF(.text),
+	       "the dictionary (.kb_msg) is larger than .text, whose addresses it borrows")
 #endif
 
 	/DISCARD/ : {

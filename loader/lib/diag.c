@@ -17,6 +17,14 @@ int (kb_diag_set)(struct kb_diag *d, int err, const char *fmt, ...)
 
 	KB_MSG_EXPAND(fmt);
 	va_start(ap, fmt);
+#ifdef KB_MSG_DICT
+	/* CONFIG_LOG_DICTIONARY: the record, printed when the line is */
+	if (kb_dict_is(fmt)) {
+		kb_dict_vset(d->msg, sizeof(d->msg), fmt, ap);
+		va_end(ap);
+		return err;
+	}
+#endif
 	/* kb_vsnprintf always NUL-terminates within sizeof(d->msg) and silently
 	 * truncates a longer line, which is what a diagnostic wants. */
 	if (kb_vsnprintf(d->msg, sizeof(d->msg), fmt, ap) < 0)

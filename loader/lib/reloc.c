@@ -96,34 +96,42 @@ static int value(const struct ctx *c, uint64_t a, const char *what, uint64_t i,
 	return 0;
 }
 
+/* The names, as one run of words each (kaslrboot/msg.h: dictionary
+ * strings with CONFIG_LOG_DICTIONARY), in type order. */
+#define RISCV_RELOCS(X)							\
+	X(NONE) X(32) X(64) X(RELATIVE) X(COPY) X(JUMP_SLOT)		\
+	X(TLS_DTPMOD32) X(TLS_DTPMOD64) X(TLS_DTPREL32) X(TLS_DTPREL64) \
+	X(TLS_TPREL32) X(TLS_TPREL64) X(TLSDESC)
+#define AARCH64_RELOCS(X)						\
+	X(COPY) X(GLOB_DAT) X(JUMP_SLOT) X(RELATIVE) X(TLS_DTPMOD)	\
+	X(TLS_DTPREL) X(TLS_TPREL) X(TLSDESC) X(IRELATIVE)
+#define RISCV_WORD(n) "R_RISCV_" #n "\0"
+#define RISCV_LEN(n) sizeof("R_RISCV_" #n),
+#define AARCH64_WORD(n) "R_AARCH64_" #n "\0"
+#define AARCH64_LEN(n) sizeof("R_AARCH64_" #n),
+
 static const char *riscv_name(uint32_t t)
 {
-	static const char *const n[] = {
-		"R_RISCV_NONE", "R_RISCV_32", "R_RISCV_64", "R_RISCV_RELATIVE",
-		"R_RISCV_COPY", "R_RISCV_JUMP_SLOT", "R_RISCV_TLS_DTPMOD32",
-		"R_RISCV_TLS_DTPMOD64", "R_RISCV_TLS_DTPREL32", "R_RISCV_TLS_DTPREL64",
-		"R_RISCV_TLS_TPREL32", "R_RISCV_TLS_TPREL64", "R_RISCV_TLSDESC",
-	};
+	static const char w[] KB_MSG_WORDS = RISCV_RELOCS(RISCV_WORD) "R_RISCV_IRELATIVE";
+	static const uint8_t len[] = { RISCV_RELOCS(RISCV_LEN) };
 
-	if (t < sizeof(n) / sizeof(n[0]))
-		return n[t];
-	return t == 58 ? "R_RISCV_IRELATIVE" : NULL;
+	if (t < sizeof(len))
+		return kb_msg_word(w, len, t);
+	return t == 58 ? kb_msg_word(w, len, sizeof(len)) : NULL;
 }
 
 static const char *aarch64_name(uint32_t t)
 {
-	static const char *const n[] = {
-		"R_AARCH64_COPY", "R_AARCH64_GLOB_DAT", "R_AARCH64_JUMP_SLOT",
-		"R_AARCH64_RELATIVE", "R_AARCH64_TLS_DTPMOD", "R_AARCH64_TLS_DTPREL",
-		"R_AARCH64_TLS_TPREL", "R_AARCH64_TLSDESC", "R_AARCH64_IRELATIVE",
-	};
+	static const char w[] KB_MSG_WORDS =
+		AARCH64_RELOCS(AARCH64_WORD) "R_AARCH64_NONE\0" "R_AARCH64_ABS64";
+	static const uint8_t len[] = { AARCH64_RELOCS(AARCH64_LEN) sizeof("R_AARCH64_NONE") };
 
 	if (t == R_AARCH64_NONE || t == R_AARCH64_NONE_OLD)
-		return "R_AARCH64_NONE";
+		return kb_msg_word(w, len, sizeof(len) - 1);
 	if (t == R_AARCH64_ABS64)
-		return "R_AARCH64_ABS64";
-	if (t >= 1024 && t - 1024 < sizeof(n) / sizeof(n[0]))
-		return n[t - 1024];
+		return kb_msg_word(w, len, sizeof(len));
+	if (t >= 1024 && t - 1024 < sizeof(len) - 1)
+		return kb_msg_word(w, len, t - 1024);
 	return NULL;
 }
 
@@ -181,8 +189,11 @@ static int rela_action(uint16_t machine, unsigned int xlen, uint64_t i,
 		}
 		/* (A static PIE has R_ARM_RELATIVE only: ld turns every
 		 * R_ARM_ABS32 against a local symbol into one.) */
-		name = t == R_ARM_ABS32 ? "R_ARM_ABS32" : t == 3 ? "R_ARM_REL32" : t == 21 ? "R_ARM_GLOB_DAT" :
-		       t == 22 ? "R_ARM_JUMP_SLOT" : t == 20 ? "R_ARM_COPY" : NULL;
+		name = t == R_ARM_ABS32 ? KB_MSG_STR("R_ARM_ABS32") :
+		       t == 3 ? KB_MSG_STR("R_ARM_REL32") :
+		       t == 21 ? KB_MSG_STR("R_ARM_GLOB_DAT") :
+		       t == 22 ? KB_MSG_STR("R_ARM_JUMP_SLOT") :
+		       t == 20 ? KB_MSG_STR("R_ARM_COPY") : NULL;
 	} else {
 		return kb_diag_set(d, KB_EINVAL, "payload: relocation for unknown machine %u",
 				   machine);

@@ -106,6 +106,11 @@ static const char *why_short(const struct kb_slot *s)
 {
 	static const char pre[] = "container: ";
 
+#ifdef KB_MSG_DICT
+	/* a record (kaslrboot/msg.h): tools/kblog drops the prefix */
+	if (s->why.msg[0] == KB_DICT_NEST)
+		return s->why.msg + 1;
+#endif
 	if (strncmp(s->why.msg, pre, sizeof(pre) - 1) == 0)
 		return s->why.msg + sizeof(pre) - 1;
 	return s->why.msg;

@@ -31,12 +31,13 @@ fw_refused() {
 		has "$1" 'kaslrboot: halted: nothing was booted' && ! grep -q '^fw:' "$(log_of "$1")"
 }
 # boot_img NAME LOADER_BIN PAYLOAD_IMG: boot a given loader image and
-# container (a copy of the build's .config beside the loader)
+# container (a copy of the build's .config and ELF beside the loader)
 boot_img() {
 	local d=$TMP/$1.o
 	mkdir -p "$d"
 	cp "$O/.config" "$d/.config"
 	cp "$2" "$d/kaslrboot.bin"
+	cp "$O/kaslrboot.elf" "$d/kaslrboot.elf"	# the dictionary (CONFIG_LOG_DICTIONARY)
 	PAYLOAD_IMG=$3 QEMU_TIMEOUT=30 "$top/scripts/qemu-run.sh" "$d" "$board" > "$TMP/$1.raw" 2>&1
 	echo $? > "$TMP/$1.rc"
 	tr -d '\r' < "$TMP/$1.raw" > "$TMP/$1.log"

@@ -73,6 +73,18 @@ SECTIONS
 	} > SRAM
 	__image_end = .;
 
+#ifdef CONFIG_LOG_DICTIONARY
+	/* The dictionary, as in kaslrboot-common.ld.h: the addresses of
+	 * .text, not allocated. */
+	.kb_msg ADDR(.text) (INFO) : {
+		__kb_msg_start = .;
+		*(.kb_msg)
+		__kb_msg_end = .;
+	}
+	ASSERT(__kb_msg_end - __kb_msg_start <= SIZEOF(.text),
+	       "the dictionary (.kb_msg) is larger than .text, whose addresses it borrows")
+#endif
+
 	.rel.dyn : { *(.rel.dyn .rel.*) }
 	.got : { *(.got .got.*) }
 

@@ -53,8 +53,8 @@ void kb_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "kaslrboot: error: <msg>\n" */
 void kb_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-#ifdef KB_MSG_COMPRESS
-/* CONFIG_LOG_COMPRESS: the literals go to .kb_msg (kaslrboot/msg.h). */
+#ifdef KB_MSG_SECTION
+/* CONFIG_LOG_COMPRESS, CONFIG_LOG_DICTIONARY: the literals go to .kb_msg (kaslrboot/msg.h). */
 #define kb_printf(fmt, ...)						\
 	(KB_MSG_FMT_CHECK(fmt, ##__VA_ARGS__),				\
 	 (kb_printf)(KB_MSG(fmt), ##__VA_ARGS__))

@@ -25,8 +25,8 @@ int kb_diag_set(struct kb_diag *d, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 #include <kaslrboot/msg.h>
-#ifdef KB_MSG_COMPRESS
-/* CONFIG_LOG_COMPRESS: the literal goes to .kb_msg (kaslrboot/msg.h). */
+#ifdef KB_MSG_SECTION
+/* CONFIG_LOG_COMPRESS, CONFIG_LOG_DICTIONARY: the literal goes to .kb_msg (kaslrboot/msg.h). */
 #define kb_diag_set(d, err, fmt, ...)					\
 	(KB_MSG_FMT_CHECK(fmt, ##__VA_ARGS__),				\
 	 (kb_diag_set)(d, err, KB_MSG(fmt), ##__VA_ARGS__))

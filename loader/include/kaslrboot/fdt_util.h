@@ -14,6 +14,13 @@
 
 #include <kaslrboot/diag.h>
 
+#ifdef KB_MSG_DICT
+/* CONFIG_LOG_DICTIONARY: libfdt's fdt_strerror() with its words in the
+ * dictionary (kaslrboot/msg.h) instead of in the image; the same words. */
+const char *kb_fdt_strerror(int err);
+#define fdt_strerror(err) kb_fdt_strerror(err)
+#endif
+
 /* True when the node has no status, or status is "okay" / "ok" (with its
  * NUL; an unterminated or unreadable status is not enabled). */
 bool kb_fdt_node_enabled(const void *fdt, int node);

@@ -15,7 +15,14 @@
  * first (KB_MSG_EXPAND, loader/lib/msg.c).  The text printed is the
  * literal's, byte for byte.
  *
- * Without KB_MSG_COMPRESS nothing here changes any code.
+ * Dictionary logging (CONFIG_LOG_DICTIONARY; KB_MSG_DICT, defined by the
+ * Makefile like KB_MSG_COMPRESS): the literals go to .kb_msg the same
+ * way, but no copy of them is linked at all.  A line whose format is in
+ * .kb_msg is printed as a record (loader/lib/dict.c: the message's id and
+ * its arguments in hex), which tools/kblog turns back into the text from
+ * the ELF; kb_diag_set() stores such a record in the struct kb_diag.
+ *
+ * Without KB_MSG_COMPRESS or KB_MSG_DICT nothing here changes any code.
  */
 #ifndef KASLRBOOT_MSG_H
 #define KASLRBOOT_MSG_H
@@ -37,6 +44,10 @@
  * the uncompressed section into buf (KB_MSG_MAX bytes) and returns buf. */
 char *kb_msg_decode(const uint8_t *blob, size_t off, char *buf);
 
+#if defined(KB_MSG_COMPRESS) || defined(KB_MSG_DICT)
+#define KB_MSG_SECTION 1
+#endif
+
 #ifdef KB_MSG_COMPRESS
 /* fmt unchanged unless it points into .kb_msg, else its text in buf. */
 const char *kb_msg_expand(const char *fmt, char *buf);
@@ -44,6 +55,37 @@ const char *kb_msg_expand(const char *fmt, char *buf);
 #define KB_MSG_EXPAND(fmt)						\
 	char kb_msg_buf_[KB_MSG_MAX];					\
 	(fmt) = kb_msg_expand((fmt), kb_msg_buf_)
+#else
+#define KB_MSG_EXPAND(fmt) do { } while (0)
+#endif
+
+#ifdef KB_MSG_DICT
+#include <stdarg.h>
+
+extern const char __kb_msg_start[], __kb_msg_end[];
+
+/* Whether p points into the dictionary (.kb_msg). */
+static inline int kb_dict_is(const void *p)
+{
+	return (uintptr_t)p - (uintptr_t)__kb_msg_start <
+	       (uintptr_t)(__kb_msg_end - __kb_msg_start);
+}
+
+/* The first byte of a record kept in a struct kb_diag; the second is
+ * KB_DICT_STRIP, so that msg + 1 is the same record with a leading
+ * "container: " dropped when printed (slot.c, tools/kblog). */
+#define KB_DICT_NEST '\x01'
+#define KB_DICT_STRIP '\x02'
+
+/* One record, "~<kind><hash><id>,<args>\r\n", through putc (fmt must be
+ * kb_dict_is()). */
+void kb_dict_vprint(void (*putc)(char), char kind, const char *fmt, va_list ap);
+/* The record of fmt (kb_dict_is()) into buf, NUL-terminated, behind
+ * KB_DICT_NEST KB_DICT_STRIP. */
+void kb_dict_vset(char *buf, size_t size, const char *fmt, va_list ap);
+#endif
+
+#ifdef KB_MSG_SECTION
 
 /* The literal as an array in .kb_msg (aligned(1): no padding between
  * messages); a non-literal format does not compile. */
@@ -65,8 +107,33 @@ kb_msg_fmt_check(const char *fmt, ...)
  * (the check is never called: 0 ? ... : 0 evaluates nothing). */
 #define KB_MSG_FMT_CHECK(fmt, ...)					\
 	((void)(0 ? kb_msg_fmt_check(fmt, ##__VA_ARGS__) : 0))
+#endif
+
+/* A run of NUL-separated words (names used as %s arguments) declared
+ * static const char NAME[] KB_MSG_WORDS = "a\0" "bc\0" ...: in the
+ * dictionary with CONFIG_LOG_DICTIONARY, in .rodata otherwise.
+ * kb_msg_word() finds the i-th from the words' lengths (NULs included),
+ * never reading them (in the dictionary they are not in the image). */
+#ifdef KB_MSG_DICT
+#define KB_MSG_WORDS __attribute__((section(".kb_msg"), aligned(1)))
 #else
-#define KB_MSG_EXPAND(fmt) do { } while (0)
+#define KB_MSG_WORDS
+#endif
+static inline const char *kb_msg_word(const char *w, const uint8_t *len,
+				      unsigned int i)
+{
+	while (i--)
+		w += *len++;
+	return w;
+}
+
+/* A constant string used as a %s argument (error names): in the
+ * dictionary with CONFIG_LOG_DICTIONARY (a record then names it by its
+ * offset), an ordinary literal otherwise. */
+#ifdef KB_MSG_DICT
+#define KB_MSG_STR(s) KB_MSG(s)
+#else
+#define KB_MSG_STR(s) (s)
 #endif
 
 #endif
