@@ -833,7 +833,6 @@ static int place(void *ctx, enum kb_load_what what,
 		 uint64_t *addr, struct kb_diag *d)
 {
 	struct kb_slot_req req;
-	struct kb_plan p;
 	int err;
 
 	(void)ctx;
