@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Writing NOR flash (drivers/flash/): one sector, for the carried seed. */
+/* Writing NOR flash (drivers/flash/): one sector, for the carried seed.
+ * One driver per build (Kconfig "Flash write driver"): cfi_intel.c (QEMU
+ * virt's pflash), nrf51_nvmc.c (the nRF51's code flash). */
 #ifndef KASLRBOOT_FLASH_H
 #define KASLRBOOT_FLASH_H
 
@@ -16,7 +18,7 @@
  * 0x...: erase error, write-protected?)", "flash: read-back of 0x...
  * differs from what was written").
  */
-int kb_flash_cfi_rewrite(uintptr_t sector, size_t sector_size, const void *data,
-			 size_t len, struct kb_diag *d);
+int kb_flash_rewrite(uintptr_t sector, size_t sector_size, const void *data,
+		     size_t len, struct kb_diag *d);
 
 #endif
