@@ -18,11 +18,10 @@ board=qemu-microbit-slots
 SEED=0x3fc00
 K=$top/build/host/kbimage
 
-# mkboard NAME EXTRA-CONFIG: the board (a copy beside a copy of
-# qemu-microbit, whose tree it links) with more options, built in
-# $TMP/NAME-o, its flash image (the firmware told to wait) in $TMP/NAME.img
+# mkboard NAME EXTRA-CONFIG: a copy of the board with more options, built
+# in $TMP/NAME-o, its flash image (the firmware told to wait) in
+# $TMP/NAME.img
 mkboard() {
-	[ -d "$TMP/qemu-microbit" ] || cp -r "$top/boards/qemu-microbit" "$TMP/"
 	cp -r "$top/boards/$board" "$TMP/$1"
 	printf '%b' "$2" >> "$TMP/$1/defconfig"
 	BOARD_DIR=$TMP/$1 make -s -C "$top" O="$TMP/$1-o" > "$TMP/$1.build" 2>&1 &&
