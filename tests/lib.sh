@@ -200,13 +200,12 @@ slot_corrupt() {
 slot_truncate() {
 	{ head -c "$2" "$1"; head -c $(($(stat -c %s "$1") - $2)) /dev/zero | tr '\0' '\377'; } > "$1.trunc"
 }
-# slot_booted NAME SLOT VERSION: the loader booted that slot and the
-# payload saw it in /chosen and finished ($slot_payload: the payload's log
-# prefix, "testkernel" or the Cortex-M "fw"; $slot_done: its predicate)
+# slot_booted NAME SLOT VERSION: the loader booted that slot and the test
+# kernel saw it in /chosen and finished (the Cortex-M firmware has no room
+# to print it: tests/qemu-arm-m/slots.sh reads its tree back instead)
 slot_booted() {
 	has "$1" "kaslrboot: slot $2: booting image version $3" &&
-		has "$1" "${slot_payload:-testkernel}: slot $2, image version $3" &&
-		"${slot_done:-kernel_done}" "$1"
+		has "$1" "testkernel: slot $2, image version $3" && kernel_done "$1"
 }
 
 # ---- the Cortex-M test firmware (tests/kernel/arm-m/fw.c)

@@ -11,7 +11,8 @@
 # next boot starts from.  Three boots: three generations,
 # three seeds; a corrupted record is reported and replaced; no TRNG halts,
 # or with CONFIG_SEED_ONLY_INSECURE boots from a provisioned seed; an NVMC
-# that ignores every command: the read-back catches it.
+# that ignores every command: the read-back catches it; one that stays
+# busy: the bounded wait does.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$(dirname "$0")/../lib.sh"
 board=qemu-microbit-slots
@@ -157,6 +158,13 @@ if mkboard ro 'CONFIG_NRF51_NVMC_BASE=0x3e000\n'; then
 	fboot ro2 ro "$TMP/r"
 	check "$board: ... over a stored record the ignored erase is caught first" \
 		eval 'has ro2 "kaslrboot: error: flash: erasing the sector at 0x3fc00 failed (0x3fc00 reads 0x4b after the erase, not 0xff)" && fw_waits ro2'
+	# ... and one that never gets ready: its READY word (0x3e400, in
+	# slot B's erased window) zeroed in the image: the bounded wait ends
+	cp "$TMP/ro.img" "$TMP/busy"
+	printf '\0\0\0\0' | dd of="$TMP/busy" bs=1 seek=$((0x3e400)) conv=notrunc status=none
+	fboot busy ro "$TMP/busy"
+	check "$board: an NVMC that stays busy: the bounded wait gives up, logged, the boot goes on" \
+		eval 'has busy "kaslrboot: error: flash: the NVMC at 0x3e000 stayed busy (READY = 0): sector at 0x3fc00 not written" && fw_waits busy'
 else
 	notok "$board: the ignored-NVMC board builds ($(tail -1 "$TMP/ro.build"))"
 fi

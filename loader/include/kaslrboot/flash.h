@@ -15,8 +15,10 @@
  * program len bytes of data at its start, return the flash to read-array
  * mode and read the bytes back.  0, or KB_EIO (also on a timeout) / KB_EINVAL
  * with one line ("flash: erasing the sector at 0x... failed (status
- * 0x...: erase error, write-protected?)", "flash: read-back of 0x...
- * differs from what was written").
+ * 0x...: erase error, write-protected?)" from the CFI driver, "... failed
+ * (0x... reads 0x.. after the erase, not 0xff)" or "flash: the NVMC at
+ * 0x... stayed busy ..." from the NVMC's, "flash: read-back of 0x...
+ * differs from what was written" from both).
  */
 int kb_flash_rewrite(uintptr_t sector, size_t sector_size, const void *data,
 		     size_t len, struct kb_diag *d);
