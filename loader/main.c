@@ -1242,8 +1242,8 @@ static void step_seed_write(void)
 	kb_seedfile_build(rec, seed, gen);
 	mbedtls_platform_zeroize(seed, sizeof(seed));
 	t0 = IS_ENABLED(CONFIG_BENCH) ? kb_arch_instret() : 0;
-	err = kb_flash_cfi_rewrite(CONFIG_SEED_SECTOR_ADDR, CONFIG_SEED_SECTOR_SIZE,
-				   rec, sizeof(rec), &d);
+	err = kb_flash_rewrite(CONFIG_SEED_SECTOR_ADDR, CONFIG_SEED_SECTOR_SIZE,
+			       rec, sizeof(rec), &d);
 	mbedtls_platform_zeroize(rec, sizeof(rec));
 	if (IS_ENABLED(CONFIG_BENCH))
 		kb_log("bench: seed sector rewrite (erase, program %u bytes, read back): %" PRIu64 " instructions",

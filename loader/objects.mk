@@ -17,12 +17,17 @@ loader-objs-$(CONFIG_PAYLOAD_SLOTS) += loader/lib/slot.o
 loader-objs-$(CONFIG_KARL) += loader/lib/karl.o
 loader-objs-$(CONFIG_SBI_PAYLOAD) += loader/lib/fwdyn.o
 $(O)/loader/lib/container.o $(O)/loader/lib/load.o $(O)/loader/lib/slot.o $(O)/loader/lib/seedfile.o: KB_CPPFLAGS += $(MBEDTLS_CPPFLAGS)
-# CONFIG_BUILTIN_DTB: the board's .dts, compiled by dtc and linked in
+# CONFIG_BUILTIN_DTB: the board's .dts, compiled by dtc and linked in;
+# found in the board directory, else under boards/ (a board variant that
+# links its base board's tree, also when the variant is copied elsewhere)
 loader-objs-y += loader/builtin_dtb.o
 ifneq ($(CONFIG_BUILTIN_DTB),)
+builtin-dts := $(patsubst "%",%,$(CONFIG_BUILTIN_DTB))
+builtin-dts := $(firstword $(wildcard $(BOARD_DIR)/$(builtin-dts) $(srctree)/boards/$(builtin-dts)) \
+	$(BOARD_DIR)/$(builtin-dts))
 $(O)/loader/builtin_dtb.o: $(O)/builtin.dtb
 $(O)/loader/builtin_dtb.o: ARCH_CPPFLAGS += -DKB_BUILTIN_DTB_FILE='"$(O)/builtin.dtb"'
-$(O)/builtin.dtb: $(BOARD_DIR)/$(patsubst "%",%,$(CONFIG_BUILTIN_DTB)) $(O)/auto.conf
+$(O)/builtin.dtb: $(builtin-dts) $(O)/auto.conf
 	$(vecho) "  DTC     $(notdir $@)"
 	$(Q)dtc -q -I dts -O dtb -o $@ $<
 endif

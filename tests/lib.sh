@@ -109,10 +109,11 @@ boot_waiting() {
 	tr -d '\r' < "$TMP/$name.raw" > "$TMP/$name.log"
 }
 
-# monitor_dump NAME ADDR SIZE FILE: pmemsave through NAME's monitor, then
-# quit QEMU and wait for it.
-monitor_dump() {
-	python3 - "$TMP/$1.sock" "$2" "$3" "$4" <<'PY'
+# monitor_do NAME COMMAND...: each QEMU monitor command through NAME's
+# monitor ($TMP/NAME.sock), then quit QEMU and wait for it.
+monitor_do() {
+	local name=$1; shift
+	python3 - "$TMP/$name.sock" "$@" <<'PY'
 import socket, sys, time
 s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
 def cmd(c):
@@ -121,10 +122,34 @@ def cmd(c):
         s.settimeout(0.5); s.recv(65536)
     except OSError:
         pass
-cmd("pmemsave %s %s \"%s\"" % (sys.argv[2], sys.argv[3], sys.argv[4]))
-cmd("quit")
+for c in sys.argv[2:] + ["quit"]:
+    cmd(c)
 PY
-	wait "$(cat "$TMP/$1.pid")" 2>/dev/null
+	wait "$(cat "$TMP/$name.pid")" 2>/dev/null
+}
+# monitor_dump NAME ADDR SIZE FILE: pmemsave through NAME's monitor, then
+# quit QEMU and wait for it.
+monitor_dump() { monitor_do "$1" "pmemsave $2 $3 \"$4\""; }
+
+# qemu_bg NAME BOARD WANT [VAR=value...]: start BOARD's QEMU for the build
+# in $O (scripts/qemu-run.sh, environment VAR=value: PAYLOAD_IMG,
+# FLASH_FILE, ...) in the background with a monitor on $TMP/NAME.sock;
+# return once the console shows WANT, or QEMU has exited, or after 30 s,
+# with the console so far in $(log_of NAME).  Then monitor_do.
+qemu_bg() {
+	local name=$1 board=$2 want=$3; shift 3
+	(
+		[ $# = 0 ] || export "$@"
+		QEMU_TIMEOUT=60 QEMU_EXTRA="${QEMU_EXTRA:-} -monitor unix:$TMP/$name.sock,server=on,wait=off" \
+			exec "$top/scripts/qemu-run.sh" "$O" "$board" > "$TMP/$name.raw" 2>&1
+	) &
+	echo $! > "$TMP/$name.pid"
+	for _ in $(seq 1 300); do
+		grep -qF -- "$want" "$TMP/$name.raw" 2>/dev/null && break
+		kill -0 "$(cat "$TMP/$name.pid")" 2>/dev/null || break
+		sleep 0.1
+	done
+	tr -d '\r' < "$TMP/$name.raw" > "$TMP/$name.log"
 }
 
 # isar0_boot NAME IMM: boot the arm64 board's loader ($O) with its one read
@@ -156,4 +181,63 @@ PY
 		"$top/scripts/qemu-run.sh" "$TMP/$name" qemu-virt-aarch64 > "$TMP/$name.raw" 2>&1
 	echo $? > "$TMP/$name.rc"
 	tr -d '\r' < "$TMP/$name.raw" > "$TMP/$name.log"
+}
+
+# ---- two payload slots (docs/flash.md "Two slots"), for the slots tests
+# slot_container FILE VERSION [BOOTARGS]: the test payload's container for
+# the board in $O (BOARD_DIR from the environment) with that image version
+# and the bootargs "BOOTARGS vVERSION", copied to FILE
+slot_container() {
+	make -s -C "$top" O="$O" IMAGE_VERSION="$2" BOOTARGS="${3:+$3 }v$2" \
+		"$O/payload.img" > /dev/null 2>&1 && cp "$O/payload.img" "$1"
+}
+# slot_corrupt FILE OFFSET: FILE.bad, a copy with the byte at OFFSET flipped
+# (0x300: inside the payload part of a format 2 container)
+slot_corrupt() {
+	cp "$1" "$1.bad"
+	printf '\x5a' | dd of="$1.bad" bs=1 seek="$2" conv=notrunc status=none
+}
+# slot_truncate FILE KEEP: FILE.trunc, as large as FILE: its first KEEP
+# bytes, the rest erased (0xff): an update cut off mid-write
+slot_truncate() {
+	{ head -c "$2" "$1"; head -c $(($(stat -c %s "$1") - $2)) /dev/zero | tr '\0' '\377'; } > "$1.trunc"
+}
+# slot_booted NAME SLOT VERSION: the loader booted that slot and the test
+# kernel saw it in /chosen and finished (the Cortex-M firmware has no room
+# to print it: tests/qemu-arm-m/slots.sh reads its tree back instead)
+slot_booted() {
+	has "$1" "kaslrboot: slot $2: booting image version $3" &&
+		has "$1" "testkernel: slot $2, image version $3" && kernel_done "$1"
+}
+
+# ---- the Cortex-M test firmware (tests/kernel/arm-m/fw.c)
+plan_base() { sed -n 's/^kaslrboot: plan: kernel .* base \(0x[0-9a-f]*\)[, ].*/\1/p' "$(log_of "$1")"; }
+fw_base() { sed -n 's/^fw: running at \(0x[0-9a-f]*\)-.*/\1/p' "$(log_of "$1")"; }
+# NAME: the firmware ran where the loader placed it and its checks passed
+fw_ok() {
+	local pb fb
+	pb=$(plan_base "$1"); fb=$(fw_base "$1")
+	[ "$(rc_of "$1")" = 0 ] && has "$1" 'fw: relocations ok' && has "$1" 'fw: bss ok' &&
+		has "$1" 'fw: done' && ! grep -q '^fw: FAIL' "$(log_of "$1")" &&
+		[ -n "$pb" ] && [ $((pb)) = $((fb)) ] &&
+		grep -qE '^fw: kaslr-seed 0x[0-9a-f]{16}$' "$(log_of "$1")" &&
+		grep -qE '^fw: rng-seed 32 bytes [0-9a-f]{16}\.\.\.$' "$(log_of "$1")"
+}
+# NAME ERROR: stopped with that error, nothing booted
+fw_refused() {
+	[ "$(rc_of "$1")" != 0 ] && has "$1" "kaslrboot: error: $2" &&
+		has "$1" 'kaslrboot: halted: nothing was booted' && ! grep -q '^fw:' "$(log_of "$1")"
+}
+
+# ---- the carried seed (docs/entropy.md), for the seed tests
+# seed_rec FLASH OFFSET: "generation seed-hex" of the record at OFFSET of
+# the flash image, or "bad" (magic or SHA-256 wrong, or erased)
+seed_rec() {
+	python3 - "$1" "$2" <<'PY'
+import hashlib, sys
+off = int(sys.argv[2], 0)
+r = open(sys.argv[1], "rb").read()[off:off + 120]
+ok = r[:8] == b"KBSEED\0\0" and hashlib.sha256(r[:88]).digest() == r[88:120]
+print("%d %s" % (int.from_bytes(r[16:24], "little"), r[24:88].hex()) if ok else "bad")
+PY
 }

@@ -52,8 +52,8 @@ static int wait_ready(uintptr_t a, uint32_t *sr)
 	return TIMED_OUT;
 }
 
-int kb_flash_cfi_rewrite(uintptr_t sector, size_t sector_size, const void *data,
-			 size_t len, struct kb_diag *d)
+int kb_flash_rewrite(uintptr_t sector, size_t sector_size, const void *data,
+		     size_t len, struct kb_diag *d)
 {
 	const uint8_t *src = data;
 	uint32_t sr = 0, w;

@@ -214,12 +214,21 @@ int kb_load_payload(const struct kb_flash *f, const struct kb_container_hdr *h,
 		if (err || !KB_PAYLOAD_HAS_ELF)
 			return err;
 		/* The layout of an ELF lies anywhere in the file: stage the
-		 * whole file in RAM, verify and parse it there. */
-		err = place(ctx, KB_LOAD_STAGING, NULL, p->size, &stage, d);
-		if (err)
-			return err;
-		err = kb_load_part(f, h, KB_PART_PAYLOAD, pre, npre,
-				   (void *)(uintptr_t)stage, d);
+		 * whole file in RAM, verify and parse it there.  A verified
+		 * staging copy in RAM already is that: the file is used
+		 * where it lies (p->off + p->size <= f->size: header check). */
+#if KB_LOAD_FROM_COPY
+		if (f->verified && f->mem != NULL && p->off >= f->mem_off) {
+			stage = (uint64_t)(uintptr_t)(f->mem + (p->off - f->mem_off));
+		} else
+#endif
+		{
+			err = place(ctx, KB_LOAD_STAGING, NULL, p->size, &stage, d);
+			if (err)
+				return err;
+			err = kb_load_part(f, h, KB_PART_PAYLOAD, pre, npre,
+					   (void *)(uintptr_t)stage, d);
+		}
 		if (!err)
 			err = kb_payload_parse((const void *)(uintptr_t)stage,
 					       (size_t)p->size, type, machine, xlen,

@@ -38,6 +38,17 @@ size_t kb_slot_order(const struct kb_slot *s, size_t n, unsigned int *order)
 	return k;
 }
 
+/* The window offset of the first part (0: no part). */
+static uint64_t stage_base(const struct kb_container_hdr *h)
+{
+	uint64_t base = UINT64_MAX;
+
+	for (unsigned int i = 0; i < KB_PART_COUNT; i++)
+		if (h->part[i].size != 0 && h->part[i].off < base)
+			base = h->part[i].off;
+	return base == UINT64_MAX ? 0 : base;
+}
+
 uint64_t kb_slot_stage_size(const struct kb_container_hdr *h)
 {
 	uint64_t end = 0;
@@ -47,22 +58,25 @@ uint64_t kb_slot_stage_size(const struct kb_container_hdr *h)
 	for (unsigned int i = 0; i < KB_PART_COUNT; i++)
 		if (h->part[i].size != 0 && h->part[i].off + h->part[i].size > end)
 			end = h->part[i].off + h->part[i].size;
-	return end;
+	return end - stage_base(h);
 }
 
 static int stage_read(void *ctx, uint64_t off, void *dst, size_t len)
 {
 	const struct kb_slot_stage *st = ctx;
 
-	/* kb_load's flash_read() checked off + len <= st->flash.size. */
-	memcpy(dst, st->buf + off, len);
+	/* kb_load's flash_read() checked off + len <= st->flash.size; the
+	 * copy holds [base, base + len): the parts, nothing before them. */
+	if (off < st->base || off - st->base > st->len || len > st->len - (off - st->base))
+		return KB_EIO;
+	memcpy(dst, st->buf + (off - st->base), len);
 	return 0;
 }
 
 int kb_slot_stage(const struct kb_slot *s, uint8_t *buf, uint64_t len,
 		  struct kb_slot_stage *st, struct kb_diag *d)
 {
-	uint64_t need = kb_slot_stage_size(&s->hdr), at = 0;
+	uint64_t need = kb_slot_stage_size(&s->hdr), base = stage_base(&s->hdr), at = base;
 	int err;
 
 	memset(st, 0, sizeof(*st));
@@ -72,7 +86,7 @@ int kb_slot_stage(const struct kb_slot *s, uint8_t *buf, uint64_t len,
 		return kb_diag_set(d, KB_ENOSPC,
 				   "slot %s: a staging copy of 0x%" PRIx64 " bytes does not fit in 0x%" PRIx64,
 				   s->name, need, buf ? len : 0);
-	/* Parts in offset order; what lies between them (the header, gaps)
+	/* Parts in offset order from the first; what lies between them (gaps)
 	 * is zeroed, not read: no digest covers it. */
 	for (;;) {
 		const struct kb_container_part *next = NULL;
@@ -88,16 +102,18 @@ int kb_slot_stage(const struct kb_slot *s, uint8_t *buf, uint64_t len,
 		}
 		if (next == NULL)
 			break;
-		memset(buf + at, 0, (size_t)(next->off - at));
-		err = kb_load_part(s->flash, &s->hdr, part, NULL, 0, buf + next->off, d);
+		memset(buf + (at - base), 0, (size_t)(next->off - at));
+		err = kb_load_part(s->flash, &s->hdr, part, NULL, 0, buf + (next->off - base), d);
 		if (err)
 			return err;
 		at = next->off + next->size;
 	}
 	st->buf = buf;
+	st->base = base;
 	st->len = need;
 	st->flash = (struct kb_flash){
 		.read = stage_read, .ctx = st, .size = s->flash->size, .verified = true,
+		.mem = buf, .mem_off = base,
 	};
 	return KB_OK;
 }

@@ -350,6 +350,32 @@ static void test_elf_read_once(void **state)
 	assert_memory_equal(initrd_ram, initrd, sizeof(initrd));
 }
 
+/* From a verified staging copy in RAM (a slot's, kb_slot_stage): the ELF
+ * is parsed and copied from where it lies, no second staging copy; only
+ * its first bytes go through read() (the format's magic). */
+static void test_elf_from_verified_copy(void **state)
+{
+	const struct kb_flash ram = {
+		.read = fake_read, .ctx = &fl, .size = FLASH_LEN,
+		.verified = true, .mem = fl.data,
+	};
+	uint64_t start = 0;
+	int err;
+
+	(void)state;
+	build(KB_PAYLOAD_AUTO, elf, ELF_LEN, 0x2000, NULL, 0, 0, NULL, 0);
+	err = kb_load_header(&ram, &h, &d);
+	if (!err)
+		err = kb_load_payload(&ram, &h, KB_EM_RISCV, xlen, 0x1000, place, &pl,
+				      &pi, &start, &d);
+	assert_int_equal(err, 0);
+	assert_int_equal(pl.calls[KB_LOAD_STAGING], 0);
+	assert_int_equal(pl.calls[KB_LOAD_KERNEL], 1);
+	assert_memory_equal((const uint8_t *)(uintptr_t)start, elf, ELF_LEN);
+	for (unsigned int i = KB_PAYLOAD_HDR_SIZE; i < ELF_LEN; i++)
+		assert_int_equal(fl.reads[0x2000 + i], 0);
+}
+
 static void test_v2_read_once(void **state)
 {
 	uint64_t start = 0;
@@ -571,6 +597,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_v2_read_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_elf_read_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_elf_from_verified_copy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_image_read_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_changing_flash, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupted_read, setup, teardown),

@@ -42,8 +42,8 @@ static int fake_read(void *ctx, uint64_t off, void *dst, size_t len)
 	return 0;
 }
 
-static const struct kb_flash flash_a = { fake_read, &fa, WIN, false };
-static const struct kb_flash flash_b = { fake_read, &fb, WIN, false };
+static const struct kb_flash flash_a = { fake_read, &fa, WIN, false, NULL, 0 };
+static const struct kb_flash flash_b = { fake_read, &fb, WIN, false, NULL, 0 };
 static struct kb_slot slot[2];
 static struct kb_diag d;
 static uint8_t stage[WIN];
@@ -129,10 +129,14 @@ static void test_higher_version_wins(void **state)
 	assert_int_equal(slot[0].state, KB_SLOT_NOT_TRIED);
 	read_once(&fb, true);
 	read_once(&fa, false);	/* the older slot: its header only */
-	/* the copy stands in for the window: parts at their offsets */
-	assert_memory_equal(stage + PAY_OFF, fb.data + PAY_OFF, PAY_LEN);
-	for (unsigned int a = 0; a < 0x200 + ARG_OFF; a++)
-		assert_int_equal(stage[a], 0);	/* header and gap: zero, not read */
+	/* the copy stands in for the window from its first part (the
+	 * bootargs) on: no header, parts at their distances */
+	assert_true(st.base == 0x200 + ARG_OFF);
+	assert_memory_equal(stage, args, sizeof(args));
+	assert_memory_equal(stage + (PAY_OFF - st.base), fb.data + PAY_OFF, PAY_LEN);
+	for (unsigned int a = sizeof(args); a < PAY_OFF - st.base; a++)
+		assert_int_equal(stage[a], 0);	/* the gap: zero, not read */
+	assert_true(st.flash.mem == stage && st.flash.mem_off == st.base);
 
 	/* ... and serves the load path without touching the flash again */
 	{
@@ -187,7 +191,7 @@ static void test_fallback(void **state)
 	assert_string_equal(slot[1].why.msg, "container: payload SHA-256 mismatch");
 	read_once(&fa, true);
 	read_once(&fb, true);	/* tried: each byte still once */
-	assert_memory_equal(stage + PAY_OFF, fa.data + PAY_OFF, PAY_LEN);
+	assert_memory_equal(stage + (PAY_OFF - st.base), fa.data + PAY_OFF, PAY_LEN);
 
 	/* truncated mid-write: header and the start of the payload written,
 	 * the rest still erased */
@@ -245,11 +249,20 @@ static void test_stage_bounds(void **state)
 	(void)state;
 	build(&fa, 1, 1);
 	read_headers();
-	assert_int_equal(kb_slot_stage_size(&slot[0].hdr), PAY_OFF + PAY_LEN);
-	assert_int_equal(kb_slot_stage(&slot[0], stage, PAY_OFF + PAY_LEN - 1, &st, &d), KB_ENOSPC);
-	assert_string_equal(d.msg, "slot a: a staging copy of 0x1100 bytes does not fit in 0x10ff");
-	assert_int_equal(kb_slot_stage(&slot[0], stage, PAY_OFF + PAY_LEN, &st, &d), KB_OK);
-	assert_true(st.len == PAY_OFF + PAY_LEN);
+	/* from the first part (bootargs at 0x500) to the payload's end */
+	assert_int_equal(kb_slot_stage_size(&slot[0].hdr), PAY_OFF + PAY_LEN - 0x500);
+	assert_int_equal(kb_slot_stage(&slot[0], stage, PAY_OFF + PAY_LEN - 0x500 - 1, &st, &d), KB_ENOSPC);
+	assert_string_equal(d.msg, "slot a: a staging copy of 0xc00 bytes does not fit in 0xbff");
+	assert_int_equal(kb_slot_stage(&slot[0], stage, PAY_OFF + PAY_LEN - 0x500, &st, &d), KB_OK);
+	assert_true(st.len == PAY_OFF + PAY_LEN - 0x500);
+	/* the copy refuses reads before its first part or past its end */
+	{
+		uint8_t b[2];
+
+		assert_int_equal(st.flash.read(st.flash.ctx, 0x4ff, b, 2), KB_EIO);
+		assert_int_equal(st.flash.read(st.flash.ctx, PAY_OFF + PAY_LEN - 1, b, 2), KB_EIO);
+		assert_int_equal(st.flash.read(st.flash.ctx, PAY_OFF + PAY_LEN - 2, b, 2), 0);
+	}
 	assert_int_equal(kb_slot_stage(&slot[1], stage, sizeof(stage), &st, &d), KB_EINVAL);
 	assert_false(st.flash.verified);
 }

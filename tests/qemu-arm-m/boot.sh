@@ -13,23 +13,7 @@ export O=${O_ARM_M:-$top/build/qemu-microbit}
 . "$(dirname "$0")/../lib.sh"
 board=qemu-microbit
 
-plan_base() { sed -n 's/^kaslrboot: plan: kernel .* base \(0x[0-9a-f]*\)[, ].*/\1/p' "$(log_of "$1")"; }
-fw_base() { sed -n 's/^fw: running at \(0x[0-9a-f]*\)-.*/\1/p' "$(log_of "$1")"; }
-# NAME: the firmware ran where the loader placed it and its checks passed
-fw_ok() {
-	local pb fb
-	pb=$(plan_base "$1"); fb=$(fw_base "$1")
-	[ "$(rc_of "$1")" = 0 ] && has "$1" 'fw: relocations ok' && has "$1" 'fw: bss ok' &&
-		has "$1" 'fw: done' && ! grep -q '^fw: FAIL' "$(log_of "$1")" &&
-		[ -n "$pb" ] && [ $((pb)) = $((fb)) ] &&
-		grep -qE '^fw: kaslr-seed 0x[0-9a-f]{16}$' "$(log_of "$1")" &&
-		grep -qE '^fw: rng-seed 32 bytes [0-9a-f]{16}\.\.\.$' "$(log_of "$1")"
-}
-# NAME ERROR: stopped with that error, nothing booted
-fw_refused() {
-	[ "$(rc_of "$1")" != 0 ] && has "$1" "kaslrboot: error: $2" &&
-		has "$1" 'kaslrboot: halted: nothing was booted' && ! grep -q '^fw:' "$(log_of "$1")"
-}
+# plan_base, fw_base, fw_ok, fw_refused: tests/lib.sh
 # boot_img NAME LOADER_BIN PAYLOAD_IMG: boot a given loader image and
 # container (a copy of the build's .config and ELF beside the loader)
 boot_img() {

@@ -23,14 +23,7 @@ fboot() {
 	local name=$1 b=$2 f=$3; shift 3
 	BOARD_DIR=$TMP/$b O=$TMP/$b-o FLASH_FILE=$f boot "$name" "$@"
 }
-rec() {	# FLASH: "generation seed-hex" of the record, or "bad"
-	python3 - "$1" <<'PY'
-import hashlib, sys
-r = open(sys.argv[1], "rb").read()[0x1fc0000:0x1fc0000 + 120]
-ok = r[:8] == b"KBSEED\0\0" and hashlib.sha256(r[:88]).digest() == r[88:120]
-print("%d %s" % (int.from_bytes(r[16:24], "little"), r[24:88].hex()) if ok else "bad")
-PY
-}
+rec() { seed_rec "$1" 0x1fc0000; }	# FLASH: tests/lib.sh
 gen() { rec "$1" | cut -d' ' -f1; }
 
 if ! mkboard sd 'CONFIG_RNG_VIRTIO=y\n'; then

@@ -17,22 +17,12 @@ for board in qemu-virt-riscv64-m qemu-virt-riscv32-m; do
 		notok "$board: the two-slot board builds ($(tail -1 "$TMP/build.log"))"
 		continue
 	fi
-	container() {	# FILE VERSION
-		make -s -C "$top" O="$O" IMAGE_VERSION="$2" BOOTARGS="v$2" "$O/payload.img" > /dev/null 2>&1 &&
-			cp "$O/payload.img" "$1"
-	}
-	container "$TMP/v5" 5
-	container "$TMP/v7" 7
-	cp "$TMP/v7" "$TMP/v7.bad"
-	printf '\x5a' | dd of="$TMP/v7.bad" bs=1 seek=$((0x300)) conv=notrunc status=none
-	cp "$TMP/v5" "$TMP/v5.bad"
-	printf '\x5a' | dd of="$TMP/v5.bad" bs=1 seek=$((0x300)) conv=notrunc status=none
+	slot_container "$TMP/v5" 5
+	slot_container "$TMP/v7" 7
+	slot_corrupt "$TMP/v7" $((0x300))
+	slot_corrupt "$TMP/v5" $((0x300))
 	sboot() {	# NAME A B
 		boot "$1" PAYLOAD_IMG="$2" PAYLOAD_IMG_B="$3"
-	}
-	booted() {	# NAME SLOT VERSION
-		has "$1" "kaslrboot: slot $2: booting image version $3" &&
-			has "$1" "testkernel: slot $2, image version $3" && kernel_done "$1"
 	}
 
 	make -s -C "$top" O="$O" PAYLOAD_IMG="$TMP/v5" PAYLOAD_IMG_B="$TMP/v7" flash > "$TMP/flash.out" 2>&1
@@ -42,13 +32,13 @@ for board in qemu-virt-riscv64-m qemu-virt-riscv32-m; do
 	check "$board: kbimage slots show on the flash image: slot b boots" \
 		eval '"$top/build/host/kbimage" slots show "$O/flash.img" --slot-a 0x40000 --slot-b 0x1020000 --slot-size 0xfe0000 | grep -q "^  slot b .*image version 7.*: boots$"'
 	sboot $board-newer-b "$TMP/v5" "$TMP/v7"
-	check "$board: A v5, B v7: slot b boots in M-mode, the payload sees it" booted $board-newer-b b 7
+	check "$board: A v5, B v7: slot b boots in M-mode, the payload sees it" slot_booted $board-newer-b b 7
 	sboot $board-bad-b "$TMP/v5" "$TMP/v7.bad"
-	check "$board: B (v7) corrupted: slot a (v5) boots" booted $board-bad-b a 5
+	check "$board: B (v7) corrupted: slot a (v5) boots" slot_booted $board-bad-b a 5
 	check "$board: ... the log names slot b's failed digest" \
 		has $board-bad-b 'kaslrboot: slot b: not booted: container: payload SHA-256 mismatch'
 	sboot $board-erased-b "$TMP/v5" ""
-	check "$board: B erased: slot a boots" booted $board-erased-b a 5
+	check "$board: B erased: slot a boots" slot_booted $board-erased-b a 5
 	sboot $board-both "$TMP/v5.bad" "$TMP/v7.bad"
 	check "$board: both corrupted: refused, nothing booted" refused $board-both \
 		'slots: nothing to boot: slot a: payload SHA-256 mismatch; slot b: payload SHA-256 mismatch'

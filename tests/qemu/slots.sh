@@ -18,20 +18,12 @@ if ! make -s -C "$top" O="$O" > "$TMP/build.log" 2>&1; then
 	done_testing
 	exit
 fi
-container() {	# FILE VERSION: a 16 MiB container of the test kernel
-	make -s -C "$top" O="$O" IMAGE_VERSION="$2" BOOTARGS="console=ttyS0 v$2" \
-		"$O/payload.img" > /dev/null 2>&1 && cp "$O/payload.img" "$1"
-}
-container "$TMP/v5" 5
-container "$TMP/v7" 7
+# 16 MiB containers of the test kernel (slot_*: tests/lib.sh)
+slot_container "$TMP/v5" 5 console=ttyS0
+slot_container "$TMP/v7" 7 console=ttyS0
 head -c $((16 << 20)) /dev/zero | tr '\0' '\377' > "$TMP/erased"
 # bank NAME A B: the 32 MiB bank with slot A's and slot B's files
 bank() { cat "$2" "$3" > "$TMP/$1.bank"; }
-# corrupt FILE OFFSET: a copy with the byte at OFFSET flipped
-corrupt() {
-	cp "$1" "$1.bad"
-	printf '\x5a' | dd of="$1.bad" bs=1 seek="$2" conv=notrunc status=none
-}
 sboot() {	# NAME: boot the bank $TMP/NAME.bank
 	boot "$1" PAYLOAD_IMG="$TMP/$1.bank"
 }
@@ -59,7 +51,7 @@ check "equal versions: slot a" booted tie a 5
 
 # A's payload corrupted (offset 0x300: inside the payload part, after
 # the 512-byte header): B boots although older
-corrupt "$TMP/v7" $((0x300))
+slot_corrupt "$TMP/v7" $((0x300))
 bank bad-a "$TMP/v7.bad" "$TMP/v5"; sboot bad-a
 check "A (v7) corrupted: slot b (v5) boots" booted bad-a b 5
 check "... the log names slot a's failed digest" \
@@ -68,7 +60,7 @@ check "... the log names slot a's failed digest" \
 check "kbimage slots show agrees (bad-a: slot b)" tool_agrees bad-a b
 # A truncated mid-write: the header and the first 4 KiB of the payload
 # written, the rest still erased
-{ head -c 4608 "$TMP/v7"; tail -c +4609 "$TMP/erased"; } > "$TMP/v7.trunc"
+slot_truncate "$TMP/v7" 4608
 bank trunc-a "$TMP/v7.trunc" "$TMP/v5"; sboot trunc-a
 check "A truncated mid-write: slot b boots" booted trunc-a b 5
 check "... the log says slot a's payload does not verify" \
@@ -76,7 +68,7 @@ check "... the log says slot a's payload does not verify" \
 
 check "kbimage slots show agrees (trunc-a: slot b)" tool_agrees trunc-a b
 # B's header corrupted, A older: A boots, B's header line logged
-corrupt "$TMP/v7" 100
+slot_corrupt "$TMP/v7" 100
 bank badhdr-b "$TMP/v5" "$TMP/v7.bad"; sboot badhdr-b
 check "B's header corrupted: slot a boots" booted badhdr-b a 5
 check "... the log names B's header" \
@@ -90,7 +82,7 @@ check "... the log says slot b is erased" \
 	has erased-b 'kaslrboot: slot b: not booted: container: bad magic: the flash reads erased (0xff)'
 
 # Both bad: halt with one line naming both
-corrupt "$TMP/v5" $((0x300))
+slot_corrupt "$TMP/v5" $((0x300))
 bank both "$TMP/v7.trunc" "$TMP/v5.bad"; sboot both
 check "both corrupted: refused, nothing booted" refused both \
 	'slots: nothing to boot: slot a: payload SHA-256 mismatch; slot b: payload SHA-256 mismatch'

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Writing NOR flash (drivers/flash/): one sector, for the carried seed. */
+/* Writing NOR flash (drivers/flash/): one sector, for the carried seed.
+ * One driver per build (Kconfig "Flash write driver"): cfi_intel.c (QEMU
+ * virt's pflash), nrf51_nvmc.c (the nRF51's code flash). */
 #ifndef KASLRBOOT_FLASH_H
 #define KASLRBOOT_FLASH_H
 
@@ -13,10 +15,12 @@
  * program len bytes of data at its start, return the flash to read-array
  * mode and read the bytes back.  0, or KB_EIO (also on a timeout) / KB_EINVAL
  * with one line ("flash: erasing the sector at 0x... failed (status
- * 0x...: erase error, write-protected?)", "flash: read-back of 0x...
- * differs from what was written").
+ * 0x...: erase error, write-protected?)" from the CFI driver, "... failed
+ * (0x... reads 0x.. after the erase, not 0xff)" or "flash: the NVMC at
+ * 0x... stayed busy ..." from the NVMC's, "flash: read-back of 0x...
+ * differs from what was written" from both).
  */
-int kb_flash_cfi_rewrite(uintptr_t sector, size_t sector_size, const void *data,
-			 size_t len, struct kb_diag *d);
+int kb_flash_rewrite(uintptr_t sector, size_t sector_size, const void *data,
+		     size_t len, struct kb_diag *d);
 
 #endif

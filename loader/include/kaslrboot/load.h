@@ -27,6 +27,15 @@
 #include <kaslrboot/diag.h>
 #include <kaslrboot/payload.h>
 
+/* A verified staging copy exists only with two slots: a loader without
+ * them leaves the in-place ELF path and its two fields out (its size
+ * stays as it was); the host build has both. */
+#ifdef CONFIG_ARCH
+#define KB_LOAD_FROM_COPY	IS_ENABLED(CONFIG_PAYLOAD_SLOTS)
+#else
+#define KB_LOAD_FROM_COPY	1
+#endif
+
 /* The flash window holding the container. */
 struct kb_flash {
 	/* Copy len bytes at offset off of the window to dst (RAM); 0 or a
@@ -38,6 +47,14 @@ struct kb_flash {
 	 * against the header the caller passes (kb_slot_stage): parts are
 	 * copied without hashing them a second time. */
 	bool verified;
+	/* With verified: the copy itself, byte off of the window (off >=
+	 * mem_off) at mem[off - mem_off].  kb_load_payload() then parses an
+	 * ELF file where it lies instead of staging it a second time (on a
+	 * 16 KiB SRAM the second copy does not fit beside the first). */
+#if KB_LOAD_FROM_COPY
+	const uint8_t *mem;
+	uint64_t mem_off;
+#endif
 };
 
 /* What kb_load_payload() asks its caller to place. */
@@ -95,7 +112,9 @@ int kb_load_part(const struct kb_flash *f, const struct kb_container_hdr *h,
  *    footprint;
  *  - an ELF: place a staging copy (KB_LOAD_STAGING), read the file into it,
  *    hash and parse it there, place the kernel, copy the segments from the
- *    staging copy and zero BSS and gaps.
+ *    staging copy and zero BSS and gaps.  From a verified RAM copy
+ *    (f->verified and f->mem: a slot's staging copy) the file is parsed
+ *    and copied from where it lies: no KB_LOAD_STAGING.
  * Either way each payload byte is read from flash once, and the digest is
  * checked before anything parsed from the bytes beyond the Image header is
  * used.  (An Image is placed from its header before the digest is known,

@@ -51,13 +51,15 @@ int kb_slot_read_header(struct kb_slot *s);
  * (0..n) are in order[]. */
 size_t kb_slot_order(const struct kb_slot *s, size_t n, unsigned int *order);
 
-/* Bytes a staging copy of slot s needs: up to the end of its last part
- * (parts keep their offsets, so the copy can stand in for the window). */
+/* Bytes a staging copy of slot s needs: from its first part to the end of
+ * its last (parts keep their distances, so the copy can stand in for the
+ * window; the header, already in RAM, is not copied). */
 uint64_t kb_slot_stage_size(const struct kb_container_hdr *h);
 
 /* A staging copy standing in for a slot's flash window. */
 struct kb_slot_stage {
 	uint8_t *buf;
+	uint64_t base;			/* the window offset of buf[0] */
 	uint64_t len;
 	struct kb_flash flash;		/* reads from buf; verified */
 };
