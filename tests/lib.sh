@@ -241,3 +241,23 @@ ok = r[:8] == b"KBSEED\0\0" and hashlib.sha256(r[:88]).digest() == r[88:120]
 print("%d %s" % (int.from_bytes(r[16:24], "little"), r[24:88].hex()) if ok else "bad")
 PY
 }
+
+# The message strings of a LOG_COMPRESS or LOG_DICTIONARY build: in the
+# ELF's .kb_msg, which is not allocated (no "A" flag), and nowhere in the
+# flashed .bin.  Leaves the section in $TMP/kb_msg.bin.
+# kb_msg_checks CROSS ELF BIN MESSAGE...
+kb_msg_unallocated() {	# CROSS ELF
+	"${1}readelf" -SW "$2" | grep -E '^ *\[ *[0-9]+\] \.kb_msg ' > "$TMP/sec" &&
+		! awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^[WAXMS]+$/ && $i ~ /A/) a = 1 } END { exit !a }' "$TMP/sec"
+}
+kb_msg_absent() { ! grep -qaF -- "$1" "$2"; }	# MESSAGE FILE
+kb_msg_checks() {
+	local cross=$1 elf=$2 bin=$3 m
+	shift 3
+	check ".kb_msg is in the ELF and not allocated" kb_msg_unallocated "$cross" "$elf"
+	"${cross}objcopy" --dump-section .kb_msg="$TMP/kb_msg.bin" "$elf" 2>/dev/null
+	for m in "$@"; do
+		check "the message '$m' is in .kb_msg" grep -qaF -- "$m" "$TMP/kb_msg.bin"
+		check "the message '$m' is not in kaslrboot.bin" kb_msg_absent "$m" "$bin"
+	done
+}

@@ -25,21 +25,8 @@ elf=$mo/kaslrboot.elf
 
 check "mcu profile variant: CONFIG_LOG_COMPRESS=y" grep -qx 'CONFIG_LOG_COMPRESS=y' "$mo/.config"
 
-# The strings: in the ELF's .kb_msg, which is not allocated (no "A" flag),
-# and nowhere in kaslrboot.bin (the file that is flashed).
-msg_section_unallocated() {
-	"${CROSS}readelf" -SW "$elf" | grep -E '^ *\[ *[0-9]+\] \.kb_msg ' > "$TMP/sec" &&
-		! awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^[WAXMS]+$/ && $i ~ /A/) a = 1 } END { exit !a }' "$TMP/sec"
-}
-check ".kb_msg is in the ELF and not allocated" msg_section_unallocated
-"${CROSS}objcopy" --dump-section .kb_msg="$TMP/kb_msg.bin" "$elf" 2>/dev/null
-in_bin() { grep -qaF -- "$1" "$mo/kaslrboot.bin"; }
-in_msg() { grep -qaF -- "$1" "$TMP/kb_msg.bin"; }
-for m in 'entropy: no TRNG found (this build knows:%s%s%s%s)' 'header SHA-256 mismatch' \
-	'payload locked with %u of %u entries'; do
-	check "the message '$m' is in .kb_msg" in_msg "$m"
-	check "the message '$m' is not in kaslrboot.bin" eval "! in_bin '$m'"
-done
+kb_msg_checks "$CROSS" "$elf" "$mo/kaslrboot.bin" 'entropy: no TRNG found (this build knows:%s%s%s%s)' 'header SHA-256 mismatch' \
+	'payload locked with %u of %u entries'
 
 # Every message of this build, decoded by loader/lib/msg.c from the blob
 # as linked (read back from kaslrboot.bin), equals the section's bytes:
