@@ -14,6 +14,7 @@
 # and a loader without CONFIG_KARL are refused by name, nothing entered.
 O=${O_AARCH64:-$(cd "$(dirname "$0")/../.." && pwd)/build/qemu-virt-aarch64}
 . "$(dirname "$0")/../lib.sh"
+. "$top/tests/karl/qemu_karl.sh"
 . "$top/tests/karl/karl_env.sh"
 
 CC=aarch64-linux-gnu-gcc
@@ -64,13 +65,6 @@ check "the linker's image runs: pointers ok, a checksum ($ref_sum)" test -n "$re
 kboot() {	# NAME IMAGE: boot a container
 	O=$TMP/o-karl boot "$1" BOARD_DIR="$TMP/b-karl" PAYLOAD_IMG="$2"
 }
-pl() { grep '^karl-payload:' "$(log_of "$1")"; }
-checksum() { pl "$1" | awk '{print $3}'; }
-markers() { pl "$1" | awk '{print $6, $7, $8, $9}'; }
-dmarkers() { pl "$1" | awk '$10 == "data" {print $11, $12, $13, $14}'; }
-payload_ok() { pl "$1" | grep -q ' pointers ok '; }
-trashed() { pl "$1" | grep -q ' startup-trashed rerun-ok$'; }
-karl_line() { grep -qE '^kaslrboot: karl: [0-9]+ functions, [0-9]+ data objects shuffled, gaps up to 4096 B: [0-9]+\.[0-9]+ bits of layout entropy' "$(log_of "$1")"; }
 ref_checksum() { [ -n "$(checksum "$1")" ] && [ "$(checksum "$1")" = "$ref_sum" ]; }
 
 for i in $(seq 1 "$BOOTS"); do
@@ -86,22 +80,10 @@ echo "# boot 1: $(pl b1)"
 echo "# boot 2: $(pl b2)"
 distinct=$(for i in $(seq 1 "$BOOTS"); do markers "b$i"; done | sort -u | wc -l)
 check "the $BOOTS boots place the markers $BOOTS different ways ($distinct)" test "$distinct" = "$BOOTS"
-deltas() {	# NAME: the three markers' offsets from the first
-	local m
-	read -ra m <<< "$(markers "$1")"
-	[ "${#m[@]}" = 4 ] || return 0
-	echo "$((m[1] - m[0])) $((m[2] - m[0])) $((m[3] - m[0]))"
-}
 orders=$(for i in $(seq 1 "$BOOTS"); do deltas "b$i"; done | grep . | sort -u | wc -l)
 check "the $BOOTS boots give $BOOTS different function layouts (marker distances: $orders)" test "$orders" = "$BOOTS"
 # The data objects: ctab_0 and ctab_2 (read-only), dptr_1 (writable),
 # bss_3 (BSS); their distances change with the data order and gaps.
-ddeltas() {
-	local m
-	read -ra m <<< "$(dmarkers "$1")"
-	[ "${#m[@]}" = 4 ] || return 0
-	echo "$((m[1] - m[0])) $((m[2] - m[0])) $((m[3] - m[0]))"
-}
 dorders=$(for i in $(seq 1 "$BOOTS"); do ddeltas "b$i"; done | grep . | sort -u | wc -l)
 echo "# data marker distances, boot 1: $(ddeltas b1); boot 2: $(ddeltas b2)"
 check "the $BOOTS boots give $BOOTS different data layouts (data marker distances: $dorders)" test "$dorders" = "$BOOTS"
@@ -114,29 +96,15 @@ check "the $BOOTS boots give $BOOTS different read-only data distances ($rodist)
 "$KBIMAGE" -t karl --bootargs nokaslr --pad 0x4000000 -o "$TMP/nk.img" "$TMP/p/payload.elf" > /dev/null 2>&1
 kboot nk "$TMP/nk.img"
 echo "# nokaslr: $(pl nk)"
-link_markers() {
-	local s out=
-	for s in fn_0 fn_1 fn_2 strsum; do
-		out="$out 0x$($NM "$TMP/p/payload.elf" | awk -v s="$s" '$3 == s {print $1}')"
-	done
-	echo "${out# }"
-}
-echo "# link-time: $(link_markers)"
+echo "# link-time: $(link_markers "$TMP/p/payload.elf")"
 check "nokaslr: every function called, pointers ok" payload_ok nk
 check "nokaslr: the payload zeroed its startup code and every function still runs" trashed nk
 check "nokaslr: the linker's checksum" ref_checksum nk
 check "nokaslr: the karl nokaslr line" has nk 'kaslrboot: karl: nokaslr: '
-nk_at_link() { [ -n "$(markers nk)" ] && [ "$(markers nk)" = "$(link_markers)" ]; }
+nk_at_link() { [ -n "$(markers nk)" ] && [ "$(markers nk)" = "$(link_markers "$TMP/p/payload.elf")" ]; }
 check "nokaslr: the markers at their link-time addresses" nk_at_link
-link_dmarkers() {
-	local s out=
-	for s in ctab_0 ctab_2 dptr_1 bss_3; do
-		out="$out 0x$($NM "$TMP/p/payload.elf" | awk -v s="$s" '$3 == s {print $1}')"
-	done
-	echo "${out# }"
-}
-echo "# link-time data: $(link_dmarkers)"
-nk_data_at_link() { [ -n "$(dmarkers nk)" ] && [ "$(dmarkers nk)" = "$(link_dmarkers)" ]; }
+echo "# link-time data: $(link_dmarkers "$TMP/p/payload.elf")"
+nk_data_at_link() { [ -n "$(dmarkers nk)" ] && [ "$(dmarkers nk)" = "$(link_dmarkers "$TMP/p/payload.elf")" ]; }
 check "nokaslr: the data markers at their link-time addresses" nk_data_at_link
 
 # A payload for another machine (e_machine patched to RISC-V, packed as
@@ -159,7 +127,6 @@ open(p, 'wb').write(b)
 EOF
 kboot rv "$TMP/rv.img"
 grep 'error' "$(log_of rv)" | sed 's/^/# /'
-not_entered() { ! grep -q '^karl-payload:' "$(log_of "$1")"; }
 check "a RISC-V KARL payload: refused by name" \
 	refused rv 'karl: the payload is for machine 243 (RISC-V), this loader boots machine 183'
 check "... and not entered" not_entered rv

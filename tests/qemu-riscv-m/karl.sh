@@ -16,19 +16,13 @@
 # the lock (RISCV_PMP_LOCK=n) the probes see no trap and the startup code
 # is trashed.
 . "$(dirname "$0")/../lib.sh"
+. "$top/tests/karl/qemu_karl.sh"
 
 KBIMAGE=$top/build/host/kbimage
 NM=riscv64-linux-gnu-nm
 BOOTS=${KARL_BOOTS:-10}
 
-pl() { grep '^karl-payload:' "$(log_of "$1")"; }
-checksum() { pl "$1" | awk '{print $3}'; }
-markers() { pl "$1" | awk '{print $6, $7, $8, $9}'; }
-# ctab_0, ctab_2 (read-only), dptr_1 (writable), bss_3 (BSS)
-dmarkers() { pl "$1" | awk '$10 == "data" {print $11, $12, $13, $14}'; }
-payload_ok() { pl "$1" | grep -q ' pointers ok '; }
 pmp_seen() { pl "$1" | grep -q ' pmp: store-text 7 store-startup 7 exec-data 1 startup-locked rerun-ok$'; }
-karl_line() { grep -qE '^kaslrboot: karl: [0-9]+ functions, [0-9]+ data objects shuffled, gaps up to 4096 B: [0-9]+\.[0-9]+ bits of layout entropy' "$(log_of "$1")"; }
 locked() { grep -qE '^kaslrboot: pmp: payload locked with [0-9]+ of 16 entries' "$(log_of "$1")"; }
 pmp_range() {	# NAME CLASS: "start end" of the loader's pmp line for CLASS
 	sed -n "s/^kaslrboot: pmp: $2 *\\(0x[0-9a-f]*\\)-\\(0x[0-9a-f]*\\) .*/\\1 \\2/p" "$(log_of "$1")"
@@ -61,19 +55,6 @@ data_in_ranges() {
 		[ $((x)) -ge $((rw[0])) ] && [ $((x)) -le $((rw[1])) ] || return 1
 	done
 }
-ddeltas() {	# NAME: the data markers' offsets from the first
-	local m
-	read -ra m <<< "$(dmarkers "$1")"
-	[ "${#m[@]}" = 4 ] || return 0
-	echo "$((m[1] - m[0])) $((m[2] - m[0])) $((m[3] - m[0]))"
-}
-deltas() {	# NAME: the three markers' offsets from the first
-	local m
-	read -ra m <<< "$(markers "$1")"
-	[ "${#m[@]}" = 4 ] || return 0
-	echo "$((m[1] - m[0])) $((m[2] - m[0])) $((m[3] - m[0]))"
-}
-not_entered() { ! grep -q '^karl-payload:' "$(log_of "$1")"; }
 
 for board in qemu-virt-riscv64-m qemu-virt-riscv32-m; do
 	case $board in
@@ -118,28 +99,14 @@ for board in qemu-virt-riscv64-m qemu-virt-riscv32-m; do
 	"$KBIMAGE" -t karl --bootargs nokaslr -o "$TMP/$b-nk.img" "$TMP/p-$b/payload.elf" > /dev/null 2>&1
 	kboot "$b-nk" "$TMP/$b-nk.img"
 	echo "# nokaslr: $(pl "$b-nk")"
-	link_markers() {
-		local s out=
-		for s in fn_0 fn_1 fn_2 strsum; do
-			out="$out 0x$($NM "$TMP/p-$b/payload.elf" | awk -v s="$s" '$3 == s {print $1}')"
-		done
-		echo "${out# }"
-	}
 	check "$board nokaslr: every function called, pointers ok" payload_ok "$b-nk"
 	check "$board nokaslr: the same checksum" same "$(checksum "$b-nk")" "$(checksum "$b-1")"
 	check "$board nokaslr: the karl nokaslr line" has "$b-nk" 'kaslrboot: karl: nokaslr: '
-	check "$board nokaslr: the markers at their link-time addresses ($(link_markers))" \
-		same "$(markers "$b-nk")" "$(link_markers)"
+	check "$board nokaslr: the markers at their link-time addresses ($(link_markers "$TMP/p-$b/payload.elf"))" \
+		same "$(markers "$b-nk")" "$(link_markers "$TMP/p-$b/payload.elf")"
 	check "$board nokaslr: PMP-locked, the traps seen" pmp_seen "$b-nk"
-	link_dmarkers() {
-		local s out=
-		for s in ctab_0 ctab_2 dptr_1 bss_3; do
-			out="$out 0x$($NM "$TMP/p-$b/payload.elf" | awk -v s="$s" '$3 == s {print $1}')"
-		done
-		echo "${out# }"
-	}
-	check "$board nokaslr: the data markers at their link-time addresses ($(link_dmarkers))" \
-		same "$(dmarkers "$b-nk")" "$(link_dmarkers)"
+	check "$board nokaslr: the data markers at their link-time addresses ($(link_dmarkers "$TMP/p-$b/payload.elf"))" \
+		same "$(dmarkers "$b-nk")" "$(link_dmarkers "$TMP/p-$b/payload.elf")"
 
 	# The other ELF class: refused by name, nothing entered.
 	"$top/tests/karl/build_payload.sh" "$other" "$TMP/q-$b" > /dev/null 2>&1
