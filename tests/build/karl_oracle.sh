@@ -13,6 +13,7 @@
 # consistent, functions moved), the same for a clang build of the
 # payload, and the contract's violations are refused by name.
 . "$(dirname "$0")/../lib.sh"
+. "$top/tests/karl/oracle_lib.sh"
 . "$top/tests/karl/karl_env.sh"
 
 KP=$top/build/host/karlplan
@@ -75,25 +76,9 @@ for t in R_RISCV_CALL_PLT R_RISCV_PCREL_HI20 R_RISCV_PCREL_LO12_I R_RISCV_BRANCH
 done
 
 # nokaslr: the link-time image itself.
-image_matches() {	# KARL_IMAGE LD_ELF: same loaded bytes, and zeros past them
-	local img=$1 elf=$2 n
-	$OBJCOPY -O binary "$elf" "$TMP/ld.bin" || return 1
-	n=$(stat -c %s "$TMP/ld.bin")
-	[ "$(stat -c %s "$img")" -ge "$n" ] || return 1
-	cmp -s -n "$n" "$img" "$TMP/ld.bin" || return 1
-	# past the linker's file-backed bytes: BSS, all zero
-	[ -z "$(tail -c +"$((n + 1))" "$img" | tr -d '\0' | head -c 1)" ]
-}
 check "nokaslr gives the link-time image" image_matches "$TMP/nk.bin" "$G/payload.elf"
 
 # The oracle: SEEDS seeds, each relinked by ld from karlplan's script.
-oracle() {	# SEED [karlplan args]: karl.c's image == ld's relink
-	local seed=$1; shift
-	"$KP" --seed "$seed" "$@" --layout --ld-script "$G/oracle.ld" \
-		--image "$TMP/karl.bin" "$G/payload.elf" > "$TMP/layout.$seed" 2> "$TMP/kp.err" || return 1
-	link "$G" oracle.elf -T oracle.ld || return 1
-	image_matches "$TMP/karl.bin" "$G/oracle.elf"
-}
 same=0 differ=0 first_bad=
 for s in $(seq 1 "$SEEDS"); do
 	if oracle "$s"; then

@@ -16,6 +16,7 @@
 # link base, EL1, cortex-a57: pointers ok, the same checksum, the markers
 # moved), and what the contract refuses is refused by name.
 . "$(dirname "$0")/../lib.sh"
+. "$top/tests/karl/oracle_lib.sh"
 . "$top/tests/karl/karl_env.sh"
 
 KP=$top/build/host/karlplan
@@ -83,24 +84,8 @@ for t in CALL26 JUMP26 ADR_PREL_PG_HI21 ADD_ABS_LO12_NC LDST8_ABS_LO12_NC LDST16
 	check "the payload carries R_AARCH64_$t" grep -qx "R_AARCH64_$t" "$TMP/types"
 done
 
-image_matches() {	# KARL_IMAGE LD_ELF: same loaded bytes, and zeros past them
-	local img=$1 elf=$2 n
-	$OBJCOPY -O binary "$elf" "$TMP/ld.bin" || return 1
-	n=$(stat -c %s "$TMP/ld.bin")
-	[ "$(stat -c %s "$img")" -ge "$n" ] || return 1
-	cmp -s -n "$n" "$img" "$TMP/ld.bin" || return 1
-	[ -z "$(tail -c +"$((n + 1))" "$img" | tr -d '\0' | head -c 1)" ]
-}
 check "nokaslr gives the link-time image" image_matches "$TMP/nk.bin" "$G/payload.elf"
 
-oracle() {	# SEED [karlplan args]: karl.c's image == ld's relink
-	local seed=$1; shift
-	rm -f "$TMP/karl.bin"
-	"$KP" --seed "$seed" "$@" --layout --ld-script "$G/oracle.ld" \
-		--image "$TMP/karl.bin" "$G/payload.elf" > "$TMP/layout.$seed" 2> "$TMP/kp.err" || return 1
-	link "$G" oracle.elf -T oracle.ld || return 1
-	image_matches "$TMP/karl.bin" "$G/oracle.elf"
-}
 run_oracle() {	# N NAME: seeds 1..N, prints the count, true if all matched
 	local n=$1 same=0 first_bad='' s
 	for s in $(seq 1 "$n"); do

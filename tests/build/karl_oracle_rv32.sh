@@ -13,6 +13,7 @@
 # different, a clang build, and a bias that pushes the image above 4 GiB
 # refused by name.
 . "$(dirname "$0")/../lib.sh"
+. "$top/tests/karl/oracle_lib.sh"
 
 KP=$top/build/host/karlplan
 LD=riscv64-linux-gnu-ld
@@ -59,24 +60,9 @@ echo "# $(cat "$TMP/line.out")"
 check "karlplan reports the functions and the entropy" \
 	grep -qE '^karl: [0-9]+ functions, [0-9]+ data objects shuffled, gaps up to 4096 B: [0-9]+\.[0-9]+ bits of layout entropy' "$TMP/line.out"
 
-image_matches() {	# KARL_IMAGE LD_ELF: same loaded bytes, and zeros past them
-	local img=$1 elf=$2 n
-	$OBJCOPY -O binary "$elf" "$TMP/ld.bin" || return 1
-	n=$(stat -c %s "$TMP/ld.bin")
-	[ "$(stat -c %s "$img")" -ge "$n" ] || return 1
-	cmp -s -n "$n" "$img" "$TMP/ld.bin" || return 1
-	[ -z "$(tail -c +"$((n + 1))" "$img" | tr -d '\0' | head -c 1)" ]
-}
 "$KP" --nokaslr --image "$TMP/nk.bin" "$G/payload.elf" > /dev/null 2>&1
 check "nokaslr gives the link-time image" image_matches "$TMP/nk.bin" "$G/payload.elf"
 
-oracle() {	# SEED [karlplan args]: karl.c's image == ld's relink
-	local seed=$1; shift
-	"$KP" --seed "$seed" "$@" --layout --ld-script "$G/oracle.ld" \
-		--image "$TMP/karl.bin" "$G/payload.elf" > "$TMP/layout.$seed" 2> "$TMP/kp.err" || return 1
-	link "$G" oracle.elf -T oracle.ld || return 1
-	image_matches "$TMP/karl.bin" "$G/oracle.elf"
-}
 run_oracle() {	# N: seeds 1..N; prints "same first_bad"
 	local same=0 first_bad=
 	for s in $(seq 1 "$1"); do
