@@ -11,7 +11,6 @@
  * the release IPI, after this has put the flash back into read-array mode.
  */
 #include <stdint.h>
-#include <string.h>
 
 #include <kaslrboot/error.h>
 #include <kaslrboot/flash.h>
@@ -56,7 +55,7 @@ int kb_flash_rewrite(uintptr_t sector, size_t sector_size, const void *data,
 		     size_t len, struct kb_diag *d)
 {
 	const uint8_t *src = data;
-	uint32_t sr = 0, w;
+	uint32_t sr = 0;
 	size_t i;
 	int err;
 
@@ -75,12 +74,8 @@ int kb_flash_rewrite(uintptr_t sector, size_t sector_size, const void *data,
 				   err == TIMED_OUT ? ", timed out" : (sr & SR_ERASE_ERR) ? ": erase error, write-protected?" : "");
 	}
 	for (i = 0; i < len; i += 4) {
-		uint8_t b[4] = { 0xff, 0xff, 0xff, 0xff };
-
-		memcpy(b, src + i, len - i < 4 ? len - i : 4);
-		w = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
 		wr(sector + i, CMD_PROGRAM);
-		wr(sector + i, w);
+		wr(sector + i, kb_flash_word(src, i, len));
 		err = wait_ready(sector + i, &sr);
 		if (err) {
 			wr(sector, CMD_CLEAR_SR);
@@ -91,10 +86,5 @@ int kb_flash_rewrite(uintptr_t sector, size_t sector_size, const void *data,
 		}
 	}
 	wr(sector, CMD_READ_ARRAY);
-	/* What a later boot will read: the bytes, then erased flash. */
-	for (i = 0; i < len; i++)
-		if (*(volatile const uint8_t *)(sector + i) != src[i])
-			return kb_diag_set(d, KB_EIO, "flash: read-back of 0x%lx differs from what was written",
-					   (unsigned long)(sector + i));
-	return KB_OK;
+	return kb_flash_readback(sector, src, len, d);
 }

@@ -17,7 +17,6 @@
  * the build and mkflash keep it outside kaslrboot.bin).
  */
 #include <stdint.h>
-#include <string.h>
 
 #include <kaslrboot/error.h>
 #include <kaslrboot/flash.h>
@@ -89,22 +88,13 @@ int kb_flash_rewrite(uintptr_t sector, size_t sector_size, const void *data,
 	if (set_mode(CONFIG_WEN))
 		goto timeout;
 	for (i = 0; i < len; i += 4) {
-		uint8_t b[4] = { 0xff, 0xff, 0xff, 0xff };
-
-		memcpy(b, src + i, len - i < 4 ? len - i : 4);
-		wr(sector + i, (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
-			       (uint32_t)b[3] << 24);
+		wr(sector + i, kb_flash_word(src, i, len));
 		if (wait_ready())
 			goto timeout;
 	}
 	if (set_mode(CONFIG_REN))
 		goto timeout;
-	/* What a later boot will read: the bytes, then erased flash. */
-	for (i = 0; i < len; i++)
-		if (*(volatile const uint8_t *)(sector + i) != src[i])
-			return kb_diag_set(d, KB_EIO, "flash: read-back of 0x%lx differs from what was written",
-					   (unsigned long)(sector + i));
-	return KB_OK;
+	return kb_flash_readback(sector, src, len, d);
 timeout:
 	wr(CONFIG_NRF51_NVMC_BASE + NVMC_CONFIG, CONFIG_REN);
 	return kb_diag_set(d, KB_EIO, "flash: the NVMC at 0x%lx stayed busy (READY = 0): sector at 0x%lx not written",
