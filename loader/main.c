@@ -1013,6 +1013,8 @@ static void load_karl(void)
 
 		_Static_assert(KB_KARL_R == KB_PF_R && KB_KARL_W == KB_PF_W && KB_KARL_X == KB_PF_X,
 			       "karl.h's permissions are ELF p_flags, as struct kb_segment keeps them");
+		_Static_assert(sizeof(r) / sizeof(r[0]) <= KB_MAX_SEGMENTS,
+			       "KARL's three lock ranges need CONFIG_PAYLOAD_MAX_SEGMENTS >= 3");
 		err = kb_karl_ranges(&k, r, &nr, &d);
 		if (err)
 			fatal(err, &d);
