@@ -279,14 +279,18 @@ TRASH_M = r"""	/* The PMP lock, planned by the loader from this layout: text
 	 * (startup code, shuffled functions, gaps) R+X, .data not
 	 * executable.  Locked, the startup code cannot be trashed: the
 	 * store traps; unlocked, it is trashed as elsewhere.  Then
-	 * everything runs again. */
+	 * everything runs again.  The jump goes into a BSS object of zeros
+	 * (0x0000: an illegal instruction), so that unlocked it traps with
+	 * mcause 2 whatever the layout (a table of pointers, whose bytes
+	 * change with every layout, may decode to a load: mcause 5). */
 	{
+		static unsigned exec_probe[4];
 		extern char kb_fixed_start[], kb_fixed_end[];
 		extern unsigned long kb_probe_store(volatile void *p);
 		extern unsigned long kb_probe_exec(volatile void *p);
 		unsigned long st = kb_probe_store((volatile void *)fn_0);
 		unsigned long ss = kb_probe_store(kb_fixed_start);
-		unsigned long ex = kb_probe_exec((volatile void *)dtable_0);
+		unsigned long ex = kb_probe_exec((volatile void *)exec_probe);
 		volatile char *p;
 		unsigned again = 0, left = 0;
 
