@@ -27,9 +27,20 @@
 #include <kaslrboot/crypto.h>
 #include <kaslrboot/diag.h>
 #include <kaslrboot/error.h>
+#include <kaslrboot/phys.h>
 
 #define KB_DRBG_ENTROPY_MIN	32	/* 256 bits even from a full-entropy source */
 #define KB_DRBG_ENTROPY_MAX	256
+
+/* The uniform draw's width: the address width (kaslrboot/phys.h).  A
+ * 32-bit loader's bounds are at most 2^32, and 32-bit draws need no
+ * 64-bit division (libgcc's __udivmoddi4 on Cortex-M0). */
+#if KB_PHYS_BITS == 32
+typedef uint32_t kb_uniform_t;
+#else
+typedef uint64_t kb_uniform_t;
+#endif
+#define KB_UNIFORM_BITS KB_PHYS_BITS
 
 static mbedtls_ctr_drbg_context kb_drbg;
 static int kb_drbg_seeded;
@@ -174,9 +185,10 @@ int kb_drbg_random(void *buf, size_t len, struct kb_diag *d)
 
 int kb_drbg_uniform(uint64_t bound, uint64_t *out, struct kb_diag *d)
 {
-	unsigned char b[8];
-	uint64_t threshold, x = 0;
-	int i, ret;
+	unsigned char b[KB_UNIFORM_BITS / 8];
+	kb_uniform_t threshold, x = 0, m;
+	unsigned int i;
+	int ret;
 
 	if (bound == 0)
 		return kb_diag_set(d, KB_EINVAL,
@@ -184,21 +196,30 @@ int kb_drbg_uniform(uint64_t bound, uint64_t *out, struct kb_diag *d)
 	if (out == NULL)
 		return kb_diag_set(d, KB_EINVAL,
 				   "crypto: uniform draw with no output");
+	/* 32-bit draws (a 32-bit loader): 2^32 is the largest bound there
+	 * (a slot count: 2^32 one-byte slots fill the address space), and
+	 * it is m = 0 below, every draw taken as it is. */
+	if (KB_UNIFORM_BITS == 32 && bound > (UINT64_C(1) << 32))
+		return kb_diag_set(d, KB_ERANGE,
+				   "crypto: uniform draw with bound %llu, above 2^32 (32-bit draws: CONFIG_PHYS_ADDR_32BIT)",
+				   (unsigned long long)bound);
+	m = (kb_uniform_t)bound;
 
-	/* 2^64 mod bound, in 64-bit arithmetic.  Draws below it are the
-	 * partial last copy of [0, bound) and are rejected, which leaves
-	 * exactly floor(2^64 / bound) copies: no modulo bias.  At most half
-	 * of all draws are rejected (bound = 2^63 + 1). */
-	threshold = (0 - bound) % bound;
+	/* 2^N mod bound (N = KB_UNIFORM_BITS, the draw's width), in N-bit
+	 * arithmetic.  Draws below it are the partial last copy of
+	 * [0, bound) and are rejected, which leaves exactly
+	 * floor(2^N / bound) copies: no modulo bias.  At most half of all
+	 * draws are rejected (bound = 2^(N-1) + 1). */
+	threshold = m ? (0 - m) % m : 0;
 	do {
 		ret = kb_drbg_random(b, sizeof(b), d);
 		if (ret != 0)
 			goto out;
 		x = 0;
-		for (i = 0; i < 8; i++)
+		for (i = 0; i < sizeof(b); i++)
 			x = (x << 8) | b[i];
 	} while (x < threshold);
-	*out = x % bound;
+	*out = m ? x % m : x;
 out:
 	mbedtls_platform_zeroize(b, sizeof(b));
 	mbedtls_platform_zeroize(&x, sizeof(x));

@@ -103,10 +103,11 @@ int kb_entropy_init(const void *fdt, const struct kb_boot_info *bi,
 size_t kb_entropy_len_for_256_bits(void)
 {
 	/* bytes = 256 bits / (H bits per sample / bytes per sample),
-	 * rounded up; h_milli is per sample. */
-	uint64_t h_per_byte_milli = rng.health.h_milli / rng.sample_bytes;
+	 * rounded up; h_milli is per sample.  32-bit division, rounded up
+	 * without an addition that could wrap. */
+	uint32_t h_per_byte_milli = rng.health.h_milli / rng.sample_bytes;
 
-	return (size_t)((256000 + h_per_byte_milli - 1) / h_per_byte_milli);
+	return 256000u / h_per_byte_milli + (256000u % h_per_byte_milli != 0);
 }
 
 int kb_entropy_read(void *ctx, unsigned char *buf, size_t len)
@@ -124,8 +125,10 @@ int kb_entropy_read(void *ctx, unsigned char *buf, size_t len)
 			mbedtls_platform_zeroize(buf, len);
 			return err;
 		}
-		for (unsigned int b = 0; b < rng.sample_bytes && i < len; b++)
-			buf[i++] = (unsigned char)(s >> (8 * b));
+		/* Low byte first; a shift by a constant 8 (no 64-bit shift
+		 * by a variable count: a libgcc call on Cortex-M0). */
+		for (unsigned int b = 0; b < rng.sample_bytes && i < len; b++, s >>= 8)
+			buf[i++] = (unsigned char)s;
 	}
 	s = 0;
 	return 0;

@@ -32,6 +32,7 @@
 #include <kaslrboot/crypto.h>
 #include <kaslrboot/diag.h>
 #include <kaslrboot/error.h>
+#include <kaslrboot/phys.h>
 
 /* crypto/drbg.c, KB_HOST_TEST only */
 const void *kb_drbg_test_state(size_t *len);
@@ -352,18 +353,24 @@ static void test_reseed_failure(void **state)
 
 #define TWO_POW(n) (UINT64_C(1) << (n))
 
-/* Draws n values below bound and replays them from the raw 64-bit draws
- * (same seed): each uniform draw must be the first raw big-endian draw x
- * with x >= 2^64 mod bound, reduced mod bound.  Returns how many raw
- * draws were rejected; *lo / *hi count results below / at or above
- * split. */
+/* The draw's width: 64 bits, 32 with 32-bit addresses (test_drbg_phys32,
+ * as on the 32-bit boards). */
+#define DRAW_BITS KB_PHYS_BITS
+
+/* Draws n values below bound and replays them from the raw DRAW_BITS-bit
+ * draws (same seed): each uniform draw must be the first raw big-endian
+ * draw x with x >= 2^DRAW_BITS mod bound, reduced mod bound.  Returns how
+ * many raw draws were rejected; *lo / *hi count results below / at or
+ * above split. */
 static unsigned long uniform_replay(uint64_t bound, unsigned int n,
 				    uint64_t split, unsigned long *lo,
 				    unsigned long *hi)
 {
 	static uint64_t got[4096];
-	uint64_t threshold = (0 - bound) % bound, x;
-	unsigned char b[8];
+	/* 2^DRAW_BITS mod bound, computed apart from the loader's way. */
+	uint64_t threshold = DRAW_BITS == 64 ? (0 - bound) % bound :
+			     (uint64_t)((((unsigned __int128)1) << 32) % bound), x;
+	unsigned char b[DRAW_BITS / 8];
 	unsigned long rejected = 0;
 	struct pattern p;
 	unsigned int i;
@@ -385,7 +392,7 @@ static unsigned long uniform_replay(uint64_t bound, unsigned int n,
 	for (i = 0; i < n; i++) {
 		for (;;) {
 			assert_int_equal(kb_drbg_random(b, sizeof(b), &diag), 0);
-			for (x = 0, k = 0; k < 8; k++)
+			for (x = 0, k = 0; k < (int)sizeof(b); k++)
 				x = (x << 8) | b[k];
 			if (x >= threshold)
 				break;
@@ -413,23 +420,43 @@ static void test_uniform_bounds(void **state)
 	uniform_replay(3, 4000, 2, &lo, &hi);
 	assert_true(lo > 0 && hi > 0);
 
+	/* 2^(N-1) + 1: 2^N mod bound = 2^(N-1) - 1, so about half of all
+	 * raw draws are rejected: the rejection path runs, and is the right
+	 * one (the replay checks every result).  Both halves occur. */
+	rej = uniform_replay(TWO_POW(DRAW_BITS - 1) + 1, 4000, TWO_POW(DRAW_BITS - 2),
+			     &lo, &hi);
+	assert_true(lo > 0 && hi > 0);
+	assert_true(rej > 1000 && rej < 10000);
+	print_message("# uniform(2^%d+1): %lu of %lu raw draws rejected\n",
+		      DRAW_BITS - 1, rej, rej + 4000);
+
+	/* 2^N - 1: only x = 0 is rejected; results span the range */
+	uniform_replay(DRAW_BITS == 64 ? UINT64_MAX : UINT32_MAX, 4000,
+		       TWO_POW(DRAW_BITS - 1), &lo, &hi);
+	assert_true(lo > 0 && hi > 0);
+
+#if DRAW_BITS == 64
 	/* 2^32 + 1: values above 2^31 occur (32 bits are in play) */
 	uniform_replay(TWO_POW(32) + 1, 4000, TWO_POW(31), &lo, &hi);
 	assert_true(lo > 0 && hi > 0);
-
-	/* 2^63 + 1: 2^64 mod bound = 2^63 - 1, so about half of all raw draws
-	 * are rejected: the rejection path runs, and is the right one (the
-	 * replay checks every result).  Both [0, 2^62) and [2^62, 2^63]
-	 * occur. */
-	rej = uniform_replay(TWO_POW(63) + 1, 4000, TWO_POW(62), &lo, &hi);
+#else
+	/* 2^32, the largest bound of 32-bit draws: every draw taken as it
+	 * is (no rejection), both halves occur. */
+	rej = uniform_replay(TWO_POW(32), 4000, TWO_POW(31), &lo, &hi);
+	assert_int_equal(rej, 0);
 	assert_true(lo > 0 && hi > 0);
-	assert_true(rej > 1000 && rej < 10000);
-	print_message("# uniform(2^63+1): %lu of %lu raw draws rejected\n",
-		      rej, rej + 4000);
+	/* 2^32 + 1 and beyond cannot be drawn with 32 bits: refused by
+	 * name, not reduced. */
+	{
+		uint64_t x = 7;
 
-	/* UINT64_MAX: only x = 0 is rejected; results span the range */
-	uniform_replay(UINT64_MAX, 4000, TWO_POW(63), &lo, &hi);
-	assert_true(lo > 0 && hi > 0);
+		assert_int_equal(kb_drbg_uniform(TWO_POW(32) + 1, &x, &diag), KB_ERANGE);
+		assert_string_equal(diag.msg,
+				    "crypto: uniform draw with bound 4294967297, above 2^32 (32-bit draws: CONFIG_PHYS_ADDR_32BIT)");
+		assert_int_equal(x, 7);
+		assert_int_equal(kb_drbg_uniform(UINT64_MAX, &x, &diag), KB_ERANGE);
+	}
+#endif
 }
 
 /* Chi-square goodness of fit of n draws below k to the uniform

@@ -49,8 +49,11 @@ int kb_drbg_ready(void);
 int kb_drbg_random(void *buf, size_t len, struct kb_diag *d);
 
 /* A uniform integer in [0, bound), bound >= 1, by rejection sampling on
- * full 64-bit draws (no modulo bias): a draw x is rejected while
- * x < 2^64 mod bound.  KB_EINVAL for bound 0 or a NULL out; otherwise
+ * full N-bit big-endian draws (no modulo bias): a draw x is rejected while
+ * x < 2^N mod bound.  N is the address width (kaslrboot/phys.h): 64, or
+ * 32 with CONFIG_PHYS_ADDR_32BIT, where a bound above 2^32 is KB_ERANGE
+ * ("crypto: uniform draw with bound N, above 2^32 ...") and 2^32 takes
+ * every draw.  KB_EINVAL for bound 0 or a NULL out; otherwise
  * kb_drbg_random()'s errors. */
 int kb_drbg_uniform(uint64_t bound, uint64_t *out, struct kb_diag *d);
 
