@@ -41,13 +41,23 @@
 
 #define H(x)	((unsigned long long)(x))
 
+/* A word of the payload, as read: 64 bits when this build carries ELF64
+ * (a 64-bit loader, host tools and tests), else 32 (a 32-bit loader boots
+ * ELF32 only: no 64-bit arithmetic on its words).  Offsets into the image
+ * are kb_phys_t (the footprint's type). */
+#if KB_PAYLOAD_ELF64
+typedef uint64_t word_t;
+#else
+typedef uint32_t word_t;
+#endif
+
 enum action { NONE, WORD };
 
 struct ctx {
 	const struct kb_payload_info *pi;
 	uint8_t *img;
-	uint64_t base;
-	uint64_t bias;		/* base - link_base, modulo 2^64 */
+	kb_phys_t base;
+	word_t bias;		/* base - link_base, modulo 2^(word bits) */
 	unsigned int w;		/* bytes in a word: 4 (ELF32) or 8 */
 	unsigned int rela_ent;	/* Elf32_Rela 12, Elf64_Rela 24, Elf32_Rel 8 */
 };
@@ -61,15 +71,15 @@ static unsigned int WB(const struct ctx *c)
 
 /* A word of the payload's class: its low c->w bytes (little-endian
  * host, checked above). */
-static uint64_t rdw(const struct ctx *c, const uint8_t *p)
+static word_t rdw(const struct ctx *c, const uint8_t *p)
 {
-	uint64_t v = 0;
+	word_t v = 0;
 
 	memcpy(&v, p, WB(c));
 	return v;
 }
 
-static void wrw(const struct ctx *c, uint8_t *p, uint64_t v)
+static void wrw(const struct ctx *c, uint8_t *p, word_t v)
 {
 	memcpy(p, &v, WB(c));
 }
@@ -77,19 +87,24 @@ static void wrw(const struct ctx *c, uint8_t *p, uint64_t v)
 /* The run-time value of link-time address a: a + bias, modulo 2^64 for
  * ELF64 (a kernel linked high may run low); for ELF32 it must be a 32-bit
  * address, or the word would silently point elsewhere. */
-static int value(const struct ctx *c, uint64_t a, const char *what, uint64_t i,
-		 uint64_t *v, struct kb_diag *d)
+static int value(const struct ctx *c, word_t a, const char *what, kb_phys_t i,
+		 word_t *v, struct kb_diag *d)
 {
-	uint64_t lb = c->pi->link_base;
+	kb_phys_t lb = c->pi->link_base, base = c->base;
 
 	/* Set either way: the write pass writes what it computes, and a word
 	 * relocated twice (garbage, but not unsafe) wraps like ELF64's. */
 	*v = a + c->bias;
 	if (WB(c) == 8)
 		return 0;
-	/* a, link_base < 2^32 and base <= 2^32 (checked): a + base cannot
-	 * wrap in 64 bits. */
-	if (a + c->base < lb || a + c->base - lb > UINT32_MAX)
+	/* a + base - link_base must lie in [0, 2^32).  a (an ELF32 word),
+	 * base and link_base are below 2^32 (kb_reloc_apply checked the
+	 * last two), but with 32-bit words and addresses the sum a + base
+	 * can wrap: compare a against what is left instead, subtractions
+	 * that cannot wrap at either width (as MCUboot checks its bounds):
+	 * running at or above the link base the value must not pass
+	 * 2^32 - 1, below it a must be at least the distance. */
+	if (base >= lb ? a > UINT32_MAX - (base - lb) : a < lb - base)
 		return kb_diag_set(d, KB_EINVAL,
 				   "payload: %s %llu value 0x%llx relocated to base 0x%llx (link base 0x%llx) does not fit in 32 bits",
 				   what, H(i), H(a), H(c->base), H(lb));
@@ -139,7 +154,7 @@ static const char *aarch64_name(uint32_t t)
  * anything else.  Only the machines this build carries code for
  * (KB_PAYLOAD_FOR_*, payload.h: in a loader, its own; the parser refused
  * every other machine's payload). */
-static int rela_action(uint16_t machine, unsigned int xlen, uint64_t i,
+static int rela_action(uint16_t machine, unsigned int xlen, kb_phys_t i,
 		       uint32_t t, enum action *a, struct kb_diag *d)
 {
 	const char *name;
@@ -205,19 +220,21 @@ static int rela_action(uint16_t machine, unsigned int xlen, uint64_t i,
 			   H(i), (unsigned int)t);
 }
 
-static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+static bool overlaps(kb_phys_t a, kb_phys_t alen, kb_phys_t b, kb_phys_t blen)
 {
-	/* All four ends are inside the footprint: the sums cannot wrap. */
+	/* All four ends are inside the footprint (at most 2^N - 1, N the
+	 * address width): the sums cannot wrap. */
 	return alen && blen && a < b + blen && b < a + alen;
 }
 
 /* The image offset of a width-byte target at link-time address `where`.
  * "what" names the entry for the diag, e.g. "relocation 3". */
-static int target(const struct ctx *c, uint64_t where, uint64_t width,
-		  const char *what, uint64_t i, uint64_t *off, struct kb_diag *d)
+static int target(const struct ctx *c, word_t where, unsigned int width,
+		  const char *what, kb_phys_t i, kb_phys_t *off, struct kb_diag *d)
 {
 	const struct kb_payload_info *pi = c->pi;
-	uint64_t lb = pi->link_base, fp = pi->footprint, o;
+	kb_phys_t lb = pi->link_base, fp = pi->footprint;
+	word_t o;
 
 	/* Below the image: subtracting would wrap to a huge offset. */
 	if (where < lb)
@@ -226,11 +243,12 @@ static int target(const struct ctx *c, uint64_t where, uint64_t width,
 				   what, H(i), H(where), H(lb));
 	o = where - lb;
 	/* The write [o, o + width) must be inside the footprint (no wrap:
-	 * compare against what is left after o). */
+	 * compare against what is left after o; o in the word's width, so
+	 * that nothing is cut before it is checked). */
 	if (o > fp || width > fp - o)
 		return kb_diag_set(d, KB_EINVAL,
 				   "payload: %s %llu writes %llu bytes at 0x%llx, past the image end 0x%llx",
-				   what, H(i), H(width), H(where), H(lb + fp));
+				   what, H(i), H(width), H(where), H(lb) + fp);
 	/* Writing into a table would change entries between the validation
 	 * pass and the write pass (or later entries in the write pass). */
 	if (overlaps(o, width, pi->rela_off, pi->rela_size) ||
@@ -238,7 +256,7 @@ static int target(const struct ctx *c, uint64_t where, uint64_t width,
 		return kb_diag_set(d, KB_EINVAL,
 				   "payload: %s %llu at 0x%llx would modify a relocation table",
 				   what, H(i), H(where));
-	*off = o;
+	*off = (kb_phys_t)o;	/* o <= fp: it fits */
 	return 0;
 }
 
@@ -247,19 +265,20 @@ static int do_rela(const struct ctx *c, bool write, struct kb_diag *d)
 {
 	const struct kb_payload_info *pi = c->pi;
 	const uint8_t *t = c->img + pi->rela_off;
-	uint64_t n = pi->rela_size / c->rela_ent;
+	kb_phys_t n = pi->rela_size / c->rela_ent;
 
-	for (uint64_t i = 0; i < n; i++, t += c->rela_ent) {
+	for (kb_phys_t i = 0; i < n; i++, t += c->rela_ent) {
 		/* r_offset, r_info, r_addend: three words of the class. */
-		uint64_t r_offset = rdw(c, t), r_info = rdw(c, t + WB(c));
+		word_t r_offset = rdw(c, t), r_info = rdw(c, t + WB(c));
 		/* Elf32_Rel (32-bit Arm): no r_addend, the addend is the
 		 * word being relocated, read once its place is checked. */
-		uint64_t r_addend = pi->rel_implicit ? 0 : rdw(c, t + 2 * WB(c)), v;
+		word_t r_addend = pi->rel_implicit ? 0 : rdw(c, t + 2 * WB(c)), v;
 		/* ELF64_R_TYPE/R_SYM: 32 and 32 bits; ELF32: 8 and 24. */
 		uint32_t type = WB(c) == 4 ? (uint32_t)(r_info & 0xff) : (uint32_t)r_info;
-		uint32_t sym = WB(c) == 4 ? (uint32_t)(r_info >> 8) : (uint32_t)(r_info >> 32);
+		uint32_t sym = WB(c) == 4 ? (uint32_t)(r_info >> 8) :
+			       (uint32_t)((uint64_t)r_info >> 32);
 		enum action a = NONE;
-		uint64_t off;
+		kb_phys_t off = 0;	/* set by target() when it returns 0 */
 		int err;
 
 		if (!write) {
@@ -298,18 +317,22 @@ static int do_rela(const struct ctx *c, bool write, struct kb_diag *d)
 /* RELR: an even entry is the address of a word to relocate, and the next
  * address is the word after it; an odd entry is a bitmap: bit j (1..63;
  * ELF32 1..31) relocates the word at address + (j - 1) * wordsize, then
- * the address moves on by 63 (31) words. */
+ * the address moves on by 63 (31) words.  The address is kept as its
+ * offset ow from the link base: checked once (target()), then only
+ * compared against the footprint. */
 static int do_relr(const struct ctx *c, bool write, struct kb_diag *d)
 {
 	const struct kb_payload_info *pi = c->pi;
 	const uint8_t *t = c->img + pi->relr_off;
-	const uint64_t w = WB(c), bits = 8 * w;
-	uint64_t n = pi->relr_size / w, where = 0, off, v;
+	const unsigned int w = WB(c), bits = 8 * w;
+	const kb_phys_t fp = pi->footprint;
+	kb_phys_t n = pi->relr_size / w, ow = 0, off, o;
+	word_t v;
 	bool have_where = false;
 	int err;
 
-	for (uint64_t i = 0; i < n; i++, t += w) {
-		uint64_t e = rdw(c, t);
+	for (kb_phys_t i = 0; i < n; i++, t += w) {
+		word_t e = rdw(c, t);
 
 		if ((e & 1) == 0) {
 			if (!write) {
@@ -320,12 +343,12 @@ static int do_relr(const struct ctx *c, bool write, struct kb_diag *d)
 				if (err)
 					return err;
 			} else {
-				off = e - pi->link_base;
+				off = (kb_phys_t)(e - pi->link_base);
 				(void)value(c, rdw(c, c->img + off), "RELR entry", i, &v, NULL);
 				wrw(c, c->img + off, v);
 			}
-			/* e - link_base + w <= footprint: no wrap. */
-			where = e + w;
+			/* off + w <= footprint (target()): no wrap. */
+			ow = off + w;
 			have_where = true;
 			continue;
 		}
@@ -336,22 +359,18 @@ static int do_relr(const struct ctx *c, bool write, struct kb_diag *d)
 					   "payload: RELR bitmap %llu has no preceding address entry",
 					   H(i));
 		for (unsigned int j = 1; j < bits; j++) {
-			uint64_t fp = pi->footprint, o;
-
 			if (!((e >> j) & 1))
 				continue;
 			if (!write) {
-				/* where >= link_base (it follows a checked
-				 * address); the bit's word is w * (j - 1) past
-				 * it: compare against what is left, as where
-				 * may have run past the image already. */
-				o = where - pi->link_base;
-				if (o > fp || (uint64_t)(j - 1) * w > fp - o ||
-				    w > fp - o - (uint64_t)(j - 1) * w)
+				/* The bit's word is w * (j - 1) past ow:
+				 * compare against what is left, as ow may
+				 * have run past the image already. */
+				if (ow > fp || (kb_phys_t)(j - 1) * w > fp - ow ||
+				    w > fp - ow - (kb_phys_t)(j - 1) * w)
 					return kb_diag_set(d, KB_EINVAL,
 							   "payload: RELR bitmap %llu runs past the image end 0x%llx (bit %u)",
-							   H(i), H(pi->link_base + fp), j);
-				o += (uint64_t)(j - 1) * w;
+							   H(i), H(pi->link_base) + fp, j);
+				o = ow + (kb_phys_t)(j - 1) * w;
 				if (overlaps(o, w, pi->rela_off, pi->rela_size) ||
 				    overlaps(o, w, pi->relr_off, pi->relr_size))
 					return kb_diag_set(d, KB_EINVAL,
@@ -361,28 +380,29 @@ static int do_relr(const struct ctx *c, bool write, struct kb_diag *d)
 				if (err)
 					return err;
 			} else {
-				o = where - pi->link_base + (uint64_t)(j - 1) * w;
+				o = ow + (kb_phys_t)(j - 1) * w;
 				(void)value(c, rdw(c, c->img + o), "RELR bitmap", i, &v, NULL);
 				wrw(c, c->img + o, v);
 			}
 		}
 		/* Saturate: a long run of bitmaps past the end must not wrap
-		 * `where` back into the image (only a set bit is an error). */
-		where = where > UINT64_MAX - (bits - 1) * w ? UINT64_MAX - (w - 1) :
-			where + (bits - 1) * w;
+		 * ow back into the image (only a set bit is an error; at
+		 * KB_PHYS_MAX >= fp every set bit is one). */
+		ow = ow > KB_PHYS_MAX - (bits - 1) * w ? KB_PHYS_MAX : ow + (bits - 1) * w;
 	}
 	return 0;
 }
 
-int kb_reloc_apply(const struct kb_payload_info *pi, void *dst, uint64_t base,
+int kb_reloc_apply(const struct kb_payload_info *pi, void *dst, kb_phys_t base,
 		   struct kb_diag *d)
 {
 	struct ctx c = {
-		.pi = pi, .img = dst, .base = base, .bias = base - pi->link_base,
+		.pi = pi, .img = dst, .base = base,
+		.bias = (word_t)base - (word_t)pi->link_base,
 		/* One class built (a loader): a constant word size. */
 		.w = KB_PAYLOAD_ELF32 && (!KB_PAYLOAD_ELF64 || pi->xlen == 32) ? 4 : 8,
 	};
-	uint64_t fp = pi->footprint;
+	kb_phys_t fp = pi->footprint;
 	int err;
 
 	if (!(KB_PAYLOAD_ELF32 && pi->xlen == 32) && !(KB_PAYLOAD_ELF64 && pi->xlen == 64))
@@ -393,10 +413,12 @@ int kb_reloc_apply(const struct kb_payload_info *pi, void *dst, uint64_t base,
 				   KB_PAYLOAD_ELF32 ? "32" : "64");
 	c.rela_ent = pi->rel_implicit ? 8 : c.w == 4 ? 12 : 24;
 	/* A 32-bit image must be able to address all of itself: below
-	 * 4 GiB, its link base too (as every ELF32 address is). */
+	 * 4 GiB, its link base too (as every ELF32 address is).  base +
+	 * fp <= 2^32 as a subtraction, exact at both widths (with 32-bit
+	 * addresses 2^32 itself does not exist, and base + fp may wrap). */
 	if (pi->xlen == 32 &&
-	    (base > UINT32_MAX || fp > (UINT64_C(1) << 32) - base ||
-	     pi->link_base > UINT32_MAX))
+	    ((uint64_t)base >> 32 || (fp != 0 && fp - 1 > UINT32_MAX - base) ||
+	     (uint64_t)pi->link_base >> 32))
 		return kb_diag_set(d, KB_EINVAL,
 				   "payload: a 32-bit image at 0x%llx (0x%llx bytes) must lie below 4 GiB",
 				   H(base), H(fp));

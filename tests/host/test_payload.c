@@ -29,6 +29,14 @@
 #if ARM_M_ONLY
 #pragma GCC diagnostic ignored "-Wunused-function"
 #endif
+/* payload_rv32.mk: as an rv32 loader builds them (EM_RISCV and ELFCLASS32
+ * only, so the relocation engine's words are 32 bits; RELR; 32-bit
+ * addresses): the ELF32 tests run. */
+#define RV32_ONLY (KB_PAYLOAD_FOR_RISCV && !KB_PAYLOAD_FOR_AARCH64 && !KB_PAYLOAD_FOR_ARM && \
+		   KB_PAYLOAD_ELF32 && !KB_PAYLOAD_ELF64 && KB_PAYLOAD_HAS_RELR)
+#if RV32_ONLY
+#pragma GCC diagnostic ignored "-Wunused-function"
+#endif
 
 /* ---- little-endian writers --------------------------------------------- */
 
@@ -741,6 +749,26 @@ static void reloc_fails(uint64_t base, int err, const char *diag)
 	free(before);
 }
 
+/* Parse (must succeed), copy, relocate at base (must succeed); the word
+ * at image offset off must then be want. */
+static void reloc_ok(uint64_t base, uint64_t off, uint64_t want)
+{
+	uint8_t *mem;
+	int rc;
+
+	rc = parse();
+	if (rc)
+		fail_msg("parse: %d %s", rc, d.msg);
+	mem = calloc(1, pi.footprint);
+	assert_non_null(mem);
+	kb_payload_copy(&pi, b, mem);
+	rc = kb_reloc_apply(&pi, mem, base, &d);
+	if (rc)
+		fail_msg("kb_reloc_apply at 0x%llx: %d \"%s\"", (unsigned long long)base, rc, d.msg);
+	assert_int_equal(get_word(mem + off), want);
+	free(mem);
+}
+
 static void test_reloc_bad(void **state)
 {
 	(void)state;
@@ -1295,18 +1323,58 @@ static void test_reloc32_bad(void **state)
 	put_word(b + RW(RELR_RUN + RELR_RUN - 1), 0xfffffff0u);	/* the top bit's word */
 	reloc_fails(0x10000, KB_EINVAL, "payload: RELR bitmap 2 value 0xfffffff0 relocated to base 0x10000");
 	/* the image must lie below 4 GiB */
+#if KB_PHYS_BITS == 64
 	build(&RV32);
 	reloc_fails(UINT64_C(0x100000000), KB_EINVAL,
 		    "payload: a 32-bit image at 0x100000000 (0x5000 bytes) must lie below 4 GiB");
+#endif
 	build(&RV32);
 	reloc_fails(0xffffc000u, KB_EINVAL,
 		    "payload: a 32-bit image at 0xffffc000 (0x5000 bytes) must lie below 4 GiB");
+	/* base + footprint just past 2^32 (a sum that wraps with 32-bit
+	 * addresses): refused, not wrapped */
+	build(&RV32);
+	reloc_fails(0xffffb004u, KB_EINVAL,
+		    "payload: a 32-bit image at 0xffffb004 (0x5000 bytes) must lie below 4 GiB");
+	/* ending exactly at 4 GiB: fine, and a value of 2^32 - 1 too; one
+	 * more (a + base wraps at 32 bits) is refused */
+	build(&RV32);
+	rela(3, 0x2010, 0, R_RISCV_RELATIVE, 0x4fff);
+	reloc_ok(0xffffb000u, 0x2010, 0xffffffffu);
+	build(&RV32);
+	rela(3, 0x2010, 0, R_RISCV_RELATIVE, 0x5000);
+	reloc_fails(0xffffb000u, KB_EINVAL,
+		    "payload: relocation 3 value 0x5000 relocated to base 0xffffb000 (link base 0x0) does not fit in 32 bits");
+	build(&RV32);
+	rela(3, 0x2010, 0, R_RISCV_RELATIVE, 0xffffffffu);
+	reloc_fails(0x1000, KB_EINVAL,
+		    "payload: relocation 3 value 0xffffffff relocated to base 0x1000 (link base 0x0) does not fit in 32 bits");
+	build(&RV32);
+	rela(3, 0x2010, 0, R_RISCV_RELATIVE, 0xffffffffu);
+	reloc_ok(0, 0x2010, 0xffffffffu);
+	/* running below the link base: a value of exactly 0 is fine, one
+	 * below it refused */
+	build(&RV32_HI);
+	rela(3, 0x80003010u, 0, R_RISCV_32, 0x7ffff000u);
+	reloc_ok(0x1000, 0x3010, 0);
+	build(&RV32_HI);
+	rela(3, 0x80003010u, 0, R_RISCV_32, 0x7fffefffu);
+	reloc_fails(0x1000, KB_EINVAL,
+		    "payload: relocation 3 value 0x7fffefff relocated to base 0x1000 (link base 0x80000000) does not fit in 32 bits");
+	build(&RV32_HI);
+	rela(3, 0x80003010u, 0, R_RISCV_32, 0xffffffffu);
+	reloc_ok(0x1000, 0x3010, 0x7fffffffu + 0x1000);
 	/* RELR: 4-byte words, 31 per bitmap */
 	build(&RV32);
 	put_word(b + RELR, 0x4ff8);
 	put_word(b + RELR + 4, (1u << 2) | 1);	/* 0x4ff8 + 4 + 4 = 0x5000 */
 	put_word(b + RELR + 8, 1);
 	reloc_fails(0x80200000, KB_EINVAL, "payload: RELR bitmap 1 runs past the image end 0x5000 (bit 2)");
+	build(&RV32);
+	put_word(b + RELR, 0x4ffc);		/* the last word: the address is the end */
+	put_word(b + RELR + 4, 1);		/* no bit: the address runs past the end */
+	put_word(b + RELR + 8, (1u << 1) | 1);	/* 0x5000 + 31 * 4: past */
+	reloc_fails(0x80200000, KB_EINVAL, "payload: RELR bitmap 2 runs past the image end 0x5000 (bit 1)");
 	build(&RV32);
 	put_word(b + RELR, 0x4f70);
 	put_word(b + RELR + 4, 1u << 31 | 1);	/* 0x4f74 + 30 * 4 = 0x4fec: fine */
@@ -1339,7 +1407,8 @@ static void test_reloc32_bad(void **state)
 
 		bad.xlen = 0;
 		assert_int_equal(kb_reloc_apply(&bad, mem, 0, &d), KB_EINVAL);
-		assert_diag("payload: word size 0 bits (expected 32 or 64)");
+		assert_diag(KB_PAYLOAD_ELF64 ? "payload: word size 0 bits (expected 32 or 64)" :
+			    "payload: word size 0 bits (expected 32)");
 		bad = pi;
 		bad.relr_size = 6;
 		assert_int_equal(kb_reloc_apply(&bad, mem, 0, &d), KB_EINVAL);
@@ -1669,6 +1738,12 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_arm_rel),
 		cmocka_unit_test(test_arm_m_only),
+	};
+#elif RV32_ONLY
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_elf32_good),
+		cmocka_unit_test(test_elf32_bad),
+		cmocka_unit_test(test_reloc32_bad),
 	};
 #else
 	const struct CMUnitTest tests[] = {

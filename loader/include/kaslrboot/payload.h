@@ -293,7 +293,7 @@ void kb_payload_copy(const struct kb_payload_info *pi, const void *buf,
  * (base + footprint <= 2^32) and a value that does not fit in 32 bits is
  * KB_EINVAL ("payload: relocation 3 value ... does not fit in 32 bits").
  */
-int kb_reloc_apply(const struct kb_payload_info *pi, void *dst, uint64_t base,
+int kb_reloc_apply(const struct kb_payload_info *pi, void *dst, kb_phys_t base,
 		   struct kb_diag *d);
 
 #endif
