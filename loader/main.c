@@ -476,9 +476,9 @@ static struct kb_container_hdr ctr;	/* the header, checked, in RAM */
 static char ctr_bootargs[CONFIG_BOOTARGS_MAX_SIZE];	/* verified, in RAM */
 static struct kb_payload_info payload;
 static struct kb_plan kplan;		/* the kernel's window */
-static uint64_t kernel_start;		/* kplan.start, once loaded */
-static uint64_t initrd_start;		/* in RAM, once loaded */
-static uint64_t dtb_addr;		/* where the tree is handed over */
+static kb_phys_t kernel_start;		/* kplan.start, once loaded */
+static kb_phys_t initrd_start;		/* in RAM, once loaded */
+static kb_phys_t dtb_addr;		/* where the tree is handed over */
 static kb_phys_t dtb_room;		/* bytes it may grow into there */
 #ifdef CONFIG_SBI_PAYLOAD
 static uint64_t sbi_base, sbi_window;	/* OpenSBI's window (0: none) */
@@ -493,7 +493,7 @@ static bool have_part(unsigned int part)
 
 /* The flash window is memory-mapped: a read is a copy into RAM.  Only
  * loader/lib/load.c calls this, once per byte; ctx is the window's base. */
-static int flash_read(void *ctx, uint64_t off, void *dst, size_t len)
+static int flash_read(void *ctx, kb_phys_t off, void *dst, size_t len)
 {
 	memcpy(dst, (const uint8_t *)ctx + off, len);
 	return 0;
@@ -509,7 +509,7 @@ static const struct kb_flash *cflash = &flash_a;
 static uintptr_t ctr_addr = CONFIG_PAYLOAD_ADDR;	/* its window, for the log */
 
 #ifdef CONFIG_PAYLOAD_SLOTS
-static int claim_staging(uint64_t size, const char *name, uint64_t *addr,
+static int claim_staging(kb_phys_t size, const char *name, kb_phys_t *addr,
 			 struct kb_diag *d);
 
 /* Two windows of PAYLOAD_MAX_SIZE bytes that do not share a byte. */
@@ -533,7 +533,7 @@ static const struct kb_slot *slot_booted;
  * container from that copy.  Nothing is placed before the choice. */
 static void step_slots(void)
 {
-	uint64_t need = 0, size, stage = 0;
+	kb_phys_t need = 0, size, stage = 0;
 	struct kb_diag d;
 	unsigned int i, c = 0;
 	int err;
@@ -574,7 +574,7 @@ static void step_slots(void)
 			kb_log("slot %s: not booted: image version %" PRIu64 " is not above slot %s's %" PRIu64,
 			       slots[i].name, slots[i].hdr.image_version, slot_booted->name,
 			       ctr.image_version);
-	kb_log("slot %s: booting image version %" PRIu64 ", every part verified in a staging copy at 0x%" PRIx64,
+	kb_log("slot %s: booting image version %" PRIu64 ", every part verified in a staging copy at 0x%" PRIxPHYS,
 	       slot_booted->name, ctr.image_version, stage);
 }
 #else
@@ -625,7 +625,7 @@ static void step_container(const void *fdt)
 		err = kb_load_bootargs(cflash, &ctr, ctr_bootargs, sizeof(ctr_bootargs), &d);
 	if (err)
 		fatal(err, &d);
-	kb_info("container: header at 0x%lx checked in RAM: payload %" PRIu64 " bytes%s%s%s",
+	kb_info("container: header at 0x%lx checked in RAM: payload %" PRIuPHYS " bytes%s%s%s",
 	       (unsigned long)ctr_addr, ctr.part[KB_PART_PAYLOAD].size,
 	       have_part(KB_PART_INITRD) ? ", initrd" : "",
 	       have_part(KB_PART_BOOTARGS) ? ", bootargs" : "",
@@ -651,25 +651,30 @@ static void step_container(const void *fdt)
 /* The free map for the next choice: memory minus every reservation and
  * claim so far and CONFIG_PLAN_EXTRA_AVOID, within the board's limits and
  * [floor, ceiling]. */
-static void build_freemap(uint64_t floor, uint64_t ceiling)
+/* A 64-bit upper limit in kb_phys_t: 32-bit addresses have no memory
+ * above 4 GiB in the map anyway. */
+static kb_phys_t ceiling_phys(uint64_t v)
 {
-	kb_phys_t lo, hi;
+	return kb_phys_fits(v) ? (kb_phys_t)v : KB_PHYS_MAX;
+}
+
+static void build_freemap(kb_phys_t floor, kb_phys_t ceiling)
+{
 	struct kb_diag d;
 	int err;
 
 	kb_diag_clear(&d);
-	/* Never outside the board's own limits. */
-	uint64_t board_floor = CONFIG_PLAN_FLOOR, board_ceiling = CONFIG_PLAN_CEILING;
+	/* Never outside the board's own limits (a floor that does not fit
+	 * is refused, naming it; constants, folded). */
+	kb_phys_t board_floor = phys(CONFIG_PLAN_FLOOR, "plan: floor"),
+		  board_ceiling = ceiling_phys(CONFIG_PLAN_CEILING);
 
 	if (floor < board_floor)
 		floor = board_floor;
 	if (ceiling > board_ceiling)
 		ceiling = board_ceiling;
-	/* 32-bit addresses: no memory above 4 GiB is in the map anyway. */
-	lo = phys(floor, "plan: floor");
-	hi = kb_phys_fits(ceiling) ? (kb_phys_t)ceiling : KB_PHYS_MAX;
 	kb_freemap_init(&freemap, free_table, CONFIG_PLAN_MAX_FREE_SPANS);
-	err = kb_freemap_build(&freemap, &memmap, avoid, navoid, lo, hi, &d);
+	err = kb_freemap_build(&freemap, &memmap, avoid, navoid, floor, ceiling, &d);
 	if (err)
 		fatal(err, &d);
 }
@@ -705,14 +710,14 @@ static void choose(const struct kb_slot_req *req, struct kb_plan *p,
 }
 
 /* Claim [base, base + size) for `name` under the one write rule. */
-static void claim(uint64_t base, uint64_t size, enum kb_region_kind kind,
+static void claim(kb_phys_t base, kb_phys_t size, enum kb_region_kind kind,
 		  const char *name)
 {
 	struct kb_diag d;
 	int err;
 
 	kb_diag_clear(&d);
-	err = kb_memmap_claim(&memmap, phys(base, name), phys(size, name), kind, name, &d);
+	err = kb_memmap_claim(&memmap, base, size, kind, name, &d);
 	if (err)
 		fatal(err, &d);
 }
@@ -741,7 +746,7 @@ static void step_dtb_room(const struct kb_boot_info *bi, const void *fdt)
 	}
 	kb_info("%s: the tree moves to a window of its own", d.msg);
 	req = (struct kb_slot_req){ .size = dtb_room, .align = KB_DTB_MOVE_ALIGN };
-	build_freemap(0, UINT64_MAX);
+	build_freemap(0, KB_PHYS_MAX);
 	if (IS_ENABLED(CONFIG_DTB_MOVE_TOP)) {
 		/* A few KiB of SRAM: a tree dropped at random would split
 		 * the free memory the payload is placed in (Kconfig). */
@@ -786,16 +791,16 @@ static void step_sbi(const void *fdt)
 		fatal(err, &d);
 	req = (struct kb_slot_req){ .size = phys(sbi_window, "opensbi: window"),
 				    .align = phys(sbi_window, "opensbi: window") };
-	build_freemap(0, UINT64_MAX);
+	build_freemap(0, KB_PHYS_MAX);
 	choose(&req, &p, "opensbi", kaslr_enabled);
-	claim(p.start, sbi_window, KB_REGION_PAYLOAD, "opensbi");
+	claim(p.start, req.size, KB_REGION_PAYLOAD, "opensbi");
 	err = kb_load_part(cflash, &ctr, KB_PART_SBI, NULL, 0, (void *)(uintptr_t)p.start, &d);
 	if (err)
 		fatal(err, &d);
 	sbi_base = p.start;
 	kb_arch_sync_icache(sbi_base, sp->size);
-	kb_info("load: opensbi at 0x%" PRIx64 ", %" PRIu64 " bytes, read from flash once, SHA-256 verified in RAM; it uses 0x%" PRIx64
-	       " bytes (%" PRIu64 " KiB + %" PRIu32 " harts x %" PRIu64 " KiB) of its 0x%" PRIx64 "-byte window",
+	kb_info("load: opensbi at 0x%" PRIx64 ", %" PRIuPHYS " bytes, read from flash once, SHA-256 verified in RAM; it uses 0x%" PRIx64
+	       " bytes (%" PRIuPHYS " KiB + %" PRIu32 " harts x %" PRIuPHYS " KiB) of its 0x%" PRIx64 "-byte window",
 	       sbi_base, sp->size, fw_size, ctr.sbi_footprint >> 10, sbi_nharts,
 	       ctr.sbi_hart_size >> 10, sbi_window);
 }
@@ -810,15 +815,15 @@ static void step_sbi(const void *fdt)
  * out of the way of the usual low fixed (nokaslr) placements; not
  * randomized: it only holds bytes until they are copied out.  Claimed,
  * so that no later placement lands on it. */
-static int claim_staging(uint64_t size, const char *name, uint64_t *addr,
+static int claim_staging(kb_phys_t size, const char *name, kb_phys_t *addr,
 			 struct kb_diag *d)
 {
-	struct kb_slot_req req = { .size = phys(size, name), .align = KB_STAGING_ALIGN };
+	struct kb_slot_req req = { .size = size, .align = KB_STAGING_ALIGN };
 	struct kb_plan p;
 	int err;
 
 	/* The loader reads it through a pointer (rv32: below 4 GiB). */
-	build_freemap(0, UINTPTR_MAX);
+	build_freemap(0, ceiling_phys(UINTPTR_MAX));
 	err = kb_plan_highest(&freemap, &req, &p, d);
 	if (!err)
 		err = kb_memmap_claim(&memmap, p.start, req.size, KB_REGION_PAYLOAD, name, d);
@@ -829,8 +834,8 @@ static int claim_staging(uint64_t size, const char *name, uint64_t *addr,
 
 /* Where kb_load_payload() puts the staging copy and the kernel. */
 static int place(void *ctx, enum kb_load_what what,
-		 const struct kb_payload_info *pi, uint64_t size,
-		 uint64_t *addr, struct kb_diag *d)
+		 const struct kb_payload_info *pi, kb_phys_t size,
+		 kb_phys_t *addr, struct kb_diag *d)
 {
 	struct kb_slot_req req;
 	int err;
@@ -843,7 +848,7 @@ static int place(void *ctx, enum kb_load_what what,
 		err = claim_staging(size, "payload staging copy", addr, d);
 		if (err)
 			return err;
-		kb_info("load: staging the %" PRIu64 "-byte ELF file at 0x%" PRIx64
+		kb_info("load: staging the %" PRIuPHYS "-byte ELF file at 0x%" PRIxPHYS
 		       " to verify and parse it in RAM", size, *addr);
 		return KB_OK;
 	}
@@ -869,7 +874,7 @@ static int place(void *ctx, enum kb_load_what what,
 	if (err)
 		return err;
 	/* A 32-bit payload must lie below 4 GiB (kb_load_payload checks). */
-	build_freemap(0, kb_payload_ceiling(pi));
+	build_freemap(0, ceiling_phys(kb_payload_ceiling(pi)));
 	kb_info("free memory: %u range(s) after reservations", freemap.n);
 	if (IS_ENABLED(CONFIG_LOG_MEMORY_MAP))
 		kb_freemap_print(&freemap, "kaslrboot:   ", kb_printf);
@@ -886,8 +891,7 @@ static int place(void *ctx, enum kb_load_what what,
 	/* What the planner checked and the copy writes: the image itself,
 	 * not the text_offset bytes below it (arm64 booting.rst leaves
 	 * those to the kernel, reserved or not). */
-	err = kb_memmap_claim(&memmap, kplan.start, phys(size, "payload: size"),
-			      KB_REGION_PAYLOAD, "kernel", d);
+	err = kb_memmap_claim(&memmap, kplan.start, size, KB_REGION_PAYLOAD, "kernel", d);
 	if (err)
 		return err;
 	*addr = kplan.start;
@@ -968,14 +972,14 @@ static void load_karl(void)
 	err = kb_slot_req_check(&req, &d);
 	if (err)
 		fatal(err, &d);
-	build_freemap(k.link_base, UINTPTR_MAX);
+	build_freemap(phys(k.link_base, "karl: link base"), ceiling_phys(UINTPTR_MAX));
 	kb_info("free memory: %u range(s) after reservations, from the link base 0x%" PRIx64,
 		freemap.n, k.link_base);
 	/* nokaslr: the lowest slot from the link base, which is the link
 	 * address itself when that is free. */
 	choose(&req, &kplan, "kernel (KARL bound)", kaslr_enabled);
 	bias = kplan.start - k.link_base;
-	claim(kplan.start, bound, KB_REGION_PAYLOAD, "kernel (KARL)");
+	claim(kplan.start, req.size, KB_REGION_PAYLOAD, "kernel (KARL)");
 	t0 = kb_arch_instret();
 	err = kb_karl_layout(&k, CONFIG_KARL_MAX_GAP, bias,
 			     kaslr_enabled ? drbg_uniform : NULL, &d, &d);
@@ -1037,8 +1041,8 @@ static void load_karl(void)
 	else
 		kb_log("karl: nokaslr: %u functions, %u data objects at their link addresses (%" PRIu64
 		       " relocations)", k.nmove, k.ndata, k.nrela);
-	kb_info("load: KARL payload at 0x%" PRIx64 "-0x%" PRIx64 " (bias 0x%" PRIx64
-		"), %" PRIu64 " bytes read from flash once, SHA-256 verified in RAM, every relocation re-applied, entry 0x%" PRIx64,
+	kb_info("load: KARL payload at 0x%" PRIxPHYS "-0x%" PRIx64 " (bias 0x%" PRIx64
+		"), %" PRIuPHYS " bytes read from flash once, SHA-256 verified in RAM, every relocation re-applied, entry 0x%" PRIxPHYS,
 		kernel_start, k.new_end, bias, pp->size, kernel_start + payload.entry_off);
 }
 #endif
@@ -1066,18 +1070,18 @@ static void step_load(void)
 	t1 = kb_arch_instret();
 	if (err)
 		fatal(err, &d);
-	kb_info("payload: %s, %" PRIu64 " bytes, footprint %s, read from flash once, SHA-256 verified in RAM",
+	kb_info("payload: %s, %" PRIuPHYS " bytes, footprint %s, read from flash once, SHA-256 verified in RAM",
 	       type_name(payload.type), ctr.part[KB_PART_PAYLOAD].size,
 	       kb_size_str(payload.footprint, fp, sizeof(fp)));
 	err = kb_reloc_apply(&payload, (void *)(uintptr_t)kernel_start, kernel_start, &d);
 	if (err)
 		fatal(err, &d);
 	kb_arch_sync_icache(kernel_start, payload.footprint);
-	kb_info("load: kernel at 0x%" PRIx64 ", relocated, entry 0x%" PRIx64,
+	kb_info("load: kernel at 0x%" PRIxPHYS ", relocated, entry 0x%" PRIxPHYS,
 	       kernel_start, kernel_start + payload.entry_off);
 	if (IS_ENABLED(CONFIG_BENCH)) {
 		kb_bench_load = t1 - t0;
-		kb_log("bench: load of %" PRIu64 " payload bytes (footprint %" PRIuPHYS
+		kb_log("bench: load of %" PRIuPHYS " payload bytes (footprint %" PRIuPHYS
 		       ") took %" PRIu64 " instructions (flash read, SHA-256, copy, BSS)",
 		       ctr.part[KB_PART_PAYLOAD].size, payload.footprint, kb_bench_load);
 	}
@@ -1096,7 +1100,7 @@ initrd:
 		/* The format's rule (arm64: within 32 GiB of the kernel); the
 		 * kernel's window is claimed, so not there. */
 		kb_payload_initrd_window(&payload, kernel_start, &floor, &ceiling);
-		build_freemap(floor, ceiling);
+		build_freemap(phys(floor, "initrd: floor"), ceiling_phys(ceiling));
 		choose(&ireq, &ip, "initrd", kaslr_enabled);
 		claim(ip.start, ireq.size, KB_REGION_INITRD, "initrd");
 		err = kb_load_part(cflash, &ctr, KB_PART_INITRD, NULL, 0,
@@ -1106,7 +1110,7 @@ initrd:
 		initrd_start = ip.start;
 		/* The kernel reads it with its caches off. */
 		kb_arch_clean_dcache(initrd_start, ireq.size);
-		kb_info("load: initrd at 0x%" PRIx64 "-0x%" PRIx64 ", read from flash once, SHA-256 verified in RAM",
+		kb_info("load: initrd at 0x%" PRIxPHYS "-0x%" PRIxPHYS ", read from flash once, SHA-256 verified in RAM",
 		       initrd_start, initrd_start + ireq.size);
 	}
 }

@@ -186,6 +186,9 @@ static int header(const void *buf, size_t hdr_len, uint64_t image_len,
 	struct kb_container_part *p;
 	uint32_t version, hdr_size, type, flags, kaslr_align, sbi_fp_kib, sbi_hart_kib;
 	uint32_t hash_off;
+	/* The window's length in the offsets' type (2^32 - 1 at most with
+	 * 32-bit offsets: a part must end below it anyway). */
+	kb_phys_t len = kb_phys_fits(image_len) ? (kb_phys_t)image_len : KB_PHYS_MAX;
 	unsigned int i, j;
 	int err;
 
@@ -276,8 +279,18 @@ static int header(const void *buf, size_t hdr_len, uint64_t image_len,
 	}
 
 	for (i = 0; i < KB_PART_COUNT; i++) {
-		p[i].off = rd64(h + part_field[i]);
-		p[i].size = rd64(h + part_field[i] + 8);
+		uint64_t off = rd64(h + part_field[i]), size = rd64(h + part_field[i] + 8);
+
+		/* 32-bit offsets (CONFIG_PHYS_ADDR_32BIT): a field that does
+		 * not fit is refused before it is stored, never cut (such a
+		 * part would run past any window this loader reads anyway). */
+		if (!kb_phys_fits(off) || !kb_phys_fits(size))
+			return kb_diag_set(d, KB_EINVAL,
+					   "container: %s (offset 0x%" PRIx64 ", size 0x%" PRIx64
+					   ") does not fit in 32 bits (CONFIG_PHYS_ADDR_32BIT)",
+					   part_name[i], off, size);
+		p[i].off = (kb_phys_t)off;
+		p[i].size = (kb_phys_t)size;
 		memcpy(p[i].sha256, h + hash_field[i], KB_SHA256_LEN);
 	}
 	/* The sbi part's memory use: nothing without the part (one encoding
@@ -291,9 +304,10 @@ static int header(const void *buf, size_t hdr_len, uint64_t image_len,
 			return kb_diag_set(d, KB_EINVAL,
 					   "container: sbi is absent but its footprint fields are not zero");
 	} else {
-		if ((uint64_t)sbi_fp_kib << 10 < p[KB_PART_SBI].size)
+		/* At most 0xffff KiB: the shift fits 32 bits. */
+		if ((kb_phys_t)sbi_fp_kib << 10 < p[KB_PART_SBI].size)
 			return kb_diag_set(d, KB_EINVAL,
-					   "container: sbi footprint %" PRIu32 " KiB is smaller than its own 0x%" PRIx64 " bytes",
+					   "container: sbi footprint %" PRIu32 " KiB is smaller than its own 0x%" PRIxPHYS " bytes",
 					   sbi_fp_kib, p[KB_PART_SBI].size);
 		if (sbi_hart_kib == 0)
 			return kb_diag_set(d, KB_EINVAL,
@@ -310,7 +324,7 @@ static int header(const void *buf, size_t hdr_len, uint64_t image_len,
 			 * encoding, nothing for a checker to disagree about. */
 			if (p[i].off != 0)
 				return kb_diag_set(d, KB_EINVAL,
-						   "container: %s is absent (size 0) but has offset 0x%" PRIx64,
+						   "container: %s is absent (size 0) but has offset 0x%" PRIxPHYS,
 						   part_name[i], p[i].off);
 			/* Its digest must be zero: otherwise an image whose
 			 * part was cut off could still present a plausible
@@ -324,10 +338,12 @@ static int header(const void *buf, size_t hdr_len, uint64_t image_len,
 		/* Inside the image: off <= image_len and size <= image_len -
 		 * off.  Written as subtractions from image_len, which cannot
 		 * wrap once off <= image_len is known; off + size could wrap
-		 * past 2^64 and look small. */
-		if (p[i].off > image_len || p[i].size > image_len - p[i].off)
+		 * past 2^64 (2^32 with 32-bit offsets) and look small.  len is
+		 * image_len, or 2^32 - 1 where it is larger and offsets are
+		 * 32 bits: every part fits below that already. */
+		if (p[i].off > len || p[i].size > len - p[i].off)
 			return kb_diag_set(d, KB_EINVAL,
-					   "container: %s (offset 0x%" PRIx64 ", size 0x%" PRIx64
+					   "container: %s (offset 0x%" PRIxPHYS ", size 0x%" PRIxPHYS
 					   ") runs past the end of the 0x%llx-byte image",
 					   part_name[i], p[i].off, p[i].size,
 					   (unsigned long long)image_len);
@@ -335,7 +351,7 @@ static int header(const void *buf, size_t hdr_len, uint64_t image_len,
 		 * both metadata and payload. */
 		if (p[i].off < hdr_size)
 			return kb_diag_set(d, KB_EINVAL,
-					   "container: %s (offset 0x%" PRIx64 ", size 0x%" PRIx64
+					   "container: %s (offset 0x%" PRIxPHYS ", size 0x%" PRIxPHYS
 					   ") overlaps the header",
 					   part_name[i], p[i].off, p[i].size);
 	}
@@ -351,8 +367,8 @@ static int header(const void *buf, size_t hdr_len, uint64_t image_len,
 			if (p[i].off < p[j].off + p[j].size &&
 			    p[j].off < p[i].off + p[i].size)
 				return kb_diag_set(d, KB_EINVAL,
-						   "container: %s (offset 0x%" PRIx64 ", size 0x%" PRIx64
-						   ") overlaps %s (offset 0x%" PRIx64 ", size 0x%" PRIx64 ")",
+						   "container: %s (offset 0x%" PRIxPHYS ", size 0x%" PRIxPHYS
+						   ") overlaps %s (offset 0x%" PRIxPHYS ", size 0x%" PRIxPHYS ")",
 						   part_name[j], p[j].off, p[j].size,
 						   part_name[i], p[i].off, p[i].size);
 		}
@@ -361,8 +377,8 @@ static int header(const void *buf, size_t hdr_len, uint64_t image_len,
 	c->hdr_size = hdr_size;
 	c->type = type;
 	c->kaslr_align = kaslr_align;
-	c->sbi_footprint = (uint64_t)sbi_fp_kib << 10;
-	c->sbi_hart_size = (uint64_t)sbi_hart_kib << 10;
+	c->sbi_footprint = (kb_phys_t)sbi_fp_kib << 10;
+	c->sbi_hart_size = (kb_phys_t)sbi_hart_kib << 10;
 	kb_diag_clear(d);
 	return KB_OK;
 }

@@ -22,7 +22,20 @@
  * chunk back while it is still in the data cache. */
 #define CHUNK 16384
 
-static int flash_read(const struct kb_flash *f, uint64_t off, void *dst,
+/* A part must be addressable in RAM here (a part of 4 GiB or more, on a
+ * 32-bit loader with 64-bit offsets); always true where size_t is as wide
+ * as kb_phys_t. */
+static bool fits_size(kb_phys_t n)
+{
+#if KB_PHYS_MAX > SIZE_MAX
+	return n <= SIZE_MAX;
+#else
+	(void)n;
+	return true;
+#endif
+}
+
+static int flash_read(const struct kb_flash *f, kb_phys_t off, void *dst,
 		      size_t len, struct kb_diag *d)
 {
 	int err;
@@ -30,12 +43,12 @@ static int flash_read(const struct kb_flash *f, uint64_t off, void *dst,
 	/* off + len <= size, written so that neither side can wrap. */
 	if (off > f->size || len > f->size - off)
 		return kb_diag_set(d, KB_ERANGE,
-				   "flash: read of %zu bytes at 0x%" PRIx64
-				   " runs past the 0x%" PRIx64 "-byte window", len, off, f->size);
+				   "flash: read of %zu bytes at 0x%" PRIxPHYS
+				   " runs past the 0x%" PRIxPHYS "-byte window", len, off, f->size);
 	err = f->read(f->ctx, off, dst, len);
 	if (err)
 		return kb_diag_set(d, err < 0 ? err : KB_EIO,
-				   "flash: read of %zu bytes at 0x%" PRIx64 " failed (%d)",
+				   "flash: read of %zu bytes at 0x%" PRIxPHYS " failed (%d)",
 				   len, off, err);
 	return KB_OK;
 }
@@ -51,7 +64,7 @@ int kb_load_header(const struct kb_flash *f, struct kb_container_hdr *h,
 		return kb_diag_set(d, KB_EINVAL, "container: no flash window");
 	if (f->size < KB_CONTAINER_HDR_SIZE)
 		return kb_diag_set(d, KB_EINVAL,
-				   "container: the 0x%" PRIx64 "-byte flash window cannot hold a header",
+				   "container: the 0x%" PRIxPHYS "-byte flash window cannot hold a header",
 				   f->size);
 	/* The smallest header first; its first 16 bytes say whether the
 	 * header is bigger (version 2), and the rest is read after it:
@@ -65,7 +78,7 @@ int kb_load_header(const struct kb_flash *f, struct kb_container_hdr *h,
 	if (size > KB_CONTAINER_HDR_SIZE) {
 		if (f->size < size)
 			return kb_diag_set(d, KB_EINVAL,
-					   "container: the 0x%" PRIx64 "-byte flash window cannot hold a %" PRIu32 "-byte header",
+					   "container: the 0x%" PRIxPHYS "-byte flash window cannot hold a %" PRIu32 "-byte header",
 					   f->size, size);
 		err = flash_read(f, KB_CONTAINER_HDR_SIZE, hdr + KB_CONTAINER_HDR_SIZE,
 				 size - KB_CONTAINER_HDR_SIZE, d);
@@ -83,7 +96,7 @@ int kb_load_part(const struct kb_flash *f, const struct kb_container_hdr *h,
 	const struct kb_container_part *p;
 	uint8_t got[KB_SHA256_LEN], *out = dst;
 	kb_sha256_ctx sha;
-	uint64_t at;
+	kb_phys_t at;
 	int err;
 
 	if (f == NULL || h == NULL || part >= KB_PART_COUNT)
@@ -93,10 +106,10 @@ int kb_load_part(const struct kb_flash *f, const struct kb_container_hdr *h,
 		return KB_OK;
 	/* The whole part must be addressable here (a 32-bit loader and a
 	 * part of 4 GiB or more), and what the caller has must be a prefix. */
-	if (p->size > SIZE_MAX || nhave > p->size || dst == NULL ||
+	if (!fits_size(p->size) || nhave > p->size || dst == NULL ||
 	    (nhave != 0 && have == NULL))
 		return kb_diag_set(d, KB_EINVAL,
-				   "container: %s of 0x%" PRIx64 " bytes cannot be loaded here",
+				   "container: %s of 0x%" PRIxPHYS " bytes cannot be loaded here",
 				   kb_container_part_name(part), p->size);
 	if (f->verified) {
 		/* A verified staging copy (kb_slot_stage): the same bytes
@@ -144,7 +157,7 @@ hash_fail:
 int kb_load_bootargs(const struct kb_flash *f, const struct kb_container_hdr *h,
 		     char *buf, size_t cap, struct kb_diag *d)
 {
-	uint64_t n;
+	kb_phys_t n;
 	int err;
 
 	if (h == NULL || buf == NULL || cap == 0)
@@ -155,7 +168,7 @@ int kb_load_bootargs(const struct kb_flash *f, const struct kb_container_hdr *h,
 		return KB_OK;
 	if (n > cap)
 		return kb_diag_set(d, KB_EINVAL,
-				   "container: bootargs of %" PRIu64 " bytes exceed the loader's %zu-byte buffer (CONFIG_BOOTARGS_MAX_SIZE)",
+				   "container: bootargs of %" PRIuPHYS " bytes exceed the loader's %zu-byte buffer (CONFIG_BOOTARGS_MAX_SIZE)",
 				   n, cap);
 	err = kb_load_part(f, h, KB_PART_BOOTARGS, NULL, 0, buf, d);
 	if (!err)
@@ -167,15 +180,17 @@ int kb_load_bootargs(const struct kb_flash *f, const struct kb_container_hdr *h,
 
 /* A 32-bit payload placed (by the caller's place()) where it could not
  * address itself: refuse before a byte is written there. */
-static int check_below_ceiling(const struct kb_payload_info *pi, uint64_t dst,
+static int check_below_ceiling(const struct kb_payload_info *pi, kb_phys_t dst,
 			       struct kb_diag *d)
 {
-	uint64_t top = kb_payload_ceiling(pi);
+	uint64_t ceiling = kb_payload_ceiling(pi);
+	/* At most the address space's last address: nothing lies above. */
+	kb_phys_t top = kb_phys_fits(ceiling) ? (kb_phys_t)ceiling : KB_PHYS_MAX;
 
 	/* footprint >= 1 (the parsers refuse empty images). */
 	if (dst > top || pi->footprint - 1 > top - dst)
 		return kb_diag_set(d, KB_EINVAL,
-				   "payload: placed at 0x%" PRIx64 " (0x%" PRIxPHYS " bytes), past the %u-bit payload's last address 0x%" PRIx64,
+				   "payload: placed at 0x%" PRIxPHYS " (0x%" PRIxPHYS " bytes), past the %u-bit payload's last address 0x%" PRIxPHYS,
 				   dst, pi->footprint, (unsigned int)pi->xlen, top);
 	return KB_OK;
 }
@@ -183,11 +198,11 @@ static int check_below_ceiling(const struct kb_payload_info *pi, uint64_t dst,
 int kb_load_payload(const struct kb_flash *f, const struct kb_container_hdr *h,
 		    uint16_t machine, unsigned int xlen, uint64_t min_align,
 		    kb_place_fn place, void *ctx, struct kb_payload_info *pi,
-		    uint64_t *start, struct kb_diag *d)
+		    kb_phys_t *start, struct kb_diag *d)
 {
 	uint8_t pre[KB_PAYLOAD_HDR_SIZE];
 	const struct kb_container_part *p;
-	uint64_t stage, dst;
+	kb_phys_t stage, dst;
 	uint32_t type;
 	size_t npre;
 	int err;
@@ -198,9 +213,9 @@ int kb_load_payload(const struct kb_flash *f, const struct kb_container_hdr *h,
 	p = &h->part[KB_PART_PAYLOAD];
 	if (p->size == 0)
 		return kb_diag_set(d, KB_EINVAL, "container: no payload (size 0)");
-	if (p->size > SIZE_MAX)
+	if (!fits_size(p->size))
 		return kb_diag_set(d, KB_EINVAL,
-				   "payload: 0x%" PRIx64 " bytes cannot be loaded here", p->size);
+				   "payload: 0x%" PRIxPHYS " bytes cannot be loaded here", p->size);
 	/* The first bytes tell the format; they are read once, here. */
 	npre = p->size < sizeof(pre) ? (size_t)p->size : sizeof(pre);
 	err = flash_read(f, p->off, pre, npre, d);
@@ -219,7 +234,7 @@ int kb_load_payload(const struct kb_flash *f, const struct kb_container_hdr *h,
 		 * where it lies (p->off + p->size <= f->size: header check). */
 #if KB_LOAD_FROM_COPY
 		if (f->verified && f->mem != NULL && p->off >= f->mem_off) {
-			stage = (uint64_t)(uintptr_t)(f->mem + (p->off - f->mem_off));
+			stage = (kb_phys_t)(uintptr_t)(f->mem + (p->off - f->mem_off));
 		} else
 #endif
 		{

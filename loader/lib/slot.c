@@ -39,19 +39,21 @@ size_t kb_slot_order(const struct kb_slot *s, size_t n, unsigned int *order)
 }
 
 /* The window offset of the first part (0: no part). */
-static uint64_t stage_base(const struct kb_container_hdr *h)
+static kb_phys_t stage_base(const struct kb_container_hdr *h)
 {
-	uint64_t base = UINT64_MAX;
+	/* A part's offset is below KB_PHYS_MAX (it ends inside the
+	 * window): the initial value is no part's. */
+	kb_phys_t base = KB_PHYS_MAX;
 
 	for (unsigned int i = 0; i < KB_PART_COUNT; i++)
 		if (h->part[i].size != 0 && h->part[i].off < base)
 			base = h->part[i].off;
-	return base == UINT64_MAX ? 0 : base;
+	return base == KB_PHYS_MAX ? 0 : base;
 }
 
-uint64_t kb_slot_stage_size(const struct kb_container_hdr *h)
+kb_phys_t kb_slot_stage_size(const struct kb_container_hdr *h)
 {
-	uint64_t end = 0;
+	kb_phys_t end = 0;
 
 	/* Each part lies inside the window (kb_container_header checked
 	 * off <= size <= window - off), so off + size cannot wrap. */
@@ -61,7 +63,7 @@ uint64_t kb_slot_stage_size(const struct kb_container_hdr *h)
 	return end - stage_base(h);
 }
 
-static int stage_read(void *ctx, uint64_t off, void *dst, size_t len)
+static int stage_read(void *ctx, kb_phys_t off, void *dst, size_t len)
 {
 	const struct kb_slot_stage *st = ctx;
 
@@ -73,10 +75,10 @@ static int stage_read(void *ctx, uint64_t off, void *dst, size_t len)
 	return 0;
 }
 
-int kb_slot_stage(const struct kb_slot *s, uint8_t *buf, uint64_t len,
+int kb_slot_stage(const struct kb_slot *s, uint8_t *buf, kb_phys_t len,
 		  struct kb_slot_stage *st, struct kb_diag *d)
 {
-	uint64_t need = kb_slot_stage_size(&s->hdr), base = stage_base(&s->hdr), at = base;
+	kb_phys_t need = kb_slot_stage_size(&s->hdr), base = stage_base(&s->hdr), at = base;
 	int err;
 
 	memset(st, 0, sizeof(*st));
@@ -84,7 +86,7 @@ int kb_slot_stage(const struct kb_slot *s, uint8_t *buf, uint64_t len,
 		return kb_diag_set(d, KB_EINVAL, "slot %s: no valid header to stage", s->name);
 	if (buf == NULL || len < need)
 		return kb_diag_set(d, KB_ENOSPC,
-				   "slot %s: a staging copy of 0x%" PRIx64 " bytes does not fit in 0x%" PRIx64,
+				   "slot %s: a staging copy of 0x%" PRIxPHYS " bytes does not fit in 0x%" PRIxPHYS,
 				   s->name, need, buf ? len : 0);
 	/* Parts in offset order from the first; what lies between them (gaps)
 	 * is zeroed, not read: no digest covers it. */
@@ -132,7 +134,7 @@ static const char *why_short(const struct kb_slot *s)
 	return s->why.msg;
 }
 
-int kb_slot_choose(struct kb_slot *s, size_t n, uint8_t *buf, uint64_t len,
+int kb_slot_choose(struct kb_slot *s, size_t n, uint8_t *buf, kb_phys_t len,
 		   struct kb_slot_stage *st, unsigned int *chosen, struct kb_diag *d)
 {
 	unsigned int order[KB_SLOTS];

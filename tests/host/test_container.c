@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include <kaslrboot/container.h>
+#include <kaslrboot/phys.h>
 #include <kaslrboot/error.h>
 #include <kaslrboot/payload.h>
 #include <kaslrboot/sha256.h>
@@ -603,6 +604,12 @@ static void expect_past_end(struct img *m, int i, uint64_t off, uint64_t size)
 	snprintf(want, sizeof(want),
 		 "container: %s (offset 0x%llx, size 0x%llx) runs past the end of the 0x%zx-byte image",
 		 pname[i], (unsigned long long)off, (unsigned long long)size, m->len);
+	/* 32-bit offsets (test_container_phys32): a field past 2^32 - 1 is
+	 * refused before it is stored, by name. */
+	if (!kb_phys_fits(off) || !kb_phys_fits(size))
+		snprintf(want, sizeof(want),
+			 "container: %s (offset 0x%llx, size 0x%llx) does not fit in 32 bits (CONFIG_PHYS_ADDR_32BIT)",
+			 pname[i], (unsigned long long)off, (unsigned long long)size);
 	expect_fail_full(m, want);
 }
 
@@ -624,6 +631,12 @@ static void test_past_end(void **state)
 		expect_past_end(&m, i, UINT64_MAX - 7, 264);	/* off + size == 256 */
 		expect_past_end(&m, i, 1ull << 63, 1ull << 63);	/* == 2^64 */
 		expect_past_end(&m, i, 0x100000000ull + 256, 16); /* > 4 GiB (32-bit truncation) */
+		expect_past_end(&m, i, 256, 0x100000000ull);	/* a size of 4 GiB */
+		/* sums that wrap at 32 bits (32-bit offsets): refused, not
+		 * wrapped */
+		expect_past_end(&m, i, 256, UINT32_MAX);	/* off + size == 2^32 + 255 */
+		expect_past_end(&m, i, UINT32_MAX, 1);		/* off + size == 2^32 */
+		expect_past_end(&m, i, UINT32_MAX - 7, 264);	/* off + size == 2^32 + 256 */
 		/* back in bounds: fine again */
 		set_part(&m, i, off, size);
 		rehash_header(&m);

@@ -31,7 +31,7 @@ struct fake {
 };
 static struct fake fa, fb;
 
-static int fake_read(void *ctx, uint64_t off, void *dst, size_t len)
+static int fake_read(void *ctx, kb_phys_t off, void *dst, size_t len)
 {
 	struct fake *f = ctx;
 

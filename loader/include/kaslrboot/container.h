@@ -45,6 +45,7 @@
 #include <stdint.h>
 
 #include <kaslrboot/diag.h>
+#include <kaslrboot/phys.h>
 
 #define KB_CONTAINER_MAGIC	"KBIMAGE"	/* + NUL: 8 bytes */
 #define KB_CONTAINER_VERSION	1
@@ -65,10 +66,13 @@ enum kb_container_part_id {
 	KB_PART_COUNT
 };
 
-/* One part as the checked header describes it (in RAM). */
+/* One part as the checked header describes it (in RAM).  Offsets and
+ * sizes in the flash window are kb_phys_t (kaslrboot/phys.h): with
+ * CONFIG_PHYS_ADDR_32BIT a field above 2^32 - 1 is refused by
+ * kb_container_header() before it is stored. */
 struct kb_container_part {
-	uint64_t off;		/* from the start of the image; 0 if absent */
-	uint64_t size;		/* 0: absent */
+	kb_phys_t off;		/* from the start of the image; 0 if absent */
+	kb_phys_t size;		/* 0: absent */
 	uint8_t sha256[32];	/* all zero if absent */
 };
 
@@ -82,7 +86,7 @@ struct kb_container_hdr {
 	struct kb_container_part part[KB_PART_COUNT];
 	/* The sbi part's memory use (bytes; 0 if there is none): from its
 	 * load address, and per hart on top of that. */
-	uint64_t sbi_footprint, sbi_hart_size;
+	kb_phys_t sbi_footprint, sbi_hart_size;
 };
 
 /*

@@ -36,13 +36,15 @@
 #define KB_LOAD_FROM_COPY	1
 #endif
 
-/* The flash window holding the container. */
+/* The flash window holding the container.  Offsets, sizes and addresses
+ * are kb_phys_t (kaslrboot/phys.h): 32 bits with CONFIG_PHYS_ADDR_32BIT,
+ * where the container's fields are refused above 2^32 - 1. */
 struct kb_flash {
 	/* Copy len bytes at offset off of the window to dst (RAM); 0 or a
 	 * negative KB_E* code.  off + len <= size is guaranteed. */
-	int (*read)(void *ctx, uint64_t off, void *dst, size_t len);
+	int (*read)(void *ctx, kb_phys_t off, void *dst, size_t len);
 	void *ctx;
-	uint64_t size;		/* bytes in the window */
+	kb_phys_t size;		/* bytes in the window */
 	/* A staging copy in RAM whose every part was already checked
 	 * against the header the caller passes (kb_slot_stage): parts are
 	 * copied without hashing them a second time. */
@@ -53,7 +55,7 @@ struct kb_flash {
 	 * 16 KiB SRAM the second copy does not fit beside the first). */
 #if KB_LOAD_FROM_COPY
 	const uint8_t *mem;
-	uint64_t mem_off;
+	kb_phys_t mem_off;
 #endif
 };
 
@@ -73,8 +75,8 @@ enum kb_load_what {
  * A non-zero return (with its diag) stops the load.
  */
 typedef int (*kb_place_fn)(void *ctx, enum kb_load_what what,
-			   const struct kb_payload_info *pi, uint64_t size,
-			   uint64_t *addr, struct kb_diag *d);
+			   const struct kb_payload_info *pi, kb_phys_t size,
+			   kb_phys_t *addr, struct kb_diag *d);
 
 /* Read the 256-byte header into RAM once and check it there
  * (kb_container_header with the window's size). */
@@ -126,6 +128,6 @@ int kb_load_part(const struct kb_flash *f, const struct kb_container_hdr *h,
 int kb_load_payload(const struct kb_flash *f, const struct kb_container_hdr *h,
 		    uint16_t machine, unsigned int xlen, uint64_t min_align,
 		    kb_place_fn place, void *ctx, struct kb_payload_info *pi,
-		    uint64_t *start, struct kb_diag *d);
+		    kb_phys_t *start, struct kb_diag *d);
 
 #endif

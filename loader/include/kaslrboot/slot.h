@@ -54,13 +54,13 @@ size_t kb_slot_order(const struct kb_slot *s, size_t n, unsigned int *order);
 /* Bytes a staging copy of slot s needs: from its first part to the end of
  * its last (parts keep their distances, so the copy can stand in for the
  * window; the header, already in RAM, is not copied). */
-uint64_t kb_slot_stage_size(const struct kb_container_hdr *h);
+kb_phys_t kb_slot_stage_size(const struct kb_container_hdr *h);
 
 /* A staging copy standing in for a slot's flash window. */
 struct kb_slot_stage {
 	uint8_t *buf;
-	uint64_t base;			/* the window offset of buf[0] */
-	uint64_t len;
+	kb_phys_t base;			/* the window offset of buf[0] */
+	kb_phys_t len;
 	struct kb_flash flash;		/* reads from buf; verified */
 };
 
@@ -72,7 +72,7 @@ struct kb_slot_stage {
  * path then copies without hashing again).  KB_EINVAL with the part's
  * "container: <part> SHA-256 mismatch", or KB_ENOSPC when len is short.
  */
-int kb_slot_stage(const struct kb_slot *s, uint8_t *buf, uint64_t len,
+int kb_slot_stage(const struct kb_slot *s, uint8_t *buf, kb_phys_t len,
 		  struct kb_slot_stage *st, struct kb_diag *d);
 
 /*
@@ -85,7 +85,7 @@ int kb_slot_stage(const struct kb_slot *s, uint8_t *buf, uint64_t len,
  * slot a: container: bad magic; slot b: container: payload SHA-256
  * mismatch").
  */
-int kb_slot_choose(struct kb_slot *s, size_t n, uint8_t *buf, uint64_t len,
+int kb_slot_choose(struct kb_slot *s, size_t n, uint8_t *buf, kb_phys_t len,
 		   struct kb_slot_stage *st, unsigned int *chosen, struct kb_diag *d);
 
 #endif
