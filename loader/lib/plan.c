@@ -626,6 +626,30 @@ int kb_plan_highest(const struct kb_freemap *f, const struct kb_slot_req *r,
  * before step i, p = n^i has at most i limbs per 32 bits of n, and the
  * step writes two more.
  */
+/* a * b in 64 bits.  Thumb-1 (Cortex-M0) has no widening multiply, so
+ * GCC calls libgcc's __aeabi_lmul for (uint64_t)a * b; there the product
+ * is four 16 x 16-bit ones instead (KB_MUL_HALVES; tests/host/plan.mk
+ * builds it into test_plan_mulhalves too): no 64-bit libgcc helper. */
+#if !defined(KB_MUL_HALVES) && defined(__thumb__) && !defined(__thumb2__)
+#define KB_MUL_HALVES 1
+#endif
+static inline uint64_t mul_wide(uint32_t a, uint32_t b)
+{
+#if defined(KB_MUL_HALVES) && KB_MUL_HALVES
+	uint32_t a0 = a & 0xffff, a1 = a >> 16, b0 = b & 0xffff, b1 = b >> 16;
+	uint32_t lo = a0 * b0, m1 = a0 * b1, m2 = a1 * b0, hi = a1 * b1;
+	/* Bits 16..47: at most 3 x 0xffff, no wrap; its carry and the
+	 * middle products' high halves go to the top word, which holds
+	 * a * b >> 32 < 2^32. */
+	uint32_t mid = (lo >> 16) + (m1 & 0xffff) + (m2 & 0xffff);
+
+	hi += (m1 >> 16) + (m2 >> 16) + (mid >> 16);
+	return (uint64_t)hi << 32 | (mid << 16) | (lo & 0xffff);
+#else
+	return (uint64_t)a * b;
+#endif
+}
+
 static unsigned int __attribute__((noinline)) log2_pow100(uint32_t *p, uint32_t lo, uint32_t hi)
 {
 	uint32_t top;
@@ -640,8 +664,8 @@ static unsigned int __attribute__((noinline)) log2_pow100(uint32_t *p, uint32_t 
 
 		for (j = 0; j < len + 2; j++) {
 			uint32_t cur = j < len ? p[j] : 0;
-			uint64_t t1 = (uint64_t)cur * lo;
-			uint64_t t2 = (uint64_t)prev * hi;
+			uint64_t t1 = mul_wide(cur, lo);
+			uint64_t t2 = mul_wide(prev, hi);
 			/* Add low and high halves apart: t1 + t2 + carry
 			 * could pass 2^64. */
 			uint64_t low = (t1 & 0xffffffffu) + (t2 & 0xffffffffu) +
