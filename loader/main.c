@@ -916,7 +916,8 @@ static uint32_t karl_order[CONFIG_KARL_MAX_SECTIONS];
 static void load_karl(void)
 {
 	const struct kb_container_part *pp = &ctr.part[KB_PART_PAYLOAD];
-	uint64_t stage, maxalign = 4096, bound, bias = 0, entry, span, q, t0, t1, t2;
+	kb_phys_t stage;
+	uint64_t maxalign = 4096, bound, bias = 0, entry, span, q, t0, t1, t2;
 	struct kb_slot_req req;
 	struct kb_karl k;
 	struct kb_diag d;
