@@ -40,6 +40,9 @@
 #include <libfdt.h>
 
 #include <kaslrboot/arch.h>
+#ifdef CONFIG_HANDOFF_BOOTINFO
+#include <kaslrboot/bootinfo.h>
+#endif
 #include <kaslrboot/console.h>
 #include <kaslrboot/container.h>
 #include <kaslrboot/payload.h>
@@ -479,7 +482,9 @@ static struct kb_plan kplan;		/* the kernel's window */
 static kb_phys_t kernel_start;		/* kplan.start, once loaded */
 static kb_phys_t initrd_start;		/* in RAM, once loaded */
 static kb_phys_t dtb_addr;		/* where the tree is handed over */
+#ifndef CONFIG_HANDOFF_BOOTINFO
 static kb_phys_t dtb_room;		/* bytes it may grow into there */
+#endif
 #ifdef CONFIG_SBI_PAYLOAD
 static uint64_t sbi_base, sbi_window;	/* OpenSBI's window (0: none) */
 static uint32_t sbi_nharts;		/* hart ids 0..sbi_nharts-1 */
@@ -722,6 +727,45 @@ static void claim(kb_phys_t base, kb_phys_t size, enum kb_region_kind kind,
 		fatal(err, &d);
 }
 
+#ifdef CONFIG_HANDOFF_BOOTINFO
+static uintptr_t bootinfo_addr;		/* r0 at handoff: the block */
+static size_t bootinfo_room;		/* the bytes claimed for it */
+
+/* 4 (the boot-info handoff, docs/cortex-m.md).  The tree is handed over
+ * as it is; the block gets a window of its own at the top of free memory,
+ * claimed like a moved tree: never in a reservation, never under the
+ * payload (placed after this), outside the loader's SRAM (wiped). */
+static void step_dtb_room(const struct kb_boot_info *bi, const void *fdt)
+{
+	struct kb_slot_req req;
+	struct kb_plan p;
+	struct kb_diag d;
+	const char *args;
+	size_t len;
+	int err;
+
+	kb_diag_clear(&d);
+	/* The tree is not rewritten: a seed in it would be the payload's
+	 * on every boot (a linked tree is in flash). */
+	if (chosen_node >= 0 && (fdt_getprop(fdt, chosen_node, "kaslr-seed", NULL) ||
+				 fdt_getprop(fdt, chosen_node, "rng-seed", NULL)))
+		fatal_msg(KB_EINVAL, "dtb: /chosen has a kaslr-seed or rng-seed, which the boot-info handoff would hand over unchanged (the same on every boot): remove it, or choose CONFIG_HANDOFF_DTB");
+	if (have_part(KB_PART_INITRD))
+		fatal_msg(KB_ENOTSUP, "container: it carries an initrd, which the boot-info block has no field for (CONFIG_HANDOFF_BOOTINFO)");
+	dtb_addr = bi->dtb;
+	args = effective_bootargs(fdt, &len);
+	bootinfo_room = kb_bootinfo_size(CONFIG_RNG_SEED_SIZE, args ? strlen(args) : 0);
+	req = (struct kb_slot_req){ .size = bootinfo_room, .align = KB_BOOTINFO_ALIGN };
+	build_freemap(0, ceiling_phys(UINTPTR_MAX));	/* written through a pointer */
+	err = kb_plan_highest(&freemap, &req, &p, &d);
+	if (err)
+		fatal(err, &d);
+	claim(p.start, bootinfo_room, KB_REGION_DTB, "boot-info block");
+	bootinfo_addr = p.start;
+	kb_info("plan: boot-info block at the top of free memory: 0x%" PRIxPHYS ", %u bytes",
+		p.start, (unsigned int)bootinfo_room);
+}
+#else
 /* 4. Room for /chosen: behind the blob when that is free memory, else a
  * window of its own (then the tree is copied there in step 6). */
 static void step_dtb_room(const struct kb_boot_info *bi, const void *fdt)
@@ -760,6 +804,7 @@ static void step_dtb_room(const struct kb_boot_info *bi, const void *fdt)
 	claim(p.start, dtb_room, KB_REGION_DTB, "dtb (moved)");
 	dtb_addr = p.start;
 }
+#endif
 
 #ifdef CONFIG_SBI_PAYLOAD
 /* 4b. Payload A: OpenSBI (fw_dynamic) in a naturally aligned window of
@@ -1116,6 +1161,51 @@ initrd:
 	}
 }
 
+#ifdef CONFIG_HANDOFF_BOOTINFO
+/* 6 (the boot-info handoff).  Fresh seeds, where the payload runs, the
+ * bootargs, the slot: the block written in the room step 4 claimed. */
+static void step_chosen(const void *orig)
+{
+	uint8_t seed[CONFIG_RNG_SEED_SIZE];
+	struct kb_bootinfo_args a = {
+		.payload_base = kernel_start, .payload_size = payload.footprint,
+		.dtb = dtb_addr,
+	};
+	struct kb_diag d;
+	size_t len;
+	int err;
+
+	kb_diag_clear(&d);
+	/* Independent of the placement draw; 0 means "no seed". */
+	while (kaslr_enabled && a.kaslr_seed == 0) {
+		err = kb_drbg_random(&a.kaslr_seed, sizeof(a.kaslr_seed), &d);
+		if (err)
+			fatal(err, &d);
+	}
+	if (kb_drbg_ready()) {
+		err = kb_drbg_random(seed, sizeof(seed), &d);
+		if (err)
+			fatal(err, &d);
+		a.rng_seed = seed;
+		a.rng_seed_len = sizeof(seed);
+	}
+	a.bootargs = effective_bootargs(orig, &len);
+	a.bootargs_len = a.bootargs ? strlen(a.bootargs) : 0;
+#ifdef CONFIG_PAYLOAD_SLOTS
+	a.slot = slot_booted->name;
+	a.image_version = ctr.image_version;
+#endif
+	err = kb_bootinfo_build((void *)(uintptr_t)bootinfo_addr, bootinfo_room, &a, &d);
+	mbedtls_platform_zeroize(seed, sizeof(seed));
+	mbedtls_platform_zeroize(&a.kaslr_seed, sizeof(a.kaslr_seed));
+	if (err)
+		fatal(err, &d);
+	kb_info("boot-info: %s, rng-seed %s%s",
+		kaslr_enabled ? "kaslr-seed written" : "no kaslr-seed (KASLR off)",
+		kb_drbg_ready() ? "written (" KB_STR(CONFIG_RNG_SEED_SIZE) " bytes)" : "absent (no entropy)",
+		a.bootargs ? ", bootargs" : "");
+}
+#else
 /* 6. /chosen: fresh seeds, the container's bootargs, the initrd; in the
  * room step 4 claimed (in place, or a copy of the tree). */
 static void step_chosen(const void *orig)
@@ -1227,6 +1317,7 @@ fdt_fail:
 		    fdt_strerror(err));
 	fatal(KB_EFDT, &d);
 }
+#endif
 
 #ifdef CONFIG_SEED_CARRY
 /* 6b. The next boot's seed: fresh DRBG output, written over the sector
@@ -1361,6 +1452,13 @@ static void stack_guard_check(void)
 static void __attribute__((noreturn)) step_handoff(const struct kb_boot_info *bi)
 {
 	uintptr_t entry = (uintptr_t)(kernel_start + payload.entry_off);
+#ifdef CONFIG_HANDOFF_BOOTINFO
+	uintptr_t arg = (uintptr_t)bootinfo_addr;	/* r0: the boot-info block */
+#define HANDOFF_ARG_NAME "boot-info"
+#else
+	uintptr_t arg = (uintptr_t)dtb_addr;		/* a1 / x0 / r0: the tree */
+#define HANDOFF_ARG_NAME "dtb"
+#endif
 
 #ifdef CONFIG_ARCH_ARM_M
 	{
@@ -1422,8 +1520,8 @@ static void __attribute__((noreturn)) step_handoff(const struct kb_boot_info *bi
 #elif defined(CONFIG_RISCV_M_MODE)
 	kb_log("WARNING: INSECURE build (CONFIG_RISCV_PMP_LOCK=n): the M-mode payload runs with no PMP lock, every byte writable and executable");
 #endif
-	kb_log("handoff: jumping to 0x%lx (hart %lu, dtb 0x%lx); the loader wipes itself but %u bytes",
-	       (unsigned long)entry, bi->hartid, (unsigned long)dtb_addr,
+	kb_log("handoff: jumping to 0x%lx (hart %lu, " HANDOFF_ARG_NAME " 0x%lx); the loader wipes itself but %u bytes",
+	       (unsigned long)entry, bi->hartid, (unsigned long)arg,
 	       (unsigned int)(__handoff_end - __handoff_start));
 	stack_guard_check();
 	kb_entropy_finish();
@@ -1433,7 +1531,7 @@ static void __attribute__((noreturn)) step_handoff(const struct kb_boot_info *bi
 		kb_arch_handoff_locked(entry, bi->hartid, (uintptr_t)dtb_addr,
 				       h.lock_mask, h.cfg_csr);
 #endif
-	kb_arch_handoff(entry, bi->hartid, (uintptr_t)dtb_addr);
+	kb_arch_handoff(entry, bi->hartid, arg);
 }
 
 void kb_main(const struct kb_boot_info *bi)

@@ -14,6 +14,7 @@ loader-objs-y += loader/lib/spans.o
 loader-objs-y += loader/lib/container.o loader/lib/elf.o loader/lib/image.o loader/lib/reloc.o
 loader-objs-y += loader/lib/load.o
 loader-objs-$(CONFIG_PAYLOAD_SLOTS) += loader/lib/slot.o
+loader-objs-$(CONFIG_HANDOFF_BOOTINFO) += loader/lib/bootinfo.o
 loader-objs-$(CONFIG_KARL) += loader/lib/karl.o
 loader-objs-$(CONFIG_SBI_PAYLOAD) += loader/lib/fwdyn.o
 $(O)/loader/lib/container.o $(O)/loader/lib/load.o $(O)/loader/lib/slot.o $(O)/loader/lib/seedfile.o: KB_CPPFLAGS += $(MBEDTLS_CPPFLAGS)

@@ -7,7 +7,10 @@
 # nokaslr fixes it; a stuck RNG, an absent RNG, a firmware too big for
 # the free SRAM, a corrupted container, another machine's ELF and a RELR
 # table (no code for them in a Cortex-M loader) are refused; after handoff the
-# loader's SRAM is zero (QEMU monitor).
+# loader's SRAM is zero (QEMU monitor).  The firmware gets its seeds in the
+# boot-info block (CONFIG_HANDOFF_BOOTINFO, the board's default) and checks
+# it; a variant build with CONFIG_HANDOFF_DTB (the rewritten tree) is
+# booted too.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 export O=${O_ARM_M:-$top/build/qemu-microbit}
 . "$(dirname "$0")/../lib.sh"
@@ -39,11 +42,21 @@ check "$board: console is the nRF51 UART from the linked tree" \
 	has b1 'kaslrboot: console: nrf-uart at 0x40002000 (/soc/uart@40002000)'
 check "$board: the nRF51 RNG seeds the DRBG after the start-up health test" \
 	has b1 'kaslrboot: entropy: nrf-rng at /soc/rng@4000d000, H = 4.000 bits/sample, start-up health test passed over 1024 samples'
-check "$board: the linked tree is moved to the top of free SRAM" \
-	grep -q '^kaslrboot: plan: dtb at the top of free memory: 0x2000' "$(log_of b1)"
+check "$board: the boot-info block is claimed at the top of free SRAM" \
+	grep -q '^kaslrboot: plan: boot-info block at the top of free memory: 0x2000' "$(log_of b1)"
+# NAME: r0 at the handoff is the block the firmware found (version 1)
+bi_r0() {
+	local r0 fb
+	r0=$(sed -n 's/^kaslrboot: handoff: .*, boot-info \(0x[0-9a-f]*\)).*/\1/p' "$(log_of "$1")")
+	fb=$(sed -n 's/^fw: boot-info v1 at \(0x[0-9a-f]*\), .*/\1/p' "$(log_of "$1")")
+	[ -n "$r0" ] && [ -n "$fb" ] && [ $((r0)) = $((fb)) ]
+}
+check "$board: r0 at the handoff is the boot-info block the firmware read (v1)" bi_r0 b1
+check "$board: the tree handed over is the linked one, unchanged, in flash" \
+	grep -qE '^fw: dtb at 0x0000[0-9a-f]{4}, 985 bytes$' "$(log_of b1)"
 check "$board: the retained-RAM reservation is in the memory map" \
 	has b1 'reserved-memory no-map /reserved-memory/retained@20003fc0'
-check "$board: firmware entered at its vector table's reset word, MSP = its stack top, relocated, BSS zero, seeds in /chosen" \
+check "$board: firmware entered at its vector table's reset word, MSP = its stack top, relocated, BSS zero, seeds in its boot-info block" \
 	fw_ok b1
 
 # 2. Ten boots: random bases.  With S slots (the plan line says how many:
@@ -51,10 +64,11 @@ check "$board: firmware entered at its vector table's reset word, MSP = its stac
 # with probability prod(1 - k/S), ~0.64 for S = 104; at least 7 distinct
 # fail by chance with probability < 1e-4 for S >= 100.  Every boot must
 # also pass the firmware's checks.
-bases=(); good=0
+bases=(); seeds=(); good=0
 for i in 1 2 3 4 5 6 7 8 9 10; do
 	boot "r$i"
 	bases+=("$(plan_base "r$i")")
+	seeds+=("$(sed -n 's/^fw: rng-seed 32 bytes \([0-9a-f]*\)\.\.\.$/\1/p' "$(log_of "r$i")")")
 	if fw_ok "r$i"; then good=$((good + 1)); else tail -n 5 "$(log_of "r$i")" | sed 's/^/# /'; fi
 done
 slots=$(sed -n 's/^kaslrboot: plan: kernel .* slot [0-9]* of \([0-9]*\),.*/\1/p' "$(log_of r1)")
@@ -63,6 +77,8 @@ echo "# bases: ${bases[*]} ($slots slots)"
 check "$board: 10 boots, all firmware checks passed ($good)" [ "$good" = 10 ]
 check "$board: 10 boots, $distinct distinct firmware bases (want >= 7 of $slots slots)" [ "$distinct" -ge 7 ]
 check "$board: at least 64 slots for the test firmware ($slots)" [ "${slots:-0}" -ge 64 ]
+nseeds=$(printf '%s\n' "${seeds[@]}" | grep . | sort -u | wc -l)
+check "$board: 10 boots, 10 different rng-seeds in the boot-info block ($nseeds)" [ "$nseeds" = 10 ]
 
 # 3. nokaslr in the container's bootargs: the lowest slot, twice.
 boot n1 BOOTARGS="nokaslr"
@@ -71,6 +87,7 @@ check "$board: nokaslr gives the same base twice ($(plan_base n1))" \
 	same "$(plan_base n1)" "$(plan_base n2)"
 nokaslr_ok() { has "$1" 'fw: no kaslr-seed' && has "$1" 'kaslrboot: KASLR: OFF (nokaslr)' && has "$1" 'fw: done'; }
 check "$board: nokaslr: the firmware runs there, no kaslr-seed" nokaslr_ok n1
+check "$board: the container's bootargs reach the firmware as given" has n1 'fw: bootargs "nokaslr"'
 
 # 4. A stuck RNG: the tree's rng node pointed at a block of flash whose
 # EVENTS_VALRDY reads 1 and VALUE always 0x5a (flash ignores the
@@ -104,10 +121,46 @@ boot_img norng "$TMP/norng.bin" "$TMP/fw.img"
 check "$board: no RNG: refused, nothing booted" \
 	fw_refused norng 'entropy: no TRNG found (this build knows: nrf-rng)'
 
+# 5b. A linked tree whose /chosen carries a kaslr-seed: the boot-info
+# handoff hands the tree over unchanged, so that seed would reach the
+# firmware on every boot: refused.  The tree rebuilt with dtc (the model
+# string shortened to make room, padded to the same total size) and
+# patched in place.
+python3 - "$O/kaslrboot.bin" "$TMP/stale.bin" "$blob" "$TMP" <<'PY'
+import struct, subprocess, sys
+src = open(sys.argv[1], "rb").read()
+dtb = int(sys.argv[3], 16)
+total = struct.unpack_from(">I", src, dtb + 4)[0]
+open(sys.argv[4] + "/linked.dtb", "wb").write(src[dtb:dtb + total])
+dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", sys.argv[4] + "/linked.dtb"],
+                     check=True, capture_output=True, text=True).stdout
+assert dts.count("chosen {") == 1
+dts = dts.replace("chosen {", "chosen {\n\t\tkaslr-seed = <0x12345678 0x9abcdef0>;", 1)
+dts = dts.replace('model = "BBC micro:bit (QEMU microbit, nRF51822)";', 'model = "m";', 1)
+new = subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-S", str(total), "-"],
+                     input=dts.encode(), check=True, capture_output=True).stdout
+assert len(new) == total, (len(new), total)
+open(sys.argv[2], "wb").write(src[:dtb] + new + src[dtb + total:])
+PY
+boot_img stale "$TMP/stale.bin" "$TMP/fw.img"
+check "$board: a linked tree with /chosen/kaslr-seed: refused (the boot-info handoff would pass it on)" \
+	fw_refused stale 'dtb: /chosen has a kaslr-seed or rng-seed, which the boot-info handoff would hand over unchanged'
+
+# 5c. A container with an initrd: the boot-info block has no field for it.
+head -c 64 /dev/urandom > "$TMP/initrd"
+boot initrd INITRD="$TMP/initrd"
+check "$board: a container with an initrd: refused (no field for it in the boot-info block)" \
+	fw_refused initrd 'container: it carries an initrd, which the boot-info block has no field for (CONFIG_HANDOFF_BOOTINFO)'
+
 # 6. A firmware with 12 KiB more BSS: more than the free SRAM.
 boot big PAYLOAD="$O/testkernel/testkernel-big.elf"
+# its footprint: the end of its last PT_LOAD
+big_fp=0
+while read -r _ _ va _ _ msz _; do
+	[ $((va + msz)) -gt "$big_fp" ] && big_fp=$((va + msz))
+done < <(arm-none-eabi-readelf -lW "$O/testkernel/testkernel-big.elf" | grep '^ *LOAD')
 check "$board: a firmware larger than the free SRAM: clear error, nothing booted" \
-	fw_refused big 'plan: no 8 B-aligned window of 15424 B fits in free memory'
+	fw_refused big "plan: no 8 B-aligned window of $big_fp B fits in free memory"
 
 # 7. A corrupted container: one byte of the firmware (at 256 in the
 # container, docs/container.md) flipped.

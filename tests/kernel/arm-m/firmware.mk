@@ -13,6 +13,9 @@
 FW_CFLAGS = $(ARM_M_FLAGS) -Os -g -std=gnu11 -Wall -Wextra -Werror -ffreestanding \
 	-fno-common -ffunction-sections -fdata-sections -fPIE -fvisibility=hidden \
 	-fno-stack-protector -nostdlib
+# What r0 points at: the boot-info block or the device tree (the
+# loader's CONFIG_HANDOFF_BOOTINFO / _DTB choice, docs/cortex-m.md).
+FW_CFLAGS += -DFW_BOOTINFO=$(if $(CONFIG_HANDOFF_BOOTINFO),1,0)
 FW_LDFLAGS = -static -pie --no-dynamic-linker -z max-page-size=8 -z common-page-size=8 \
 	--gc-sections --build-id=none -nostdlib
 TK_TARGETS := $(TK_O)/testkernel.elf $(TK_O)/testkernel-big.elf
@@ -20,6 +23,7 @@ TK_TARGETS := $(TK_O)/testkernel.elf $(TK_O)/testkernel-big.elf
 testkernel: $(TK_TARGETS)
 	$(vecho) "  BUILT   $(TK_TARGETS:$(O)/%=%)"
 
+$(TK_O)/fw.o $(TK_O)/fw-big.o: $(O)/auto.conf
 $(TK_O)/fw.o: $(TK_SRC)/arm-m/fw.c
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(FW_CFLAGS) -c $< -o $@

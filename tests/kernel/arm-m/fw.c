@@ -4,8 +4,10 @@
  * PIE (R_ARM_RELATIVE in .rel.dyn) that starts with its own vector table,
  * as every Cortex-M firmware does.  The loader places it at a random
  * address in free SRAM, relocates it, zeroes its BSS and enters word 1 of
- * that table with MSP = word 0 and r0 = the device tree.  Every line it
- * prints starts "fw: "; it checks:
+ * that table with MSP = word 0 and r0 = the boot-info block
+ * (CONFIG_HANDOFF_BOOTINFO, docs/cortex-m.md) or the rewritten device
+ * tree (CONFIG_HANDOFF_DTB): it reads either.  Every line it prints starts
+ * "fw: "; it checks:
  *
  *  - where it runs (PC-relative), and that the relocated vector table
  *    points at its own stack top and reset entry; MSP = that stack top;
@@ -13,7 +15,13 @@
  *    addresses;
  *  - its BSS is zero on entry; PRIMASK = 1 (interrupts off);
  *  - the device tree (magic, outside its own window), /chosen kaslr-seed
- *    (8 bytes, non-zero), rng-seed, bootargs.
+ *    (8 bytes, non-zero), rng-seed, bootargs;
+ *  - or the boot-info block: magic, version, header size, size, flags,
+ *    every offset and length inside the block, the block outside its own
+ *    window, kaslr-seed non-zero exactly when flagged, payload_base its
+ *    own base and payload_size its footprint, bootargs NUL-terminated,
+ *    the device tree it points at (magic); it prints the seeds, bootargs
+ *    and slot in the same lines as from a tree.
  *
  * Then "fw: done" and a semihosting exit (0), or "fw: FAILED" and exit 1.
  * With "fw.wait" in bootargs it prints "fw: waiting" and stays (for the
@@ -49,6 +57,7 @@ static const char *volatile str = "relocated string";
 /* volatile: never written, so the compiler would assume it is zero */
 static volatile uint8_t zero_bss[128 + FW_BSS_EXTRA];
 static unsigned int failures;
+static int wait_requested;
 
 static void putc_(char c)
 {
@@ -70,17 +79,25 @@ static void hex(uint32_t v, int digits)
 		putc_("0123456789abcdef"[(v >> (4 * i)) & 0xf]);
 }
 
+/* By subtraction: no libgcc division (266 bytes on an M0). */
 static void dec(uint32_t v)
 {
-	char b[12];
-	int n = 0;
+	static const uint32_t p10[] = { 1000000000, 100000000, 10000000, 1000000,
+					100000, 10000, 1000, 100, 10, 1 };
+	int started = 0;
 
-	do {
-		b[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n)
-		putc_(b[--n]);
+	for (unsigned int i = 0; i < 10; i++) {
+		char c = '0';
+
+		while (v >= p10[i]) {
+			v -= p10[i];
+			c++;
+		}
+		if (c != '0' || started || i == 9) {
+			putc_(c);
+			started = 1;
+		}
+	}
 }
 
 static void fail(const char *what)
@@ -128,10 +145,130 @@ static int contains(const char *hay, uint32_t len, const char *w)
 	return 0;
 }
 
-static int wait_requested;
+static void print_dtb(uint32_t dtb)
+{
+	puts_("fw: dtb at 0x");
+	hex(dtb, 8);
+	puts_(", ");
+	dec(be32((const uint8_t *)dtb + 4));
+	puts_(" bytes\n");
+}
 
+#if FW_BOOTINFO
+/* The boot-info block (kaslrboot/bootinfo.h, version 1): every field is
+ * checked before it is used; a malformed block is a failure here.  Short
+ * failure lines: the firmware must fit the slot board's free SRAM. */
+#define BI_MAGIC	0x4942424bu
+#define BI_KASLR	1u
+#define BI_RNG_SEED	2u
+#define BI_BOOTARGS	4u
+#define BI_SLOT		8u
+static uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void check_handoff(uint32_t blk, uint32_t base, uint32_t end)
+{
+	const uint8_t *b = (const uint8_t *)blk;
+	uint32_t hsize, size, flags, kseed_lo, kseed_hi, soff, slen, aoff, alen, dtb;
+
+	if (blk == 0 || (blk & 7) || le32(b) != BI_MAGIC) {
+		fail("r0 is not an aligned boot-info block");
+		return;
+	}
+	hsize = (uint32_t)b[6] | (uint32_t)b[7] << 8;
+	size = le32(b + 8);
+	flags = le32(b + 12);
+	kseed_lo = le32(b + 16);
+	kseed_hi = le32(b + 20);
+	dtb = le32(b + 40);
+	soff = le32(b + 44);
+	slen = le32(b + 48);
+	aoff = le32(b + 52);
+	alen = le32(b + 56);
+	puts_("fw: boot-info v");
+	dec((uint32_t)b[4] | (uint32_t)b[5] << 8);
+	puts_(" at 0x");
+	hex(blk, 8);
+	puts_(", ");
+	dec(size);
+	puts_(" bytes, flags 0x");
+	hex(flags, 2);
+	putc_('\n');
+	if (b[4] != 1 || b[5] != 0) {
+		fail("bi: version");
+		return;
+	}
+	if (hsize != 64 || size < hsize + 1 || size > 1024 || (size & 7)) {
+		fail("bi: sizes");
+		return;
+	}
+	if (blk < end && base < blk + size)
+		fail("bi: overlap");
+	if (flags & ~0xfu)
+		fail("bi: flags");
+	if (le32(b + 32) != base || le32(b + 36) < end - base)
+		fail("bi: payload_base/size");
+	if (flags & BI_KASLR) {
+		if ((kseed_lo | kseed_hi) == 0)
+			fail("bi: kaslr-seed 0");
+		puts_("fw: kaslr-seed 0x");
+		hex(kseed_hi, 8);
+		hex(kseed_lo, 8);
+		putc_('\n');
+	} else {
+		if (kseed_lo | kseed_hi)
+			fail("bi: kaslr-seed unflagged");
+		puts_("fw: no kaslr-seed\n");
+	}
+	if (flags & BI_RNG_SEED) {
+		if (slen == 0 || soff < hsize || soff > size || slen > size - soff) {
+			fail("bi: rng-seed");
+			return;
+		}
+		puts_("fw: rng-seed ");
+		dec(slen);
+		puts_(" bytes ");
+		for (uint32_t i = 0; i < slen && i < 8; i++)
+			hex(b[soff + i], 2);
+		puts_("...\n");
+	} else {
+		if (soff | slen)
+			fail("bi: rng-seed unflagged");
+		puts_("fw: no rng-seed\n");
+	}
+	if (flags & BI_BOOTARGS) {
+		if (aoff < hsize || aoff > size || alen >= size - aoff || b[aoff + alen] != 0) {
+			fail("bi: bootargs");
+			return;
+		}
+		puts_("fw: bootargs \"");
+		puts_((const char *)b + aoff);
+		puts_("\"\n");
+		wait_requested = contains((const char *)b + aoff, alen, "fw.wait");
+	} else if (aoff | alen) {
+		fail("bi: bootargs unflagged");
+	}
+	if (flags & BI_SLOT) {
+		if (b[63] != 0)
+			fail("bi: slot");
+		puts_("fw: slot ");
+		puts_((const char *)b + 60);
+		puts_(", image version ");
+		dec(le32(b + 24));
+		putc_('\n');
+	}
+	if (dtb == 0 || be32((const uint8_t *)dtb) != 0xd00dfeed) {
+		fail("bi: dtb");
+		return;
+	}
+	print_dtb(dtb);
+}
+
+#else
 /* /chosen's properties, walking the structure block by hand. */
-static void check_dtb(uint32_t dtb, uint32_t base, uint32_t end)
+static void check_handoff(uint32_t dtb, uint32_t base, uint32_t end)
 {
 	const uint8_t *f = (const uint8_t *)dtb;
 	uint32_t total, off_struct, off_strings, p, depth = 0, in_chosen = 0;
@@ -146,11 +283,7 @@ static void check_dtb(uint32_t dtb, uint32_t base, uint32_t end)
 	off_strings = be32(f + 12);
 	if (dtb < end && base < dtb + total)
 		fail("the device tree overlaps the firmware");
-	puts_("fw: dtb at 0x");
-	hex(dtb, 8);
-	puts_(", ");
-	dec(total);
-	puts_(" bytes\n");
+	print_dtb(dtb);
 	for (p = off_struct; p + 4 <= total;) {
 		uint32_t tag = be32(f + p);
 
@@ -206,6 +339,7 @@ static void check_dtb(uint32_t dtb, uint32_t base, uint32_t end)
 	if (!rseed)
 		puts_("fw: no rng-seed\n");
 }
+#endif
 
 /* The entry: MSP as the loader left it, before any C prologue. */
 __asm__(".text\n"
@@ -248,7 +382,7 @@ void fw_main(uint32_t dtb, uint32_t sp)
 		}
 	if (failures == 0)
 		puts_("fw: bss ok\n");
-	check_dtb(dtb, base, end);
+	check_handoff(dtb, base, end);
 	if (failures) {
 		puts_("fw: FAILED\n");
 		semihost_exit(1);
