@@ -7,7 +7,9 @@
  * TRNG samples, the stack it runs on), then enters the payload the way the
  * core's reset enters firmware: MSP = sp (word 0 of the payload's vector
  * table), PC = entry (word 1), Thumb, privileged thread mode on MSP,
- * PRIMASK = 1 (interrupts off); r0 = the device tree, r1-r3, r12, lr = 0.
+ * PRIMASK = 1 (interrupts off); r0 = the argument "dtb": the boot-info
+ * block (CONFIG_HANDOFF_BOOTINFO) or the device tree (CONFIG_HANDOFF_DTB);
+ * r1-r3, r12, lr = 0.
  */
 	.syntax unified
 	.thumb
