@@ -16,6 +16,8 @@ base_o=$O
 [ -f "$base_o/kaslrboot.elf" ] || { notok "$board: not built ($base_o)"; done_testing; }
 mkdir -p "$TMP/dtb"
 cp -r "$top/boards/qemu-microbit/." "$TMP/dtb/"
+# verbose (the board is quiet): the placement and /chosen lines are read
+sed -i '/^CONFIG_LOG_QUIET=y$/d' "$TMP/dtb/defconfig"
 printf 'CONFIG_HANDOFF_DTB=y\n' >> "$TMP/dtb/defconfig"
 O=$TMP/dtb-o
 make -s -C "$top" O="$O" BOARD_DIR="$TMP/dtb" all testkernel > "$TMP/dtb.build" 2>&1
