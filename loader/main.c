@@ -1375,7 +1375,7 @@ static void step_seed_write(void)
 static void step_pmp_lock(uintptr_t entry, struct kb_pmp_handoff *h)
 {
 	struct kb_pmp_seg segs[KB_PMP_MAX_SEGS];
-	struct kb_pmp_entry e[KB_PMP_MAX_ENTRIES];
+	struct kb_pmp_entry e[CONFIG_RISCV_PMP_ENTRIES];
 	struct kb_pmp_params p;
 	size_t n = 0, ne = 0;
 	struct kb_diag d;
@@ -1395,7 +1395,7 @@ static void step_pmp_lock(uintptr_t entry, struct kb_pmp_handoff *h)
 	if (err)
 		fatal(err, &d);
 	for (size_t i = 0; i < n; i++)
-		kb_info("pmp: %-6s 0x%" PRIx64 "-0x%" PRIx64 " %s", segs[i].name,
+		kb_info("pmp: %-6s 0x%" PRIxPHYS "-0x%" PRIxPHYS " %s", segs[i].name,
 			segs[i].start, segs[i].start + segs[i].size - 1,
 			kb_pmp_perm_str(segs[i].perm));
 	kb_log("pmp: payload locked with %u of %u entries (G=%u), everything else %s; the last lock is set by the handoff",

@@ -17,7 +17,7 @@ include $(wildcard $(srctree)/tests/host/*.mk)
 # The pure modules whose addresses are kb_phys_t (kaslrboot/phys.h) are
 # tested at both widths: test_<t>_phys32 is test_<t> built again with
 # 32-bit addresses, as on the 32-bit boards (CONFIG_PHYS_ADDR_32BIT).
-host-tests-phys32 := memmap plan spans payload payload_armm drbg container slot
+host-tests-phys32 := memmap plan spans payload payload_armm drbg container slot pmp
 define phys32_test
 host-tests += $(1)_phys32
 test-$(1)_phys32-srcs := $$(test-$(1)-srcs)

@@ -8,7 +8,9 @@
  * seeded random layouts and every segment boundary +-1 granule, each
  * address must get exactly the permissions intended: its segment's, else
  * the background's.  The entry count is compared with a brute force over
- * every NAPOT/TOR choice.
+ * every NAPOT/TOR choice, and every plan and refusal with the planner as
+ * it was before it was made smaller (tests/pmp_ref.h): the same entries,
+ * the same lines.  Built at both address widths (test_pmp_phys32).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +26,7 @@
 #include <kaslrboot/pmp.h>
 
 #include "../pmp_oracle.h"
+#include "../pmp_ref.h"
 
 static struct kb_diag d;
 static struct kb_pmp_entry e[KB_PMP_MAX_ENTRIES];
@@ -63,7 +66,7 @@ static void check_plan(const struct kb_pmp_seg *s, size_t n, const struct kb_pmp
 	check_addr(s, n, p, 0);
 	check_addr(s, n, p, space - 1);
 	for (size_t i = 0; i < n; i++) {
-		uint64_t b[2] = { s[i].start, s[i].start + s[i].size };
+		uint64_t b[2] = { s[i].start, (uint64_t)s[i].start + s[i].size };
 
 		for (int j = 0; j < 2; j++) {
 			if (b[j] >= gr)
@@ -93,7 +96,7 @@ static size_t ranges(const struct kb_pmp_seg *s, size_t n, int bg, struct rg *r)
 			continue;
 		for (k = nr; k > 0 && r[k - 1].s > s[i].start; k--)
 			r[k] = r[k - 1];
-		r[k] = (struct rg){ s[i].start, s[i].start + s[i].size, s[i].perm };
+		r[k] = (struct rg){ s[i].start, (uint64_t)s[i].start + s[i].size, s[i].perm };
 		nr++;
 	}
 	size_t m = 0;
@@ -161,6 +164,34 @@ static uint64_t rnd_below(uint64_t n)
 	return n ? rnd() % n : 0;
 }
 
+/* The old planner's answer for the same input: the same code, the same
+ * line, the same entries. */
+static void check_ref(const struct kb_pmp_seg *s, size_t n, const struct kb_pmp_params *p,
+		      int err)
+{
+	struct ref_seg rs[REF_MAX_SEGS];
+	struct ref_params rp = { p->nr_entries, p->g, p->addr_bits, p->background };
+	struct ref_entry re[REF_MAX_ENTRIES];
+	struct kb_diag rd;
+	size_t rn = 0;
+	int rerr;
+
+	assert_true(n <= REF_MAX_SEGS);
+	for (size_t i = 0; i < n; i++)
+		rs[i] = (struct ref_seg){ s[i].start, s[i].size, s[i].perm, s[i].name };
+	rerr = kb_test_pmp_plan_ref(rs, n, &rp, re, &rn, &rd);
+	assert_int_equal(err, rerr);
+	if (err) {
+		assert_string_equal(d.msg, rd.msg);
+		return;
+	}
+	assert_int_equal(ne, rn);
+	for (size_t i = 0; i < ne; i++) {
+		assert_int_equal(e[i].cfg, re[i].cfg);
+		assert_int_equal(e[i].addr, re[i].addr);
+	}
+}
+
 static void test_random(void **state)
 {
 	static const unsigned int gs[] = { 0, 0, 0, 1, 2, 10 };
@@ -178,7 +209,7 @@ static void test_random(void **state)
 			.addr_bits = abits[rnd_below(5)],
 			.background = bgs[rnd_below(4)],
 		};
-		uint64_t gr, space, cur;
+		uint64_t gr, space, top, cur;
 		struct kb_pmp_seg s[8];
 		struct rg r[8];
 		size_t n = 1 + (size_t)rnd_below(8), nr;
@@ -188,11 +219,14 @@ static void test_random(void **state)
 			p.g = 0;
 		gr = UINT64_C(1) << (p.g + 2);
 		space = UINT64_C(1) << (p.addr_bits + 2);
+		/* Where the loader's addresses end (4 GiB with 32-bit
+		 * ones): layouts near the top end there. */
+		top = (uint64_t)KB_PHYS_MAX < space - 1 ? (uint64_t)KB_PHYS_MAX + 1 : space;
 		/* Start near 0, in the middle, or near the top. */
 		switch (rnd_below(3)) {
 		case 0: cur = 0; break;
-		case 1: cur = (space / 2) & ~(gr - 1); break;
-		default: cur = space - 64 * gr; break;
+		case 1: cur = (top / 2) & ~(gr - 1); break;
+		default: cur = top - 64 * gr; break;
 		}
 		cur += rnd_below(8) * gr;
 		for (size_t i = 0; i < n; i++) {
@@ -209,13 +243,15 @@ static void test_random(void **state)
 			}
 			if (rnd_below(16) == 0)
 				sz = 0;
-			if (cur >= space || sz > space - cur)
-				sz = 0, cur = cur < space ? cur : space;
-			s[i] = (struct kb_pmp_seg){ cur, sz, perms[rnd_below(6)], "seg" };
+			if (cur >= top || sz > top - cur)
+				sz = 0, cur = cur < top ? cur : top - gr;
+			s[i] = (struct kb_pmp_seg){ (kb_phys_t)cur, (kb_phys_t)sz, perms[rnd_below(6)],
+						    "seg" };
 			cur += sz;
 		}
 		ne = 0;
 		err = kb_pmp_plan(s, n, &p, e, &ne, &d);
+		check_ref(s, n, &p, err);
 		nr = ranges(s, n, p.background, r);
 		if (err == 0) {
 			unsigned int want = brute(r, nr, p.g, p.addr_bits) +
@@ -310,12 +346,6 @@ static void test_rv32_top(void **state)
 	struct kb_pmp_seg s[] = {
 		{ 0xffffd000, 0x3000, KB_PMP_TEXT, "text" },
 	};
-	struct kb_pmp_seg top[] = {
-		{ 0x3fffff000ull, 0x1000, KB_PMP_TEXT, "top" },
-	};
-	struct kb_pmp_seg bad[] = {
-		{ 0x3ffffd000ull, 0x3000, KB_PMP_TEXT, "top3" },
-	};
 
 	(void)state;
 	assert_int_equal(kb_pmp_plan(s, 1, &qemu32, e, &ne, &d), 0);
@@ -325,6 +355,14 @@ static void test_rv32_top(void **state)
 	check_plan(s, 1, &qemu32);
 	assert_int_equal(kb_test_pmp_oracle(e, ne, 32, 0xffffffff), KB_PMP_TEXT);
 	assert_int_equal(kb_test_pmp_oracle(e, ne, 32, 0x100000000ull), KB_PMP_DATA);
+#if KB_PHYS_BITS == 64
+	struct kb_pmp_seg top[] = {
+		{ 0x3fffff000ull, 0x1000, KB_PMP_TEXT, "top" },
+	};
+	struct kb_pmp_seg bad[] = {
+		{ 0x3ffffd000ull, 0x3000, KB_PMP_TEXT, "top3" },
+	};
+
 	/* The 34-bit top: NAPOT reaches it, a TOR cannot. */
 	assert_int_equal(kb_pmp_plan(top, 1, &qemu32, e, &ne, &d), 0);
 	check_plan(top, 1, &qemu32);
@@ -334,22 +372,53 @@ static void test_rv32_top(void **state)
 	top[0].start = 0x400000000ull;
 	assert_int_equal(kb_pmp_plan(top, 1, &qemu32, e, &ne, &d), KB_ERANGE);
 	assert_non_null(strstr(d.msg, "outside the 0x400000000-byte physical space"));
+#else
+	/* 32-bit addresses: the last byte below 4 GiB is the highest a
+	 * segment reaches; a 4 GiB NAPOT from 0 is one entry. */
+	s[0] = (struct kb_pmp_seg){ 0, 0xfffffffc, KB_PMP_TEXT, "all" };
+	assert_int_equal(kb_pmp_plan(s, 1, &qemu32, e, &ne, &d), 0);
+	assert_int_equal(ne, 2);
+	assert_int_equal(e[0].cfg, KB_PMP_L | KB_PMP_A_TOR | KB_PMP_TEXT);
+	assert_int_equal(e[0].addr, 0x3fffffff);
+	check_plan(s, 1, &qemu32);
+	/* a 16 MiB space (addr_bits 22): [16 MiB - 4 KiB, +8 KiB) is past it */
+	struct kb_pmp_params small = { 16, 0, 22, KB_PMP_DATA };
+
+	s[0] = (struct kb_pmp_seg){ 0xfff000, 0x2000, KB_PMP_TEXT, "past" };
+	assert_int_equal(kb_pmp_plan(s, 1, &small, e, &ne, &d), KB_ERANGE);
+	assert_string_equal(d.msg,
+			    "pmp: segment 'past' [0xfff000, +0x2000) is outside the 0x1000000-byte physical space");
+	s[0].size = 0x1000;	/* ends at the top: NAPOT only */
+	assert_int_equal(kb_pmp_plan(s, 1, &small, e, &ne, &d), 0);
+	assert_int_equal(e[0].cfg, KB_PMP_L | KB_PMP_A_NAPOT | KB_PMP_TEXT);
+	check_plan(s, 1, &small);
+#endif
 }
 
 static void test_errors(void **state)
 {
-	struct kb_pmp_seg s[20];
+	struct kb_pmp_seg s[KB_PMP_MAX_SEGS + 1];
 	struct kb_pmp_params p = qemu64;
+	char want[200];
 
 	(void)state;
-	/* Too many: 20 separate 12 KiB text ranges need 2 entries each. */
-	for (int i = 0; i < 20; i++)
-		s[i] = (struct kb_pmp_seg){ 0x80000000 + 0x10000 * (uint64_t)i, 0x3000,
+	/* Too many: KB_PMP_MAX_SEGS separate 12 KiB text ranges need 2
+	 * entries each. */
+	for (int i = 0; i < KB_PMP_MAX_SEGS + 1; i++)
+		s[i] = (struct kb_pmp_seg){ 0x80000000 + 0x10000 * (kb_phys_t)i, 0x3000,
 					    KB_PMP_TEXT, i == 7 ? "seven" : "other" };
-	assert_int_equal(kb_pmp_plan(s, 20, &p, e, &ne, &d), KB_ENOSPC);
-	assert_string_equal(d.msg,
-			    "pmp: the payload needs 41 PMP entries, 16 are available (segment 'seven' at 0x80070000 is the first that does not fit)");
+	assert_int_equal(kb_pmp_plan(s, KB_PMP_MAX_SEGS, &p, e, &ne, &d), KB_ENOSPC);
+	snprintf(want, sizeof(want),
+		 "pmp: the payload needs %d PMP entries, 16 are available (segment 'seven' at 0x80070000 is the first that does not fit)",
+		 2 * KB_PMP_MAX_SEGS + 1);
+	assert_string_equal(d.msg, want);
 	assert_int_equal(ne, 0);
+	check_ref(s, KB_PMP_MAX_SEGS, &p, KB_ENOSPC);
+	/* One segment more than the planner's array: refused as such. */
+	assert_int_equal(kb_pmp_plan(s, KB_PMP_MAX_SEGS + 1, &p, e, &ne, &d), KB_EINVAL);
+	snprintf(want, sizeof(want), "pmp: %d segments, at most %d", KB_PMP_MAX_SEGS + 1,
+		 KB_PMP_MAX_SEGS);
+	assert_string_equal(d.msg, want);
 	/* Exactly enough (7 x 2 + 1 = 15 of 15) fits. */
 	p.nr_entries = 15;
 	assert_int_equal(kb_pmp_plan(s, 7, &p, e, &ne, &d), 0);
@@ -405,6 +474,16 @@ static void test_errors(void **state)
 	p = qemu64;
 	p.addr_bits = 55;
 	assert_int_equal(kb_pmp_plan(s, 1, &p, e, &ne, &d), KB_EINVAL);
+	assert_string_equal(d.msg,
+			    "pmp: pmpaddr width 55 bits (8 .. 54) or granularity G=0 out of range");
+	p.addr_bits = 7;
+	assert_int_equal(kb_pmp_plan(s, 1, &p, e, &ne, &d), KB_EINVAL);
+	p = qemu64;
+	p.g = 54;
+	assert_int_equal(kb_pmp_plan(s, 1, &p, e, &ne, &d), KB_EINVAL);
+	p.g = 53;
+	s[0] = (struct kb_pmp_seg){ 0, 0, KB_PMP_TEXT, "none" };
+	assert_int_equal(kb_pmp_plan(s, 1, &p, e, &ne, &d), 0);
 	p = qemu64;
 	p.background = 9;
 	assert_int_equal(kb_pmp_plan(s, 1, &p, e, &ne, &d), KB_EINVAL);
@@ -506,7 +585,107 @@ static void test_payload_segs(void **state)
 	assert_non_null(strstr(d.msg, "segment 2 has no permissions"));
 	pi.seg[2].flags = KB_PF_R | KB_PF_W;
 	assert_int_equal(kb_pmp_payload_segs(&pi, base, 0, s, 4, &n, &d), KB_ENOSPC);
-	assert_int_equal(kb_pmp_payload_segs(&pi, UINT64_MAX - 0x1000, 0, s, 8, &n, &d), KB_ERANGE);
+	assert_int_equal(kb_pmp_payload_segs(&pi, KB_PHYS_MAX - 0x1000, 0, s, 8, &n, &d), KB_ERANGE);
+	assert_string_equal(d.msg, "pmp: the payload's RELRO wraps past " KB_PHYS_TOP);
+	pi.relro_size = 0;
+	assert_int_equal(kb_pmp_payload_segs(&pi, KB_PHYS_MAX - 0x1000, 0, s, 8, &n, &d), KB_ERANGE);
+	assert_string_equal(d.msg, "pmp: payload segment 0 at 0x0 + 0x1232 wraps past " KB_PHYS_TOP);
+	/* Near the top: a segment whose rounded end would pass it, and one
+	 * that ends a page below it. */
+	pi.nseg = 1;
+	pi.seg[0].memsz = 0x1000;
+	assert_int_equal(kb_pmp_payload_segs(&pi, KB_PHYS_MAX - 0x1ffe, 10, s, 8, &n, &d), KB_ERANGE);
+	assert_int_equal(kb_pmp_payload_segs(&pi, KB_PHYS_MAX - 0xfff, 0, s, 8, &n, &d), KB_ERANGE);
+	assert_int_equal(kb_pmp_payload_segs(&pi, KB_PHYS_MAX - 0x1fff, 10, s, 8, &n, &d), 0);
+	assert_int_equal(s[0].start, KB_PHYS_MAX - 0x1fff);
+	assert_int_equal(s[0].size, 0x1000);
+	pi.relro_off = 0;
+	pi.relro_size = 0x10;
+	assert_int_equal(kb_pmp_payload_segs(&pi, KB_PHYS_MAX - 0x8, 0, s, 8, &n, &d), KB_ERANGE);
+	assert_string_equal(d.msg, "pmp: the payload's RELRO wraps past " KB_PHYS_TOP);
+}
+
+/* Boundaries by one word: a segment one word past the space, two
+ * segments that share one word, two that both start at 0. */
+static void test_one_word(void **state)
+{
+	struct kb_pmp_params small = { 16, 0, 22, KB_PMP_DATA };	/* 16 MiB */
+	struct kb_pmp_seg s[2];
+
+	(void)state;
+	s[0] = (struct kb_pmp_seg){ 0xfff000, 0x1004, KB_PMP_TEXT, "over" };
+	assert_int_equal(kb_pmp_plan(s, 1, &small, e, &ne, &d), KB_ERANGE);
+	assert_string_equal(d.msg,
+			    "pmp: segment 'over' [0xfff000, +0x1004) is outside the 0x1000000-byte physical space");
+	check_ref(s, 1, &small, KB_ERANGE);
+	s[0].size = 0x1000;
+	assert_int_equal(kb_pmp_plan(s, 1, &small, e, &ne, &d), 0);
+
+	s[0] = (struct kb_pmp_seg){ 0x80000000, 0x1000, KB_PMP_TEXT, "text" };
+	s[1] = (struct kb_pmp_seg){ 0x80000ffc, 0x8, KB_PMP_RODATA, "ro" };
+	assert_int_equal(kb_pmp_plan(s, 2, &qemu32, e, &ne, &d), KB_EOVERLAP);
+	assert_string_equal(d.msg,
+			    "pmp: segment 'ro' (r--) at 0x80000ffc overlaps 'text' (r-x), which ends at 0x80001000");
+	check_ref(s, 2, &qemu32, KB_EOVERLAP);
+	s[1].start = 0x80001000;	/* touching: fine */
+	assert_int_equal(kb_pmp_plan(s, 2, &qemu32, e, &ne, &d), 0);
+	check_ref(s, 2, &qemu32, 0);
+
+	s[0] = (struct kb_pmp_seg){ 0, 0x1000, KB_PMP_TEXT, "text" };
+	s[1] = (struct kb_pmp_seg){ 0, 0x8, KB_PMP_RODATA, "ro" };
+	assert_int_equal(kb_pmp_plan(s, 2, &qemu32, e, &ne, &d), KB_EOVERLAP);
+	check_ref(s, 2, &qemu32, KB_EOVERLAP);
+	s[1].perm = KB_PMP_TEXT;	/* the same permissions: one range */
+	assert_int_equal(kb_pmp_plan(s, 2, &qemu32, e, &ne, &d), 0);
+	assert_int_equal(ne, 2);
+	check_ref(s, 2, &qemu32, 0);
+	check_plan(s, 2, &qemu32);
+}
+
+/* Ties between NAPOT and TOR, decided as the old planner did (the
+ * entries, not only their count): a chain of NAPOT-able ranges from 0
+ * before one that must be a TOR; NAPOT-able ranges after a TOR; a NAPOT
+ * between two TORs; a whole-space range. */
+static void test_ties(void **state)
+{
+	static const struct kb_pmp_seg cases[][4] = {
+		{ { 0, 0x1000, KB_PMP_TEXT, "a" }, { 0x1000, 0x1000, KB_PMP_RODATA, "b" },
+		  { 0x2000, 0x3000, KB_PMP_TEXT, "c" }, { 0x5000, 0x1000, KB_PMP_RODATA, "d" } },
+		{ { 0x80001000, 0x1000, KB_PMP_TEXT, "a" }, { 0x80002000, 0x3000, KB_PMP_RODATA, "b" },
+		  { 0x80005000, 0x1000, KB_PMP_TEXT, "c" }, { 0x80006000, 0x2000, KB_PMP_RODATA, "d" } },
+		{ { 0x80000000, 0x3000, KB_PMP_TEXT, "a" }, { 0x80003000, 0x1000, KB_PMP_RODATA, "b" },
+		  { 0x80004000, 0x4000, KB_PMP_TEXT, "c" }, { 0x80010000, 0x1000, KB_PMP_RODATA, "d" } },
+		{ { 0x80000000, 0x1000, KB_PMP_TEXT, "a" }, { 0x80001000, 0x3000, KB_PMP_RODATA, "b" },
+		  { 0x80004000, 0x4000, KB_PMP_TEXT, "c" }, { 0x80008000, 0x1000, KB_PMP_RODATA, "d" } },
+	};
+	struct kb_pmp_params p = qemu32;
+
+	(void)state;
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		for (int bgi = 0; bgi < 2; bgi++) {
+			p.background = bgi ? KB_PMP_NO_BACKGROUND : KB_PMP_DATA;
+			assert_int_equal(kb_pmp_plan(cases[c], 4, &p, e, &ne, &d), 0);
+			check_ref(cases[c], 4, &p, 0);
+			check_plan(cases[c], 4, &p);
+		}
+	}
+	/* The first case from 0: TOR, TOR, TOR, NAPOT (no OFF: the bottom
+	 * of entry 0 is 0), then the catch-all. */
+	p.background = KB_PMP_DATA;
+	assert_int_equal(kb_pmp_plan(cases[0], 4, &p, e, &ne, &d), 0);
+	assert_int_equal(ne, 5);
+	assert_int_equal(e[0].cfg & KB_PMP_A_MASK, KB_PMP_A_TOR);
+	assert_int_equal(e[3].cfg & KB_PMP_A_MASK, KB_PMP_A_NAPOT);
+	/* The whole space as one range is one NAPOT entry, as the
+	 * catch-all. */
+	struct kb_pmp_params tiny = { 4, 0, 10, KB_PMP_NO_BACKGROUND };
+	struct kb_pmp_seg all = { 0, 0x1000, KB_PMP_TEXT, "all" };
+
+	assert_int_equal(kb_pmp_plan(&all, 1, &tiny, e, &ne, &d), 0);
+	assert_int_equal(ne, 1);
+	assert_int_equal(e[0].cfg, KB_PMP_L | KB_PMP_A_NAPOT | KB_PMP_TEXT);
+	assert_int_equal(e[0].addr, 0x1ff);
+	check_ref(&all, 1, &tiny, 0);
 }
 
 int main(void)
@@ -518,6 +697,8 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_zero_and_background),
 		cmocka_unit_test(test_random),
+		cmocka_unit_test(test_ties),
+		cmocka_unit_test(test_one_word),
 		cmocka_unit_test(test_payload_segs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -78,10 +78,8 @@ void smoke_main(void)
 	if (err)
 		stop("plan", err, &d);
 	for (size_t i = 0; i < n; i++)
-		say("pmp-smoke: entry %u: cfg 0x%02x pmpaddr 0x%llx (%s, 0x%llx +0x%llx)",
-		    (unsigned int)i, e[i].cfg, (unsigned long long)e[i].addr,
-		    kb_pmp_perm_str(e[i].cfg), (unsigned long long)e[i].base,
-		    (unsigned long long)e[i].size);
+		say("pmp-smoke: entry %u: cfg 0x%02x pmpaddr 0x%lx (%s)",
+		    (unsigned int)i, e[i].cfg, e[i].addr, kb_pmp_perm_str(e[i].cfg));
 	err = kb_arch_pmp_apply(e, (unsigned int)n, (uintptr_t)payload_entry, &h, &d);
 	if (err)
 		stop("apply", err, &d);

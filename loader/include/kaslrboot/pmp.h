@@ -34,6 +34,8 @@
 #include <stdint.h>
 
 #include <kaslrboot/diag.h>
+#include <kaslrboot/payload.h>
+#include <kaslrboot/phys.h>
 
 /* pmpcfg byte fields (privileged spec). */
 #define KB_PMP_R	0x01
@@ -59,15 +61,19 @@
 #define KB_PF_W		2
 #define KB_PF_R		4
 
-/* Most segments one plan takes (a payload's PT_LOADs split by RELRO, its
- * stack, its device tree). */
-#define KB_PMP_MAX_SEGS		40
+/* Most segments one plan takes: what kb_pmp_payload_segs() makes of a
+ * payload (its PT_LOADs, one of them split in three by RELRO); it is also
+ * the planner's working array (on the stack). */
+#define KB_PMP_MAX_SEGS		(KB_MAX_SEGMENTS + 2)
 /* The architecture's maximum number of PMP entries. */
 #define KB_PMP_MAX_ENTRIES	64
+/* The widest pmpaddr the planner takes: an unsigned long holds it (rv32:
+ * 32 bits, a 34-bit physical space; rv64: at most 54). */
+#define KB_PMP_MAX_ADDR_BITS	(sizeof(unsigned long) < 8 ? 32u : 54u)
 
 struct kb_pmp_seg {
-	uint64_t start;		/* physical address */
-	uint64_t size;		/* bytes; 0 = nothing (ignored) */
+	kb_phys_t start;	/* physical address */
+	kb_phys_t size;		/* bytes; 0 = nothing (ignored) */
 	unsigned int perm;	/* KB_PMP_R | KB_PMP_W | KB_PMP_X */
 	const char *name;	/* for the diagnostics ("text", "stack", ...) */
 };
@@ -79,16 +85,15 @@ struct kb_pmp_params {
 	unsigned int g;		/* granularity G: the granule is 2^(G+2)
 				 * bytes (QEMU: 0; real parts often 10 = 4 KiB) */
 	unsigned int addr_bits;	/* implemented pmpaddr bits: 32 on rv32
-				 * (34-bit physical), at most 54 on rv64 */
+				 * (34-bit physical), at most 54 on rv64
+				 * (8 .. KB_PMP_MAX_ADDR_BITS) */
 	int background;		/* permissions of the final catch-all entry,
 				 * or KB_PMP_NO_BACKGROUND */
 };
 
 struct kb_pmp_entry {
 	uint8_t cfg;		/* pmpNcfg byte, L always set */
-	uint64_t addr;		/* pmpaddrN (the value it reads back as) */
-	uint64_t base, size;	/* the range it covers (size 0: an OFF entry
-				 * that only holds the next TOR's bottom) */
+	unsigned long addr;	/* pmpaddrN (the value it reads back as) */
 };
 
 /*
@@ -126,8 +131,7 @@ int kb_pmp_plan(const struct kb_pmp_seg *segs, size_t n,
  * be locked either way) or without flags (an Image: no layout to lock by), KB_ENOSPC if more than max, KB_ERANGE if a
  * segment wraps; one-line diag.
  */
-struct kb_payload_info;
-int kb_pmp_payload_segs(const struct kb_payload_info *pi, uint64_t start,
+int kb_pmp_payload_segs(const struct kb_payload_info *pi, kb_phys_t start,
 			unsigned int g, struct kb_pmp_seg *out, size_t max,
 			size_t *n, struct kb_diag *d);
 
