@@ -49,6 +49,9 @@ for x in 64 32; do
 		test -s "$TMP/rv$x.bin"
 	run_smoke "rv$x" $x
 	sed 's/^/# /' "$TMP/rv$x.log"
+	if [ "$x" = 64 ]; then bits=54; else bits=32; fi
+	check "rv$x: the probe finds QEMU's 16 entries, G=0 and $bits pmpaddr bits" \
+		grep -qxF "pmp-smoke: probe: 16 entries, G=0, $bits pmpaddr bits" "$TMP/rv$x.log"
 	check "rv$x: planned, applied and read back (4 entries: NAPOT text, OFF + TOR rodata, catch-all)" \
 		grep -q 'pmp-smoke: applied and read back; lock mask 0x80000000 in pmpcfg0' "$TMP/rv$x.log"
 	check "rv$x: the payload, entered through the final lock's fault, sees every trap it should: $want" \

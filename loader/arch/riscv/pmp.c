@@ -31,8 +31,6 @@
 
 #define CSR_MTVEC	0x305
 
-#define H(x)	((unsigned long long)(x))
-
 /* Zicsr spelled out: the C library's multilib may be chosen with an
  * -march without it (gcc 12 picks the wrong one for rv64imac_zicsr). */
 #define csr_read(csr) ({						\
@@ -46,90 +44,99 @@
 			 "csrw %0, %1\n.option pop"			\
 			 :: "i"(csr), "r"(val) : "memory")
 
-/* CSR numbers are immediates: one case per entry. */
-#define CASES16(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) \
-	X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15)
+/*
+ * A CSR number is an immediate: kb_riscv_pmp_csr(k, v) swaps v into CSR k
+ * (0 .. 15: pmpaddr0 .. 15; PMPCFG(j): the j-th pmpcfg CSR in entry
+ * order) and returns its old value (csrrw), through a table of csrrw/ret
+ * stubs and one computed jump instead of a switch per CSR.  A write that
+ * the hart ignores (a locked entry) returns what is there all the same.
+ */
+#if XLEN == 64
+#define CFG_CSRS	"0x3a0, 0x3a2"		/* rv64: even pmpcfg CSRs */
+#else
+#define CFG_CSRS	"0x3a0, 0x3a1, 0x3a2, 0x3a3"
+#endif
+#define PMPCFG(j)	(16 + (j))
+#ifdef __riscv_compressed
+#define STUB_SHIFT	"slli t1, a0, 1\n add a0, a0, t1\n slli a0, a0, 1\n" /* x6 */
+#define STUB_RET	"c.jr ra\n"
+#else
+#define STUB_SHIFT	"slli a0, a0, 3\n"	/* x8 */
+#define STUB_RET	"jalr x0, 0(ra)\n"
+#endif
 
-static unsigned long addr_read(unsigned int i)
+unsigned long kb_riscv_pmp_csr(unsigned int k, unsigned long v);
+__asm__(".pushsection .text.kb_riscv_pmp_csr, \"ax\", @progbits\n"
+	".option push\n.option arch, +zicsr\n"
+	".globl kb_riscv_pmp_csr\n"
+	".type kb_riscv_pmp_csr, @function\n"
+	".p2align 1\n"
+	"kb_riscv_pmp_csr:\n"
+	STUB_SHIFT
+	" lla t0, 1f\n"
+	" add t0, t0, a0\n"
+	" jr t0\n"
+	"1:\n"
+	".irp csr, 0x3b0, 0x3b1, 0x3b2, 0x3b3, 0x3b4, 0x3b5, 0x3b6, 0x3b7, "
+	"0x3b8, 0x3b9, 0x3ba, 0x3bb, 0x3bc, 0x3bd, 0x3be, 0x3bf, " CFG_CSRS "\n"
+	" csrrw a0, \\csr, a1\n"
+	" " STUB_RET
+	".endr\n"
+	".size kb_riscv_pmp_csr, . - kb_riscv_pmp_csr\n"
+	".option pop\n"
+	".popsection");
+
+/* The value of CSR k, left as it was (written back). */
+static unsigned long csr_get(unsigned int k)
 {
-	switch (i) {
-#define R(n) case n: return csr_read(0x3b0 + n);
-	CASES16(R)
-#undef R
+	unsigned long v = kb_riscv_pmp_csr(k, 0);
+
+	kb_riscv_pmp_csr(k, v);
+	return v;
+}
+
+/* The first entry below n that is locked: KB_EIO naming it. */
+static int locked(unsigned int n, struct kb_diag *d)
+{
+	unsigned long v = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		if (i % PER_CSR == 0)
+			v = csr_get(PMPCFG(i / PER_CSR));
+		if ((v >> (8 * (i % PER_CSR))) & KB_PMP_L)
+			return kb_diag_set(d, KB_EIO,
+					   "pmp: entry %u is locked already (cfg 0x%02x): a previous stage locked it",
+					   i, (unsigned int)(uint8_t)(v >> (8 * (i % PER_CSR))));
 	}
 	return 0;
-}
-
-static void addr_write(unsigned int i, unsigned long v)
-{
-	switch (i) {
-#define W(n) case n: csr_write(0x3b0 + n, v); break;
-	CASES16(W)
-#undef W
-	}
-}
-
-/* pmpcfg CSR k (0 .. NR_CFG-1 in entry order: pmpcfg0, 2 on rv64). */
-static unsigned long cfg_read(unsigned int k)
-{
-#if XLEN == 64
-	return k == 0 ? csr_read(0x3a0) : csr_read(0x3a2);
-#else
-	switch (k) {
-	case 0: return csr_read(0x3a0);
-	case 1: return csr_read(0x3a1);
-	case 2: return csr_read(0x3a2);
-	default: return csr_read(0x3a3);
-	}
-#endif
-}
-
-static void cfg_write(unsigned int k, unsigned long v)
-{
-#if XLEN == 64
-	if (k == 0)
-		csr_write(0x3a0, v);
-	else
-		csr_write(0x3a2, v);
-#else
-	switch (k) {
-	case 0: csr_write(0x3a0, v); break;
-	case 1: csr_write(0x3a1, v); break;
-	case 2: csr_write(0x3a2, v); break;
-	default: csr_write(0x3a3, v); break;
-	}
-#endif
-}
-
-static uint8_t cfg_byte(unsigned int i)
-{
-	return (uint8_t)(cfg_read(i / PER_CSR) >> (8 * (i % PER_CSR)));
 }
 
 int kb_arch_pmp_probe(struct kb_pmp_params *p, struct kb_diag *d)
 {
 	unsigned long v;
 	unsigned int i, bits;
+	int err = locked(NR, d);
 
-	for (i = 0; i < NR; i++)
-		if (cfg_byte(i) & KB_PMP_L)
-			return kb_diag_set(d, KB_EIO,
-					   "pmp: entry %u is locked already (cfg 0x%02x): a previous stage locked it",
-					   i, cfg_byte(i));
+	if (err)
+		return err;
 	/* With the entry OFF, pmpaddr reads its low G bits as 0 and its
-	 * unimplemented top bits as 0. */
-	addr_write(0, ~0UL);
-	v = addr_read(0);
-	addr_write(0, 0);
-	if (v == 0)
-		return kb_diag_set(d, KB_ENODEV, "pmp: this hart has no PMP (pmpaddr0 reads 0)");
-	p->g = (unsigned int)__builtin_ctzl(v);
-	bits = XLEN - (unsigned int)__builtin_clzl(v);
-	p->addr_bits = bits > (XLEN == 64 ? 54 : 32) ? (XLEN == 64 ? 54 : 32) : bits;
-	for (i = 1; i < NR; i++) {
-		addr_write(i, ~0UL);
-		v = addr_read(i);
-		addr_write(i, 0);
+	 * unimplemented top bits as 0.  Each pmpaddr written is cleared. */
+	for (i = 0; i < NR; i++) {
+		kb_riscv_pmp_csr(i, ~0UL);
+		v = kb_riscv_pmp_csr(i, 0);
+		if (i == 0) {
+			if (v == 0)
+				return kb_diag_set(d, KB_ENODEV, "pmp: this hart has no PMP (pmpaddr0 reads 0)");
+			/* G: the trailing zeros; the width: the highest
+			 * bit set (loops: rv32imac has no clz/ctz, and
+			 * libgcc's need a 256-byte table). */
+			for (bits = 0; !((v >> bits) & 1); bits++)
+				;
+			p->g = bits;
+			for (bits = XLEN; !((v >> (bits - 1)) & 1); bits--)
+				;
+			p->addr_bits = bits > (XLEN == 64 ? 54 : 32) ? (XLEN == 64 ? 54 : 32) : bits;
+		}
 		if (v == 0)
 			break;
 	}
@@ -138,12 +145,20 @@ int kb_arch_pmp_probe(struct kb_pmp_params *p, struct kb_diag *d)
 	return 0;
 }
 
+/* Entry i's pmpcfg byte as written: the last one without its lock (the
+ * handoff sets it). */
+static uint8_t want_cfg(const struct kb_pmp_entry *e, unsigned int i, unsigned int n)
+{
+	return (uint8_t)(e[i].cfg & (i == n - 1 ? ~KB_PMP_L : 0xff));
+}
+
 int kb_arch_pmp_apply(const struct kb_pmp_entry *e, unsigned int n,
 		      uintptr_t entry, struct kb_pmp_handoff *h,
 		      struct kb_diag *d)
 {
-	unsigned long cfg[NR_CFG] = { 0 }, old, v;
-	unsigned int i, k;
+	unsigned long cfg[NR_CFG], old, v;
+	unsigned int i, k, sh;
+	int err;
 
 	h->lock_mask = 0;
 	h->cfg_csr = 0;
@@ -156,51 +171,47 @@ int kb_arch_pmp_apply(const struct kb_pmp_entry *e, unsigned int n,
 	 * the entry exactly. */
 	if (entry & 3)
 		return kb_diag_set(d, KB_EALIGN,
-				   "pmp: payload entry 0x%llx is not 4-byte aligned (it is entered through mtvec)",
-				   H(entry));
+				   "pmp: payload entry 0x%lx is not 4-byte aligned (it is entered through mtvec)",
+				   (unsigned long)entry);
 	old = csr_read(CSR_MTVEC);
 	csr_write(CSR_MTVEC, entry);
 	v = csr_read(CSR_MTVEC);
 	csr_write(CSR_MTVEC, old);
 	if (v != entry)
 		return kb_diag_set(d, KB_ENOTSUP,
-				   "pmp: mtvec reads back 0x%llx after writing the payload entry 0x%llx: cannot enter it after locking",
-				   H(v), H(entry));
+				   "pmp: mtvec reads back 0x%lx after writing the payload entry 0x%lx: cannot enter it after locking",
+				   v, (unsigned long)entry);
+	err = locked(n, d);
+	if (err)
+		return err;
+
+	/* Every pmpaddr, then the pmpcfg CSRs in ascending order, keeping
+	 * the bytes of entries above the plan as they are. */
 	for (i = 0; i < n; i++)
-		if (cfg_byte(i) & KB_PMP_L)
-			return kb_diag_set(d, KB_EIO,
-					   "pmp: entry %u is locked already (cfg 0x%02x)", i, cfg_byte(i));
-
-	for (i = 0; i < n; i++)
-		addr_write(i, (unsigned long)e[i].addr);
-	for (i = 0; i < n; i++) {
-		uint8_t c = e[i].cfg;
-
-		if (i == n - 1)
-			c &= (uint8_t)~KB_PMP_L;
-		cfg[i / PER_CSR] |= (unsigned long)c << (8 * (i % PER_CSR));
-	}
-	for (k = 0; k <= (n - 1) / PER_CSR; k++) {
-		/* Keep the bytes of entries above the plan as they are. */
-		unsigned long mask = 0;
-
-		for (i = k * PER_CSR; i < n && i < (k + 1) * PER_CSR; i++)
-			mask |= 0xffUL << (8 * (i % PER_CSR));
-		cfg_write(k, (cfg_read(k) & ~mask) | cfg[k]);
+		kb_riscv_pmp_csr(i, e[i].addr);
+	for (k = 0; k * PER_CSR < n; k++) {
+		v = csr_get(PMPCFG(k));
+		for (i = k * PER_CSR; i < n && i < (k + 1) * PER_CSR; i++) {
+			sh = 8 * (i % PER_CSR);
+			v = (v & ~(0xffUL << sh)) | (unsigned long)want_cfg(e, i, n) << sh;
+		}
+		cfg[k] = v;
+		kb_riscv_pmp_csr(PMPCFG(k), v);
 	}
 
-	/* Read back: a locked entry that differs is a hole nobody can fix
-	 * until reset. */
+	/* Read back (the same values written again: what was there comes
+	 * back; a locked entry ignores the write): a locked entry that
+	 * differs is a hole nobody can fix until reset. */
 	for (i = 0; i < n; i++) {
-		uint8_t want = e[i].cfg, got = cfg_byte(i);
-		unsigned long a = addr_read(i);
+		uint8_t want = want_cfg(e, i, n);
+		uint8_t got = (uint8_t)(kb_riscv_pmp_csr(PMPCFG(i / PER_CSR), cfg[i / PER_CSR]) >>
+					(8 * (i % PER_CSR)));
+		unsigned long a = kb_riscv_pmp_csr(i, e[i].addr);
 
-		if (i == n - 1)
-			want &= (uint8_t)~KB_PMP_L;
-		if (got != want || a != (unsigned long)e[i].addr)
+		if (got != want || a != e[i].addr)
 			return kb_diag_set(d, KB_EIO,
-					   "pmp: entry %u reads back cfg 0x%02x pmpaddr 0x%llx, wrote cfg 0x%02x pmpaddr 0x%llx",
-					   i, got, H(a), want, H(e[i].addr));
+					   "pmp: entry %u reads back cfg 0x%02x pmpaddr 0x%lx, wrote cfg 0x%02x pmpaddr 0x%lx",
+					   i, got, a, want, e[i].addr);
 	}
 	if (e[n - 1].cfg & KB_PMP_L) {
 		h->lock_mask = (unsigned long)KB_PMP_L << (8 * ((n - 1) % PER_CSR));
