@@ -229,6 +229,31 @@ fw_refused() {
 		has "$1" 'kaslrboot: halted: nothing was booted' && ! grep -q '^fw:' "$(log_of "$1")"
 }
 
+# elf32_relr IN OUT: OUT is the ELF32 payload IN with its DT_DEBUG dynamic
+# entry turned into DT_RELRSZ (0): a RELR table as a loader built without
+# CONFIG_PAYLOAD_ELF_RELR sees it (refused from the tag, before its value)
+elf32_relr() {
+	python3 - "$1" "$2" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+phoff, = struct.unpack_from("<I", b, 28)
+phnum, = struct.unpack_from("<H", b, 44)
+for i in range(phnum):
+    t, off, _, _, fsz = struct.unpack_from("<IIIII", b, phoff + 32 * i)
+    if t == 2:
+        break
+else:
+    sys.exit("elf32_relr: no PT_DYNAMIC in " + sys.argv[1])
+for o in range(off, off + fsz, 8):
+    if struct.unpack_from("<I", b, o)[0] == 21:	# DT_DEBUG
+        struct.pack_into("<II", b, o, 35, 0)	# DT_RELRSZ 0
+        break
+else:
+    sys.exit("elf32_relr: no DT_DEBUG in " + sys.argv[1])
+open(sys.argv[2], "wb").write(b)
+PY
+}
+
 # ---- the carried seed (docs/entropy.md), for the seed tests
 # seed_rec FLASH OFFSET: "generation seed-hex" of the record at OFFSET of
 # the flash image, or "bad" (magic or SHA-256 wrong, or erased)

@@ -68,6 +68,12 @@ if [ -f "$mo/kaslrboot.bin" ]; then
 		grep -q '^testkernel: format elf, running at .*, hart 0, dtb' "$(log_of mcu1)"
 	O=$mo boot mcu-norng QEMU_CPU=rv32
 	check "mcu profile: no Zkr: refused, nothing booted" refused mcu-norng 'entropy: no TRNG found'
+	# RELR is not built in (CONFIG_PAYLOAD_ELF_RELR off: Debian's RISC-V
+	# ld writes RELA only): a payload with a RELR tag is refused by name.
+	elf32_relr "$mo/testkernel/testkernel.elf" "$TMP/relr.elf"
+	O=$mo boot mcu-relr PAYLOAD="$TMP/relr.elf"
+	check "mcu profile: a RELR table: refused, naming CONFIG_PAYLOAD_ELF_RELR" \
+		refused mcu-relr 'payload: DT_RELR relocations, but RELR support is not built into this loader (CONFIG_PAYLOAD_ELF_RELR)'
 else
 	notok "mcu profile not built ($mo)"
 fi
