@@ -10,6 +10,10 @@
  * is used, and the result (struct kb_payload_info) only holds ranges that
  * were checked, so that kb_payload_copy and kb_reloc_apply can trust it.
  */
+/* stdio.h first: newlib's inttypes.h under -ffreestanding only defines
+ * the PRI macros once its own sys/types.h has been seen. */
+#include <stdio.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -171,6 +175,10 @@ static bool pow2(kb_phys_t x)
 	return x != 0 && (x & (x - 1)) == 0;
 }
 
+/* A hex number of the payload's address width for the diags: a kb_phys_t
+ * is passed as it is (one register on a 32-bit loader), not widened. */
+#define PX	"0x%" PRIxPHYS
+
 /* The ELF header, apart from the program headers it points at; *lp is
  * the layout of the payload's class, which must be the loader's (xlen). */
 static int check_ehdr(const uint8_t *b, size_t len, uint16_t machine,
@@ -180,9 +188,10 @@ static int check_ehdr(const uint8_t *b, size_t len, uint16_t machine,
 	const struct layout *L = layout_of(xlen);
 	uint16_t type, mach;
 
-	/* e_ident first; its size is the class's, so until the class is
-	 * known, the size of the loader's own class is the one to name. */
-	if (len < EI_NIDENT)
+	/* Every fixed-offset read below is inside the header of the
+	 * loader's class, the only class it boots (a shorter file is no
+	 * ELF it could boot, whatever its e_ident says). */
+	if (len < L->ehsize)
 		return kb_diag_set(d, KB_EINVAL,
 				   "payload: ELF header truncated (%zu bytes, need %u)",
 				   len, L->ehsize);
@@ -193,16 +202,10 @@ static int check_ehdr(const uint8_t *b, size_t len, uint16_t machine,
 				   b[E_IDENT_CLASS]);
 	/* A 32-bit payload on a 64-bit loader (or the other way round)
 	 * would run in the wrong XLEN: the handoff cannot change it. */
-	if ((b[E_IDENT_CLASS] == ELFCLASS32 ? 32u : 64u) != L->bits)
+	if (32u * b[E_IDENT_CLASS] != L->bits)	/* ELFCLASS32 1, ELFCLASS64 2 */
 		return kb_diag_set(d, KB_EINVAL,
 				   "payload: ELF class ELFCLASS%u (a %u-bit payload), but this loader boots %u-bit payloads",
-				   b[E_IDENT_CLASS] == ELFCLASS32 ? 32 : 64,
-				   b[E_IDENT_CLASS] == ELFCLASS32 ? 32 : 64, L->bits);
-	/* Every fixed-offset read below is inside the class's header. */
-	if (len < L->ehsize)
-		return kb_diag_set(d, KB_EINVAL,
-				   "payload: ELF header truncated (%zu bytes, need %u)",
-				   len, L->ehsize);
+				   32u * b[E_IDENT_CLASS], 32u * b[E_IDENT_CLASS], L->bits);
 	if (b[E_IDENT_DATA] == ELFDATA2MSB)
 		return kb_diag_set(d, KB_ENOTSUP,
 				   "payload: big-endian ELF is not supported (little-endian only)");
@@ -229,152 +232,148 @@ static int check_ehdr(const uint8_t *b, size_t len, uint16_t machine,
 				   "payload: ELF machine %u (%s), but this loader boots %s (%u)",
 				   mach, machine_name(mach), machine_name(machine), machine);
 
-	if (rd16(b + L->e_ehsize) != L->ehsize)
-		return kb_diag_set(d, KB_EINVAL, "payload: e_ehsize %u, expected %u",
-				   rd16(b + L->e_ehsize), L->ehsize);
+	/* The two header sizes the class fixes: the ELF header's own and a
+	 * program header's (the parser steps through the table by it). */
+	for (unsigned int k = 0; k < 2; k++) {
+		unsigned int at = k ? L->e_phentsize : L->e_ehsize;
+		unsigned int want = k ? L->phsize : L->ehsize;
+
+		if (rd16(b + at) != want)
+			return kb_diag_set(d, KB_EINVAL, "payload: %s %u, expected %u",
+					   k ? "e_phentsize" : "e_ehsize", rd16(b + at), want);
+	}
 	*lp = L;
 	return 0;
 }
 
-/* Find the loaded segment whose file-backed part holds [vaddr, vaddr + size)
- * (link-time addresses); the relocation engine reads its tables from the
- * loaded image, so they must be there after the copy, not in BSS. */
-static bool in_file_backed(const struct layout *L, const uint8_t *b,
-			   kb_phys_t phoff, unsigned int phnum,
-			   kb_phys_t vaddr, kb_phys_t size)
+/* Is [a, a + size) (link-time addresses) inside one loaded segment whose
+ * p_flags include `flags`: in its file-backed part (what the copy puts
+ * there: the relocation tables, read from the loaded image, and the entry,
+ * 1 byte of executable file data), or with `mem` anywhere in its memory
+ * (PT_GNU_RELRO)?  pi->seg[0..n) are every PT_LOAD, at their link
+ * addresses still. */
+static bool inside(const struct kb_payload_info *pi, unsigned int n, kb_phys_t a,
+		   kb_phys_t size, uint32_t flags, bool mem)
 {
-	for (unsigned int i = 0; i < phnum; i++) {
-		const uint8_t *ph = b + phoff + (kb_phys_t)i * L->phsize;
-		kb_phys_t v = rdw(L, ph + L->p_vaddr), fsz = rdw(L, ph + L->p_filesz);
+	for (unsigned int i = 0; i < n; i++) {
+		const struct kb_segment *s = &pi->seg[i];
+		kb_phys_t sz = mem ? s->memsz : s->filesz;
 
-		if (rd32(ph + P_TYPE) != PT_LOAD)
-			continue;
-		/* No wrap: vaddr - v only once vaddr >= v; then the table
-		 * must fit in what is left of the file-backed part. */
-		if (vaddr >= v && vaddr - v <= fsz && size <= fsz - (vaddr - v))
+		/* No wrap: a - start only once a >= start; then the range
+		 * must fit in what is left of the segment. */
+		if ((s->flags & flags) == flags && a >= s->dst_off &&
+		    a - s->dst_off <= sz && size <= sz - (a - s->dst_off))
 			return true;
 	}
 	return false;
 }
 
-struct dyn {
-	kb_phys_t val[38];	/* indexed by the DT_* tags below 38 */
-	uint64_t seen;		/* bit per tag */
-	bool rel_ok;		/* DT_REL allowed (EM_ARM) */
+/* The dynamic tags the parser keeps: three per relocation table (its
+ * address, size and entry size), in the order of the tables. */
+enum { T_RELA, T_REL, T_RELR, NTABLES };
+static const uint8_t dyn_tags[3 * NTABLES] = {
+	DT_RELA, DT_RELASZ, DT_RELAENT,
+	DT_REL, DT_RELSZ, DT_RELENT,
+	DT_RELR, DT_RELRSZ, DT_RELRENT,
 };
 
-static int read_dynamic(const struct layout *L, const uint8_t *b, size_t len,
-			kb_phys_t off, kb_phys_t fsz, struct dyn *dy,
+struct dyn {
+	kb_phys_t val[3 * NTABLES];	/* indexed like dyn_tags */
+	unsigned int seen;		/* bit per dyn_tags entry */
+};
+
+/* The dynamic array at [off, off + fsz) of the file (checked to be inside
+ * it); rel_ok: DT_REL allowed (EM_ARM). */
+static int read_dynamic(const struct layout *L, const uint8_t *b, kb_phys_t off,
+			kb_phys_t fsz, bool rel_ok, struct dyn *dy,
 			struct kb_diag *d)
 {
-	kb_phys_t n;
-
-	/* The dynamic array is read from the file, so its file range must be
-	 * inside the buffer (no wrap: compare against what is left). */
-	if (off > len || fsz > len - off)
-		return kb_diag_set(d, KB_EINVAL,
-				   "payload: PT_DYNAMIC (offset 0x%llx, size 0x%llx) runs past the end of the 0x%zx-byte file",
-				   H(off), H(fsz), len);
-	/* (rel_ok is the caller's; the rest starts empty) */
-	memset(dy->val, 0, sizeof(dy->val));
-	dy->seen = 0;
 	/* Whole entries only: a trailing partial entry is never read. */
-	for (n = 0; n < fsz / L->dyn; n++) {
+	for (kb_phys_t n = 0; n < fsz / L->dyn; n++) {
 		const uint8_t *e = b + off + n * L->dyn;
 		/* An ELF32 d_tag is signed: the negative ones are unknown
 		 * tags either way, so zero-extending it is harmless. */
 		kb_phys_t tag = rdw(L, e), val = rdw(L, e + L->w);
+		unsigned int k;
 
 		if (tag == DT_NULL)
 			break;
-		switch (tag) {
-		case DT_NEEDED:
+		if (tag == DT_NEEDED)
 			return kb_diag_set(d, KB_ENOTSUP,
 					   "payload: ELF has DT_NEEDED (shared-library dependencies); only static PIEs are supported");
-		case DT_REL: case DT_RELSZ: case DT_RELENT:
-			/* 32-bit Arm links only REL (implicit addends);
-			 * elsewhere a REL table is a mistake. */
-			if (!dy->rel_ok)
-				return kb_diag_set(d, KB_ENOTSUP,
-						   "payload: DT_REL relocations are not supported (RELA and RELR only)");
-			if (dy->seen & (UINT64_C(1) << tag))
-				return kb_diag_set(d, KB_EINVAL,
-						   "payload: dynamic tag %llu appears twice", H(tag));
-			dy->seen |= UINT64_C(1) << tag;
-			dy->val[tag] = val;
-			break;
-		case DT_JMPREL: case DT_PLTRELSZ:
-			if (val == 0 && tag == DT_PLTRELSZ)
-				continue;
+		if (tag == DT_JMPREL || (tag == DT_PLTRELSZ && val != 0))
 			return kb_diag_set(d, KB_ENOTSUP,
 					   "payload: PLT relocations (DT_JMPREL) are not supported; only static PIEs are supported");
-		case DT_RELR: case DT_RELRSZ: case DT_RELRENT:
-			if (!KB_PAYLOAD_HAS_RELR)
-				return kb_diag_set(d, KB_ENOTSUP,
-						   "payload: DT_RELR relocations, but RELR support is not built into this loader (CONFIG_PAYLOAD_ELF_RELR)");
-			/* fall through */
-		case DT_RELA: case DT_RELASZ: case DT_RELAENT:
-			/* Two values for one tag: which one would the kernel's
-			 * own start-up code use?  Refuse to guess. */
-			if (dy->seen & (UINT64_C(1) << tag))
-				return kb_diag_set(d, KB_EINVAL,
-						   "payload: dynamic tag %llu appears twice", H(tag));
-			dy->seen |= UINT64_C(1) << tag;
-			dy->val[tag] = val;
-			break;
-		default:
-			break;
-		}
+		for (k = 0; k < sizeof(dyn_tags) && dyn_tags[k] != tag; k++)
+			;
+		if (k == sizeof(dyn_tags))
+			continue;
+		/* 32-bit Arm links only REL (implicit addends); elsewhere a
+		 * REL table is a mistake. */
+		if (k / 3 == T_REL && !rel_ok)
+			return kb_diag_set(d, KB_ENOTSUP,
+					   "payload: DT_REL relocations are not supported (RELA and RELR only)");
+		if (k / 3 == T_RELR && !KB_PAYLOAD_HAS_RELR)
+			return kb_diag_set(d, KB_ENOTSUP,
+					   "payload: DT_RELR relocations, but RELR support is not built into this loader (CONFIG_PAYLOAD_ELF_RELR)");
+		/* Two values for one tag: which one would the kernel's own
+		 * start-up code use?  Refuse to guess. */
+		if (dy->seen & (1u << k))
+			return kb_diag_set(d, KB_EINVAL,
+					   "payload: dynamic tag %u appears twice", dyn_tags[k]);
+		dy->seen |= 1u << k;
+		dy->val[k] = val;
 	}
 	return 0;
 }
 
-#define HAS(dy, t)	(((dy)->seen >> (t)) & 1)
+#define HAS(dy, k)	(((dy)->seen >> (k)) & 1)
 
-/* One relocation table from the dynamic array: present together, the entry
- * size right, a whole number of entries, inside the file-backed data. */
-static int table(const struct layout *L, const uint8_t *b, kb_phys_t phoff,
-		 unsigned int phnum,
-		 const struct dyn *dy, kb_phys_t link_base, const char *name,
-		 unsigned int t_addr, unsigned int t_size, unsigned int t_ent,
+/* Relocation table t from the dynamic array: present together, the entry
+ * size right, a whole number of entries, inside a loaded segment's
+ * file-backed data (pi->seg[0..nload)). */
+static int table(const struct kb_payload_info *pi, unsigned int nload,
+		 const struct dyn *dy, kb_phys_t link_base, unsigned int t,
 		 kb_phys_t entsize, kb_phys_t *off, kb_phys_t *size, struct kb_diag *d)
 {
-	kb_phys_t a = dy->val[t_addr], sz = dy->val[t_size];
+	static const char names[NTABLES][5] = { "RELA", "REL", "RELR" };
+	const char *name = names[t];
+	unsigned int k = 3 * t;
+	kb_phys_t a = dy->val[k], sz = dy->val[k + 1];
 
 	*off = *size = 0;
-	if (!HAS(dy, t_addr) && !HAS(dy, t_size))
+	if (!HAS(dy, k) && !HAS(dy, k + 1))
 		return 0;
 	/* Half a table: refuse to guess the other half. */
-	if (!HAS(dy, t_size))
+	if (!HAS(dy, k + 1))
 		return kb_diag_set(d, KB_EINVAL, "payload: DT_%s without DT_%sSZ", name, name);
-	if (!HAS(dy, t_addr))
+	if (!HAS(dy, k))
 		return kb_diag_set(d, KB_EINVAL, "payload: DT_%sSZ without DT_%s", name, name);
 	if (sz == 0)
 		return 0;
 	/* A wrong entry size would make the engine misread every entry. */
-	if (!HAS(dy, t_ent) || dy->val[t_ent] != entsize)
+	if (!HAS(dy, k + 2) || dy->val[k + 2] != entsize)
 		return kb_diag_set(d, KB_EINVAL,
-				   "payload: DT_%sENT is %llu%s, expected %llu", name,
-				   H(dy->val[t_ent]), HAS(dy, t_ent) ? "" : " (missing)",
-				   H(entsize));
+				   "payload: DT_%sENT is %" PRIuPHYS "%s, expected %" PRIuPHYS, name,
+				   dy->val[k + 2], HAS(dy, k + 2) ? "" : " (missing)", entsize);
 	if (sz % entsize)
 		return kb_diag_set(d, KB_EINVAL,
-				   "payload: DT_%sSZ 0x%llx is not a multiple of %llu",
-				   name, H(sz), H(entsize));
+				   "payload: DT_%sSZ " PX " is not a multiple of %" PRIuPHYS,
+				   name, sz, entsize);
 	/* The engine reads the table from the loaded image: it must be
 	 * copied there from the file (not BSS, not outside the image). */
-	if (!in_file_backed(L, b, phoff, phnum, a, sz))
+	if (!inside(pi, nload, a, sz, 0, false))
 		return kb_diag_set(d, KB_EINVAL,
-				   "payload: DT_%s table at 0x%llx (0x%llx bytes) is not inside a segment's file-backed data",
-				   name, H(a), H(sz));
+				   "payload: DT_%s table at " PX " (" PX " bytes) is not inside a segment's file-backed data",
+				   name, a, sz);
 	*off = a - link_base;	/* a >= the table's segment's p_vaddr >= link_base */
 	*size = sz;
 	return 0;
 }
 
-/* Never inlined: its frame (the dynamic tags, some 300 bytes) is gone
- * before the placement the load does next, the deepest point of a boot
- * (docs/size.md: on a Cortex-M0 the stack is a few KiB). */
+/* Never inlined: its frame is gone before the placement the load does
+ * next, the deepest point of a boot (docs/size.md: on a Cortex-M0 the
+ * stack is a few KiB). */
 __attribute__((noinline))
 int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 		 unsigned int xlen, uint64_t min_align,
@@ -386,8 +385,7 @@ int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 	kb_phys_t dyn_off = 0, dyn_sz = 0;
 	kb_phys_t relro_va = 0, relro_sz = 0;
 	unsigned int phnum, nload = 0, ndyn = 0, nrelro = 0, i;
-	bool entry_ok = false;
-	struct dyn dy;
+	struct dyn dy = { .seen = 0 };
 	int err;
 
 	memset(pi, 0, sizeof(*pi));
@@ -407,9 +405,6 @@ int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 	if (err)
 		return err;
 
-	if (rd16(b + L->e_phentsize) != L->phsize)
-		return kb_diag_set(d, KB_EINVAL, "payload: e_phentsize %u, expected %u",
-				   rd16(b + L->e_phentsize), L->phsize);
 	phnum = rd16(b + L->e_phnum);
 	if (phnum == PN_XNUM)
 		return kb_diag_set(d, KB_ENOTSUP,
@@ -419,8 +414,8 @@ int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 	 * table size against what is left after it, never e_phoff + size. */
 	if (phoff > len || (kb_phys_t)phnum * L->phsize > len - phoff)
 		return kb_diag_set(d, KB_EINVAL,
-				   "payload: program headers (e_phoff 0x%llx, %u x %u bytes) run past the end of the 0x%zx-byte file",
-				   H(phoff), phnum, L->phsize, len);
+				   "payload: program headers (e_phoff " PX ", %u x %u bytes) run past the end of the 0x%zx-byte file",
+				   phoff, phnum, L->phsize, len);
 
 	if (min_align == 0)
 		min_align = 1;
@@ -441,37 +436,51 @@ int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 		kb_phys_t off = rdw(L, ph + L->p_offset), va = rdw(L, ph + L->p_vaddr);
 		kb_phys_t fsz = rdw(L, ph + L->p_filesz), msz = rdw(L, ph + L->p_memsz);
 		kb_phys_t pal = rdw(L, ph + L->p_align);
+		const char *name;
 		struct kb_segment *s;
 
 		if (type == PT_INTERP)
 			return kb_diag_set(d, KB_ENOTSUP,
 					   "payload: ELF has PT_INTERP (dynamically linked); only static PIEs are supported");
+		/* The three kinds the parser reads, with the checks they share. */
+		if (type == PT_LOAD)
+			name = "PT_LOAD";
+		else if (type == PT_DYNAMIC)
+			name = "PT_DYNAMIC";
+		else if (type == PT_GNU_RELRO)
+			name = "PT_GNU_RELRO";
+		else
+			continue;
+		/* One dynamic array, one RELRO range: two would be ambiguous. */
+		if (type != PT_LOAD && (type == PT_DYNAMIC ? ndyn++ : nrelro++))
+			return kb_diag_set(d, KB_EINVAL, "payload: more than one %s", name);
+		/* What is read from the file (a segment's data, the dynamic
+		 * array) must be inside the buffer (no wrap: compare against
+		 * what is left after the offset). */
+		if (type != PT_GNU_RELRO && (off > len || fsz > len - off))
+			return kb_diag_set(d, KB_EINVAL,
+					   "payload: %s %u file range (offset " PX ", size " PX ") runs past the end of the 0x%zx-byte file",
+					   name, i, off, fsz, len);
+		/* What is placed (a segment) or made read-only (RELRO) must
+		 * end at an address of the class (below 2^64, or 4 GiB for
+		 * ELF32): every later offset (footprint, entry, relocations)
+		 * is computed from it. */
+		if (type != PT_DYNAMIC && msz > L->top - va)
+			return kb_diag_set(d, KB_EINVAL,
+					   "payload: %s %u p_vaddr " PX " + p_memsz " PX " wraps past 2^%u",
+					   name, i, va, msz, L->bits);
 		if (type == PT_DYNAMIC) {
-			/* One dynamic array: two would be ambiguous. */
-			if (ndyn++)
-				return kb_diag_set(d, KB_EINVAL,
-						   "payload: more than one PT_DYNAMIC");
 			dyn_off = off;
 			dyn_sz = fsz;
 			continue;
 		}
 		if (type == PT_GNU_RELRO) {
 			/* Read-only after relocation (locked by PMP on an
-			 * M-mode board): one range, an address range of the
-			 * class, checked against the PT_LOADs below. */
-			if (nrelro++)
-				return kb_diag_set(d, KB_EINVAL,
-						   "payload: more than one PT_GNU_RELRO");
-			if (msz > L->top - va)
-				return kb_diag_set(d, KB_EINVAL,
-						   "payload: PT_GNU_RELRO p_vaddr 0x%llx + p_memsz 0x%llx wraps past 2^%u",
-						   H(va), H(msz), L->bits);
+			 * M-mode board): checked against the PT_LOADs below. */
 			relro_va = va;
 			relro_sz = msz;
 			continue;
 		}
-		if (type != PT_LOAD)
-			continue;
 
 		/* The table is fixed-size: refuse, never truncate. */
 		if (nload == KB_MAX_SEGMENTS)
@@ -484,29 +493,17 @@ int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 		 * past the segment into the next one (or past the image). */
 		if (fsz > msz)
 			return kb_diag_set(d, KB_EINVAL,
-					   "payload: PT_LOAD %u p_filesz 0x%llx > p_memsz 0x%llx",
-					   i, H(fsz), H(msz));
-		/* The copy reads [off, off + fsz) from the buffer. */
-		if (off > len || fsz > len - off)
-			return kb_diag_set(d, KB_EINVAL,
-					   "payload: PT_LOAD %u file range (offset 0x%llx, size 0x%llx) runs past the end of the 0x%zx-byte file",
-					   i, H(off), H(fsz), len);
-		/* The segment's end must be an address of the class (below
-		 * 2^64, or 4 GiB for ELF32): every later offset (footprint,
-		 * entry, relocations) is computed from it. */
-		if (msz > L->top - va)
-			return kb_diag_set(d, KB_EINVAL,
-					   "payload: PT_LOAD %u p_vaddr 0x%llx + p_memsz 0x%llx wraps past 2^%u",
-					   i, H(va), H(msz), L->bits);
+					   "payload: PT_LOAD %u p_filesz " PX " > p_memsz " PX,
+					   i, fsz, msz);
 		if (pal > 1) {
 			if (!pow2(pal))
 				return kb_diag_set(d, KB_EINVAL,
-						   "payload: PT_LOAD %u p_align 0x%llx is not a power of two",
-						   i, H(pal));
+						   "payload: PT_LOAD %u p_align " PX " is not a power of two",
+						   i, pal);
 			if ((off ^ va) & (pal - 1))
 				return kb_diag_set(d, KB_EINVAL,
-						   "payload: PT_LOAD %u p_offset 0x%llx and p_vaddr 0x%llx differ modulo p_align 0x%llx",
-						   i, H(off), H(va), H(pal));
+						   "payload: PT_LOAD %u p_offset " PX " and p_vaddr " PX " differ modulo p_align " PX,
+						   i, off, va, pal);
 			if (pal > align)
 				align = pal;
 		}
@@ -515,8 +512,8 @@ int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 		 * another's data after it was checked. */
 		if (nload > 0 && va < prev_end)
 			return kb_diag_set(d, KB_EINVAL,
-					   "payload: PT_LOAD %u at 0x%llx overlaps or precedes the previous segment (which ends at 0x%llx)",
-					   i, H(va), H(prev_end));
+					   "payload: PT_LOAD %u at " PX " overlaps or precedes the previous segment (which ends at " PX ")",
+					   i, va, prev_end);
 		if (nload == 0)
 			lowest = va;
 		prev_end = va + msz;
@@ -536,46 +533,45 @@ int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 	 * every p_align (and min_align). */
 	link_base = lowest & ~(align - 1);
 
-	/* Pass 2: the entry inside the file-backed part of an executable
-	 * PT_LOAD (never BSS, never data: the loader jumps there). */
+	/* The entry inside the file-backed part of an executable PT_LOAD
+	 * (never BSS, never data: the loader jumps there). */
 	entry = rdw(L, b + E_ENTRY);
-	for (i = 0; i < phnum && !entry_ok; i++) {
-		const uint8_t *ph = b + phoff + (kb_phys_t)i * L->phsize;
-		kb_phys_t va = rdw(L, ph + L->p_vaddr), fsz = rdw(L, ph + L->p_filesz);
-
-		if (rd32(ph + P_TYPE) == PT_LOAD && (rd32(ph + L->p_flags) & PF_X) &&
-		    entry >= va && entry - va < fsz)
-			entry_ok = true;
-	}
-	if (!entry_ok)
+	if (!inside(pi, nload, entry, 1, PF_X, false))
 		return kb_diag_set(d, KB_EINVAL,
-				   "payload: entry point 0x%llx is not inside an executable PT_LOAD segment's file data",
-				   H(entry));
+				   "payload: entry point " PX " is not inside an executable PT_LOAD segment's file data",
+				   entry);
 
 	if (ndyn) {
-		dy.rel_ok = KB_PAYLOAD_FOR_ARM && machine == KB_EM_ARM && L->bits == 32;
-		err = read_dynamic(L, b, len, dyn_off, dyn_sz, &dy, d);
-		if (err)
-			return err;
-		err = table(L, b, phoff, phnum, &dy, link_base, "RELA", DT_RELA, DT_RELASZ,
-			    DT_RELAENT, L->rela, &pi->rela_off, &pi->rela_size, d);
-		if (err)
-			return err;
-		if (HAS(&dy, DT_REL) || HAS(&dy, DT_RELSZ)) {
+		const kb_phys_t entsize[NTABLES] = { L->rela, 8, L->relr };
+
+		err = read_dynamic(L, b, dyn_off, dyn_sz,
+				   KB_PAYLOAD_FOR_ARM && machine == KB_EM_ARM && L->bits == 32,
+				   &dy, d);
+		for (unsigned int t = T_RELA; !err && t < NTABLES; t++) {
+			kb_phys_t off, size;
+
+			/* (Tags of a table not built in were refused above.) */
+			if ((t == T_REL && !KB_PAYLOAD_FOR_ARM) ||
+			    (t == T_RELR && !KB_PAYLOAD_HAS_RELR))
+				continue;
 			/* One table of word relocations: RELA and REL both
 			 * would be two answers for one question. */
-			if (pi->rela_size != 0)
+			if (t == T_REL && (HAS(&dy, 3 * T_REL) || HAS(&dy, 3 * T_REL + 1)) &&
+			    pi->rela_size != 0)
 				return kb_diag_set(d, KB_EINVAL,
 						   "payload: both DT_RELA and DT_REL tables");
-			err = table(L, b, phoff, phnum, &dy, link_base, "REL", DT_REL, DT_RELSZ,
-				    DT_RELENT, 8, &pi->rela_off, &pi->rela_size, d);
-			if (err)
-				return err;
-			pi->rel_implicit = pi->rela_size != 0;
+			err = table(pi, nload, &dy, link_base, t, entsize[t], &off, &size, d);
+			if (err || size == 0)
+				continue;
+			if (t == T_RELR) {
+				pi->relr_off = off;
+				pi->relr_size = size;
+			} else {
+				pi->rela_off = off;
+				pi->rela_size = size;
+				pi->rel_implicit = t == T_REL;
+			}
 		}
-		if (KB_PAYLOAD_HAS_RELR)
-			err = table(L, b, phoff, phnum, &dy, link_base, "RELR", DT_RELR, DT_RELRSZ,
-				    DT_RELRENT, L->relr, &pi->relr_off, &pi->relr_size, d);
 		if (err)
 			return err;
 	}
@@ -583,18 +579,10 @@ int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 	/* PT_GNU_RELRO inside one PT_LOAD's memory (link addresses still):
 	 * what is made read-only must be part of the image, in one piece. */
 	if (relro_sz) {
-		bool inside = false;
-
-		for (i = 0; i < nload && !inside; i++) {
-			const struct kb_segment *s = &pi->seg[i];
-
-			inside = relro_va >= s->dst_off && relro_va - s->dst_off <= s->memsz &&
-				 relro_sz <= s->memsz - (relro_va - s->dst_off);
-		}
-		if (!inside)
+		if (!inside(pi, nload, relro_va, relro_sz, 0, true))
 			return kb_diag_set(d, KB_EINVAL,
-					   "payload: PT_GNU_RELRO 0x%llx (0x%llx bytes) is not inside one PT_LOAD segment",
-					   H(relro_va), H(relro_sz));
+					   "payload: PT_GNU_RELRO " PX " (" PX " bytes) is not inside one PT_LOAD segment",
+					   relro_va, relro_sz);
 		pi->relro_off = relro_va - link_base;	/* >= a p_vaddr >= link_base */
 		pi->relro_size = relro_sz;
 	}

@@ -625,18 +625,18 @@ static const struct bad bad_elf[] = {
 	{ "DT_JMPREL", KB_ENOTSUP, "payload: PLT relocations (DT_JMPREL) are not supported" },
 	{ "DT_REL", KB_ENOTSUP, "payload: DT_REL relocations are not supported" },
 	{ "PT_INTERP", KB_ENOTSUP, "payload: ELF has PT_INTERP" },
-	{ "PT_DYNAMIC past the file", KB_EINVAL, "payload: PT_DYNAMIC (offset 0x10000, size 0x100) runs past" },
-	{ "PT_DYNAMIC wraps", KB_EINVAL, "payload: PT_DYNAMIC (offset 0xffffffffffffff00" },
+	{ "PT_DYNAMIC past the file", KB_EINVAL, "payload: PT_DYNAMIC 2 file range (offset 0x10000, size 0x100) runs past" },
+	{ "PT_DYNAMIC wraps", KB_EINVAL, "payload: PT_DYNAMIC 2 file range (offset 0xffffffffffffff00" },
 	{ "two PT_DYNAMIC", KB_EINVAL, "payload: more than one PT_DYNAMIC" },
 	{ "e_ehsize", KB_EINVAL, "payload: e_ehsize 52, expected 64" },
 	{ "empty PT_LOAD", KB_EINVAL, "payload: PT_LOAD 1 is empty" },
 	{ "17 PT_LOADs", KB_ENOSPC, "payload: more than 16 PT_LOAD segments" },
 	{ "e_phnum 0", KB_EINVAL, "payload: no PT_LOAD segment" },
-	{ "PT_DYNAMIC size wraps", KB_EINVAL, "payload: PT_DYNAMIC (offset 0x1000, size 0xffffffffffffffff)" },
+	{ "PT_DYNAMIC size wraps", KB_EINVAL, "payload: PT_DYNAMIC 2 file range (offset 0x1000, size 0xffffffffffffffff)" },
 	{ "RELRO past data", KB_EINVAL, "payload: PT_GNU_RELRO 0x4f00 (0x200 bytes) is not inside one PT_LOAD segment" },
 	{ "RELRO in the gap", KB_EINVAL, "payload: PT_GNU_RELRO 0x1800 (0x100 bytes) is not inside one PT_LOAD segment" },
 	{ "two PT_GNU_RELRO", KB_EINVAL, "payload: more than one PT_GNU_RELRO" },
-	{ "RELRO wraps", KB_EINVAL, "payload: PT_GNU_RELRO p_vaddr 0xfffffffffffff000 + p_memsz 0x2000 wraps past 2^64" },
+	{ "RELRO wraps", KB_EINVAL, "payload: PT_GNU_RELRO 3 p_vaddr 0xfffffffffffff000 + p_memsz 0x2000 wraps past 2^64" },
 };
 
 /* Build t, break it with mut(k) for every row of tab, and check the row's
@@ -1207,7 +1207,7 @@ static const struct bad bad_elf32[] = {
 	{ "DT_RELASZ 13", KB_EINVAL, "payload: DT_RELASZ 0xd is not a multiple of 12" },
 	{ "DT_RELRSZ 6", KB_EINVAL, "payload: DT_RELRSZ 0x6 is not a multiple of 4" },
 	{ "DT_REL", KB_ENOTSUP, "payload: DT_REL relocations are not supported (RELA and RELR only)" },
-	{ "PT_DYNAMIC past", KB_EINVAL, "payload: PT_DYNAMIC (offset 0xffffff00, size 0x100) runs past the end" },
+	{ "PT_DYNAMIC past", KB_EINVAL, "payload: PT_DYNAMIC 2 file range (offset 0xffffff00, size 0x100) runs past the end" },
 	{ "ET_EXEC", KB_ENOTSUP, "payload: ELF type ET_EXEC is not relocatable" },
 	{ "overlap", KB_EINVAL, "payload: PT_LOAD 1 at 0x800 overlaps or precedes the previous segment (which ends at 0x1000)" },
 	{ "p_align 0x3000", KB_EINVAL, "payload: PT_LOAD 1 p_align 0x3000 is not a power of two" },
@@ -1221,7 +1221,7 @@ static const struct bad bad_elf32[] = {
 	{ "two PT_DYNAMIC", KB_EINVAL, "payload: more than one PT_DYNAMIC" },
 	{ "big-endian", KB_ENOTSUP, "payload: big-endian ELF is not supported" },
 	{ "RELR straddles", KB_EINVAL, "payload: DT_RELR table at 0x1ffe (0x4 bytes) is not inside" },
-	{ "PT_DYNAMIC size", KB_EINVAL, "payload: PT_DYNAMIC (offset 0x1000, size 0xffffffff) runs past" },
+	{ "PT_DYNAMIC size", KB_EINVAL, "payload: PT_DYNAMIC 2 file range (offset 0x1000, size 0xffffffff) runs past" },
 	{ "PN_XNUM", KB_ENOTSUP, "payload: e_phnum PN_XNUM" },
 	{ "empty PT_LOAD", KB_EINVAL, "payload: PT_LOAD 0 is empty" },
 	{ "duplicate tag", KB_EINVAL, "payload: dynamic tag 9 appears twice" },
@@ -1229,7 +1229,7 @@ static const struct bad bad_elf32[] = {
 	{ "RELRO past data", KB_EINVAL, "payload: PT_GNU_RELRO 0x4f00 (0x200 bytes) is not inside one PT_LOAD segment" },
 	{ "RELRO in the gap", KB_EINVAL, "payload: PT_GNU_RELRO 0x1800 (0x100 bytes) is not inside one PT_LOAD segment" },
 	{ "two PT_GNU_RELRO", KB_EINVAL, "payload: more than one PT_GNU_RELRO" },
-	{ "RELRO wraps", KB_EINVAL, "payload: PT_GNU_RELRO p_vaddr 0xfffff000 + p_memsz 0x2000 wraps past 2^32" },
+	{ "RELRO wraps", KB_EINVAL, "payload: PT_GNU_RELRO 3 p_vaddr 0xfffff000 + p_memsz 0x2000 wraps past 2^32" },
 };
 
 static void test_elf32_bad(void **state)
