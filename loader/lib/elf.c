@@ -394,6 +394,11 @@ int kb_elf_parse(const void *buf, size_t len, uint16_t machine,
 				   "payload: loader word size %u bits (expected %s)", xlen,
 				   KB_PAYLOAD_ELF32 && KB_PAYLOAD_ELF64 ? "32 or 64" :
 				   KB_PAYLOAD_ELF32 ? "32" : "64");
+	/* The same as kb_payload_parse() checks: the load calls this
+	 * directly, without the format dispatch. */
+	err = kb_payload_check_loader(machine, xlen, d);
+	if (err)
+		return err;
 #if KB_PHYS_BITS < 64
 	/* ELF64 fields do not fit 32-bit addresses; a loader built so boots
 	 * 32-bit payloads only (Kconfig: 32-bit boards only). */

@@ -242,15 +242,10 @@ static int common_checks(const void *buf, size_t len, uint64_t file_len,
 			 uint64_t *min_align, struct kb_diag *d)
 {
 	/* (A loader carries one machine's code: KB_PAYLOAD_FOR_*.) */
-	if (!KB_PAYLOAD_MACHINE_BUILT(machine))
-		return kb_diag_set(d, KB_EINVAL, "payload: unknown loader machine %u", machine);
-	/* RV32 and RV64; AArch64 loaders boot 64-bit payloads only, 32-bit
-	 * Arm (Cortex-M) loaders 32-bit ones. */
-	if (machine == KB_EM_ARM ? xlen != 32 :
-	    xlen != 64 && (xlen != 32 || machine != KB_EM_RISCV))
-		return kb_diag_set(d, KB_EINVAL,
-				   "payload: a %s loader with %u-bit payloads is not a thing (RISC-V: 32 or 64, AArch64: 64, Arm: 32)",
-				   machine_name(machine), xlen);
+	int err = kb_payload_check_loader(machine, xlen, d);
+
+	if (err)
+		return err;
 	if (*min_align == 0)
 		*min_align = 1;
 	if (*min_align & (*min_align - 1))

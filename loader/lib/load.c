@@ -244,10 +244,12 @@ int kb_load_payload(const struct kb_flash *f, const struct kb_container_hdr *h,
 			err = kb_load_part(f, h, KB_PART_PAYLOAD, pre, npre,
 					   (void *)(uintptr_t)stage, d);
 		}
+		/* The ELF parser itself, not kb_payload_parse(): the format
+		 * is known and checked built in (above); kb_elf_parse() makes
+		 * the dispatch's loader and alignment checks itself. */
 		if (!err)
-			err = kb_payload_parse((const void *)(uintptr_t)stage,
-					       (size_t)p->size, type, machine, xlen,
-					       min_align, pi, d);
+			err = kb_elf_parse((const void *)(uintptr_t)stage,
+					   (size_t)p->size, machine, xlen, min_align, pi, d);
 		if (!err)
 			err = place(ctx, KB_LOAD_KERNEL, pi, pi->footprint, &dst, d);
 		if (!err)

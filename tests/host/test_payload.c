@@ -1260,6 +1260,12 @@ static void test_elf32_class(void **state)
 	assert_diag("payload: a RISC-V loader with 16-bit payloads is not a thing");
 	assert_int_equal(kb_elf_parse(b, blen, KB_EM_RISCV, 128, 0, &pi, &d), KB_EINVAL);
 	assert_diag("payload: loader word size 128 bits (expected 32 or 64)");
+	/* the ELF parser alone (the load calls it directly) checks the
+	 * loader's machine and width as kb_payload_parse() does */
+	assert_int_equal(kb_elf_parse(b, blen, KB_EM_AARCH64, 32, 0, &pi, &d), KB_EINVAL);
+	assert_diag("payload: a AArch64 loader with 32-bit payloads is not a thing");
+	assert_int_equal(kb_elf_parse(b, blen, 62, 32, 0, &pi, &d), KB_EINVAL);
+	assert_diag("payload: unknown loader machine 62");
 	/* initrd window of a 32-bit payload: below 4 GiB */
 	{
 		struct kb_payload_info p32 = { .type = KB_PAYLOAD_ELF, .xlen = 32 };

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include <kaslrboot/diag.h>
+#include <kaslrboot/error.h>
 #include <kaslrboot/phys.h>
 
 #define KB_EM_RISCV	243
@@ -206,6 +207,28 @@ int kb_arm64_image_parse(const void *buf, size_t len,
 	((KB_PAYLOAD_FOR_RISCV && (m) == KB_EM_RISCV) || \
 	 (KB_PAYLOAD_FOR_AARCH64 && (m) == KB_EM_AARCH64) || \
 	 (KB_PAYLOAD_FOR_ARM && (m) == KB_EM_ARM))
+
+/*
+ * What a loader may ask the parsers for: a machine this build carries code
+ * for, with a payload width it can boot (RISC-V 32 or 64, AArch64 64, Arm
+ * 32).  0, else KB_EINVAL with "payload: unknown loader machine 62" or
+ * "payload: a AArch64 loader with 32-bit payloads is not a thing (...)".
+ * Both entry points check it (kb_payload_parse() and kb_elf_parse(), which
+ * the load calls directly); a loader passes constants, and it folds away.
+ */
+static inline int kb_payload_check_loader(uint16_t machine, unsigned int xlen,
+					  struct kb_diag *d)
+{
+	if (!KB_PAYLOAD_MACHINE_BUILT(machine))
+		return kb_diag_set(d, KB_EINVAL, "payload: unknown loader machine %u", machine);
+	if (machine == KB_EM_ARM ? xlen != 32 :
+	    xlen != 64 && (xlen != 32 || machine != KB_EM_RISCV))
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: a %s loader with %u-bit payloads is not a thing (RISC-V: 32 or 64, AArch64: 64, Arm: 32)",
+				   machine == KB_EM_RISCV ? "RISC-V" :
+				   machine == KB_EM_AARCH64 ? "AArch64" : "Arm", xlen);
+	return 0;
+}
 
 /* 0 if the format of this type is built in (or the type is unknown:
  * the parsers report that); else KB_ENOTSUP with the line "payload: <format>
