@@ -262,12 +262,35 @@ static int common_checks(const void *buf, size_t len, uint64_t file_len,
 #endif
 	if (*type == KB_PAYLOAD_AUTO) {
 		*type = kb_payload_detect(buf, len);
-		if (*type == KB_PAYLOAD_AUTO)
-			return kb_diag_set(d, KB_EINVAL,
-					   "payload: unrecognized format (%llu bytes; not ELF, RISC-V Image or arm64 Image)",
-					   H(file_len));
+		if (*type == KB_PAYLOAD_AUTO)	/* the line: */
+			return kb_payload_image_check(*type, machine, file_len, d);
 	}
 	return 0;
+}
+
+int kb_payload_image_check(uint32_t type, uint16_t machine, uint64_t file_len,
+			   struct kb_diag *d)
+{
+	uint16_t want;
+
+	if (type == KB_PAYLOAD_AUTO)
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: unrecognized format (%llu bytes; not ELF, RISC-V Image or arm64 Image)",
+				   H(file_len));
+	if (type == KB_PAYLOAD_ELF)
+		return kb_diag_set(d, KB_EINVAL,
+				   "payload: an ELF payload is parsed from the whole file, not its header");
+	if (type == KB_PAYLOAD_RISCV_IMAGE)
+		want = KB_EM_RISCV;
+	else if (type == KB_PAYLOAD_ARM64_IMAGE)
+		want = KB_EM_AARCH64;
+	else
+		return kb_diag_set(d, KB_EINVAL, "payload: unknown payload type %u", (unsigned int)type);
+	/* An Image for the other architecture would be jumped into. */
+	if (want != machine)
+		return kb_diag_set(d, KB_EINVAL, "payload: %s Image, but this loader boots %s",
+				   machine_name(want), machine_name(machine));
+	return kb_payload_check_builtin(type, d);
 }
 
 int kb_payload_parse_header(const void *hdr, size_t hdr_len, uint64_t file_len,
@@ -275,31 +298,12 @@ int kb_payload_parse_header(const void *hdr, size_t hdr_len, uint64_t file_len,
 			    uint64_t min_align, struct kb_payload_info *pi,
 			    struct kb_diag *d)
 {
-	uint16_t want = 0;
 	int err;
 
 	memset(pi, 0, sizeof(*pi));
 	err = common_checks(hdr, hdr_len, file_len, &type, machine, xlen, &min_align, d);
-	if (err)
-		return err;
-	switch (type) {
-	case KB_PAYLOAD_ELF:
-		return kb_diag_set(d, KB_EINVAL,
-				   "payload: an ELF payload is parsed from the whole file, not its header");
-	case KB_PAYLOAD_RISCV_IMAGE:
-		want = KB_EM_RISCV;
-		break;
-	case KB_PAYLOAD_ARM64_IMAGE:
-		want = KB_EM_AARCH64;
-		break;
-	default:
-		return kb_diag_set(d, KB_EINVAL, "payload: unknown payload type %u", (unsigned int)type);
-	}
-	/* An Image for the other architecture would be jumped into. */
-	if (want != machine)
-		return kb_diag_set(d, KB_EINVAL, "payload: %s Image, but this loader boots %s",
-				   machine_name(want), machine_name(machine));
-	err = kb_payload_check_builtin(type, d);
+	if (!err)
+		err = kb_payload_image_check(type, machine, file_len, d);
 	if (err)
 		return err;
 	/* The constant tests let the compiler drop a parser not built in. */

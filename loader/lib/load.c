@@ -262,13 +262,12 @@ int kb_load_payload(const struct kb_flash *f, const struct kb_container_hdr *h,
 		return KB_OK;
 	}
 
-	/* No Image format built in (Cortex-M): the checks and the refusal
-	 * line of the Image path (kb_payload_parse_header: the format not
-	 * built in, named by its option, or not recognized), none of what
-	 * follows them. */
+	/* No Image format built in (Cortex-M, the mcu profile): the refusal
+	 * line of the Image path (kb_payload_image_check: not recognized, for
+	 * another machine, or the format not built in, named by its option),
+	 * none of the Image parsing. */
 	if (!KB_PAYLOAD_HAS_RISCV_IMAGE && !KB_PAYLOAD_HAS_ARM64_IMAGE) {
-		err = kb_payload_parse_header(pre, npre, p->size, type, machine, xlen,
-					      min_align, pi, d);
+		err = kb_payload_image_check(type, machine, p->size, d);
 		return err ? err : kb_diag_set(d, KB_EFAIL,
 					       "payload: no Image format is built into this loader");
 	}

@@ -29,6 +29,14 @@
 
 #include "../le.h"
 
+/* load_noimage.mk builds this file a second time as a loader with no
+ * Image format (Cortex-M, the mcu profile: CONFIG_PAYLOAD_RISCV_IMAGE and
+ * _ARM64_IMAGE off): the ELF tests and test_no_image() run then. */
+#define NO_IMAGE (!KB_PAYLOAD_HAS_RISCV_IMAGE && !KB_PAYLOAD_HAS_ARM64_IMAGE)
+#if NO_IMAGE
+#pragma GCC diagnostic ignored "-Wunused-function"
+#endif
+
 #define HDR		256
 #define FLASH_LEN	0x10000
 
@@ -227,6 +235,7 @@ static struct {
 } pl;
 
 static unsigned int xlen;	/* the loader's XLEN for load_all() */
+static uint16_t machine;	/* and its machine (KB_EM_RISCV unless a test says) */
 
 static int place(void *ctx, enum kb_load_what what, const struct kb_payload_info *pi,
 		 uint64_t size, uint64_t *addr, struct kb_diag *d)
@@ -273,6 +282,7 @@ static int setup(void **state)
 	build_elf32();
 	build_image();
 	xlen = 64;
+	machine = KB_EM_RISCV;
 	for (unsigned int i = 0; i < sizeof(initrd); i++)
 		initrd[i] = (uint8_t)(i * 29 + 1);
 	return 0;
@@ -294,7 +304,7 @@ static int load_all(uint64_t *start)
 	if (!err)
 		err = kb_load_bootargs(&flash, &h, args, sizeof(args), &d);
 	if (!err)
-		err = kb_load_payload(&flash, &h, KB_EM_RISCV, xlen, 0x1000, place, &pl,
+		err = kb_load_payload(&flash, &h, machine, xlen, 0x1000, place, &pl,
 				      &pi, start, &d);
 	if (!err)
 		err = kb_load_part(&flash, &h, KB_PART_INITRD, NULL, 0, initrd_ram, &d);
@@ -592,8 +602,49 @@ static void test_short_payload(void **state)
 	assert_int_equal(pl.calls[KB_LOAD_KERNEL], 0);
 }
 
+#if NO_IMAGE
+/* No Image format built in: a non-ELF payload gets the Image path's
+ * refusal line (kb_payload_image_check) from its first bytes, which are
+ * all that is read of it; nothing is placed.  The ELF path is unchanged. */
+static void test_no_image(void **state)
+{
+	static const uint8_t tiny[5] = { 1, 2, 3, 4, 5 };
+	uint64_t start = 0;
+
+	(void)state;
+	build(KB_PAYLOAD_AUTO, image, IMG_LEN, 0x4000, NULL, 0, 0, NULL, 0);
+	assert_int_equal(load_all(&start), KB_ENOTSUP);
+	check_diag("payload: Linux RISC-V Image support is not built into this loader (CONFIG_PAYLOAD_RISCV_IMAGE)");
+	for (uint64_t a = 0x4000 + KB_PAYLOAD_HDR_SIZE; a < 0x4000 + IMG_LEN; a++)
+		assert_int_equal(fl.reads[a], 0);
+	assert_int_equal(pl.calls[KB_LOAD_STAGING] + pl.calls[KB_LOAD_KERNEL], 0);
+	/* named as an Image by the container, on a Cortex-M loader */
+	build(KB_PAYLOAD_RISCV_IMAGE, image, IMG_LEN, 0x4000, NULL, 0, 0, NULL, 0);
+	machine = KB_EM_ARM;
+	xlen = 32;
+	assert_int_equal(load_all(&start), KB_EINVAL);
+	check_diag("payload: RISC-V Image, but this loader boots Arm");
+	assert_int_equal(pl.calls[KB_LOAD_STAGING] + pl.calls[KB_LOAD_KERNEL], 0);
+	/* neither ELF nor Image */
+	build(KB_PAYLOAD_AUTO, tiny, sizeof(tiny), 0x400, NULL, 0, 0, NULL, 0);
+	assert_int_equal(load_all(&start), KB_EINVAL);
+	check_diag("payload: unrecognized format (5 bytes; not ELF, RISC-V Image or arm64 Image)");
+	/* an unknown type: the container header refuses it first */
+	build(KB_PAYLOAD_ARM64_IMAGE + 3, image, IMG_LEN, 0x4000, NULL, 0, 0, NULL, 0);
+	assert_int_not_equal(load_all(&start), 0);
+	assert_int_equal(pl.calls[KB_LOAD_STAGING] + pl.calls[KB_LOAD_KERNEL], 0);
+}
+#endif
+
 int main(void)
 {
+#if NO_IMAGE
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_elf_read_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_elf_from_verified_copy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_image, setup, teardown),
+	};
+#else
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_v2_read_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_elf_read_once, setup, teardown),
@@ -607,6 +658,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_place_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_short_payload, setup, teardown),
 	};
+#endif
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

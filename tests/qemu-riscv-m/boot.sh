@@ -74,6 +74,12 @@ if [ -f "$mo/kaslrboot.bin" ]; then
 	O=$mo boot mcu-relr PAYLOAD="$TMP/relr.elf"
 	check "mcu profile: a RELR table: refused, naming CONFIG_PAYLOAD_ELF_RELR" \
 		refused mcu-relr 'payload: DT_RELR relocations, but RELR support is not built into this loader (CONFIG_PAYLOAD_ELF_RELR)'
+	# No Image format either: a RISC-V Image (a 64-byte header) gets the
+	# refusal line only (kb_payload_image_check), no Image parser.
+	python3 -c 'import sys; b = bytearray(4096); b[0] = 0x6f; b[16:24] = (0x2000).to_bytes(8, "little"); b[48:60] = b"RISCV\0\0\0RSC\x05"; sys.stdout.buffer.write(b)' > "$TMP/fake.Image"
+	O=$mo boot mcu-image PAYLOAD="$TMP/fake.Image"
+	check "mcu profile: a RISC-V Image: refused, naming CONFIG_PAYLOAD_RISCV_IMAGE" \
+		refused mcu-image 'payload: Linux RISC-V Image support is not built into this loader (CONFIG_PAYLOAD_RISCV_IMAGE)'
 else
 	notok "mcu profile not built ($mo)"
 fi

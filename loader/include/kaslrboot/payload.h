@@ -254,6 +254,19 @@ int kb_payload_parse_header(const void *hdr, size_t hdr_len, uint64_t file_len,
 			    uint64_t min_align, struct kb_payload_info *pi,
 			    struct kb_diag *d);
 
+/*
+ * Whether this loader can parse an Image of `type` (a container's, or what
+ * kb_payload_detect() found) for `machine`: 0, else KB_EINVAL or
+ * KB_ENOTSUP with the line kb_payload_parse_header() gives for it ("payload:
+ * unrecognized format (N bytes; ...)" for KB_PAYLOAD_AUTO, "payload: RISC-V
+ * Image, but this loader boots Arm", the format not built in, named by its
+ * option, an unknown type).  A loader with no Image format built in
+ * (Cortex-M, the mcu profile) calls only this on a non-ELF payload, for the
+ * refusal line: the Image parsers and their alignment rules are not linked.
+ */
+int kb_payload_image_check(uint32_t type, uint16_t machine, uint64_t file_len,
+			   struct kb_diag *d);
+
 /* Dispatch on type (KB_PAYLOAD_AUTO: ELF magic, then the Image magics).
  * The loader boots `machine` payloads of xlen bits (its own XLEN:
  * KB_ARCH_XLEN; RISC-V 32 or 64, AArch64 64; anything else KB_EINVAL).
