@@ -899,9 +899,10 @@ static int place(void *ctx, enum kb_load_what what,
 	}
 
 	/* A Linux RISC-V Image runs in S-mode: an M-mode first stage can only
-	 * start it behind OpenSBI (Payload A). */
-	if (IS_ENABLED(CONFIG_RISCV_M_MODE) && pi->type == KB_PAYLOAD_RISCV_IMAGE &&
-	    !have_part(KB_PART_SBI))
+	 * start it behind OpenSBI (Payload A).  (Without RISC-V Image support
+	 * the load refused it already.) */
+	if (IS_ENABLED(CONFIG_RISCV_M_MODE) && KB_PAYLOAD_HAS_RISCV_IMAGE &&
+	    pi->type == KB_PAYLOAD_RISCV_IMAGE && !have_part(KB_PART_SBI))
 		return kb_diag_set(d, KB_ENOTSUP,
 				   "payload: a Linux RISC-V Image runs in S-mode: this M-mode loader needs OpenSBI in the container to start it (kbimage --sbi)");
 
