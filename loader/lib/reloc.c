@@ -51,6 +51,10 @@ typedef uint64_t word_t;
 typedef uint32_t word_t;
 #endif
 
+/* Implicit addends (Elf32_Rel): 32-bit Arm only (the parser refuses DT_REL
+ * elsewhere), so a constant false on a loader for another machine. */
+#define REL_IMPLICIT(pi)	(KB_PAYLOAD_FOR_ARM && (pi)->rel_implicit)
+
 enum action { NONE, WORD };
 
 struct ctx {
@@ -272,7 +276,7 @@ static int do_rela(const struct ctx *c, bool write, struct kb_diag *d)
 		word_t r_offset = rdw(c, t), r_info = rdw(c, t + WB(c));
 		/* Elf32_Rel (32-bit Arm): no r_addend, the addend is the
 		 * word being relocated, read once its place is checked. */
-		word_t r_addend = pi->rel_implicit ? 0 : rdw(c, t + 2 * WB(c)), v;
+		word_t r_addend = REL_IMPLICIT(pi) ? 0 : rdw(c, t + 2 * WB(c)), v;
 		/* ELF64_R_TYPE/R_SYM: 32 and 32 bits; ELF32: 8 and 24. */
 		uint32_t type = WB(c) == 4 ? (uint32_t)(r_info & 0xff) : (uint32_t)r_info;
 		uint32_t sym = WB(c) == 4 ? (uint32_t)(r_info >> 8) :
@@ -292,7 +296,7 @@ static int do_rela(const struct ctx *c, bool write, struct kb_diag *d)
 						   H(i), (unsigned int)sym);
 			if (a == WORD) {
 				err = target(c, r_offset, WB(c), "relocation", i, &off, d);
-				if (!err && pi->rel_implicit)
+				if (!err && REL_IMPLICIT(pi))
 					r_addend = rdw(c, c->img + off);
 				if (!err)
 					err = value(c, r_addend, "relocation", i, &v, d);
@@ -304,7 +308,7 @@ static int do_rela(const struct ctx *c, bool write, struct kb_diag *d)
 			 * inside the image, the value fits. */
 			(void)rela_action(pi->machine, pi->xlen, i, type, &a, NULL);
 			if (a == WORD) {
-				if (pi->rel_implicit)
+				if (REL_IMPLICIT(pi))
 					r_addend = rdw(c, c->img + (r_offset - pi->link_base));
 				(void)value(c, r_addend, "relocation", i, &v, NULL);
 				wrw(c, c->img + (r_offset - pi->link_base), v);
@@ -411,7 +415,7 @@ int kb_reloc_apply(const struct kb_payload_info *pi, void *dst, kb_phys_t base,
 				   (unsigned int)pi->xlen,
 				   KB_PAYLOAD_ELF32 && KB_PAYLOAD_ELF64 ? "32 or 64" :
 				   KB_PAYLOAD_ELF32 ? "32" : "64");
-	c.rela_ent = pi->rel_implicit ? 8 : c.w == 4 ? 12 : 24;
+	c.rela_ent = REL_IMPLICIT(pi) ? 8 : c.w == 4 ? 12 : 24;
 	/* A 32-bit image must be able to address all of itself: below
 	 * 4 GiB, its link base too (as every ELF32 address is).  base +
 	 * fp <= 2^32 as a subtraction, exact at both widths (with 32-bit
