@@ -554,6 +554,20 @@ static int scan_initrd(struct kb_memmap *m, const void *fdt,
 			    "/chosen", d);
 }
 
+/* The blob itself, last: kb_memmap_from_fdt() and kb_memmap_from_build(). */
+static int add_dtb(struct kb_memmap *m, kb_phys_t dtb_addr, uint32_t totalsize,
+		   struct kb_diag *d)
+{
+	/* The blob's own range must not wrap either (totalsize >= 1: the
+	 * header check passed, so totalsize - 1 cannot wrap). */
+	if (totalsize != 0 && (uint64_t)totalsize - 1 > KB_PHYS_MAX - dtb_addr)
+		return kb_diag_set(d, KB_ERANGE,
+				   "dtb: blob at 0x%" PRIxPHYS " (%" PRIu32 " bytes) wraps past " KB_PHYS_TOP,
+				   dtb_addr, totalsize);
+	return kb_memmap_add_resv(m, dtb_addr, totalsize, KB_REGION_DTB, 0,
+				  "dtb", d);
+}
+
 int kb_memmap_from_fdt(struct kb_memmap *m, const void *fdt, kb_phys_t dtb_addr,
 		       struct kb_diag *d)
 {
@@ -583,14 +597,28 @@ int kb_memmap_from_fdt(struct kb_memmap *m, const void *fdt, kb_phys_t dtb_addr,
 		return r;
 
 	totalsize = fdt_totalsize(fdt);
-	/* The blob's own range must not wrap either (totalsize >= 1: the
-	 * header check above passed, so totalsize - 1 cannot wrap). */
-	if (totalsize != 0 && (uint64_t)totalsize - 1 > KB_PHYS_MAX - dtb_addr)
-		return kb_diag_set(d, KB_ERANGE,
-				   "dtb: blob at 0x%" PRIxPHYS " (%" PRIu32 " bytes) wraps past " KB_PHYS_TOP,
-				   dtb_addr, totalsize);
-	return kb_memmap_add_resv(m, dtb_addr, totalsize, KB_REGION_DTB, 0,
-				  "dtb", d);
+	return add_dtb(m, dtb_addr, totalsize, d);
+}
+
+int kb_memmap_from_build(struct kb_memmap *m, const struct kb_memmap_build *b,
+			 kb_phys_t dtb_addr, uint32_t totalsize, struct kb_diag *d)
+{
+	if (m == NULL || b == NULL || m->nmem != 0 || m->nresv != 0)
+		return kb_diag_set(d, KB_EINVAL, "memmap: no map, no tables, or a map not empty");
+	/* The generator ran with the loader's capacities; a table built for
+	 * another configuration is refused, never cut. */
+	if (b->nmem > m->mem_cap || b->nresv > m->resv_cap)
+		return kb_diag_set(d, KB_ENOSPC,
+				   "memmap: the build-time tables (%u memory, %u reservations) exceed the tables (%u, %u)",
+				   b->nmem, b->nresv, m->mem_cap, m->resv_cap);
+	memcpy(m->mem, b->mem, b->nmem * sizeof(m->mem[0]));
+	memcpy(m->resv, b->resv, b->nresv * sizeof(m->resv[0]));
+	m->nmem = b->nmem;
+	m->nresv = b->nresv;
+#if KB_PHYS_BITS < 64
+	m->nclipped = b->nclipped;
+#endif
+	return add_dtb(m, dtb_addr, totalsize, d);
 }
 
 /* ---- printing ------------------------------------------------------- */

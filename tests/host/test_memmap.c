@@ -984,6 +984,98 @@ static void test_strerror(void **state)
 
 /* Ranges around 4 GiB: kept whole with 64-bit addresses; with 32-bit ones
  * cut at 4 GiB or left out, and counted. */
+/* ---- kb_memmap_from_build (CONFIG_DT_MEMMAP_AT_BUILD) ----------------- */
+
+/* What tools/kbdtmap does at build time and the loader at boot: the map
+ * of a fixture without the blob's own entry, as tables, then
+ * kb_memmap_from_build() into a fresh map with the blob at DTB_ADDR: the
+ * same map, entry for entry, as kb_memmap_from_fdt() gave. */
+static void same_map_from_build(const char *name)
+{
+	static struct kb_region mem2[NMEM], resv2[NRESV];
+	struct kb_memmap m2;
+	struct kb_memmap_build b;
+	unsigned int i;
+
+	setup(NULL);
+	assert_int_equal(parse(name), KB_OK);
+	assert_true(map.nresv >= 1);
+	assert_int_equal(resv[map.nresv - 1].kind, KB_REGION_DTB);
+	b.mem = mem;
+	b.resv = resv;
+	b.nmem = map.nmem;
+	b.nresv = map.nresv - 1;
+	b.nclipped = kb_memmap_clipped(&map);
+	memset(mem2, 0x5a, sizeof(mem2));
+	memset(resv2, 0x5a, sizeof(resv2));
+	kb_memmap_init(&m2, mem2, NMEM, resv2, NRESV);
+	assert_int_equal(kb_memmap_from_build(&m2, &b, DTB_ADDR, fdt_totalsize(blob), &diag), KB_OK);
+	assert_int_equal(m2.nmem, map.nmem);
+	assert_int_equal(m2.nresv, map.nresv);
+	assert_int_equal(kb_memmap_clipped(&m2), kb_memmap_clipped(&map));
+	for (i = 0; i < map.nmem; i++) {
+		check_region(&mem2[i], mem[i].base, mem[i].size, mem[i].kind, mem[i].flags, mem[i].name);
+		assert_int_equal(mem2[i].merged, mem[i].merged);
+	}
+	for (i = 0; i < map.nresv; i++)
+		check_region(&resv2[i], resv[i].base, resv[i].size, resv[i].kind, resv[i].flags, resv[i].name);
+}
+
+static void test_from_build_same_map(void **state)
+{
+	(void)state;
+	same_map_from_build("resv");
+	same_map_from_build("overlap");
+	same_map_from_build("mem_cells1");
+	same_map_from_build("mem_cells2");
+	same_map_from_build("mem_4g");	/* cut at 4 GiB with 32-bit addresses */
+}
+
+static void test_from_build_errors(void **state)
+{
+	static const struct kb_region r[3] = {
+		{ .base = 0x1000, .size = 0x1000, .kind = KB_REGION_MEMORY, .name = "/m" },
+		{ .base = 0x3000, .size = 0x1000, .kind = KB_REGION_MEMORY, .name = "/n" },
+		{ .base = 0x5000, .size = 0x1000, .kind = KB_REGION_MEMORY, .name = "/o" },
+	};
+	struct kb_memmap_build b = { .mem = r, .resv = r, .nmem = 3, .nresv = 0 };
+	static struct kb_region m2[2], r2[2];
+	struct kb_memmap m;
+
+	(void)state;
+	assert_int_equal(kb_memmap_from_build(NULL, &b, 0, 64, &diag), KB_EINVAL);
+	check_msg("memmap: no map, no tables");
+	assert_int_equal(kb_memmap_from_build(&map, NULL, 0, 64, &diag), KB_EINVAL);
+	/* a map that already holds something */
+	assert_int_equal(kb_memmap_add_mem(&map, 0x1000, 0x10, "x", &diag), KB_OK);
+	assert_int_equal(kb_memmap_from_build(&map, &b, 0, 64, &diag), KB_EINVAL);
+	check_msg("a map not empty");
+	/* tables built for larger capacities: refused, never cut */
+	kb_memmap_init(&m, m2, 2, r2, 2);
+	assert_int_equal(kb_memmap_from_build(&m, &b, 0, 64, &diag), KB_ENOSPC);
+	check_msg("memmap: the build-time tables (3 memory, 0 reservations) exceed the tables (2, 2)");
+	assert_int_equal(m.nmem, 0);
+	b.nmem = 2;
+	b.nresv = 3;
+	assert_int_equal(kb_memmap_from_build(&m, &b, 0, 64, &diag), KB_ENOSPC);
+	/* the blob's range wraps: the same line as kb_memmap_from_fdt() */
+	b.nresv = 0;
+	assert_int_equal(kb_memmap_from_build(&m, &b, KB_PHYS_MAX - 7, 64, &diag), KB_ERANGE);
+	check_msg("wraps past " KB_PHYS_TOP);
+	/* the table is full for the blob's own entry */
+	kb_memmap_init(&m, m2, 2, r2, 0);
+	b.nresv = 0;
+	assert_int_equal(kb_memmap_from_build(&m, &b, 0x100, 64, &diag), KB_ENOSPC);
+	check_msg("memmap: reservation table full");
+	/* and the good case: the blob last */
+	kb_memmap_init(&m, m2, 2, r2, 2);
+	assert_int_equal(kb_memmap_from_build(&m, &b, 0x100, 64, &diag), KB_OK);
+	assert_int_equal(m.nmem, 2);
+	assert_int_equal(m.nresv, 1);
+	check_region(&r2[0], 0x100, 64, KB_REGION_DTB, 0, "dtb");
+	check_region(&m2[1], 0x3000, 0x1000, KB_REGION_MEMORY, 0, "/n");
+}
+
 static void test_from_fdt_4g(void **state)
 {
 	(void)state;
@@ -1096,6 +1188,8 @@ int main(void)
 		cmocka_unit_test_setup(test_kind_names, setup),
 		cmocka_unit_test_setup(test_diag, setup),
 		cmocka_unit_test_setup(test_strerror, setup),
+		cmocka_unit_test_setup(test_from_build_same_map, setup),
+		cmocka_unit_test_setup(test_from_build_errors, setup),
 		cmocka_unit_test_setup(test_from_fdt_4g, setup),
 		cmocka_unit_test_setup(test_from_fdt_4g_all, setup),
 	};

@@ -161,6 +161,29 @@ int kb_fdt_validate(const void *fdt, size_t bufsize, struct kb_diag *d);
 int kb_memmap_from_fdt(struct kb_memmap *m, const void *fdt, kb_phys_t dtb_addr,
 		       struct kb_diag *d);
 
+/*
+ * The memory map of a tree read at build time (CONFIG_DT_MEMMAP_AT_BUILD):
+ * tools/kbdtmap ran kb_fdt_validate() and kb_memmap_from_fdt() on the
+ * tree linked into the loader and wrote what they produced, the blob's
+ * own entry left out (its address is known only at the link), into a
+ * generated C file that defines one of these (kb_dt_memmap).
+ */
+struct kb_memmap_build {
+	const struct kb_region *mem;	/* sorted and merged, as in a kb_memmap */
+	const struct kb_region *resv;	/* in discovery order */
+	unsigned int nmem, nresv;
+	unsigned int nclipped;		/* kb_memmap_clipped() of that map */
+};
+
+/* Fill an empty map (just kb_memmap_init()ed) with b's tables, then add
+ * the blob itself at dtb_addr, totalsize bytes (KB_REGION_DTB, "dtb"),
+ * exactly as kb_memmap_from_fdt() ends: the same map as that function
+ * gives on the same tree.  KB_EINVAL for a NULL argument or a map that is
+ * not empty, KB_ENOSPC if b's tables do not fit m's, KB_ERANGE if the
+ * blob's range wraps. */
+int kb_memmap_from_build(struct kb_memmap *m, const struct kb_memmap_build *b,
+			 kb_phys_t dtb_addr, uint32_t totalsize, struct kb_diag *d);
+
 /* Add a memory range / append a reservation supplied by the caller.  A
  * memory range that overlaps or touches ranges already in the table is
  * merged with them (the merged range keeps the lowest piece's name and
