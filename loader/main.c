@@ -204,6 +204,14 @@ static void log_bootargs(const void *fdt)
 		kb_log("bootargs in the dtb: (none)");
 }
 
+#ifdef CONFIG_DT_MEMMAP_AT_BUILD
+#define KB_DT_CHECKED_WHEN " at build time, memory map read there (CONFIG_DT_MEMMAP_AT_BUILD)"
+/* The linked tree's memory map, from tools/kbdtmap (gen/kb_dt_memmap.c). */
+extern const struct kb_memmap_build kb_dt_memmap;
+#else
+#define KB_DT_CHECKED_WHEN ""
+#endif
+
 /* 0. The blob is untrusted input: nothing reads a property before
  * fdt_check_full() has walked every tag within its bounds. */
 static const void *step_device_tree(const struct kb_boot_info *bi)
@@ -216,12 +224,21 @@ static const void *step_device_tree(const struct kb_boot_info *bi)
 	kb_diag_clear(&d);
 	if (bi->dtb == 0)
 		fatal_msg(KB_ENOENT, "dtb: no device tree (a1 = 0)");
+#ifdef CONFIG_DT_MEMMAP_AT_BUILD
+	/* The linked tree passed these checks at build time (tools/kbdtmap:
+	 * kb_fdt_validate() with CONFIG_DTB_MAX_SIZE), and it is part of
+	 * the loader's image; any other tree would need them, and its
+	 * memory map would not be read: refused. */
+	if (bi->dtb != (uintptr_t)kb_builtin_dtb())
+		fatal_msg(KB_EINVAL, "dtb: not the tree linked into the loader, whose memory map was read at build time (CONFIG_DT_MEMMAP_AT_BUILD)");
+#else
 	/* The real extent of the blob is unknown until its header is trusted;
 	 * CONFIG_DTB_MAX_SIZE bounds it, and step_memory_map() then checks
 	 * that all of it lies in RAM. */
 	err = kb_fdt_validate(fdt, CONFIG_DTB_MAX_SIZE, &d);
 	if (err)
 		fatal(err, &d);
+#endif
 	kb_arch_fdt_init(fdt);
 	chosen_node = fdt_path_offset(fdt, "/chosen");
 
@@ -238,7 +255,7 @@ static const void *step_device_tree(const struct kb_boot_info *bi)
 		kb_info("console: %s at 0x%" PRIx64 " (%s)", con->driver,
 		       con->phys, path);
 	}
-	kb_info("dtb: 0x%lx, %u bytes%s%s, structure checked",
+	kb_info("dtb: 0x%lx, %u bytes%s%s, structure checked" KB_DT_CHECKED_WHEN,
 	       (unsigned long)bi->dtb, (unsigned int)fdt_totalsize(fdt),
 	       bi->dtb_from ? ", " : "", bi->dtb_from ? bi->dtb_from : "");
 	if (!IS_ENABLED(CONFIG_LOG_QUIET))
@@ -257,7 +274,11 @@ static void step_memory_map(const struct kb_boot_info *bi, const void *fdt)
 	kb_diag_clear(&d);
 	kb_memmap_init(&memmap, mem_table, CONFIG_MAX_MEM_REGIONS, resv_table,
 		       CONFIG_MAX_RESV_REGIONS);
+#ifdef CONFIG_DT_MEMMAP_AT_BUILD
+	err = kb_memmap_from_build(&memmap, &kb_dt_memmap, bi->dtb, fdt_totalsize(fdt), &d);
+#else
 	err = kb_memmap_from_fdt(&memmap, fdt, bi->dtb, &d);
+#endif
 	if (kb_memmap_clipped(&memmap))
 		kb_log("dtb: %u memory or reserved range(s) reach above 4 GiB: cut at 4 GiB or left out (this loader handles memory below 4 GiB only: CONFIG_PHYS_ADDR_32BIT)",
 		       kb_memmap_clipped(&memmap));

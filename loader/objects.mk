@@ -32,3 +32,26 @@ $(O)/builtin.dtb: $(builtin-dts) $(O)/auto.conf
 	$(vecho) "  DTC     $(notdir $@)"
 	$(Q)dtc -q -I dts -O dtb -o $@ $<
 endif
+
+# CONFIG_DT_MEMMAP_AT_BUILD: the linked tree's memory map read at build
+# time (docs/device-tree.md).  tools/kbdtmap, built for the host from the
+# loader's own fdt/memmap.c and fdt/fdt_util.c (with this board's address
+# width), makes the loader's checks on builtin.dtb and writes the finished
+# tables as C; a tree the loader would refuse fails the build with the
+# loader's one-line error.  The tool comes in both address widths
+# (tools/tools.mk: kbdtmap, kbdtmap_phys32); its arguments are the
+# board's table capacities.
+ifeq ($(CONFIG_DT_MEMMAP_AT_BUILD),y)
+loader-objs-y += gen/kb_dt_memmap.o
+KBDTMAP := $(HOST_O)/kbdtmap$(if $(filter y,$(CONFIG_PHYS_ADDR_32BIT)),_phys32)
+$(O)/gen/kb_dt_memmap.c: $(O)/builtin.dtb $(KBDTMAP) $(O)/auto.conf
+	$(vecho) "  DTMAP   $(notdir $@)"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(KBDTMAP) --dtb-max-size $(CONFIG_DTB_MAX_SIZE) \
+		--mem-cap $(CONFIG_MAX_MEM_REGIONS) --resv-cap $(CONFIG_MAX_RESV_REGIONS) \
+		--label "$(builtin-dts)" -o $@.tmp $<
+	$(Q)mv $@.tmp $@
+$(O)/gen/kb_dt_memmap.o: $(O)/gen/kb_dt_memmap.c $(O)/include/generated/autoconf.h | check-setup
+	$(vecho) "  CC      gen/kb_dt_memmap.c"
+	$(Q)$(CC) $(KB_CPPFLAGS) $(ARCH_CPPFLAGS) $(KB_CFLAGS) $(ARCH_CFLAGS) -MMD -MP -c $< -o $@
+endif

@@ -75,3 +75,21 @@ $(HOST_O)/karlplan: $(addprefix $(srctree)/,$(karlplan-srcs)) \
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(HOST_MBEDTLS_CPPFLAGS) \
 		$(filter %.c,$^) \
 		$(patsubst %,$(HOST_O)/mbedtls/%.o,$(karlplan-mbedtls)) -o $@
+
+# kbdtmap: the memory map of a device tree linked into the loader, read at
+# build time (CONFIG_DT_MEMMAP_AT_BUILD, loader/objects.mk): the loader's
+# kb_fdt_validate() and kb_memmap_from_fdt() on the tree, the tables
+# written as C.  kbdtmap_phys32 is the same with 32-bit addresses
+# (CONFIG_PHYS_ADDR_32BIT: ranges cut at 4 GiB as on those boards).
+HOST_TOOLS += $(HOST_O)/kbdtmap $(HOST_O)/kbdtmap_phys32
+
+kbdtmap-srcs := tools/kbdtmap.c fdt/memmap.c fdt/fdt_util.c \
+	loader/lib/diag.c loader/lib/fmt.c loader/lib/error.c
+
+$(HOST_O)/kbdtmap $(HOST_O)/kbdtmap_phys32: $(HOST_O)/%: $(addprefix $(srctree)/,$(kbdtmap-srcs)) \
+		$(addprefix $(HOST_O)/libfdt/,$(libfdt-objs)) \
+		$(wildcard $(srctree)/loader/include/kaslrboot/*.h)
+	$(vecho) "  HOSTCC  $*"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(if $(filter %_phys32,$@),-DCONFIG_PHYS_ADDR_32BIT=1) \
+		$(filter %.c,$^) $(addprefix $(HOST_O)/libfdt/,$(libfdt-objs)) -o $@
