@@ -80,6 +80,16 @@ if [ -f "$mo/kaslrboot.bin" ]; then
 	O=$mo boot mcu-image PAYLOAD="$TMP/fake.Image"
 	check "mcu profile: a RISC-V Image: refused, naming CONFIG_PAYLOAD_RISCV_IMAGE" \
 		refused mcu-image 'payload: Linux RISC-V Image support is not built into this loader (CONFIG_PAYLOAD_RISCV_IMAGE)'
+	# Its tree is linked in, its memory map read at build time
+	# (DT_MEMMAP_AT_BUILD, docs/device-tree.md): the generated tables,
+	# and kaslrplan on the same tree.
+	check "mcu profile: the linked tree's memory map was read at build time" \
+		grep -q '\.base = 0x80000000, \.size = 0x10000000, .*"/memory@80000000"' "$mo/gen/kb_dt_memmap.c"
+	mcu_plan() {
+		"$top/build/host/kaslrplan" --size 1M --align 4K "$mo/builtin.dtb" > "$TMP/mcu-plan.out" 2>&1 &&
+			grep -q '^  mem   0x0000000080000000-0x0000000090000000  256 MiB  /memory@80000000$' "$TMP/mcu-plan.out"
+	}
+	check "mcu profile: kaslrplan reads the linked tree" mcu_plan
 else
 	notok "mcu profile not built ($mo)"
 fi
