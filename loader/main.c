@@ -296,7 +296,7 @@ static void step_memory_map(const struct kb_boot_info *bi, const void *fdt)
 					 KB_REGION_OTHER, 0, "payload container window", &d);
 	/* Ranges no placement may use (CONFIG_PLAN_EXTRA_AVOID): the
 	 * planner avoids them; the loader and the tree may lie there. */
-	if (!err)
+	if (!err && CONFIG_PLAN_EXTRA_AVOID[0] != '\0')
 		err = kb_parse_spans(CONFIG_PLAN_EXTRA_AVOID, avoid, CONFIG_PLAN_MAX_AVOID,
 				     &navoid, &d);
 	if (err)
