@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # CONFIG_DT_MEMMAP_AT_BUILD on qemu-microbit (docs/device-tree.md): the
 # linked tree's memory map, read at build time by tools/kbdtmap, is the
-# map the loader's own walk of the tree gives at boot.  The board as built
-# (the option on) and a copy with the option off boot the test firmware;
+# map the loader's own walk of the tree gives at boot.  The board with the
+# option on and a copy with it off, both verbose, boot the test firmware;
 # their memory maps agree line for line, but for what differs between two
 # builds by nature (where the linked blob sits in flash, the loader's own
 # .data + .bss), and the blob's reservation lies where the dtb line says
@@ -17,14 +17,22 @@ board=qemu-microbit
 [ -f "$O/kaslrboot.bin" ] || { notok "$board: not built ($O)"; done_testing; }
 check "$board: CONFIG_DT_MEMMAP_AT_BUILD=y" grep -qx 'CONFIG_DT_MEMMAP_AT_BUILD=y' "$O/.config"
 
-boot built
-O_RT=$TMP/rt-o
-cp -r "$top/boards/qemu-microbit" "$TMP/rt"
-echo '# CONFIG_DT_MEMMAP_AT_BUILD is not set' >> "$TMP/rt/defconfig"
-make -s -C "$top" BOARD_DIR="$TMP/rt" O="$O_RT" all > "$TMP/rt-build.log" 2>&1 ||
-	{ notok "$board without DT_MEMMAP_AT_BUILD: build"; sed 's/^/# /' "$TMP/rt-build.log" | tail -n 5; }
-check "$board without DT_MEMMAP_AT_BUILD: option off" grep -qx '# CONFIG_DT_MEMMAP_AT_BUILD is not set' "$O_RT/.config"
-O=$O_RT boot runtime BOARD_DIR="$TMP/rt"
+# The board is quiet (LOG_QUIET): both variants are built verbose, to
+# print their memory maps; one with the option as the board has it, one
+# without.
+variant() {	# NAME DEFCONFIG-LINE...
+	local n=$1; shift
+	cp -r "$top/boards/qemu-microbit" "$TMP/$n"
+	printf '%s\n' '# CONFIG_LOG_QUIET is not set' "$@" >> "$TMP/$n/defconfig"
+	make -s -C "$top" BOARD_DIR="$TMP/$n" O="$TMP/$n-o" all > "$TMP/$n-build.log" 2>&1 ||
+		{ notok "$board variant $n: build"; sed 's/^/# /' "$TMP/$n-build.log" | tail -n 5; }
+}
+variant bt
+variant rt '# CONFIG_DT_MEMMAP_AT_BUILD is not set'
+check "$board verbose: DT_MEMMAP_AT_BUILD on" grep -qx 'CONFIG_DT_MEMMAP_AT_BUILD=y' "$TMP/bt-o/.config"
+check "$board without DT_MEMMAP_AT_BUILD: option off" grep -qx '# CONFIG_DT_MEMMAP_AT_BUILD is not set' "$TMP/rt-o/.config"
+O=$TMP/bt-o boot built BOARD_DIR="$TMP/bt"
+O=$TMP/rt-o boot runtime BOARD_DIR="$TMP/rt"
 
 check "$board: at build time: the firmware runs, its checks pass" fw_ok built
 check "$board: at run time: the firmware runs, its checks pass" fw_ok runtime
