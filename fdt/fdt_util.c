@@ -157,9 +157,15 @@ const char *kb_fdt_path(const void *fdt, int node, char *buf, size_t len)
 		memcpy(buf + len - 4, "...", 4);
 	return buf;
 
-broken:
-	kb_snprintf(buf, len, "<node %d>", node);
-	return buf;
+broken: {
+	char num[12], *p;
+
+	num[11] = '\0';
+	p = kb_fmt_dec(num + 11, node < 0 ? -(uint64_t)node : (uint64_t)node);
+	if (node < 0)
+		*--p = '-';
+	return kb_fmt_cat(buf, len, "<node ", p, ">");
+	}
 }
 
 /* Is [a, a + s) inside the ranges entry [cba, cba + rsz)?  Written so that

@@ -425,7 +425,7 @@ static int scan_memory(struct kb_memmap *m, const void *fdt,
 static int scan_memreserve(struct kb_memmap *m, const void *fdt,
 			   struct kb_diag *d)
 {
-	char name[32];
+	char name[32], num[11];
 	int n, i, r;
 
 	n = fdt_num_mem_rsv(fdt);
@@ -450,7 +450,9 @@ static int scan_memreserve(struct kb_memmap *m, const void *fdt,
 			return kb_diag_set(d, KB_ERANGE,
 					   "dtb: /memreserve/ %d 0x%" PRIx64 "+0x%" PRIx64
 					   " wraps past 2^64", i, base, size);
-		kb_snprintf(name, sizeof(name), "/memreserve/ %d", i);
+		num[sizeof(num) - 1] = '\0';
+		kb_fmt_cat(name, sizeof(name), "/memreserve/ ",
+			   kb_fmt_dec(num + sizeof(num) - 1, (unsigned int)i), "");
 		r = add_dt_range(m, base, size, true, KB_REGION_MEMRESERVE, 0,
 				 name, d);
 		if (r)
@@ -615,36 +617,38 @@ static void print_region(const struct kb_region *r, const char *prefix,
 			 const char *tag, bool resv,
 			 int (*pr)(const char *fmt, ...))
 {
-	char size[32], end[24];
+	char size[32];
+	const char *top = "";
+	uint64_t end = (uint64_t)r->base + r->size;
 
 	/* End exclusive.  A range whose last byte is 2^64 - 1 ends at 2^64,
-	 * which only the string can hold; a hand-made one that would wrap
+	 * printed as a "1" before 16 zeros; a hand-made one that would wrap
 	 * is clamped there too.  size - 1 >= KB_PHYS_MAX - base <=>
-	 * base + size - 1 reaches (or passes) the top, without wrapping. */
-#if KB_PHYS_BITS < 64
-	/* 32-bit addresses: base + size <= 2^33 holds in 64 bits. */
-	kb_snprintf(end, sizeof(end), "%016" PRIx64, (uint64_t)r->base + r->size);
-#else
-	if (r->size != 0 && r->size - 1 >= KB_PHYS_MAX - r->base)
-		kb_snprintf(end, sizeof(end), "10000000000000000");
-	else
-		kb_snprintf(end, sizeof(end), "%016" PRIxPHYS, r->base + r->size);
+	 * base + size - 1 reaches (or passes) the top, without wrapping.
+	 * (32-bit addresses: base + size <= 2^33 holds in 64 bits.) */
+#if KB_PHYS_BITS == 64
+	if (r->size != 0 && r->size - 1 >= KB_PHYS_MAX - r->base) {
+		top = "1";
+		end = 0;
+	}
 #endif
 
+	/* The formats are dictionary strings with CONFIG_LOG_DICTIONARY
+	 * (KB_MSG_STR): pr, the console's kb_printf, prints a record. */
 	kb_size_str(r->size, size, sizeof(size));
 	if (resv)
-		pr("%s%s0x%016" PRIxPHYS "-0x%s  %s  %s%s %.*s\n",
-		   prefix, tag, r->base, end, size,
+		pr(KB_MSG_STR("%s%s0x%016" PRIxPHYS "-0x%s%016" PRIx64 "  %s  %s%s %.*s\n"),
+		   prefix, tag, r->base, top, end, size,
 		   kb_region_kind_name((enum kb_region_kind)r->kind),
 		   (r->flags & KB_REGION_NOMAP) ? " no-map" : "",
 		   (int)strnlen(r->name, sizeof(r->name)), r->name);
 	else if (r->merged)
-		pr("%s%s0x%016" PRIxPHYS "-0x%s  %s  %.*s (+%" PRIu32 " merged)\n",
-		   prefix, tag, r->base, end, size,
+		pr(KB_MSG_STR("%s%s0x%016" PRIxPHYS "-0x%s%016" PRIx64 "  %s  %.*s (+%" PRIu32 " merged)\n"),
+		   prefix, tag, r->base, top, end, size,
 		   (int)strnlen(r->name, sizeof(r->name)), r->name, r->merged);
 	else
-		pr("%s%s0x%016" PRIxPHYS "-0x%s  %s  %.*s\n",
-		   prefix, tag, r->base, end, size,
+		pr(KB_MSG_STR("%s%s0x%016" PRIxPHYS "-0x%s%016" PRIx64 "  %s  %.*s\n"),
+		   prefix, tag, r->base, top, end, size,
 		   (int)strnlen(r->name, sizeof(r->name)), r->name);
 }
 
