@@ -116,9 +116,12 @@ int kb_fdt_validate(const void *fdt, size_t bufsize, struct kb_diag *d)
 
 /* ---- tables --------------------------------------------------------- */
 
-/* Copy a name, truncating with "..." so that a cut is visible. */
+/* Copy a name; a longer one keeps its end (a node path's last component:
+ * the node's name and unit address) behind "...", so that a cut is
+ * visible and the line still names the node. */
 static void copy_name(char *dst, const char *src)
 {
+	const char *tail, *p;
 	size_t n;
 
 	if (src == NULL)
@@ -128,8 +131,14 @@ static void copy_name(char *dst, const char *src)
 		memcpy(dst, src, n + 1);
 		return;
 	}
-	memcpy(dst, src, KB_REGION_NAME_LEN - 4);
-	memcpy(dst + KB_REGION_NAME_LEN - 4, "...", 4);
+	/* the last KB_REGION_NAME_LEN - 4 characters, from their first '/' */
+	tail = src + n - (KB_REGION_NAME_LEN - 4);
+	for (p = tail; *p && *p != '/'; p++)
+		;
+	if (*p == '/')
+		tail = p;
+	memcpy(dst, "...", 3);
+	memcpy(dst + 3, tail, (size_t)(src + n - tail) + 1);
 }
 
 /* The last byte, base + size - 1, must be representable (a range may end
