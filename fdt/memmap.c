@@ -606,20 +606,22 @@ int kb_memmap_from_fdt(struct kb_memmap *m, const void *fdt, kb_phys_t dtb_addr,
 
 /* ---- printing ------------------------------------------------------- */
 
+/* Only ever printed (a %s argument): with CONFIG_LOG_DICTIONARY the names
+ * are dictionary strings (KB_MSG_STR), not in the image. */
 const char *kb_region_kind_name(enum kb_region_kind kind)
 {
 	switch (kind) {
-	case KB_REGION_MEMORY:		return "memory";
-	case KB_REGION_MEMRESERVE:	return "memreserve";
-	case KB_REGION_RESERVED_MEMORY:	return "reserved-memory";
-	case KB_REGION_INITRD:		return "initrd";
-	case KB_REGION_DTB:		return "dtb";
-	case KB_REGION_LOADER:		return "loader";
-	case KB_REGION_STACK:		return "stack";
-	case KB_REGION_PAYLOAD:		return "payload";
-	case KB_REGION_OTHER:		return "other";
+	case KB_REGION_MEMORY:		return KB_MSG_STR("memory");
+	case KB_REGION_MEMRESERVE:	return KB_MSG_STR("memreserve");
+	case KB_REGION_RESERVED_MEMORY:	return KB_MSG_STR("reserved-memory");
+	case KB_REGION_INITRD:		return KB_MSG_STR("initrd");
+	case KB_REGION_DTB:		return KB_MSG_STR("dtb");
+	case KB_REGION_LOADER:		return KB_MSG_STR("loader");
+	case KB_REGION_STACK:		return KB_MSG_STR("stack");
+	case KB_REGION_PAYLOAD:		return KB_MSG_STR("payload");
+	case KB_REGION_OTHER:		return KB_MSG_STR("other");
 	}
-	return "unknown";
+	return KB_MSG_STR("unknown");
 }
 
 static void print_region(const struct kb_region *r, const char *prefix,
@@ -649,7 +651,7 @@ static void print_region(const struct kb_region *r, const char *prefix,
 		pr(KB_MSG_STR("%s%s0x%016" PRIxPHYS "-0x%s%016" PRIx64 "  %s  %s%s %.*s\n"),
 		   prefix, tag, r->base, top, end, size,
 		   kb_region_kind_name((enum kb_region_kind)r->kind),
-		   (r->flags & KB_REGION_NOMAP) ? " no-map" : "",
+		   (r->flags & KB_REGION_NOMAP) ? KB_MSG_STR(" no-map") : "",
 		   (int)strnlen(r->name, sizeof(r->name)), r->name);
 	else if (r->merged)
 		pr(KB_MSG_STR("%s%s0x%016" PRIxPHYS "-0x%s%016" PRIx64 "  %s  %.*s (+%" PRIu32 " merged)\n"),

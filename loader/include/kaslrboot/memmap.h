@@ -212,7 +212,9 @@ int kb_memmap_claim(struct kb_memmap *m, kb_phys_t base, kb_phys_t size,
 		    struct kb_diag *d);
 
 /* Short label for a kind: "memory", "memreserve", "reserved-memory",
- * "initrd", "dtb", "loader", "stack", "payload", "other". */
+ * "initrd", "dtb", "loader", "stack", "payload", "other".  For printing
+ * only: with CONFIG_LOG_DICTIONARY it points into the dictionary, which
+ * is not in the image (kaslrboot/msg.h, KB_MSG_STR). */
 const char *kb_region_kind_name(enum kb_region_kind kind);
 
 /* Print the map, one region per line, through a printf-like callback:
