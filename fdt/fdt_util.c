@@ -302,7 +302,7 @@ static int walk_cells(const void *fdt, struct kb_fdt_walk *w, int level,
 int kb_fdt_reg_cpu_walk(const void *fdt, struct kb_fdt_walk *w, int idx,
 			uint64_t *addr, uint64_t *size, struct kb_diag *d)
 {
-	char path[PATH_LEN], bpath[PATH_LEN];
+	char path[PATH_LEN];	/* the one line of an error: the node's or its bus's */
 	const fdt32_t *reg;
 	const void *regp;
 	uint32_t ac, sc;
@@ -363,7 +363,7 @@ int kb_fdt_reg_cpu_walk(const void *fdt, struct kb_fdt_walk *w, int idx,
 			if (rlen != -FDT_ERR_NOTFOUND)
 				return kb_diag_set(d, KB_EINVAL,
 						   "dtb: %s: cannot read ranges: %s",
-						   kb_fdt_path(fdt, bus, bpath, sizeof(bpath)),
+						   kb_fdt_path(fdt, bus, path, sizeof(path)),
 						   fdt_strerror(rlen));
 			rlen = 0;	/* absent: identity, as documented */
 		}
@@ -373,7 +373,7 @@ int kb_fdt_reg_cpu_walk(const void *fdt, struct kb_fdt_walk *w, int idx,
 			if ((uint32_t)rlen % rentry != 0)
 				return kb_diag_set(d, KB_EINVAL,
 						   "dtb: %s: ranges length %d is not a multiple of %" PRIu32,
-						   kb_fdt_path(fdt, bus, bpath, sizeof(bpath)),
+						   kb_fdt_path(fdt, bus, path, sizeof(path)),
 						   rlen, rentry);
 			nr = (int)((uint32_t)rlen / rentry);
 			for (i = 0; i < nr && !found; i++) {
@@ -392,7 +392,7 @@ int kb_fdt_reg_cpu_walk(const void *fdt, struct kb_fdt_walk *w, int idx,
 					return kb_diag_set(d, KB_ERANGE,
 							   "dtb: %s: ranges entry %d maps 0x%" PRIx64
 							   " past 2^64",
-							   kb_fdt_path(fdt, bus, bpath, sizeof(bpath)),
+							   kb_fdt_path(fdt, bus, path, sizeof(path)),
 							   i, a);
 				a = pba + off;
 				found = true;
