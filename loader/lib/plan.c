@@ -688,16 +688,18 @@ static unsigned int __attribute__((noinline)) log2_pow100(uint32_t *p, uint32_t 
 	return bits - 1;
 }
 
+/* The limbs are zeroed first, all of them: a buffer the stack guard
+ * could miss is one written only in part (loader/main.c, KB_STACK_GUARD). */
 static unsigned int __attribute__((noinline)) log2_centi32(uint32_t n)
 {
-	uint32_t p[100 + 2];
+	uint32_t p[100 + 2] = { 0 };
 
 	return log2_pow100(p, n, 0);
 }
 
 static unsigned int __attribute__((noinline)) log2_centi64(uint64_t n)
 {
-	uint32_t p[200 + 2];
+	uint32_t p[200 + 2] = { 0 };
 
 	return log2_pow100(p, (uint32_t)n, (uint32_t)(n >> 32));
 }

@@ -75,5 +75,17 @@ crlf_same() {
 		grep -qa $'^kaslrboot: error: .*\r$' "$TMP/corrupt.raw"
 }
 check "corrupted container: the decoded error line (CR LF) equals the plain console's" crlf_same
+# The stack guard of a dictionary build without PMP locking is 256
+# bytes (loader/main.c, KB_STACK_GUARD): a stack that leaves the boot's
+# high-water mark (about 2 KiB) inside the guard, not below it, stops
+# the boot with the guard's line before the handoff.
+cp -r "$top/boards/$board" "$TMP/small"
+sed -i '/^CONFIG_STACK_SIZE=/d' "$TMP/small/defconfig"
+echo "CONFIG_STACK_SIZE=2048" >> "$TMP/small/defconfig"
+make -s -C "$top" BOARD_DIR="$TMP/small" O="$TMP/small-o" all > "$TMP/small-build.log" 2>&1
+O=$TMP/small-o boot small BOARD_DIR="$TMP/small"
+guard_256() { has small 'kaslrboot: error: loader: stack overflow (the guard at the bottom of the stack was overwritten): raise CONFIG_STACK_SIZE'; }
+check "a 2 KiB stack: the 256-byte guard is overwritten and the boot stops" guard_256
+check "a 2 KiB stack: the firmware was not entered" eval "! grep -q '^fw:' '$(log_of small)'"
 for n in nokaslr corrupt fixed; do [ -s "$TMP/$n.diff" ] && head -n 6 "$TMP/$n.diff"; done
 done_testing
