@@ -119,34 +119,24 @@ static bool path_append(char *buf, size_t len, size_t *pos, const char *s,
 
 const char *kb_fdt_path(const void *fdt, int node, char *buf, size_t len)
 {
+	struct kb_fdt_walk w;
 	size_t pos = 0;
 	bool fits = true;
-	int depth, i, r;
+	int i;
 
 	if (buf == NULL || len == 0)
 		return buf;
 
-	/* fdt_get_path() takes an int length; a shorter window is harmless. */
-	r = fdt_get_path(fdt, node, buf, len > INT_MAX ? INT_MAX : (int)len);
-	if (r == 0)
-		return buf;
-	if (r != -FDT_ERR_NOSPACE)
+	/* The ancestors from one walk (kb_fdt_walk_to(), which the reg
+	 * translation uses too), then their names, cut to fit. */
+	if (kb_fdt_walk_to(fdt, node, &w, NULL) != KB_OK)
 		goto broken;
-
-	/* Too long: rebuild it component by component and cut it. */
-	depth = fdt_node_depth(fdt, node);
-	if (depth < 0)
-		goto broken;
-	if (depth == 0)
+	if (w.depth == 0)
 		fits = path_append(buf, len, &pos, "/", 1);
-	for (i = 1; i <= depth && fits; i++) {
-		const char *name;
-		int anc, nlen;
+	for (i = 1; i <= w.depth && fits; i++) {
+		int nlen;
+		const char *name = fdt_get_name(fdt, w.chain[i], &nlen);
 
-		anc = fdt_supernode_atdepth_offset(fdt, node, i, NULL);
-		if (anc < 0)
-			goto broken;
-		name = fdt_get_name(fdt, anc, &nlen);
 		if (name == NULL || nlen < 0)
 			goto broken;
 		fits = path_append(buf, len, &pos, "/", 1) &&
