@@ -14,19 +14,27 @@ board=qemu-microbit
 elf=$O/kaslrboot.elf
 check "$board: CONFIG_LOG_DICTIONARY=y" grep -qx 'CONFIG_LOG_DICTIONARY=y' "$O/.config"
 # (with LTO kb_vsnprintf may be inlined into a kb_snprintf.constprop)
-no_formatter() { ! arm-none-eabi-nm "$elf" | grep -qE ' kb_v?snprintf(\.|$)'; }
-check "$board: no kb_vsnprintf in the dictionary build" no_formatter
+no_formatter() { ! arm-none-eabi-nm "$1" | grep -qE ' kb_v?snprintf(\.|$)'; }
+check "$board: no kb_vsnprintf in the dictionary build" no_formatter "$elf"
 
-# The same board without the option: its lines must read the same.  The
-# plain build's console formats into a 256-byte buffer on the stack: it
-# gets that much more stack, so the memory map's stack line differs by
-# it and the lines are compared with every number masked too.
-cp -r "$top/boards/$board" "$TMP/plain"
+# The board is quiet (CONFIG_LOG_QUIET): the comparison is made on a
+# verbose build of it (memory map, placements) with the option, against
+# the same without it: its lines must read the same.  The plain build's
+# console formats into a 256-byte buffer on the stack: it gets that much
+# more stack, so the memory map's stack line differs by it and the
+# lines are compared with every number masked too.
+cp -r "$top/boards/$board" "$TMP/dict"
+sed -i '/^CONFIG_LOG_QUIET=y$/d' "$TMP/dict/defconfig"
+cp -r "$TMP/dict" "$TMP/plain"
 sed -i '/^CONFIG_LOG_DICTIONARY=y$/d; /^CONFIG_STACK_SIZE=/d' "$TMP/plain/defconfig"
 stack=$(sed -n 's/^CONFIG_STACK_SIZE=//p' "$O/.config")
 echo "CONFIG_STACK_SIZE=$((stack + 256))" >> "$TMP/plain/defconfig"
+do=$TMP/dict-o
 po=$TMP/plain-o
+make -s -C "$top" BOARD_DIR="$TMP/dict" O="$do" all > "$TMP/dict-build.log" 2>&1
 make -s -C "$top" BOARD_DIR="$TMP/plain" O="$po" all > "$TMP/plain-build.log" 2>&1
+check "verbose build: LOG_DICTIONARY on, LOG_QUIET off" grep -qx '# CONFIG_LOG_QUIET is not set' "$do/.config"
+check "verbose build: no kb_vsnprintf (the memory-map printers are linked)" no_formatter "$do/kaslrboot.elf"
 check "plain build: LOG_DICTIONARY off" grep -qx '# CONFIG_LOG_DICTIONARY is not set' "$po/.config"
 make -s -C "$top" O="$O" "$O/payload.img" >/dev/null 2>&1
 cp "$O/payload.img" "$TMP/fw.img"
@@ -52,7 +60,7 @@ memmap_records() {
 	grep -q '^~p[0-9a-f]' "$TMP/$1.uart" && has "$1" 'kaslrboot:   resv  ' &&
 		has "$1" 'kaslrboot:   free  0x'
 }
-O=$O boot nokaslr BOOTARGS="nokaslr"
+O=$do boot nokaslr BOARD_DIR="$TMP/dict" BOOTARGS="nokaslr"
 O=$po boot nokaslr-plain BOARD_DIR="$TMP/plain" BOOTARGS="nokaslr"
 check "nokaslr boot: the firmware ran" has nokaslr 'fw: done'
 check "nokaslr boot: the UART carried records (the firmware's lines as text)" records_only nokaslr
@@ -65,7 +73,7 @@ same_fixed() { diff <(fixed nokaslr) <(fixed nokaslr-plain) > "$TMP/fixed.diff" 
 check "nokaslr boot: console, entropy, memory and tree reservation lines byte for byte" same_fixed
 cp "$TMP/fw.img" "$TMP/bad.img"
 printf '\x5a' | dd of="$TMP/bad.img" bs=1 seek=40 conv=notrunc status=none
-O=$O boot corrupt PAYLOAD_IMG="$TMP/bad.img"
+O=$do boot corrupt BOARD_DIR="$TMP/dict" PAYLOAD_IMG="$TMP/bad.img"
 O=$po boot corrupt-plain BOARD_DIR="$TMP/plain" PAYLOAD_IMG="$TMP/bad.img"
 check "corrupted container: refused with the plain text" fw_refused corrupt 'container: header SHA-256 mismatch'
 check "corrupted container: every line as the plain build prints it (numbers masked)" same_lines corrupt mask
@@ -77,15 +85,15 @@ crlf_same() {
 check "corrupted container: the decoded error line (CR LF) equals the plain console's" crlf_same
 # The stack guard of a dictionary build without PMP locking is 256
 # bytes (loader/main.c, KB_STACK_GUARD): a stack that leaves the boot's
-# high-water mark (about 2 KiB) inside the guard, not below it, stops
+# high-water mark (1,788 bytes) inside the guard, not below it, stops
 # the boot with the guard's line before the handoff.
 cp -r "$top/boards/$board" "$TMP/small"
 sed -i '/^CONFIG_STACK_SIZE=/d' "$TMP/small/defconfig"
-echo "CONFIG_STACK_SIZE=2048" >> "$TMP/small/defconfig"
+echo "CONFIG_STACK_SIZE=1920" >> "$TMP/small/defconfig"
 make -s -C "$top" BOARD_DIR="$TMP/small" O="$TMP/small-o" all > "$TMP/small-build.log" 2>&1
 O=$TMP/small-o boot small BOARD_DIR="$TMP/small"
 guard_256() { has small 'kaslrboot: error: loader: stack overflow (the guard at the bottom of the stack was overwritten): raise CONFIG_STACK_SIZE'; }
-check "a 2 KiB stack: the 256-byte guard is overwritten and the boot stops" guard_256
-check "a 2 KiB stack: the firmware was not entered" eval "! grep -q '^fw:' '$(log_of small)'"
+check "a 1,920-byte stack: the 256-byte guard is overwritten and the boot stops" guard_256
+check "a 1,920-byte stack: the firmware was not entered" eval "! grep -q '^fw:' '$(log_of small)'"
 for n in nokaslr corrupt fixed; do [ -s "$TMP/$n.diff" ] && head -n 6 "$TMP/$n.diff"; done
 done_testing
