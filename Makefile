@@ -221,7 +221,7 @@ MSG_AS = $(CC) $(KB_CPPFLAGS) $(ARCH_CPPFLAGS) $(ARCH_CFLAGS) -D__ASSEMBLY__ -c
 ifeq ($(CONFIG_LOG_DICTIONARY),y)
 MSG_OPTION := CONFIG_LOG_DICTIONARY
 MSG_GEN := kb_dict
-MSG_EMPTY := '\t.section .rodata.kb_dict_sig,"a"\n\t.globl kb_dict_sig\n\t.hidden kb_dict_sig\nkb_dict_sig:\n\t.byte 0\n\t.section .rodata.kb_dict_hash,"a"\n\t.balign 4\n\t.globl kb_dict_hash\n\t.hidden kb_dict_hash\nkb_dict_hash:\n\t.word 0\n'
+MSG_EMPTY := '\t.section .rodata.kb_dict_sig,"a"\n\t.globl kb_dict_sig\n\t.hidden kb_dict_sig\nkb_dict_sig:\n\t.byte 0xff\n\t.section .rodata.kb_dict_hash,"a"\n\t.balign 4\n\t.globl kb_dict_hash\n\t.hidden kb_dict_hash\nkb_dict_hash:\n\t.word 0\n'
 # int-sized or 64-bit long (the argument kinds, scripts/kbdict.py)
 MSG_GEN_ARGS = --dict-asm $(MSG_O)/$(MSG_GEN).S \
 	--long-size $$($(READELF) -h $(MSG_O)/link1.elf | grep -q 'ELF64' && echo 8 || echo 4)

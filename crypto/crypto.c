@@ -58,7 +58,8 @@ int kb_sha256_selftest(void)
 int kb_crypto_cpu_check(const void *fdt, unsigned long hartid,
 			const char **sha256_impl, struct kb_diag *d)
 {
-	const char *impl = "mbedTLS's portable C";
+	/* printed only (main.c): a dictionary string with CONFIG_LOG_DICTIONARY */
+	const char *impl = KB_MSG_STR("mbedTLS's portable C");
 
 	(void)fdt;
 	(void)hartid;
@@ -74,7 +75,7 @@ int kb_crypto_cpu_check(const void *fdt, unsigned long hartid,
 	if (((isar0 >> 12) & 0xf) == 0)
 		return kb_diag_set(d, KB_EFAIL,
 				   "crypto: the CPU lacks the SHA-256 instructions this build uses (ID_AA64ISAR0_EL1.SHA2 = 0): rebuild with CONFIG_SHA256_ARMV8_CE_NONE");
-	impl = "mbedTLS with the ARMv8-A SHA-256 instructions";
+	impl = KB_MSG_STR("mbedTLS with the ARMv8-A SHA-256 instructions");
 #endif
 #if defined(CONFIG_AES_ARMV8_CE_ONLY)
 	/* ID_AA64ISAR0_EL1.AES, bits 7:4: 0 none, 1 AESE/AESD/AESMC/AESIMC,

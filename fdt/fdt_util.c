@@ -119,34 +119,24 @@ static bool path_append(char *buf, size_t len, size_t *pos, const char *s,
 
 const char *kb_fdt_path(const void *fdt, int node, char *buf, size_t len)
 {
+	struct kb_fdt_walk w;
 	size_t pos = 0;
 	bool fits = true;
-	int depth, i, r;
+	int i;
 
 	if (buf == NULL || len == 0)
 		return buf;
 
-	/* fdt_get_path() takes an int length; a shorter window is harmless. */
-	r = fdt_get_path(fdt, node, buf, len > INT_MAX ? INT_MAX : (int)len);
-	if (r == 0)
-		return buf;
-	if (r != -FDT_ERR_NOSPACE)
+	/* The ancestors from one walk (kb_fdt_walk_to(), which the reg
+	 * translation uses too), then their names, cut to fit. */
+	if (kb_fdt_walk_to(fdt, node, &w, NULL) != KB_OK)
 		goto broken;
-
-	/* Too long: rebuild it component by component and cut it. */
-	depth = fdt_node_depth(fdt, node);
-	if (depth < 0)
-		goto broken;
-	if (depth == 0)
+	if (w.depth == 0)
 		fits = path_append(buf, len, &pos, "/", 1);
-	for (i = 1; i <= depth && fits; i++) {
-		const char *name;
-		int anc, nlen;
+	for (i = 1; i <= w.depth && fits; i++) {
+		int nlen;
+		const char *name = fdt_get_name(fdt, w.chain[i], &nlen);
 
-		anc = fdt_supernode_atdepth_offset(fdt, node, i, NULL);
-		if (anc < 0)
-			goto broken;
-		name = fdt_get_name(fdt, anc, &nlen);
 		if (name == NULL || nlen < 0)
 			goto broken;
 		fits = path_append(buf, len, &pos, "/", 1) &&
@@ -157,9 +147,15 @@ const char *kb_fdt_path(const void *fdt, int node, char *buf, size_t len)
 		memcpy(buf + len - 4, "...", 4);
 	return buf;
 
-broken:
-	kb_snprintf(buf, len, "<node %d>", node);
-	return buf;
+broken: {
+	char num[12], *p;
+
+	num[11] = '\0';
+	p = kb_fmt_dec(num + 11, node < 0 ? -(uint64_t)node : (uint64_t)node);
+	if (node < 0)
+		*--p = '-';
+	return kb_fmt_cat(buf, len, "<node ", p, ">");
+	}
 }
 
 /* Is [a, a + s) inside the ranges entry [cba, cba + rsz)?  Written so that
@@ -296,7 +292,7 @@ static int walk_cells(const void *fdt, struct kb_fdt_walk *w, int level,
 int kb_fdt_reg_cpu_walk(const void *fdt, struct kb_fdt_walk *w, int idx,
 			uint64_t *addr, uint64_t *size, struct kb_diag *d)
 {
-	char path[PATH_LEN], bpath[PATH_LEN];
+	char path[PATH_LEN];	/* the one line of an error: the node's or its bus's */
 	const fdt32_t *reg;
 	const void *regp;
 	uint32_t ac, sc;
@@ -357,7 +353,7 @@ int kb_fdt_reg_cpu_walk(const void *fdt, struct kb_fdt_walk *w, int idx,
 			if (rlen != -FDT_ERR_NOTFOUND)
 				return kb_diag_set(d, KB_EINVAL,
 						   "dtb: %s: cannot read ranges: %s",
-						   kb_fdt_path(fdt, bus, bpath, sizeof(bpath)),
+						   kb_fdt_path(fdt, bus, path, sizeof(path)),
 						   fdt_strerror(rlen));
 			rlen = 0;	/* absent: identity, as documented */
 		}
@@ -367,7 +363,7 @@ int kb_fdt_reg_cpu_walk(const void *fdt, struct kb_fdt_walk *w, int idx,
 			if ((uint32_t)rlen % rentry != 0)
 				return kb_diag_set(d, KB_EINVAL,
 						   "dtb: %s: ranges length %d is not a multiple of %" PRIu32,
-						   kb_fdt_path(fdt, bus, bpath, sizeof(bpath)),
+						   kb_fdt_path(fdt, bus, path, sizeof(path)),
 						   rlen, rentry);
 			nr = (int)((uint32_t)rlen / rentry);
 			for (i = 0; i < nr && !found; i++) {
@@ -386,7 +382,7 @@ int kb_fdt_reg_cpu_walk(const void *fdt, struct kb_fdt_walk *w, int idx,
 					return kb_diag_set(d, KB_ERANGE,
 							   "dtb: %s: ranges entry %d maps 0x%" PRIx64
 							   " past 2^64",
-							   kb_fdt_path(fdt, bus, bpath, sizeof(bpath)),
+							   kb_fdt_path(fdt, bus, path, sizeof(path)),
 							   i, a);
 				a = pba + off;
 				found = true;

@@ -116,9 +116,12 @@ int kb_fdt_validate(const void *fdt, size_t bufsize, struct kb_diag *d)
 
 /* ---- tables --------------------------------------------------------- */
 
-/* Copy a name, truncating with "..." so that a cut is visible. */
+/* Copy a name; a longer one keeps its end (a node path's last component:
+ * the node's name and unit address) behind "...", so that a cut is
+ * visible and the line still names the node. */
 static void copy_name(char *dst, const char *src)
 {
+	const char *tail, *p;
 	size_t n;
 
 	if (src == NULL)
@@ -128,8 +131,14 @@ static void copy_name(char *dst, const char *src)
 		memcpy(dst, src, n + 1);
 		return;
 	}
-	memcpy(dst, src, KB_REGION_NAME_LEN - 4);
-	memcpy(dst + KB_REGION_NAME_LEN - 4, "...", 4);
+	/* the last KB_REGION_NAME_LEN - 4 characters, from their first '/' */
+	tail = src + n - (KB_REGION_NAME_LEN - 4);
+	for (p = tail; *p && *p != '/'; p++)
+		;
+	if (*p == '/')
+		tail = p;
+	memcpy(dst, "...", 3);
+	memcpy(dst + 3, tail, (size_t)(src + n - tail) + 1);
 }
 
 /* The last byte, base + size - 1, must be representable (a range may end
@@ -425,7 +434,7 @@ static int scan_memory(struct kb_memmap *m, const void *fdt,
 static int scan_memreserve(struct kb_memmap *m, const void *fdt,
 			   struct kb_diag *d)
 {
-	char name[32];
+	char name[32], num[11];
 	int n, i, r;
 
 	n = fdt_num_mem_rsv(fdt);
@@ -450,7 +459,9 @@ static int scan_memreserve(struct kb_memmap *m, const void *fdt,
 			return kb_diag_set(d, KB_ERANGE,
 					   "dtb: /memreserve/ %d 0x%" PRIx64 "+0x%" PRIx64
 					   " wraps past 2^64", i, base, size);
-		kb_snprintf(name, sizeof(name), "/memreserve/ %d", i);
+		num[sizeof(num) - 1] = '\0';
+		kb_fmt_cat(name, sizeof(name), "/memreserve/ ",
+			   kb_fmt_dec(num + sizeof(num) - 1, (unsigned int)i), "");
 		r = add_dt_range(m, base, size, true, KB_REGION_MEMRESERVE, 0,
 				 name, d);
 		if (r)
@@ -623,56 +634,60 @@ int kb_memmap_from_build(struct kb_memmap *m, const struct kb_memmap_build *b,
 
 /* ---- printing ------------------------------------------------------- */
 
+/* Only ever printed (a %s argument): with CONFIG_LOG_DICTIONARY the names
+ * are dictionary strings (KB_MSG_STR), not in the image. */
 const char *kb_region_kind_name(enum kb_region_kind kind)
 {
 	switch (kind) {
-	case KB_REGION_MEMORY:		return "memory";
-	case KB_REGION_MEMRESERVE:	return "memreserve";
-	case KB_REGION_RESERVED_MEMORY:	return "reserved-memory";
-	case KB_REGION_INITRD:		return "initrd";
-	case KB_REGION_DTB:		return "dtb";
-	case KB_REGION_LOADER:		return "loader";
-	case KB_REGION_STACK:		return "stack";
-	case KB_REGION_PAYLOAD:		return "payload";
-	case KB_REGION_OTHER:		return "other";
+	case KB_REGION_MEMORY:		return KB_MSG_STR("memory");
+	case KB_REGION_MEMRESERVE:	return KB_MSG_STR("memreserve");
+	case KB_REGION_RESERVED_MEMORY:	return KB_MSG_STR("reserved-memory");
+	case KB_REGION_INITRD:		return KB_MSG_STR("initrd");
+	case KB_REGION_DTB:		return KB_MSG_STR("dtb");
+	case KB_REGION_LOADER:		return KB_MSG_STR("loader");
+	case KB_REGION_STACK:		return KB_MSG_STR("stack");
+	case KB_REGION_PAYLOAD:		return KB_MSG_STR("payload");
+	case KB_REGION_OTHER:		return KB_MSG_STR("other");
 	}
-	return "unknown";
+	return KB_MSG_STR("unknown");
 }
 
 static void print_region(const struct kb_region *r, const char *prefix,
 			 const char *tag, bool resv,
 			 int (*pr)(const char *fmt, ...))
 {
-	char size[32], end[24];
+	char size[32];
+	const char *top = "";
+	uint64_t end = (uint64_t)r->base + r->size;
 
 	/* End exclusive.  A range whose last byte is 2^64 - 1 ends at 2^64,
-	 * which only the string can hold; a hand-made one that would wrap
+	 * printed as a "1" before 16 zeros; a hand-made one that would wrap
 	 * is clamped there too.  size - 1 >= KB_PHYS_MAX - base <=>
-	 * base + size - 1 reaches (or passes) the top, without wrapping. */
-#if KB_PHYS_BITS < 64
-	/* 32-bit addresses: base + size <= 2^33 holds in 64 bits. */
-	kb_snprintf(end, sizeof(end), "%016" PRIx64, (uint64_t)r->base + r->size);
-#else
-	if (r->size != 0 && r->size - 1 >= KB_PHYS_MAX - r->base)
-		kb_snprintf(end, sizeof(end), "10000000000000000");
-	else
-		kb_snprintf(end, sizeof(end), "%016" PRIxPHYS, r->base + r->size);
+	 * base + size - 1 reaches (or passes) the top, without wrapping.
+	 * (32-bit addresses: base + size <= 2^33 holds in 64 bits.) */
+#if KB_PHYS_BITS == 64
+	if (r->size != 0 && r->size - 1 >= KB_PHYS_MAX - r->base) {
+		top = "1";
+		end = 0;
+	}
 #endif
 
+	/* The formats are dictionary strings with CONFIG_LOG_DICTIONARY
+	 * (KB_MSG_STR): pr, the console's kb_printf, prints a record. */
 	kb_size_str(r->size, size, sizeof(size));
 	if (resv)
-		pr("%s%s0x%016" PRIxPHYS "-0x%s  %s  %s%s %.*s\n",
-		   prefix, tag, r->base, end, size,
+		pr(KB_MSG_STR("%s%s0x%016" PRIxPHYS "-0x%s%016" PRIx64 "  %s  %s%s %.*s\n"),
+		   prefix, tag, r->base, top, end, size,
 		   kb_region_kind_name((enum kb_region_kind)r->kind),
-		   (r->flags & KB_REGION_NOMAP) ? " no-map" : "",
+		   (r->flags & KB_REGION_NOMAP) ? KB_MSG_STR(" no-map") : "",
 		   (int)strnlen(r->name, sizeof(r->name)), r->name);
 	else if (r->merged)
-		pr("%s%s0x%016" PRIxPHYS "-0x%s  %s  %.*s (+%" PRIu32 " merged)\n",
-		   prefix, tag, r->base, end, size,
+		pr(KB_MSG_STR("%s%s0x%016" PRIxPHYS "-0x%s%016" PRIx64 "  %s  %.*s (+%" PRIu32 " merged)\n"),
+		   prefix, tag, r->base, top, end, size,
 		   (int)strnlen(r->name, sizeof(r->name)), r->name, r->merged);
 	else
-		pr("%s%s0x%016" PRIxPHYS "-0x%s  %s  %.*s\n",
-		   prefix, tag, r->base, end, size,
+		pr(KB_MSG_STR("%s%s0x%016" PRIxPHYS "-0x%s%016" PRIx64 "  %s  %.*s\n"),
+		   prefix, tag, r->base, top, end, size,
 		   (int)strnlen(r->name, sizeof(r->name)), r->name);
 }
 

@@ -81,9 +81,10 @@ m1 = re.search(r"bench: load of (\d+) payload bytes \(footprint (\d+)\) took (\d
 m2 = re.search(r"bench: (\d+) instructions from entry to handoff, (\d+) of them loading the payload", log)
 # The stack's high-water mark (entry.S painted it; RISC-V and Cortex-M):
 # the deepest use of the whole boot, guard included, measured at its end.
-m5 = re.search(r"bench: stack: (\d+) of (\d+) bytes used", log)
+m5 = re.search(r"bench: stack: (\d+) of (\d+) bytes used(?: \(CONFIG_STACK_SIZE; its bottom (\d+) bytes are the guard\))?", log)
 if m5:
-    print(tag + "stack: %s of %s bytes used (CONFIG_STACK_SIZE; its bottom 512 bytes are the guard)" % m5.groups())
+    print(tag + "stack: %s of %s bytes used (CONFIG_STACK_SIZE; its bottom %s bytes are the guard)"
+          % (m5.group(1), m5.group(2), m5.group(3) or "512"))
 if not (m1 and m2) or not ("testkernel: done" in log or "fw: done" in log):
     print(tag + "instruction counts unavailable (the bench boot failed)"); sys.exit(0)
 fb, fp, li = map(int, m1.groups()); total, loading = map(int, m2.groups())

@@ -13,9 +13,15 @@ Argument kinds, one nibble each (loader/lib/dict.c reads them):
   4  precision then string (%.*s: an int, then a char * read at most
      that far)
 
-The signature table (kb_dict_sig, in the image): for every string of the
-section in order, one byte (its length with the NUL, minus 1), then its
-kinds, two per byte (low nibble first), ended by a zero nibble.
+The signature table (kb_dict_sig, in the image), only the strings that
+take arguments, in section order, each as
+  its offset minus the previous one's (the first's: minus 0): one byte
+  if below 0x80, else two, big-endian, the first with its top bit set
+  (below 0x7f00)
+  its signature: the number of kinds n (1..14) in bits 0-3, then the
+  kinds minus 1, 2 bits each, from bit 4 up: (4 + 2n + 7) / 8 bytes,
+  little-endian (one for up to 2 arguments)
+and then 0xff.  A string that is not in it takes no arguments.
 
 parse() mirrors loader/lib/fmt.c:kb_vsnprintf exactly (what it consumes
 and what it prints, "anything else is printed as written"); render()
@@ -147,16 +153,32 @@ def strings(section):
 
 def sig_table(section, long_size):
     t = bytearray()
+    prev = 0
     for off, s in strings(section):
         if len(s) + 1 > 256:
             raise FmtError("message at .kb_msg+%d is %d bytes with its NUL, "
                            "more than 256" % (off, len(s) + 1))
-        t.append(len(s))
-        nib = kinds(s, long_size) + [0]
-        if len(nib) % 2:
-            nib.append(0)
-        for a, b in zip(nib[0::2], nib[1::2]):
-            t.append(a | b << 4)
+        k = kinds(s, long_size)
+        if not k:
+            continue
+        if len(k) > 14:
+            raise FmtError("message at .kb_msg+%d takes %d arguments, "
+                           "more than 14" % (off, len(k)))
+        delta = off - prev
+        prev = off
+        if delta < 0x80:
+            t.append(delta)
+        elif delta < 0x7f00:
+            t += bytes([0x80 | delta >> 8, delta & 0xff])
+        else:
+            raise FmtError("message at .kb_msg+%d is %d bytes after the "
+                           "previous one with arguments, 0x7f00 or more"
+                           % (off, delta))
+        sig = len(k)
+        for i, kind in enumerate(k):
+            sig |= (kind - 1) << (4 + 2 * i)
+        t += sig.to_bytes((4 + 2 * len(k) + 7) // 8, "little")
+    t.append(0xff)
     return bytes(t)
 
 

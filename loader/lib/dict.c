@@ -18,8 +18,9 @@
  *   chars  := printable ASCII but ' " \, the rest as '\' and 2 hex digits
  *
  * The argument kinds of every message come from kb_dict_sig, generated
- * from the first link's .kb_msg (scripts/kbdict.py): per string its
- * length-1, then its kinds, one nibble each, ended by a zero nibble.
+ * from the first link's .kb_msg (scripts/kbdict.py says how): per string
+ * that takes arguments its distance from the previous one, then their
+ * number and kinds, 2 bits each; 0xff at the end.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -107,24 +108,32 @@ static void str(struct out *o, const char *s, size_t max, size_t room)
 static void record(struct out *o, const char *fmt, va_list ap)
 {
 	size_t off = (uintptr_t)fmt - (uintptr_t)__kb_msg_start, at = 0;
-	const uint8_t *sig = kb_dict_sig, *k;
-	unsigned int i, j, kind;
-	uint8_t b;
+	const uint8_t *t = kb_dict_sig;
+	uint32_t sig = 0;
+	unsigned int i, n;
 
 	hex(o, off, 1);
-	while (at < off) {
-		at += (size_t)*sig++ + 1;
-		do
-			b = *sig++;
-		while ((b & 0x0f) && (b & 0xf0));
-	}
-	if (at != off)
-		return;	/* not a message's start: kblog refuses the id */
-	sig++;		/* its length */
-	for (i = 0;; i++) {
-		kind = sig[i / 2] >> (i % 2 * 4) & 15;
-		if (kind == 0)
+	/* fmt's signature; none: no arguments (kblog refuses an id that
+	 * is no message's start, or a record short of arguments) */
+	while (*t != 0xff) {
+		size_t delta = *t++;
+
+		if (delta & 0x80)
+			delta = (delta & 0x7f) << 8 | *t++;
+		at += delta;
+		n = (4 + 2 * (*t & 15) + 7) / 8;
+		if (at >= off) {
+			if (at == off)
+				for (i = 0; i < n; i++)
+					sig |= (uint32_t)t[i] << (8 * i);
 			break;
+		}
+		t += n;
+	}
+	n = sig & 15;
+	for (sig >>= 4, i = 0; i < n; i++, sig >>= 2) {
+		unsigned int kind = (sig & 3) + 1;
+
 		put(o, ',');
 		if (kind == 2) {
 			hex(o, va_arg(ap, unsigned long long), 1);
@@ -136,10 +145,7 @@ static void record(struct out *o, const char *fmt, va_list ap)
 			size_t room = (size_t)-1, max = STR_MAX;
 
 			if (!o->putc) {
-				for (j = i + 1, k = sig;
-				     (k[j / 2] >> (j % 2 * 4) & 15) != 0; j++)
-					;
-				room = 18 * (j - i - 1) + 1;
+				room = 18 * (n - i - 1) + 1;
 				room = o->left > room ? o->left - room : 0;
 			}
 			if (kind == 4) {

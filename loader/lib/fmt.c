@@ -60,6 +60,30 @@ static unsigned int divmod10(uint64_t *v)
 #endif
 }
 
+char *kb_fmt_dec(char *end, uint64_t v)
+{
+	do
+		*--end = (char)('0' + divmod10(&v));
+	while (v != 0);
+	return end;
+}
+
+char *kb_fmt_cat(char *buf, size_t size, const char *a, const char *b,
+		 const char *c)
+{
+	const char *part[3] = { a, b, c };
+	size_t n = 0;
+	unsigned int i;
+
+	if (size == 0)
+		return buf;
+	for (i = 0; i < 3; i++)
+		for (const char *s = part[i]; *s && n + 1 < size; s++)
+			buf[n++] = *s;
+	buf[n] = '\0';
+	return buf;
+}
+
 int kb_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	struct kb_fmt_out o = { buf, size, 0 };
@@ -186,18 +210,17 @@ int kb_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 				v = va_arg(ap, unsigned int);
 			}
 			p = tmp + sizeof(tmp);
-			do {
-				unsigned int d;
+			if (c == 'd' || c == 'i' || c == 'u') {
+				p = kb_fmt_dec(p, v);
+			} else {
+				do {
+					unsigned int d = (unsigned int)v & 15;
 
-				if (c == 'd' || c == 'i' || c == 'u') {
-					d = divmod10(&v);
-				} else {
-					d = (unsigned int)v & 15;
 					v >>= 4;
-				}
-				*--p = (char)("0123456789abcdef"[d] -
+					*--p = (char)("0123456789abcdef"[d] -
 						      (c == 'X' && d > 9 ? 'a' - 'A' : 0));
-			} while (v != 0);
+				} while (v != 0);
+			}
 			s = p;
 			n = (unsigned int)(tmp + sizeof(tmp) - p);
 			numeric = 1;

@@ -56,7 +56,10 @@ static int flash_read(const struct kb_flash *f, kb_phys_t off, void *dst,
 int kb_load_header(const struct kb_flash *f, struct kb_container_hdr *h,
 		   struct kb_diag *d)
 {
-	uint8_t hdr[KB_CONTAINER_HDR_MAX];
+	/* zeroed, all of it: a version 1 header fills only half, and a
+	 * buffer written in part is what the stack guard could miss
+	 * (loader/main.c, KB_STACK_GUARD) */
+	uint8_t hdr[KB_CONTAINER_HDR_MAX] = { 0 };
 	uint32_t size;
 	int err;
 

@@ -43,7 +43,7 @@
 static void fmt_size(char *buf, size_t len, uint64_t v, bool whole64)
 {
 	if (whole64)
-		kb_snprintf(buf, len, "16 EiB");
+		kb_fmt_cat(buf, len, "16 EiB", "", "");
 	else
 		kb_size_str(v, buf, len);
 }
@@ -688,16 +688,18 @@ static unsigned int __attribute__((noinline)) log2_pow100(uint32_t *p, uint32_t 
 	return bits - 1;
 }
 
+/* The limbs are zeroed first, all of them: a buffer the stack guard
+ * could miss is one written only in part (loader/main.c, KB_STACK_GUARD). */
 static unsigned int __attribute__((noinline)) log2_centi32(uint32_t n)
 {
-	uint32_t p[100 + 2];
+	uint32_t p[100 + 2] = { 0 };
 
 	return log2_pow100(p, n, 0);
 }
 
 static unsigned int __attribute__((noinline)) log2_centi64(uint64_t n)
 {
-	uint32_t p[200 + 2];
+	uint32_t p[200 + 2] = { 0 };
 
 	return log2_pow100(p, (uint32_t)n, (uint32_t)(n >> 32));
 }
@@ -722,22 +724,24 @@ void kb_freemap_print(const struct kb_freemap *f, const char *prefix,
 		prefix = "";
 	for (i = 0; i < f->n; i++) {
 		const struct kb_span *s = &f->span[i];
-		char end[24], size[24];
+		char size[24];
+		const char *top = "";
+		/* End exclusive; last + 1 wraps to 0 for a span ending at
+		 * 2^64 - 1, which prints as 2^64 (a "1" before 16 zeros).
+		 * 32-bit addresses: last + 1 <= 2^32 holds in 64 bits. */
+		uint64_t end = (uint64_t)s->last + 1;
 
-		/* End exclusive; last + 1 would wrap for a span ending at
-		 * 2^64 - 1, which prints as 2^64. */
 #if KB_PHYS_BITS < 64
-		/* 32-bit addresses: last + 1 <= 2^32 holds in 64 bits. */
-		kb_snprintf(end, sizeof(end), "%016" PRIx64, (uint64_t)s->last + 1);
 		fmt_size(size, sizeof(size), (uint64_t)s->last - s->first + 1, false);
 #else
-		if (s->last == UINT64_MAX)
-			kb_snprintf(end, sizeof(end), "10000000000000000");
-		else
-			kb_snprintf(end, sizeof(end), "%016" PRIx64, s->last + 1);
+		if (end == 0)
+			top = "1";
 		fmt_size(size, sizeof(size), s->last - s->first + 1,
 			 s->first == 0 && s->last == UINT64_MAX);
 #endif
-		pr("%sfree  0x%016" PRIxPHYS "-0x%s  %s\n", prefix, s->first, end, size);
+		/* a dictionary string with CONFIG_LOG_DICTIONARY (as
+		 * kb_memmap_print's) */
+		pr(KB_MSG_STR("%sfree  0x%016" PRIxPHYS "-0x%s%016" PRIx64 "  %s\n"),
+		   prefix, s->first, top, end, size);
 	}
 }

@@ -108,7 +108,8 @@ check "kb_fdt_strerror() names every code (-40 .. 3) as libfdt's fdt_strerror()"
 [ -s "$TMP/errwords.out" ] && head -n 5 "$TMP/errwords.out"
 
 # Every format literal of the loader's sources parses, and the table
-# walks back to its strings (what loader/lib/dict.c's lookup does).
+# walks back to the strings with arguments and their kinds (what
+# loader/lib/dict.c's lookup does).
 python3 scripts/msgpack.py --sources "$TMP/corpus.bin" loader/*.c loader/lib/*.c fdt/*.c \
 	drivers/*/*.c crypto/*.c loader/arch/*/*.c
 walk() {
@@ -119,19 +120,22 @@ import kbdict
 sec = open(sys.argv[1], "rb").read()
 for ls in (4, 8):
     t = kbdict.sig_table(sec, ls)
+    # what loader/lib/dict.c's lookup does, for every string
     i = at = 0
     for off, s in kbdict.strings(sec):
-        assert at == off and t[i] == len(s), off
-        i += 1
-        got = []
-        while True:
-            b = t[i]; i += 1
-            got += [b & 15, b >> 4]
-            if not (b & 15 and b & 0xf0):
-                break
-        assert got[:got.index(0)] == kbdict.kinds(s, ls), (s, got)
-        at += len(s) + 1
-    assert i == len(t)
+        k = kbdict.kinds(s, ls)
+        if not k:
+            continue
+        d = t[i]; i += 1
+        if d & 0x80:
+            d = (d & 0x7f) << 8 | t[i]; i += 1
+        at += d
+        assert at == off, (off, at)
+        nb = (4 + 2 * (t[i] & 15) + 7) // 8
+        sig = int.from_bytes(t[i:i + nb], "little"); i += nb
+        got = [(sig >> (4 + 2 * j) & 3) + 1 for j in range(sig & 15)]
+        assert got == k, (s, got)
+    assert t[i] == 0xff and i == len(t) - 1
 PY
 }
 check "the signature table of every literal of the sources walks back to its kinds" walk

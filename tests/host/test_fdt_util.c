@@ -354,6 +354,17 @@ static void test_walk(void **state)
 	assert_non_null(strstr(diag.msg, "nested 16 deep (at most 15)"));
 	assert_int_equal(kb_fdt_walk_to(big, fdt_parent_offset(big, node), &w, &diag), KB_OK);
 	assert_int_equal(w.depth, KB_FDT_MAX_DEPTH - 1);
+	/* kb_fdt_path() finds the ancestors with the same walk: the deepest
+	 * node it names is 15 levels down, the one below is "<node N>" */
+	{
+		char p[64], want[64] = "";
+
+		for (int i = 0; i < KB_FDT_MAX_DEPTH - 1; i++)
+			strcat(want, "/n");
+		assert_string_equal(kb_fdt_path(big, fdt_parent_offset(big, node), p, sizeof(p)), want);
+		snprintf(want, sizeof(want), "<node %d>", node);
+		assert_string_equal(kb_fdt_path(big, node, p, sizeof(p)), want);
+	}
 }
 
 /* The used bytes of a tree: unchanged by free space added behind it. */

@@ -20,6 +20,8 @@
 #include <string.h>
 
 #include "../fmt_check.h"
+#include <kaslrboot/diag.h>
+#include <kaslrboot/fmt.h>
 
 static unsigned long checks;
 
@@ -233,6 +235,56 @@ static void test_not_ours(void **state)
 	}
 }
 
+/* kb_fmt_dec and kb_fmt_cat (what a dictionary build formats its fixed
+ * strings with, instead of kb_vsnprintf) against snprintf; kb_size_str,
+ * built on them, against the "%llu %s" it replaced. */
+static void test_dec_cat(void **state)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	char want[64], got[64], dec[21];
+
+	(void)state;
+	fill_vals();
+	for (unsigned int i = 0; i < NVALS + 4; i++) {
+		uint64_t v = i < NVALS ? vals[i] : (uint64_t[]){ 0, 9, 10, UINT64_MAX }[i - NVALS];
+		unsigned int u = 0;
+		uint64_t w = v;
+
+		dec[20] = '\0';
+		snprintf(want, sizeof(want), "%" PRIu64, v);
+		assert_string_equal(kb_fmt_dec(dec + 20, v), want);
+
+		/* kb_size_str: the largest unit dividing v, as before */
+		while (w != 0 && (w & 1023) == 0 && u < 6) {
+			w >>= 10;
+			u++;
+		}
+		snprintf(want, sizeof(want), "%" PRIu64 " %s", w, unit[u]);
+		for (size_t size = 0; size <= strlen(want) + 1; size++) {
+			memset(got, 0x5a, sizeof(got));
+			assert_ptr_equal(kb_size_str(v, got, size), got);
+			if (size) {
+				assert_memory_equal(got, want, size - 1 < strlen(want) ? size - 1 : strlen(want));
+				assert_int_equal(got[size - 1 < strlen(want) ? size - 1 : strlen(want)], '\0');
+			}
+			assert_int_equal((unsigned char)got[size], 0x5a);
+		}
+	}
+	assert_string_equal(kb_size_str(512ull << 20, got, sizeof(got)), "512 MiB");
+	assert_string_equal(kb_size_str(1ull << 63, got, sizeof(got)), "8 EiB");
+	assert_string_equal(kb_size_str(3ull << 10 | 1, got, sizeof(got)), "3073 B");
+	/* kb_fmt_cat: a, b, c cut at every size as snprintf("%s%s%s") */
+	for (size_t size = 0; size <= 12; size++) {
+		memset(got, 0x5a, sizeof(got));
+		memset(want, 0x5a, sizeof(want));
+		if (size)
+			snprintf(want, size, "%s%s%s", "<node ", "-12", ">");
+		assert_ptr_equal(kb_fmt_cat(got, size, "<node ", "-12", ">"), got);
+		assert_memory_equal(got, want, sizeof(got));
+	}
+	assert_string_equal(kb_fmt_cat(got, sizeof(got), "", "", ""), "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -240,6 +292,7 @@ int main(void)
 		cmocka_unit_test(test_strings_chars),
 		cmocka_unit_test(test_pointers),
 		cmocka_unit_test(test_not_ours),
+		cmocka_unit_test(test_dec_cat),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -773,10 +773,29 @@ static void test_add_names(void **state)
 	assert_int_equal(kb_memmap_add_resv(&map, 0x1000, 0x1000,
 					    KB_REGION_OTHER, KB_REGION_NOMAP,
 					    long_name, &diag), KB_OK);
-	assert_int_equal(strlen(resv[0].name), KB_REGION_NAME_LEN - 1);
-	assert_memory_equal(resv[0].name, long_name, KB_REGION_NAME_LEN - 4);
-	assert_string_equal(resv[0].name + KB_REGION_NAME_LEN - 4, "...");
+	/* a long path keeps its end, from a '/': the node's own name */
+	assert_string_equal(resv[0].name, ".../reserved-region@10001000");
 	assert_int_equal(resv[0].flags, KB_REGION_NOMAP);
+	assert_int_equal(resv[0].kind, KB_REGION_OTHER);
+	/* no '/' in reach: the last KB_REGION_NAME_LEN - 4 characters */
+	{
+		char name[KB_REGION_NAME_LEN + 8];
+
+		for (unsigned int i = 0; i < sizeof(name) - 1; i++)
+			name[i] = (char)('a' + i % 26);
+		name[sizeof(name) - 1] = '\0';
+		assert_int_equal(kb_memmap_add_resv(&map, 0x3000, 0x1000, KB_REGION_OTHER,
+						    0, name, &diag), KB_OK);
+		assert_int_equal(strlen(resv[1].name), KB_REGION_NAME_LEN - 1);
+		assert_memory_equal(resv[1].name, "...", 3);
+		assert_string_equal(resv[1].name + 3,
+				    name + sizeof(name) - 1 - (KB_REGION_NAME_LEN - 4));
+		/* exactly KB_REGION_NAME_LEN - 1 characters: kept whole */
+		name[KB_REGION_NAME_LEN - 1] = '\0';
+		assert_int_equal(kb_memmap_add_resv(&map, 0x5000, 0x1000, KB_REGION_OTHER,
+						    0, name, &diag), KB_OK);
+		assert_string_equal(resv[2].name, name);
+	}
 }
 
 /* ---- printing ------------------------------------------------------- */

@@ -23,6 +23,11 @@ kb_msg_checks "$CROSS" "$elf" "$mo/kaslrboot.bin" 'entropy: no TRNG found (this 
 	'payload locked with %u of %u entries' 'entropy health test failed' 'FDT_ERR_BADSTRUCTURE' \
 	'entropy source failed'
 
+# No formatter is linked (docs/size.md; with LTO kb_vsnprintf may be
+# inlined into a kb_snprintf.constprop)
+no_formatter() { ! "${CROSS}nm" "$elf" | grep -qE ' kb_v?snprintf(\.|$)'; }
+check "mcu profile: no kb_vsnprintf in the dictionary build" no_formatter
+
 # The same board without the option: its lines must read the same.
 cp -r "$top/boards/qemu-virt-riscv32-m-mcu" "$TMP/plain"
 sed -i '/^CONFIG_LOG_DICTIONARY=y$/d' "$TMP/plain/defconfig"

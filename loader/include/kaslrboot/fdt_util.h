@@ -48,7 +48,9 @@ uint64_t kb_fdt_read_cells(const void *p, uint32_t cells);
 
 /* Full path of node into buf; returns buf.  If too long, the first len - 4
  * characters followed by "..." (len < 4: just cut).  "<node N>" if node is
- * not a node.  len == 0 or buf == NULL: nothing is written. */
+ * not a node, or is nested KB_FDT_MAX_DEPTH deep or more (as
+ * kb_fdt_walk_to(), which finds its ancestors, and which refuses such a
+ * node).  len == 0 or buf == NULL: nothing is written. */
 const char *kb_fdt_path(const void *fdt, int node, char *buf, size_t len);
 
 /*

@@ -24,10 +24,23 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 int kb_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
 int kb_snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* The two pieces the loader's fixed strings are made of, without the
+ * formatter (a dictionary build, CONFIG_LOG_DICTIONARY, links no
+ * kb_vsnprintf; docs/size.md):
+ * kb_fmt_dec: the decimal digits of v written backwards, ending just
+ * before end (at most 20, no NUL); returns the first.
+ * kb_fmt_cat: a, b and c (NUL-terminated, any of them "") one after the
+ * other into buf, cut to size - 1 bytes and NUL-terminated as snprintf
+ * would (nothing written when size is 0); returns buf. */
+char *kb_fmt_dec(char *end, uint64_t v);
+char *kb_fmt_cat(char *buf, size_t size, const char *a, const char *b,
+		 const char *c);
 
 #endif

@@ -27,7 +27,12 @@
 #include <kaslrboot/diag.h>
 #include <kaslrboot/phys.h>
 
+/* CONFIG_REGION_NAME_LEN (fdt/Kconfig), 48 in host builds */
+#ifdef CONFIG_REGION_NAME_LEN
+#define KB_REGION_NAME_LEN CONFIG_REGION_NAME_LEN
+#else
 #define KB_REGION_NAME_LEN 48
+#endif
 
 enum kb_region_kind {
 	KB_REGION_MEMORY = 0,		/* a memory node's reg entry */
@@ -47,10 +52,10 @@ enum kb_region_kind {
 struct kb_region {
 	kb_phys_t base;
 	kb_phys_t size;
-	uint32_t kind;		/* enum kb_region_kind */
-	uint32_t flags;		/* KB_REGION_* flags */
 	uint32_t merged;	/* memory: how many further ranges were merged into it */
-	char name[KB_REGION_NAME_LEN];	/* node path or short label, truncated */
+	uint8_t kind;		/* enum kb_region_kind */
+	uint8_t flags;		/* KB_REGION_* flags */
+	char name[KB_REGION_NAME_LEN];	/* node path or short label; cut: "..." and its end */
 };
 
 /* Bit for kind k in the `own` mask of kb_memmap_check_write(). */
@@ -191,8 +196,9 @@ int kb_memmap_from_build(struct kb_memmap *m, const struct kb_memmap_build *b,
  * size 0 is a no-op.  Fails with KB_ERANGE if the range passes 2^64 (ending exactly at
  * 2^64 is fine), KB_ENOSPC if full,
  * KB_EINVAL if m is NULL or (add_resv) kind / flags are unknown.  name may
- * be NULL (""); a longer name is cut to KB_REGION_NAME_LEN - 4 characters
- * followed by "...". */
+ * be NULL (""); a longer name keeps its end: "..." and its last
+ * KB_REGION_NAME_LEN - 4 characters at most, from a '/' if one is among
+ * them (".../retained@20003fc0": the node's own name and unit address). */
 int kb_memmap_add_mem(struct kb_memmap *m, kb_phys_t base, kb_phys_t size,
 		      const char *name, struct kb_diag *d);
 int kb_memmap_add_resv(struct kb_memmap *m, kb_phys_t base, kb_phys_t size,
@@ -229,7 +235,9 @@ int kb_memmap_claim(struct kb_memmap *m, kb_phys_t base, kb_phys_t size,
 		    struct kb_diag *d);
 
 /* Short label for a kind: "memory", "memreserve", "reserved-memory",
- * "initrd", "dtb", "loader", "stack", "payload", "other". */
+ * "initrd", "dtb", "loader", "stack", "payload", "other".  For printing
+ * only: with CONFIG_LOG_DICTIONARY it points into the dictionary, which
+ * is not in the image (kaslrboot/msg.h, KB_MSG_STR). */
 const char *kb_region_kind_name(enum kb_region_kind kind);
 
 /* Print the map, one region per line, through a printf-like callback:
