@@ -119,7 +119,7 @@ int kb_fdt_validate(const void *fdt, size_t bufsize, struct kb_diag *d)
 /* Copy a name; a longer one keeps its end (a node path's last component:
  * the node's name and unit address) behind "...", so that a cut is
  * visible and the line still names the node. */
-static void copy_name(char *dst, const char *src)
+void kb_region_name_cut(char *dst, const char *src, size_t len)
 {
 	const char *tail, *p;
 	size_t n;
@@ -127,18 +127,23 @@ static void copy_name(char *dst, const char *src)
 	if (src == NULL)
 		src = "";
 	n = strlen(src);
-	if (n < KB_REGION_NAME_LEN) {
+	if (n < len) {
 		memcpy(dst, src, n + 1);
 		return;
 	}
-	/* the last KB_REGION_NAME_LEN - 4 characters, from their first '/' */
-	tail = src + n - (KB_REGION_NAME_LEN - 4);
+	/* the last len - 4 characters, from their first '/' */
+	tail = src + n - (len - 4);
 	for (p = tail; *p && *p != '/'; p++)
 		;
 	if (*p == '/')
 		tail = p;
 	memcpy(dst, "...", 3);
 	memcpy(dst + 3, tail, (size_t)(src + n - tail) + 1);
+}
+
+static void copy_name(char *dst, const char *src)
+{
+	kb_region_name_cut(dst, src, KB_REGION_NAME_LEN);
 }
 
 /* The last byte, base + size - 1, must be representable (a range may end

@@ -49,9 +49,9 @@ $(O)/gen/kb_dt_memmap.c: $(O)/builtin.dtb $(KBDTMAP) $(O)/auto.conf
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(KBDTMAP) --dtb-max-size $(CONFIG_DTB_MAX_SIZE) \
 		--mem-cap $(CONFIG_MAX_MEM_REGIONS) --resv-cap $(CONFIG_MAX_RESV_REGIONS) \
-		--label "$(builtin-dts)" -o $@.tmp $<
+		--name-len $(CONFIG_REGION_NAME_LEN) --label "$(builtin-dts)" -o $@.tmp $<
 	$(Q)mv $@.tmp $@
 $(O)/gen/kb_dt_memmap.o: $(O)/gen/kb_dt_memmap.c $(O)/include/generated/autoconf.h | check-setup
 	$(vecho) "  CC      gen/kb_dt_memmap.c"
-	$(Q)$(CC) $(KB_CPPFLAGS) $(ARCH_CPPFLAGS) $(KB_CFLAGS) $(ARCH_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(KB_CPPFLAGS) $(ARCH_CPPFLAGS) $(KB_CFLAGS) $(ARCH_CFLAGS) -Werror -MMD -MP -c $< -o $@
 endif

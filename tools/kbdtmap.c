@@ -3,7 +3,7 @@
  * kbdtmap: the memory map of a device tree linked into the loader, read at
  * build time (CONFIG_DT_MEMMAP_AT_BUILD, docs/device-tree.md).
  *
- *   kbdtmap --dtb-max-size N --mem-cap N --resv-cap N [--label L] -o OUT.c FILE.dtb
+ *   kbdtmap --dtb-max-size N --mem-cap N --resv-cap N [--name-len N] [--label L] -o OUT.c FILE.dtb
  *
  * Built for the host from the very sources the loader links (fdt/memmap.c,
  * fdt/fdt_util.c, libfdt; the Makefile builds it per board, with the
@@ -95,15 +95,22 @@ static void c_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* The board's CONFIG_REGION_NAME_LEN: this tool keeps names at the
+ * largest length (tools/tools.mk) and cuts them as the loader would. */
+static unsigned long name_len = KB_REGION_NAME_LEN;
+
 static void table(FILE *f, const char *name, const struct kb_region *r, unsigned int n)
 {
+	char cut[KB_REGION_NAME_LEN];
+
 	/* [n ? n : 1]: an empty table is still an object (never read). */
 	fprintf(f, "static const struct kb_region %s[%u] = {\n", name, n ? n : 1);
 	for (unsigned int i = 0; i < n; i++) {
 		fprintf(f, "\t{ .base = 0x%" PRIxPHYS ", .size = 0x%" PRIxPHYS
 			", .kind = %" PRIu32 ", .flags = 0x%" PRIx32 ", .merged = %" PRIu32
 			", .name = ", r[i].base, r[i].size, r[i].kind, r[i].flags, r[i].merged);
-		c_string(f, r[i].name);
+		kb_region_name_cut(cut, r[i].name, name_len);
+		c_string(f, cut);
 		fprintf(f, " },\t/* %s */\n", kb_region_kind_name((enum kb_region_kind)r[i].kind));
 	}
 	fprintf(f, "};\n");
@@ -128,6 +135,8 @@ int main(int argc, char **argv)
 			mem_cap = number(a, argv[++i], CAP_MAX);
 		else if (i + 1 < argc && !strcmp(a, "--resv-cap"))
 			resv_cap = number(a, argv[++i], CAP_MAX);
+		else if (i + 1 < argc && !strcmp(a, "--name-len"))
+			name_len = number(a, argv[++i], KB_REGION_NAME_LEN);
 		else if (i + 1 < argc && !strcmp(a, "--label"))
 			label = argv[++i];
 		else if (i + 1 < argc && !strcmp(a, "-o"))
@@ -135,10 +144,13 @@ int main(int argc, char **argv)
 		else if (a[0] != '-' && file == NULL)
 			file = a;
 		else
-			die(EXIT_USAGE, "usage: " PROG " --dtb-max-size N --mem-cap N --resv-cap N [--label L] -o OUT.c FILE.dtb");
+			die(EXIT_USAGE, "usage: " PROG " --dtb-max-size N --mem-cap N --resv-cap N [--name-len N] [--label L] -o OUT.c FILE.dtb");
 	}
 	if (!max_size || !mem_cap || !resv_cap || !out || !file)
-		die(EXIT_USAGE, "usage: " PROG " --dtb-max-size N --mem-cap N --resv-cap N [--label L] -o OUT.c FILE.dtb");
+		die(EXIT_USAGE, "usage: " PROG " --dtb-max-size N --mem-cap N --resv-cap N [--name-len N] [--label L] -o OUT.c FILE.dtb");
+
+	if (name_len < 16)
+		die(EXIT_USAGE, "--name-len: %lu, below CONFIG_REGION_NAME_LEN's least (16)", name_len);
 
 	/* The loader knows CONFIG_DTB_MAX_SIZE readable bytes at the blob
 	 * (the linked tree is followed by more of its image): the same

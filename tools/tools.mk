@@ -92,4 +92,5 @@ $(HOST_O)/kbdtmap $(HOST_O)/kbdtmap_phys32: $(HOST_O)/%: $(addprefix $(srctree)/
 	$(vecho) "  HOSTCC  $*"
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(if $(filter %_phys32,$@),-DCONFIG_PHYS_ADDR_32BIT=1) \
+		-DCONFIG_REGION_NAME_LEN=256 \
 		$(filter %.c,$^) $(addprefix $(HOST_O)/libfdt/,$(libfdt-objs)) -o $@

@@ -199,6 +199,11 @@ int kb_memmap_from_build(struct kb_memmap *m, const struct kb_memmap_build *b,
  * be NULL (""); a longer name keeps its end: "..." and its last
  * KB_REGION_NAME_LEN - 4 characters at most, from a '/' if one is among
  * them (".../retained@20003fc0": the node's own name and unit address). */
+/* The cut above, for a table of len-byte names (len >= 8): dst holds
+ * len bytes.  Cutting a name already cut for a longer table gives the
+ * same as cutting the whole name (the kept end is a suffix of both):
+ * tools/kbdtmap relies on it. */
+void kb_region_name_cut(char *dst, const char *src, size_t len);
 int kb_memmap_add_mem(struct kb_memmap *m, kb_phys_t base, kb_phys_t size,
 		      const char *name, struct kb_diag *d);
 int kb_memmap_add_resv(struct kb_memmap *m, kb_phys_t base, kb_phys_t size,
