@@ -24,6 +24,7 @@
 
 #include <libfdt.h>
 
+#include "bootinfo_check.h"
 #include "targets.h"
 #include "tk.h"
 #include "tk_arch.h"
@@ -398,6 +399,77 @@ static bool tk_read_addr_prop(const void *fdt, int node, const char *name,
 	return true;
 }
 
+/* The bootargs line (from /chosen or the boot-info block); the test
+ * switches in them. */
+static void tk_print_bootargs(const char *p)
+{
+	const unsigned char *c = (const unsigned char *)p;
+
+	if (strstr(p, "testkernel.wait"))
+		tk_wait = 1;
+	if (strstr(p, "testkernel.ipi"))
+		tk_ipi = 1;
+	tk_printf("testkernel: bootargs \"");
+	for (; *c; c++) {
+		if (*c < 0x20 || *c >= 0x7f || *c == '"' || *c == '\\')
+			tk_printf("\\x%02x", *c);
+		else
+			tk_arch_putc((char)*c);
+	}
+	tk_printf("\"\n");
+}
+
+/* An M-mode loader with the boot-info handoff (docs/bootinfo.md): the
+ * seeds, bootargs and slot come from the block in a2, checked by the
+ * code the Cortex-M test firmware uses (bootinfo_check.h), and printed in
+ * the lines a tree gives; the tree in a1 is handed over unchanged, with
+ * no seed left in its /chosen. */
+static void tk_check_bootinfo(const void *fdt, const struct tk_boot *b)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	struct tk_bi v = { 0 };
+	const char *err = tk_bi_check(b->bootinfo, b->base, b->end, &v);
+
+	if (chosen >= 0 && (fdt_getprop(fdt, chosen, "kaslr-seed", NULL) ||
+			    fdt_getprop(fdt, chosen, "rng-seed", NULL)))
+		TK_FAIL("the tree in a1 still has a seed in /chosen");
+	if (err) {
+		TK_FAIL("a2 0x%lx: %s", (unsigned long)b->bootinfo, err);
+		return;
+	}
+	tk_printf("testkernel: boot-info v%u at 0x%lx, %u bytes, flags 0x%02x, dtb 0x%lx\n",
+		  (unsigned int)v.version, (unsigned long)b->bootinfo, (unsigned int)v.size,
+		  (unsigned int)v.flags, (unsigned long)v.dtb);
+	if (v.dtb != b->dtb)
+		TK_FAIL("the block's dtb 0x%lx is not a1 0x%lx", (unsigned long)v.dtb,
+			(unsigned long)b->dtb);
+	if (v.flags & TK_BI_KASLR)
+		tk_printf("testkernel: kaslr-seed 0x%08x%08x\n", (unsigned int)v.kseed_hi,
+			  (unsigned int)v.kseed_lo);
+	else
+		tk_printf("testkernel: kaslr-seed absent\n");
+	if (v.rng_seed) {
+		tk_printf("testkernel: rng-seed %u bytes ", (unsigned int)v.rng_seed_len);
+		tk_hexbytes(v.rng_seed, v.rng_seed_len < 8 ? v.rng_seed_len : 8);
+		tk_printf("...\n");
+	} else {
+		tk_printf("testkernel: rng-seed absent\n");
+	}
+	if (v.bootargs)
+		tk_print_bootargs(v.bootargs);
+	else
+		tk_printf("testkernel: bootargs absent\n");
+	if (v.flags & TK_BI_SLOT)
+		tk_printf("testkernel: slot %s, image version %u\n", v.slot,
+			  (unsigned int)v.image_version);
+	/* The block is the payload's data: it erases the seeds it has read
+	 * (a store the PMP lock must allow: R+W, docs/bootinfo.md). */
+	memset((void *)(b->bootinfo + 16), 0, 8);
+	if (v.rng_seed)
+		memset((void *)(uintptr_t)v.rng_seed, 0, v.rng_seed_len);
+	tk_printf("testkernel: boot-info seeds erased (the block is writable)\n");
+}
+
 static void tk_check_chosen(const void *fdt, const struct tk_boot *b)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen");
@@ -437,20 +509,7 @@ static void tk_check_chosen(const void *fdt, const struct tk_boot *b)
 	} else if (len <= 0 || strnlen(p, (size_t)len) != (size_t)len - 1) {
 		TK_FAIL("bootargs (%d bytes) is not one NUL-terminated string", len);
 	} else {
-		const unsigned char *c = p;
-
-		if (strstr(p, "testkernel.wait"))
-			tk_wait = 1;
-		if (strstr(p, "testkernel.ipi"))
-			tk_ipi = 1;
-		tk_printf("testkernel: bootargs \"");
-		for (; *c; c++) {
-			if (*c < 0x20 || *c >= 0x7f || *c == '"' || *c == '\\')
-				tk_printf("\\x%02x", *c);
-			else
-				tk_arch_putc((char)*c);
-		}
-		tk_printf("\"\n");
+		tk_print_bootargs(p);
 	}
 
 	/* kaslrboot,slot (two payload slots): "a" or "b", with the image
@@ -556,7 +615,15 @@ static void tk_check_dtb(const struct tk_boot *b)
 		return;
 	}
 	tk_printf("testkernel: dtb checked (%u bytes)\n", (unsigned int)size);
-	tk_check_chosen(fdt, b);
+#ifdef CONFIG_HANDOFF_BOOTINFO
+	const bool bootinfo = true;
+#else
+	const bool bootinfo = false;
+#endif
+	if (bootinfo)
+		tk_check_bootinfo(fdt, b);
+	else
+		tk_check_chosen(fdt, b);
 }
 
 /* ------------------------------------------------------------------- main */

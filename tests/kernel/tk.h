@@ -34,6 +34,7 @@ struct tk_boot {
 	unsigned int flags;	/* TK_FLAG_* */
 	unsigned long info;	/* TK_FLAG_BAD_RELOC: the offending r_info */
 	unsigned long align;	/* alignment the format requires of base */
+	uintptr_t bootinfo;	/* RISC-V M-mode, HANDOFF_BOOTINFO: a2 (else 0) */
 };
 
 void tk_main(const struct tk_boot *b) __attribute__((noreturn));

@@ -156,114 +156,68 @@ static void print_dtb(uint32_t dtb)
 
 #if FW_BOOTINFO
 /* The boot-info block (kaslrboot/bootinfo.h, version 1): every field is
- * checked before it is used; a malformed block is a failure here.  Short
- * failure lines: the firmware must fit the slot board's free SRAM. */
-#define BI_MAGIC	0x4942424bu
-#define BI_KASLR	1u
-#define BI_RNG_SEED	2u
-#define BI_BOOTARGS	4u
-#define BI_SLOT		8u
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
+ * checked before it is used (tests/kernel/bootinfo_check.h, shared with
+ * the RISC-V test kernel); a malformed block is a failure here. */
+#include "../bootinfo_check.h"
 
 static void check_handoff(uint32_t blk, uint32_t base, uint32_t end)
 {
 	const uint8_t *b = (const uint8_t *)blk;
-	uint32_t hsize, size, flags, kseed_lo, kseed_hi, soff, slen, aoff, alen, dtb;
+	struct tk_bi v = { 0 };
+	const char *err = tk_bi_check(blk, base, end, &v);
 
-	if (blk == 0 || (blk & 7) || le32(b) != BI_MAGIC) {
-		fail("r0 is not an aligned boot-info block");
+	/* The header line as soon as the magic is there, checked or not. */
+	if (blk && !(blk & 7) && tk_bi_le32(b) == TK_BI_MAGIC) {
+		puts_("fw: boot-info v");
+		dec(v.version);
+		puts_(" at 0x");
+		hex(blk, 8);
+		puts_(", ");
+		dec(v.size);
+		puts_(" bytes, flags 0x");
+		hex(v.flags, 2);
+		putc_('\n');
+	}
+	if (err) {
+		fail(err);
 		return;
 	}
-	hsize = (uint32_t)b[6] | (uint32_t)b[7] << 8;
-	size = le32(b + 8);
-	flags = le32(b + 12);
-	kseed_lo = le32(b + 16);
-	kseed_hi = le32(b + 20);
-	dtb = le32(b + 40);
-	soff = le32(b + 44);
-	slen = le32(b + 48);
-	aoff = le32(b + 52);
-	alen = le32(b + 56);
-	puts_("fw: boot-info v");
-	dec((uint32_t)b[4] | (uint32_t)b[5] << 8);
-	puts_(" at 0x");
-	hex(blk, 8);
-	puts_(", ");
-	dec(size);
-	puts_(" bytes, flags 0x");
-	hex(flags, 2);
-	putc_('\n');
-	if (b[4] != 1 || b[5] != 0) {
-		fail("bi: version");
-		return;
-	}
-	if (hsize != 64 || size < hsize + 1 || size > 1024 || (size & 7)) {
-		fail("bi: sizes");
-		return;
-	}
-	if (blk < end && base < blk + size)
-		fail("bi: overlap");
-	if (flags & ~0xfu)
-		fail("bi: flags");
-	if (le32(b + 32) != base || le32(b + 36) < end - base)
-		fail("bi: payload_base/size");
-	if (flags & BI_KASLR) {
-		if ((kseed_lo | kseed_hi) == 0)
-			fail("bi: kaslr-seed 0");
+	if (v.flags & TK_BI_KASLR) {
 		puts_("fw: kaslr-seed 0x");
-		hex(kseed_hi, 8);
-		hex(kseed_lo, 8);
+		hex(v.kseed_hi, 8);
+		hex(v.kseed_lo, 8);
 		putc_('\n');
 	} else {
-		if (kseed_lo | kseed_hi)
-			fail("bi: kaslr-seed unflagged");
 		puts_("fw: no kaslr-seed\n");
 	}
-	if (flags & BI_RNG_SEED) {
-		if (slen == 0 || soff < hsize || soff > size || slen > size - soff) {
-			fail("bi: rng-seed");
-			return;
-		}
+	if (v.rng_seed) {
 		puts_("fw: rng-seed ");
-		dec(slen);
+		dec(v.rng_seed_len);
 		puts_(" bytes ");
-		for (uint32_t i = 0; i < slen && i < 8; i++)
-			hex(b[soff + i], 2);
+		for (uint32_t i = 0; i < v.rng_seed_len && i < 8; i++)
+			hex(v.rng_seed[i], 2);
 		puts_("...\n");
 	} else {
-		if (soff | slen)
-			fail("bi: rng-seed unflagged");
 		puts_("fw: no rng-seed\n");
 	}
-	if (flags & BI_BOOTARGS) {
-		if (aoff < hsize || aoff > size || alen >= size - aoff || b[aoff + alen] != 0) {
-			fail("bi: bootargs");
-			return;
-		}
+	if (v.bootargs) {
 		puts_("fw: bootargs \"");
-		puts_((const char *)b + aoff);
+		puts_(v.bootargs);
 		puts_("\"\n");
-		wait_requested = contains((const char *)b + aoff, alen, "fw.wait");
-	} else if (aoff | alen) {
-		fail("bi: bootargs unflagged");
+		wait_requested = contains(v.bootargs, v.bootargs_len, "fw.wait");
 	}
-	if (flags & BI_SLOT) {
-		if (b[63] != 0)
-			fail("bi: slot");
+	if (v.flags & TK_BI_SLOT) {
 		puts_("fw: slot ");
-		puts_((const char *)b + 60);
+		puts_(v.slot);
 		puts_(", image version ");
-		dec(le32(b + 24));
+		dec(v.image_version);
 		putc_('\n');
 	}
-	if (dtb == 0 || be32((const uint8_t *)dtb) != 0xd00dfeed) {
+	if (v.dtb == 0 || be32((const uint8_t *)v.dtb) != 0xd00dfeed) {
 		fail("bi: dtb");
 		return;
 	}
-	print_dtb(dtb);
+	print_dtb(v.dtb);
 }
 
 #else

@@ -183,10 +183,13 @@ void tk_arch_poweroff(int failure)
 #endif
 
 void tk_arch_entry(unsigned long hart, uintptr_t dtb, unsigned int format,
-		   unsigned int flags, unsigned long info) __attribute__((noreturn));
+		   unsigned int flags, unsigned long info, uintptr_t bootinfo)
+	__attribute__((noreturn));
 
+/* bootinfo: a2 at entry (the boot-info block of an M-mode loader built
+ * with CONFIG_HANDOFF_BOOTINFO), 0 from the Image entry. */
 void tk_arch_entry(unsigned long hart, uintptr_t dtb, unsigned int format,
-		   unsigned int flags, unsigned long info)
+		   unsigned int flags, unsigned long info, uintptr_t bootinfo)
 {
 	struct tk_boot b = {
 		.hart = hart,
@@ -197,6 +200,7 @@ void tk_arch_entry(unsigned long hart, uintptr_t dtb, unsigned int format,
 		.format = format,
 		.flags = flags,
 		.info = info,
+		.bootinfo = bootinfo,
 		.align = format == TK_FORMAT_IMAGE ? TK_IMAGE_ALIGN : TK_ELF_ALIGN,
 	};
 

@@ -28,12 +28,14 @@ _start:
 tk_elf_common:
 	mv	s0, a0
 	mv	s1, a1
+	mv	s2, a2			/* the boot-info block (M-mode, HANDOFF_BOOTINFO) */
 	lla	sp, tk_stack_top
 	mv	a0, s0
 	mv	a1, s1
 	li	a2, TK_FORMAT_ELF
 	mv	a3, s3
 	li	a4, 0
+	mv	a5, s2
 	call	tk_arch_entry
 1:	wfi
 	j	1b

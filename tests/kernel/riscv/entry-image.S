@@ -71,6 +71,7 @@ tk_image_entry:
 	li	a2, TK_FORMAT_IMAGE
 	mv	a3, s3
 	mv	a4, s4
+	li	a5, 0			/* no boot-info block (S-mode) */
 	call	tk_arch_entry
 5:	wfi
 	j	5b
