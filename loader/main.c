@@ -656,6 +656,11 @@ static void step_container(const void *fdt)
 	       have_part(KB_PART_INITRD) ? ", initrd" : "",
 	       have_part(KB_PART_BOOTARGS) ? ", bootargs" : "",
 	       have_part(KB_PART_SBI) ? ", sbi (OpenSBI)" : "");
+	/* OpenSBI hands the tree's /chosen to a kernel: a boot-info block
+	 * is no place for a kernel's seeds.  (Cortex-M: the next check.) */
+	if (have_part(KB_PART_SBI) && IS_ENABLED(CONFIG_HANDOFF_BOOTINFO) &&
+	    IS_ENABLED(CONFIG_RISCV_M_MODE))
+		fatal_msg(KB_ENOTSUP, "container: an sbi part (OpenSBI) boots a kernel, which reads /chosen, not a boot-info block (CONFIG_HANDOFF_BOOTINFO): choose CONFIG_HANDOFF_DTB");
 	/* Only an M-mode loader can start firmware that runs in M-mode. */
 	if (have_part(KB_PART_SBI) && !IS_ENABLED(CONFIG_SBI_PAYLOAD))
 		fatal_msg(KB_ENOTSUP, "container: it carries OpenSBI (an sbi part), but this loader cannot start it (only an M-mode loader with CONFIG_SBI_PAYLOAD can)");
@@ -766,14 +771,35 @@ static void step_dtb_room(const struct kb_boot_info *bi, const void *fdt)
 	int err;
 
 	kb_diag_clear(&d);
-	/* The tree is not rewritten: a seed in it would be the payload's
-	 * on every boot (a linked tree is in flash). */
+	dtb_addr = bi->dtb;
+	/* The tree is not rewritten: a seed in a linked one would be the
+	 * payload's on every boot.  One a boot ROM left in RAM (QEMU's
+	 * rng-seed) is erased where it lies, its bytes turned into NOP tags
+	 * (fdt_nop_property: the tree keeps its size and offsets), under the
+	 * one write rule. */
 	if (chosen_node >= 0 && (fdt_getprop(fdt, chosen_node, "kaslr-seed", NULL) ||
-				 fdt_getprop(fdt, chosen_node, "rng-seed", NULL)))
-		fatal_msg(KB_EINVAL, "dtb: /chosen has a kaslr-seed or rng-seed, which the boot-info handoff would hand over unchanged (the same on every boot): remove it, or choose CONFIG_HANDOFF_DTB");
+				 fdt_getprop(fdt, chosen_node, "rng-seed", NULL))) {
+		/* Cortex-M: no boot ROM passes a tree, it is always the
+		 * linked one (and the erasure's code stays out). */
+		if (IS_ENABLED(CONFIG_ARCH_ARM_M) || bi->dtb == (uintptr_t)kb_builtin_dtb())
+			fatal_msg(KB_EINVAL, "dtb: /chosen has a kaslr-seed or rng-seed, which the boot-info handoff would hand over unchanged (the same on every boot): remove it, or choose CONFIG_HANDOFF_DTB");
+		err = kb_memmap_check_write(&memmap, bi->dtb, fdt_totalsize(fdt), KB_KIND(KB_REGION_DTB),
+					    "dtb: erasing /chosen's seeds in place", &d);
+		if (err)
+			fatal(err, &d);
+		fdt_nop_property((void *)(uintptr_t)bi->dtb, chosen_node, "kaslr-seed");
+		fdt_nop_property((void *)(uintptr_t)bi->dtb, chosen_node, "rng-seed");
+		kb_info("dtb: /chosen's kaslr-seed and rng-seed erased in place (the boot-info block has fresh ones)");
+	}
+#if defined(CONFIG_RISCV_M_MODE) && defined(CONFIG_BUILTIN_DTB)
+	/* A linked tree lies in the RAM copy, which the handoff wipes: the
+	 * payload gets the copy's source in flash (entry.S copied the image
+	 * from CONFIG_FLASH_BASE to CONFIG_RISCV_COPY_TO_RAM). */
+	if (bi->dtb == (uintptr_t)kb_builtin_dtb())
+		dtb_addr = bi->dtb - CONFIG_RISCV_COPY_TO_RAM + CONFIG_FLASH_BASE;
+#endif
 	if (have_part(KB_PART_INITRD))
 		fatal_msg(KB_ENOTSUP, "container: it carries an initrd, which the boot-info block has no field for (CONFIG_HANDOFF_BOOTINFO)");
-	dtb_addr = bi->dtb;
 	args = effective_bootargs(fdt, &len);
 	bootinfo_room = kb_bootinfo_size(CONFIG_RNG_SEED_SIZE, args ? strlen(args) : 0);
 	req = (struct kb_slot_req){ .size = bootinfo_room, .align = KB_BOOTINFO_ALIGN };
@@ -1408,8 +1434,22 @@ static void step_pmp_lock(uintptr_t entry, struct kb_pmp_handoff *h)
 	if (!err) {
 		p.background = KB_PMP_DATA;
 		err = kb_pmp_payload_segs(&payload, kernel_start, p.g, segs,
-					  KB_PMP_MAX_SEGS, &n, &d);
+					  KB_PMP_MAX_SEGS - 1, &n, &d);
 	}
+#ifdef CONFIG_HANDOFF_BOOTINFO
+	/* The block is the payload's data (R+W, no X: the catch-all's, no
+	 * entry of its own); as a segment, a block that shared a granule
+	 * with locked text or rodata is refused as an overlap. */
+	if (!err) {
+		kb_phys_t gm = ((kb_phys_t)4 << p.g) - 1;
+
+		segs[n++] = (struct kb_pmp_seg){
+			.start = bootinfo_addr & ~gm,
+			.size = ((bootinfo_addr + bootinfo_room + gm) & ~gm) - (bootinfo_addr & ~gm),
+			.perm = KB_PMP_DATA, .name = "boot-info",
+		};
+	}
+#endif
 	if (!err)
 		err = kb_pmp_plan(segs, n, &p, e, &ne, &d);
 	if (!err)
@@ -1487,8 +1527,16 @@ static void __attribute__((noreturn)) step_handoff(const struct kb_boot_info *bi
 {
 	uintptr_t entry = (uintptr_t)(kernel_start + payload.entry_off);
 #ifdef CONFIG_HANDOFF_BOOTINFO
+#ifdef CONFIG_RISCV_M_MODE
+	/* a1: the tree as handed over (the DTB contract's register), a2:
+	 * the block (docs/bootinfo.md). */
+	uintptr_t arg = (uintptr_t)dtb_addr;
+#define HANDOFF_ARG_NAME "dtb"
+	kb_riscv_release(0, arg, bootinfo_addr, 0, 0);
+#else
 	uintptr_t arg = (uintptr_t)bootinfo_addr;	/* r0: the boot-info block */
 #define HANDOFF_ARG_NAME "boot-info"
+#endif
 #else
 	uintptr_t arg = (uintptr_t)dtb_addr;		/* a1 / x0 / r0: the tree */
 #define HANDOFF_ARG_NAME "dtb"

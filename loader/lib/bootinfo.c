@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The boot-info block (kaslrboot/bootinfo.h, docs/cortex-m.md): checked,
+ * The boot-info block (kaslrboot/bootinfo.h, docs/bootinfo.md): checked,
  * then written in one go into the room the loader claimed for it.
  */
 #include <string.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The boot-info block (loader/lib/bootinfo.c, docs/cortex-m.md): the
+ * The boot-info block (loader/lib/bootinfo.c, docs/bootinfo.md): the
  * documented layout byte by byte; what is absent is absent (no KASLR, no
  * seed, no bootargs, no slot); the loader's refusals (a block larger than
  * its room, a misaligned block, a block over the payload, an address

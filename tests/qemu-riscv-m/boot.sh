@@ -90,6 +90,35 @@ if [ -f "$mo/kaslrboot.bin" ]; then
 			grep -q '^  mem   0x0000000080000000-0x0000000090000000  256 MiB  /memory@80000000$' "$TMP/mcu-plan.out"
 	}
 	check "mcu profile: kaslrplan reads the linked tree" mcu_plan
+
+	# Its handoff is the boot-info block (CONFIG_HANDOFF_BOOTINFO,
+	# docs/bootinfo.md): a2 points at it, a1 at the tree (the linked one,
+	# in flash).  The test kernel checks the block
+	# (tests/kernel/bootinfo_check.h: magic, version, sizes, flags, every
+	# offset, payload_base = where it runs, dtb = a1), fails on a seed
+	# left in the tree, and erases the block's seeds (a store: the block
+	# is not locked read-only).
+	kseed() { sed -n 's/^testkernel: kaslr-seed \(0x[0-9a-f]*\)$/\1/p' "$(log_of "$1")"; }
+	rseed() { sed -n 's/^testkernel: rng-seed \(.*\)$/\1/p' "$(log_of "$1")"; }
+	bi_ok() { has "$1" 'testkernel: boot-info v1 at 0x' && has "$1" 'testkernel: boot-info seeds erased (the block is writable)'; }
+	kseed_set() { [ -n "$(kseed "$1")" ] && [ "$(kseed "$1")" != 0x0000000000000000 ]; }
+	for n in mcu1 mcu2; do
+		check "mcu profile: $n: the boot-info block in a2, checked by the payload" bi_ok $n
+		check "mcu profile: $n: a non-zero kaslr-seed in the block ($(kseed $n))" kseed_set $n
+		check "mcu profile: $n: a 64-byte rng-seed in the block" grep -q '^testkernel: rng-seed 64 bytes [0-9a-f]\{16\}\.\.\.$' "$(log_of $n)"
+	done
+	check "mcu profile: the rng-seed differs across boots" [ "$(rseed mcu1)" != "$(rseed mcu2)" ]
+	check "mcu profile: the kaslr-seed differs across boots" [ "$(kseed mcu1)" != "$(kseed mcu2)" ]
+	O=$mo boot mcu-args BOOTARGS='console=ttyS0 nokaslr mcu.x="y"'
+	check "mcu profile: nokaslr: no kaslr-seed in the block" has mcu-args 'testkernel: kaslr-seed absent'
+	check "mcu profile: nokaslr: still an rng-seed" grep -q '^testkernel: rng-seed 64 bytes' "$(log_of mcu-args)"
+	check "mcu profile: the bootargs in the block, as given" has mcu-args 'testkernel: bootargs "console=ttyS0 nokaslr mcu.x=\x22y\x22"'
+	check "mcu profile: nokaslr boots the payload" kernel_done mcu-args
+	"$top/build/host/kbimage" --pad 0x1fc0000 --sbi /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.elf \
+		-o "$TMP/mcu-sbi.img" "$mo/testkernel/testkernel.elf" > /dev/null
+	O=$mo boot mcu-sbi PAYLOAD_IMG="$TMP/mcu-sbi.img"
+	check "mcu profile: a container with OpenSBI is refused (a kernel needs the tree, not the block)" \
+		refused mcu-sbi 'container: an sbi part (OpenSBI) boots a kernel, which reads /chosen, not a boot-info block (CONFIG_HANDOFF_BOOTINFO): choose CONFIG_HANDOFF_DTB'
 else
 	notok "mcu profile not built ($mo)"
 fi

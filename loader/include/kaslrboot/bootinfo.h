@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The boot-info block (CONFIG_HANDOFF_BOOTINFO; pure: loader/lib/bootinfo.c;
- * the contract: docs/cortex-m.md "The boot-info block").  What a payload
+ * the contract: docs/bootinfo.md).  What a payload
  * without a kernel boot protocol gets in r0 instead of a rewritten device
  * tree: its seeds, where it runs, its bootargs, the slot, and the device
  * tree as the loader found it (read-only, unchanged).
  *
  * Version 1, little-endian (the core's order), 8-byte aligned, 32-bit
- * addresses (the boards it is offered on: Cortex-M):
+ * addresses (the boards it is offered on: Cortex-M, in r0, and RISC-V
+ * M-mode, in a2; a payload or tree above 4 GiB is refused):
  *
  *   offset  size  field
  *   0       4     magic 0x4942424b ("KBBI" in memory)
