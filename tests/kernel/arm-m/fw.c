@@ -5,7 +5,7 @@
  * as every Cortex-M firmware does.  The loader places it at a random
  * address in free SRAM, relocates it, zeroes its BSS and enters word 1 of
  * that table with MSP = word 0 and r0 = the boot-info block
- * (CONFIG_HANDOFF_BOOTINFO, docs/cortex-m.md) or the rewritten device
+ * (CONFIG_HANDOFF_BOOTINFO, docs/bootinfo.md) or the rewritten device
  * tree (CONFIG_HANDOFF_DTB): it reads either.  Every line it prints starts
  * "fw: "; it checks:
  *
