@@ -144,6 +144,9 @@ static void __attribute__((noreturn)) fatal(int err, const struct kb_diag *d)
 	do {								\
 		struct kb_diag fatal_d_;				\
 									\
+		/* Printed whole: a longer line would be cut. */	\
+		_Static_assert(sizeof(msg) <= KB_DIAG_LEN,		\
+			       "fatal_msg: longer than a kb_diag record"); \
 		fatal(kb_diag_set(&fatal_d_, (err), msg), &fatal_d_);	\
 	} while (0)
 
@@ -782,7 +785,7 @@ static void step_dtb_room(const struct kb_boot_info *bi, const void *fdt)
 		/* Cortex-M: no boot ROM passes a tree, it is always the
 		 * linked one (and the erasure's code stays out). */
 		if (IS_ENABLED(CONFIG_ARCH_ARM_M) || bi->dtb == (uintptr_t)kb_builtin_dtb())
-			fatal_msg(KB_EINVAL, "dtb: /chosen has a kaslr-seed or rng-seed, which the boot-info handoff would hand over unchanged (the same on every boot): remove it, or choose CONFIG_HANDOFF_DTB");
+			fatal_msg(KB_EINVAL, "dtb: /chosen has a kaslr-seed or rng-seed, which the boot-info handoff would pass on unchanged, the same every boot: remove it or choose CONFIG_HANDOFF_DTB");
 		err = kb_memmap_check_write(&memmap, bi->dtb, fdt_totalsize(fdt), KB_KIND(KB_REGION_DTB),
 					    "dtb: erasing /chosen's seeds in place", &d);
 		if (err)

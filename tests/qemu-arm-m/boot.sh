@@ -175,7 +175,7 @@ open(sys.argv[2], "wb").write(src[:dtb] + new + src[dtb + total:])
 PY
 boot_img stale "$TMP/stale.bin" "$TMP/fw.img"
 check "$board: a linked tree with /chosen/kaslr-seed: refused (the boot-info handoff would pass it on)" \
-	fw_refused stale 'dtb: /chosen has a kaslr-seed or rng-seed, which the boot-info handoff would hand over unchanged'
+	fw_refused stale 'dtb: /chosen has a kaslr-seed or rng-seed, which the boot-info handoff would pass on unchanged, the same every boot: remove it or choose CONFIG_HANDOFF_DTB'
 
 # 5c. A container with an initrd: the boot-info block has no field for it.
 head -c 64 /dev/urandom > "$TMP/initrd"
