@@ -12,46 +12,41 @@
 #include <kaslrboot/sha256.h>
 #include <kaslrboot/sha256_block.h>
 
-/* FIPS 180-4 / NIST CAVP SHA-256 examples: the empty message, "abc" (one
- * block) and the 448-bit message (two blocks: padding spills over). */
-static const struct {
-	const char *msg;
-	uint8_t digest[KB_SHA256_LEN];
-} sha256_kat[] = {
-	{ "", {
-		0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14, 0x9a, 0xfb, 0xf4, 0xc8,
-		0x99, 0x6f, 0xb9, 0x24, 0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b, 0x93, 0x4c,
-		0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55 } },
-	{ "abc", {
-		0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde,
-		0x5d, 0xae, 0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c,
-		0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad } },
-	{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", {
-		0x24, 0x8d, 0x6a, 0x61, 0xd2, 0x06, 0x38, 0xb8, 0xe5, 0xc0, 0x26, 0x93,
-		0x0c, 0x3e, 0x60, 0x39, 0xa3, 0x3c, 0xe4, 0x59, 0x64, 0xff, 0x21, 0x67,
-		0xf6, 0xec, 0xed, 0xd4, 0x19, 0xdb, 0x06, 0xc1 } },
+/* The FIPS 180-4 / NIST CAVP two-block SHA-256 example (the 448-bit
+ * message): one vector for the primitive.  It was one of three; the empty
+ * message and "abc" added no coverage the loader relies on: "abc" runs the
+ * same one compression and padding as this message's first block and its
+ * tail, and the loader never hashes an empty input (a part of size 0 is
+ * not read; the DTB and the header never are).  This one pads into a
+ * second block (448 bits leave no room for the length), so both
+ * compressions, the padding spill and, streamed in two pieces of 28
+ * bytes, the partial-block buffering run; the unit tests keep the other
+ * vectors (tests/host). */
+static const char sha256_kat_msg[] =
+	"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+static const uint8_t sha256_kat_digest[KB_SHA256_LEN] = {
+	0x24, 0x8d, 0x6a, 0x61, 0xd2, 0x06, 0x38, 0xb8, 0xe5, 0xc0, 0x26, 0x93,
+	0x0c, 0x3e, 0x60, 0x39, 0xa3, 0x3c, 0xe4, 0x59, 0x64, 0xff, 0x21, 0x67,
+	0xf6, 0xec, 0xed, 0xd4, 0x19, 0xdb, 0x06, 0xc1,
 };
 
-/* Each vector one-shot and streamed in two pieces (the loader hashes
+/* The vector one-shot and streamed in two pieces (the loader hashes
  * parts chunk by chunk as they arrive from flash). */
 int kb_sha256_selftest(void)
 {
+	const char *m = sha256_kat_msg;
+	const size_t n = sizeof(sha256_kat_msg) - 1, half = n / 2;
 	uint8_t got[KB_SHA256_LEN];
 	kb_sha256_ctx c;
 
-	for (size_t i = 0; i < sizeof(sha256_kat) / sizeof(sha256_kat[0]); i++) {
-		const char *m = sha256_kat[i].msg;
-		size_t n = strlen(m), half = n / 2;
-
-		if (kb_sha256(m, n, got) != 0 || !kb_sha256_equal(got, sha256_kat[i].digest))
-			return KB_EFAIL;
-		memset(got, 0, sizeof(got));
-		if (kb_sha256_start(&c) != 0 || kb_sha256_update(&c, m, half) != 0 ||
-		    kb_sha256_update(&c, m + half, n - half) != 0 ||
-		    kb_sha256_finish(&c, got) != 0 ||
-		    !kb_sha256_equal(got, sha256_kat[i].digest))
-			return KB_EFAIL;
-	}
+	if (kb_sha256(m, n, got) != 0 || !kb_sha256_equal(got, sha256_kat_digest))
+		return KB_EFAIL;
+	memset(got, 0, sizeof(got));
+	if (kb_sha256_start(&c) != 0 || kb_sha256_update(&c, m, half) != 0 ||
+	    kb_sha256_update(&c, m + half, n - half) != 0 ||
+	    kb_sha256_finish(&c, got) != 0 ||
+	    !kb_sha256_equal(got, sha256_kat_digest))
+		return KB_EFAIL;
 	return 0;
 }
 
