@@ -70,10 +70,11 @@
 #define MBEDTLS_AES_USE_HARDWARE_ONLY
 #endif
 
-/* mbedTLS's built-in known-answer tests: kb_crypto_selftest() runs the
- * CTR_DRBG one (NIST CAVP vectors) at every boot; SHA-256 is checked by
- * our own FIPS 180-4 vectors (kb_sha256_selftest), since mbedTLS's
- * SHA-256 self-test needs a heap. */
+/* mbedTLS's built-in known-answer tests: the host tests run the CTR_DRBG
+ * one (test_drbg); the loader runs its own with one of its NIST CAVP
+ * vectors (kb_ctr_drbg_selftest, the mode it uses; LTO drops mbedTLS's),
+ * and SHA-256 against a FIPS 180-4 vector (kb_sha256_selftest), since
+ * mbedTLS's SHA-256 self-test needs a heap. */
 #define MBEDTLS_SELF_TEST
 
 /* Their verbose output (unused: kb_crypto_selftest passes verbose 0, but

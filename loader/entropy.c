@@ -16,6 +16,29 @@
 extern const struct kb_rng_driver __kb_rng_drivers_start[];
 extern const struct kb_rng_driver __kb_rng_drivers_end[];
 
+/* The drivers built in, for the line that says none was found: one
+ * literal, no arguments to pass. */
+#if IS_ENABLED(CONFIG_RNG_ZKR)
+#define RNG_KNOWN_ZKR " zkr"
+#else
+#define RNG_KNOWN_ZKR ""
+#endif
+#if IS_ENABLED(CONFIG_RNG_RNDRRS)
+#define RNG_KNOWN_RNDRRS " rndrrs"
+#else
+#define RNG_KNOWN_RNDRRS ""
+#endif
+#if IS_ENABLED(CONFIG_RNG_NRF)
+#define RNG_KNOWN_NRF " nrf-rng"
+#else
+#define RNG_KNOWN_NRF ""
+#endif
+#if IS_ENABLED(CONFIG_RNG_VIRTIO)
+#define RNG_KNOWN_VIRTIO " virtio-rng"
+#else
+#define RNG_KNOWN_VIRTIO ""
+#endif
+
 /* Samples per driver call (CONFIG_RNG_BATCH: 8 bytes of .bss each). */
 #define BATCH CONFIG_RNG_BATCH
 
@@ -72,11 +95,8 @@ int kb_entropy_init(const void *fdt, const struct kb_boot_info *bi,
 	}
 	if (err)
 		return kb_diag_set(d, KB_ENODEV,
-				   "entropy: no TRNG found (this build knows:%s%s%s%s)",
-				   IS_ENABLED(CONFIG_RNG_ZKR) ? " zkr" : "",
-				   IS_ENABLED(CONFIG_RNG_RNDRRS) ? " rndrrs" : "",
-				   IS_ENABLED(CONFIG_RNG_NRF) ? " nrf-rng" : "",
-				   IS_ENABLED(CONFIG_RNG_VIRTIO) ? " virtio-rng" : "");
+				   "entropy: no TRNG found (this build knows:"
+				   RNG_KNOWN_ZKR RNG_KNOWN_RNDRRS RNG_KNOWN_NRF RNG_KNOWN_VIRTIO ")");
 
 	/* SP 800-90B 4.3: the start-up test runs the continuous tests over
 	 * at least 1024 samples, and none of them is ever used. */

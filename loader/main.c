@@ -470,7 +470,9 @@ static void step_entropy(const struct kb_boot_info *bi, const void *fdt)
 	}
 	mbedtls_platform_zeroize(carried_seed, sizeof(carried_seed));
 #endif
-	fdt_getprop(fdt, 0, "serial-number", &serial_len);
+	/* Only the progress line below names it (the DTB hash covers it). */
+	if (!IS_ENABLED(CONFIG_LOG_QUIET))
+		fdt_getprop(fdt, 0, "serial-number", &serial_len);
 	elen = kb_entropy_len_for_256_bits();
 	err = kb_drbg_seed(kb_entropy_read, NULL, elen, pers, plen, &d);
 	mbedtls_platform_zeroize(pers, sizeof(pers));

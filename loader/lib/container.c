@@ -278,6 +278,9 @@ static int header(const void *buf, size_t hdr_len, uint64_t image_len,
 					   kaslr_align);
 	}
 
+	/* Each part in turn, one table entry (part_field, hash_field,
+	 * part_name) at a time: its fields, whether it is absent or inside
+	 * the image, and whether it shares a byte with a part before it. */
 	for (i = 0; i < KB_PART_COUNT; i++) {
 		uint64_t off = rd64(h + part_field[i]), size = rd64(h + part_field[i] + 8);
 
@@ -292,34 +295,11 @@ static int header(const void *buf, size_t hdr_len, uint64_t image_len,
 		p[i].off = (kb_phys_t)off;
 		p[i].size = (kb_phys_t)size;
 		memcpy(p[i].sha256, h + hash_field[i], KB_SHA256_LEN);
-	}
-	/* The sbi part's memory use: nothing without the part (one encoding
-	 * per image); with it, at least its own bytes, and something per hart
-	 * (every OpenSBI has a stack per hart).  The loader sizes the region
-	 * it reserves for OpenSBI from these (docs/m-mode.md). */
-	sbi_fp_kib = rd16(h + OFF_SBI_FOOTPRINT);
-	sbi_hart_kib = rd16(h + OFF_SBI_HART);
-	if (p[KB_PART_SBI].size == 0) {
-		if (sbi_fp_kib != 0 || sbi_hart_kib != 0)
-			return kb_diag_set(d, KB_EINVAL,
-					   "container: sbi is absent but its footprint fields are not zero");
-	} else {
-		/* At most 0xffff KiB: the shift fits 32 bits. */
-		if ((kb_phys_t)sbi_fp_kib << 10 < p[KB_PART_SBI].size)
-			return kb_diag_set(d, KB_EINVAL,
-					   "container: sbi footprint %" PRIu32 " KiB is smaller than its own 0x%" PRIxPHYS " bytes",
-					   sbi_fp_kib, p[KB_PART_SBI].size);
-		if (sbi_hart_kib == 0)
-			return kb_diag_set(d, KB_EINVAL,
-					   "container: sbi per-hart size is 0 (OpenSBI needs a stack per hart)");
-	}
 
-	/* Nothing to boot is an error, not an empty kernel. */
-	if (p[KB_PART_PAYLOAD].size == 0)
-		return kb_diag_set(d, KB_EINVAL, "container: no payload (size 0)");
-
-	for (i = 0; i < KB_PART_COUNT; i++) {
 		if (p[i].size == 0) {
+			/* Nothing to boot is an error, not an empty kernel. */
+			if (i == KB_PART_PAYLOAD)
+				return kb_diag_set(d, KB_EINVAL, "container: no payload (size 0)");
 			/* An absent part has no offset either: one image, one
 			 * encoding, nothing for a checker to disagree about. */
 			if (p[i].off != 0)
@@ -354,24 +334,42 @@ static int header(const void *buf, size_t hdr_len, uint64_t image_len,
 					   "container: %s (offset 0x%" PRIxPHYS ", size 0x%" PRIxPHYS
 					   ") overlaps the header",
 					   part_name[i], p[i].off, p[i].size);
-	}
-
-	/* Parts do not share bytes: each byte is read from flash once, for
-	 * one purpose (and the kernel may free the initrd); a byte that is
-	 * both kernel and initrd is a confusion an attacker can steer.  Both
-	 * ranges are known to lie in the image, so off + size cannot wrap. */
-	for (i = 0; i < KB_PART_COUNT; i++) {
-		for (j = i + 1; j < KB_PART_COUNT; j++) {
-			if (p[i].size == 0 || p[j].size == 0)
-				continue;
-			if (p[i].off < p[j].off + p[j].size &&
+		/* Parts do not share bytes: each byte is read from flash
+		 * once, for one purpose (and the kernel may free the
+		 * initrd); a byte that is both kernel and initrd is a
+		 * confusion an attacker can steer.  Both ranges are known to
+		 * lie in the image (part j < i was checked in its turn), so
+		 * off + size cannot wrap. */
+		for (j = 0; j < i; j++) {
+			if (p[j].size != 0 &&
+			    p[i].off < p[j].off + p[j].size &&
 			    p[j].off < p[i].off + p[i].size)
 				return kb_diag_set(d, KB_EINVAL,
 						   "container: %s (offset 0x%" PRIxPHYS ", size 0x%" PRIxPHYS
 						   ") overlaps %s (offset 0x%" PRIxPHYS ", size 0x%" PRIxPHYS ")",
-						   part_name[j], p[j].off, p[j].size,
-						   part_name[i], p[i].off, p[i].size);
+						   part_name[i], p[i].off, p[i].size,
+						   part_name[j], p[j].off, p[j].size);
 		}
+	}
+	/* The sbi part's memory use: nothing without the part (one encoding
+	 * per image); with it, at least its own bytes, and something per hart
+	 * (every OpenSBI has a stack per hart).  The loader sizes the region
+	 * it reserves for OpenSBI from these (docs/m-mode.md). */
+	sbi_fp_kib = rd16(h + OFF_SBI_FOOTPRINT);
+	sbi_hart_kib = rd16(h + OFF_SBI_HART);
+	if (p[KB_PART_SBI].size == 0) {
+		if (sbi_fp_kib != 0 || sbi_hart_kib != 0)
+			return kb_diag_set(d, KB_EINVAL,
+					   "container: sbi is absent but its footprint fields are not zero");
+	} else {
+		/* At most 0xffff KiB: the shift fits 32 bits. */
+		if ((kb_phys_t)sbi_fp_kib << 10 < p[KB_PART_SBI].size)
+			return kb_diag_set(d, KB_EINVAL,
+					   "container: sbi footprint %" PRIu32 " KiB is smaller than its own 0x%" PRIxPHYS " bytes",
+					   sbi_fp_kib, p[KB_PART_SBI].size);
+		if (sbi_hart_kib == 0)
+			return kb_diag_set(d, KB_EINVAL,
+					   "container: sbi per-hart size is 0 (OpenSBI needs a stack per hart)");
 	}
 	c->version = version;
 	c->hdr_size = hdr_size;

@@ -114,9 +114,10 @@ int kb_load_part(const struct kb_flash *f, const struct kb_container_hdr *h,
 		return kb_diag_set(d, KB_EINVAL,
 				   "container: %s of 0x%" PRIxPHYS " bytes cannot be loaded here",
 				   kb_container_part_name(part), p->size);
-	if (f->verified) {
+	if (KB_LOAD_FROM_COPY && f->verified) {
 		/* A verified staging copy (kb_slot_stage): the same bytes
-		 * were hashed against this header when they were staged. */
+		 * were hashed against this header when they were staged.
+		 * Only a loader with two slots makes one. */
 		if (nhave != 0 && have != dst)
 			memcpy(out, have, nhave);
 		return flash_read(f, p->off + nhave, out + nhave, (size_t)(p->size - nhave), d);

@@ -716,6 +716,56 @@ static void test_overlap_parts(void **state)
 	free(m.buf);
 }
 
+/* Every pair of the four parts (the sbi part's fields are not next to
+ * the others'): each part is checked against the parts before it, so
+ * the later part of a pair is named first.  An absent part between them
+ * does not hide an overlap. */
+static const uint32_t part_off_field[4] = { H_OFF(0), H_OFF(1), H_OFF(2), H_SBI_OFF };
+static const char *const pname4[4] = { "payload", "initrd", "bootargs", "sbi" };
+
+static void test_overlap_every_pair(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 4; i++) {
+		for (int j = i + 1; j < 4; j++) {
+			struct img m = full();
+			uint64_t ioff, isize, joff, jsize;
+			char want[200];
+
+			add_sbi(&m, 40, 1, 1);
+			expect_ok(&m);
+			ioff = get64(m.buf + part_off_field[i]);
+			isize = get64(m.buf + part_off_field[i] + 8);
+			jsize = get64(m.buf + part_off_field[j] + 8);
+			/* part j's first byte on part i's last */
+			joff = ioff + isize - 1;
+			put64(m.buf + part_off_field[j], joff);
+			rehash_header(&m);
+			snprintf(want, sizeof(want),
+				 "container: %s (offset 0x%llx, size 0x%llx) overlaps %s (offset 0x%llx, size 0x%llx)",
+				 pname4[j], (unsigned long long)joff, (unsigned long long)jsize,
+				 pname4[i], (unsigned long long)ioff, (unsigned long long)isize);
+			assert_true(joff + jsize <= m.len);
+			expect_fail_full(&m, want);
+			free(m.buf);
+		}
+	}
+}
+
+static void test_overlap_absent_between(void **state)
+{
+	struct img m = build(KB_PAYLOAD_ELF, 1000, 0, "console=ttyS0", 64);
+	uint64_t poff = get64(m.buf + H_OFF(PAYLOAD));
+
+	(void)state;
+	expect_ok(&m);
+	/* initrd absent; bootargs on the payload's first bytes */
+	set_part(&m, BOOTARGS, poff, 14);
+	rehash_header(&m);
+	expect_fail_full(&m, "container: bootargs (offset 0x100, size 0xe) overlaps payload (offset 0x100, size 0x3e8)");
+	free(m.buf);
+}
+
 /* ---- bootargs ------------------------------------------------------- */
 
 static void test_bootargs_nul(void **state)
@@ -928,6 +978,8 @@ int main(void)
 		cmocka_unit_test(test_absent_part_offset),
 		cmocka_unit_test(test_overlap_header),
 		cmocka_unit_test(test_overlap_parts),
+		cmocka_unit_test(test_overlap_every_pair),
+		cmocka_unit_test(test_overlap_absent_between),
 		cmocka_unit_test(test_bootargs_nul),
 		cmocka_unit_test(test_part_hash),
 		cmocka_unit_test(test_absent_part_hash),

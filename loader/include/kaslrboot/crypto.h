@@ -61,14 +61,20 @@ int kb_drbg_uniform(uint64_t bound, uint64_t *out, struct kb_diag *d);
  * kb_drbg_ready() is false afterwards. */
 void kb_drbg_wipe(void);
 
-/* Known-answer self-tests run before first use: CTR_DRBG (mbedTLS's NIST
- * vectors, with and without prediction resistance; SP 800-90A section
- * 11.3), then SHA-256 (kb_sha256_selftest).  0 or KB_EFAIL. */
+/* Known-answer self-tests run before first use: CTR_DRBG
+ * (kb_ctr_drbg_selftest; SP 800-90A section 11.3), then SHA-256
+ * (kb_sha256_selftest).  0 or KB_EFAIL. */
 int kb_crypto_selftest(void);
 
-/* SHA-256 against the FIPS 180-4 examples (empty, "abc", the 448-bit
- * message), one-shot and streamed in two pieces; our own vectors because
- * mbedTLS's SHA-256 self-test needs a heap.  0 or KB_EFAIL. */
+/* CTR_DRBG (AES-256, derivation function, no prediction resistance, as
+ * the loader uses it) against the NIST CAVP vector mbedTLS's own
+ * self-test uses for that mode: instantiate, reseed, generate twice.
+ * 0 or KB_EFAIL. */
+int kb_ctr_drbg_selftest(void);
+
+/* SHA-256 against the FIPS 180-4 two-block example (the 448-bit message),
+ * one-shot and streamed in two pieces; our own vector because mbedTLS's
+ * SHA-256 self-test needs a heap.  0 or KB_EFAIL. */
 int kb_sha256_selftest(void);
 
 /* Can this CPU run the SHA-256 this build was compiled for, and which

@@ -18,7 +18,10 @@
 
 typedef mbedtls_sha256_context kb_sha256_ctx;
 
-static inline int kb_sha256_start(kb_sha256_ctx *c)
+/* Not inlined: with LTO, mbedTLS's starts (its eight initial hash words
+ * in a literal pool) would otherwise be copied into every caller; the
+ * compiler folds the copies of this one (identical code). */
+static __attribute__((noinline, unused)) int kb_sha256_start(kb_sha256_ctx *c)
 {
 	mbedtls_sha256_init(c);
 	return mbedtls_sha256_starts(c, 0);
@@ -44,9 +47,19 @@ static inline void kb_sha256_free(kb_sha256_ctx *c)
 	mbedtls_sha256_free(c);
 }
 
+/* One-shot, through the three calls above (what mbedtls_sha256() does,
+ * without its own copy of the start). */
 static inline int kb_sha256(const void *p, size_t n, uint8_t out[KB_SHA256_LEN])
 {
-	return mbedtls_sha256(p, n, out, 0);
+	kb_sha256_ctx c;
+	int err = kb_sha256_start(&c);
+
+	if (err == 0)
+		err = kb_sha256_update(&c, p, n);
+	if (err == 0)
+		return kb_sha256_finish(&c, out);
+	kb_sha256_free(&c);
+	return err;
 }
 
 /* Equal digests?  Constant time (nothing secret here, but it costs
