@@ -724,13 +724,16 @@ static void choose(const struct kb_slot_req *req, struct kb_plan *p,
 	int err;
 
 	kb_diag_clear(&d);
-	kb_size_str(req->size, sz, sizeof(sz));
-	kb_size_str(req->align, al, sizeof(al));
+	/* Only for the progress lines: a quiet build computes none of it. */
+	if (!IS_ENABLED(CONFIG_LOG_QUIET)) {
+		kb_size_str(req->size, sz, sizeof(sz));
+		kb_size_str(req->align, al, sizeof(al));
+	}
 	if (random) {
 		err = kb_plan_random(&freemap, req, drbg_uniform, &d, p, &d);
 		if (err)
 			fatal(err, &d);
-		unsigned int c = kb_log2_centi(p->count);
+		unsigned int c = IS_ENABLED(CONFIG_LOG_QUIET) ? 0 : kb_log2_centi(p->count);
 
 		kb_info("plan: %s %s, %s-aligned: base 0x%" PRIxPHYS ", slot %" PRIu64
 		       " of %" PRIu64 ", %u.%02u bits of entropy",
