@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The linked tree's devices, read at build time (CONFIG_DT_DEVICES_AT_BUILD,
+ * docs/device-tree.md): tools/kbdtmap runs the driver-independent part of
+ * the console and TRNG lookups on the host with the loader's own
+ * fdt/fdt_util.c (stdout-path, the node enabled, its compatible, reg[0]
+ * translated through the buses' ranges) and writes kb_dt_devices
+ * (<O>/gen/kb_dt_memmap.c).  At boot the drivers are matched by compatible
+ * from this data and take their parameters from it; no tree walker is
+ * linked for them.
+ */
+#ifndef KASLRBOOT_DT_BUILD_H
+#define KASLRBOOT_DT_BUILD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct kb_dt_dev_build {
+	const char *path;	/* the node's full path, for the log */
+	const char *compat;	/* its compatible property: NUL-separated strings */
+	uint32_t compat_len;	/* bytes of compat, the last NUL included */
+	uint64_t addr, size;	/* reg[0], as a CPU physical address */
+	uint32_t reg_shift;	/* "reg-shift", 0 if absent */
+	uint32_t reg_io_width;	/* "reg-io-width", 0 if absent */
+};
+
+struct kb_dt_devices_build {
+	struct kb_dt_dev_build console;	/* the stdout-path node, enabled */
+	const struct kb_dt_dev_build *rng;	/* enabled TRNG nodes, tree order */
+	unsigned int nrng;
+	int chosen;	/* fdt_path_offset(blob, "/chosen") (a negative FDT_ERR_*) */
+};
+
+/* Whether the compatible list of dev holds compat (as
+ * fdt_node_check_compatible() answers on the node).  Pure. */
+bool kb_dt_dev_compatible(const struct kb_dt_dev_build *dev, const char *compat);
+
+/* The first of b's TRNG nodes compatible with compat, or NULL. */
+const struct kb_dt_dev_build *kb_dt_rng_find(const struct kb_dt_devices_build *b,
+					     const char *compat);
+
+/* gen/kb_dt_memmap.c */
+extern const struct kb_dt_devices_build kb_dt_devices;
+
+#endif
