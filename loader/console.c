@@ -121,6 +121,41 @@ void (kb_error)(const char *fmt, ...)
 	va_end(ap);
 }
 
+#ifdef CONFIG_DT_DEVICES_AT_BUILD
+/* The stdout-path node as tools/kbdtmap found it at build time (named,
+ * enabled, its reg translated; gen/kb_dt_memmap.c): matched against the
+ * drivers by compatible, as below. */
+int kb_console_init(const void *fdt, char *path, unsigned int pathlen,
+		    struct kb_diag *d)
+{
+	const struct kb_dt_dev_build *dev = &kb_dt_devices.console;
+	const struct kb_serial_driver *drv;
+	int i, err;
+
+	(void)fdt;
+	if (pathlen) {
+		strncpy(path, dev->path, pathlen - 1);
+		path[pathlen - 1] = '\0';
+	}
+	for (drv = __kb_serial_drivers_start; drv < __kb_serial_drivers_end; drv++) {
+		for (i = 0; drv->compatible[i]; i++) {
+			if (!kb_dt_dev_compatible(dev, drv->compatible[i]))
+				continue;
+			struct kb_console con = { .driver = drv->name };
+
+			err = drv->probe(dev, &con, d);
+			if (err)
+				return err;
+			console = con;
+			console_ready = 1;
+			return 0;
+		}
+	}
+	return kb_diag_set(d, KB_ENODEV,
+			   "console: no driver in this build for %s (compatible \"%s\")",
+			   dev->path, dev->compat_len ? dev->compat : "?");
+}
+#else
 int kb_console_init(const void *fdt, char *path, unsigned int pathlen,
 		    struct kb_diag *d)
 {
@@ -153,3 +188,4 @@ int kb_console_init(const void *fdt, char *path, unsigned int pathlen,
 			   "console: no driver in this build for %s (compatible \"%s\")",
 			   path, (const char *)fdt_getprop(fdt, node, "compatible", NULL) ?: "?");
 }
+#endif

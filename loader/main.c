@@ -48,6 +48,7 @@
 #include <kaslrboot/payload.h>
 #include <kaslrboot/crypto.h>
 #include <kaslrboot/error.h>
+#include <kaslrboot/dt_build.h>
 #include <kaslrboot/fdt_util.h>
 #include <kaslrboot/bootargs.h>
 #include <kaslrboot/load.h>
@@ -243,7 +244,12 @@ static const void *step_device_tree(const struct kb_boot_info *bi)
 		fatal(err, &d);
 #endif
 	kb_arch_fdt_init(fdt);
+#ifdef CONFIG_DT_DEVICES_AT_BUILD
+	/* The linked tree's /chosen, found at build time (tools/kbdtmap). */
+	chosen_node = kb_dt_devices.chosen;
+#else
 	chosen_node = fdt_path_offset(fdt, "/chosen");
+#endif
 
 	err = kb_console_init(fdt, path, sizeof(path), &d);
 	kb_info("version %s, board %s, entered in %s on hart %lu at 0x%lx",

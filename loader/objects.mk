@@ -44,12 +44,19 @@ endif
 ifeq ($(CONFIG_DT_MEMMAP_AT_BUILD),y)
 loader-objs-y += gen/kb_dt_memmap.o
 KBDTMAP := $(HOST_O)/kbdtmap$(if $(filter y,$(CONFIG_PHYS_ADDR_32BIT)),_phys32)
+# CONFIG_DT_DEVICES_AT_BUILD: the console and TRNG nodes too; the TRNG
+# compatibles are those of the build's TRNG drivers.
+ifeq ($(CONFIG_DT_DEVICES_AT_BUILD),y)
+loader-objs-y += loader/lib/dt_build.o
+KBDTMAP_DEVICES = --devices $(if $(filter y,$(CONFIG_RNG_NRF)),--rng-compat nordic$(comma)nrf-rng)
+endif
 $(O)/gen/kb_dt_memmap.c: $(O)/builtin.dtb $(KBDTMAP) $(O)/auto.conf
 	$(vecho) "  DTMAP   $(notdir $@)"
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(KBDTMAP) --dtb-max-size $(CONFIG_DTB_MAX_SIZE) \
 		--mem-cap $(CONFIG_MAX_MEM_REGIONS) --resv-cap $(CONFIG_MAX_RESV_REGIONS) \
-		--name-len $(CONFIG_REGION_NAME_LEN) --label "$(builtin-dts)" -o $@.tmp $<
+		--name-len $(CONFIG_REGION_NAME_LEN) $(KBDTMAP_DEVICES) \
+		--label "$(builtin-dts)" -o $@.tmp $<
 	$(Q)mv $@.tmp $@
 $(O)/gen/kb_dt_memmap.o: $(O)/gen/kb_dt_memmap.c $(O)/include/generated/autoconf.h | check-setup
 	$(vecho) "  CC      gen/kb_dt_memmap.c"

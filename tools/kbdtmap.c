@@ -3,7 +3,7 @@
  * kbdtmap: the memory map of a device tree linked into the loader, read at
  * build time (CONFIG_DT_MEMMAP_AT_BUILD, docs/device-tree.md).
  *
- *   kbdtmap --dtb-max-size N --mem-cap N --resv-cap N [--name-len N] [--label L] -o OUT.c FILE.dtb
+ *   kbdtmap --dtb-max-size N --mem-cap N --resv-cap N [--name-len N] [--devices [--rng-compat C]...] [--label L] -o OUT.c FILE.dtb
  *
  * Built for the host from the very sources the loader links (fdt/memmap.c,
  * fdt/fdt_util.c, libfdt; the Makefile builds it per board, with the
@@ -23,6 +23,17 @@
  * the blob's own entry, which that function adds last, is left out (the
  * loader adds it at its link address, kb_memmap_from_build()).
  *
+ * With --devices (CONFIG_DT_DEVICES_AT_BUILD) it also runs the
+ * driver-independent part of the console and TRNG lookups, with the
+ * loader's fdt/fdt_util.c: the node /chosen/stdout-path names
+ * (kb_fdt_stdout_node()), that it is enabled, its compatible list, reg[0]
+ * translated to a CPU address (kb_fdt_reg_cpu()), reg-shift and
+ * reg-io-width; every enabled node compatible with a TRNG given by
+ * --rng-compat, with its translated reg; and writes them as kb_dt_devices
+ * (kaslrboot/dt_build.h).  A console the loader could not find fails the
+ * build with the loader's line, as does a TRNG node whose reg it could
+ * not translate.
+ *
  * Exit status: 0; 1 the tree is refused; 64 bad arguments or I/O.
  */
 #include <errno.h>
@@ -35,7 +46,9 @@
 #include <libfdt.h>
 
 #include <kaslrboot/diag.h>
+#include <kaslrboot/dt_build.h>
 #include <kaslrboot/error.h>
+#include <kaslrboot/fdt_util.h>
 #include <kaslrboot/memmap.h>
 
 #define PROG		"kbdtmap"
@@ -116,10 +129,126 @@ static void table(FILE *f, const char *name, const struct kb_region *r, unsigned
 	fprintf(f, "};\n");
 }
 
+/* A property's bytes as a C string literal (any byte, NULs kept). */
+static void c_bytes(FILE *f, const char *p, int len)
+{
+	fputc('"', f);
+	for (int i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '?')
+			fputc(c, f);
+		else
+			fprintf(f, "\\%03o", c);
+	}
+	fputc('"', f);
+}
+
+/* An optional u32 property: 0 if absent; one that is not 4 bytes is
+ * refused (the loader's line). */
+static uint32_t opt_u32(const void *fdt, int node, const char *path, const char *prop)
+{
+	struct kb_diag d;
+	const fdt32_t *v;
+	int len;
+
+	v = fdt_getprop(fdt, node, prop, &len);
+	if (v == NULL)
+		return 0;
+	if (len != 4) {
+		kb_diag_clear(&d);
+		kb_diag_set(&d, KB_EINVAL, "console: %s: %s is not one cell", path, prop);
+		refuse(KB_EINVAL, &d);
+	}
+	return fdt32_to_cpu(*v);
+}
+
+/* One device's entry: path, compatible, reg[0] translated. */
+static void device(FILE *f, const void *fdt, int node, const char *path,
+		   uint64_t addr, uint64_t size, uint32_t shift, uint32_t width)
+{
+	const char *compat;
+	int clen;
+
+	compat = fdt_getprop(fdt, node, "compatible", &clen);
+	fprintf(f, "{ .path = ");
+	c_string(f, path);
+	fprintf(f, ", .compat = ");
+	if (compat == NULL || clen <= 0)
+		fprintf(f, "\"\", .compat_len = 0");
+	else {
+		c_bytes(f, compat, clen);
+		fprintf(f, ", .compat_len = %d", clen);
+	}
+	fprintf(f, ", .addr = 0x%" PRIx64 ", .size = 0x%" PRIx64
+		", .reg_shift = %" PRIu32 ", .reg_io_width = %" PRIu32 " }",
+		addr, size, shift, width);
+}
+
+#define RNG_COMPAT_MAX 8
+
+/* The console and the TRNG nodes (--devices): the loader's lookups
+ * (loader/console.c, drivers/rng/), up to the driver's own checks. */
+static void devices(FILE *f, const void *fdt, const char *const *rng_compat,
+		    unsigned int nrng_compat)
+{
+	char path[256], cpath[256];
+	struct kb_diag d;
+	uint64_t addr, size, caddr, csize;
+	uint32_t shift, width;
+	unsigned int n = 0;
+	int node, err;
+
+	kb_diag_clear(&d);
+	node = kb_fdt_stdout_node(fdt, NULL, &d);
+	if (node < 0)
+		refuse(node, &d);
+	kb_fdt_path(fdt, node, cpath, sizeof(cpath));
+	if (!kb_fdt_node_enabled(fdt, node)) {
+		kb_diag_set(&d, KB_ENODEV, "console: %s is disabled", cpath);
+		refuse(KB_ENODEV, &d);
+	}
+	err = kb_fdt_reg_cpu(fdt, node, 0, &caddr, &csize, &d);
+	if (err)
+		refuse(err, &d);
+	shift = opt_u32(fdt, node, cpath, "reg-shift");
+	width = opt_u32(fdt, node, cpath, "reg-io-width");
+
+	fprintf(f, "\n#include <kaslrboot/dt_build.h>\n\n");
+	fprintf(f, "static const struct kb_dt_dev_build rng[] = {\n");
+	for (unsigned int c = 0; c < nrng_compat; c++) {
+		struct kb_fdt_walk w = { .node = -1 };
+
+		while ((err = kb_fdt_next_compatible(fdt, &w, rng_compat[c], &d)) == KB_OK) {
+			if (!kb_fdt_node_enabled(fdt, w.node))
+				continue;
+			kb_fdt_path(fdt, w.node, path, sizeof(path));
+			err = kb_fdt_reg_cpu_walk(fdt, &w, 0, &addr, &size, &d);
+			if (err)
+				refuse(err, &d);
+			fprintf(f, "\t");
+			device(f, fdt, w.node, path, addr, size, 0, 0);
+			fprintf(f, ",\n");
+			n++;
+		}
+		if (err != KB_ENOENT)
+			refuse(err, &d);
+	}
+	if (n == 0)
+		fprintf(f, "\t{ .path = \"\" },\t/* none (never read) */\n");
+	fprintf(f, "};\n\nconst struct kb_dt_devices_build kb_dt_devices = {\n\t.console = ");
+	device(f, fdt, node, cpath, caddr, csize, shift, width);
+	fprintf(f, ",\n\t.rng = rng, .nrng = %u,\n\t.chosen = %d,\n};\n", n,
+		fdt_path_offset(fdt, "/chosen"));
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long max_size = 0, mem_cap = 0, resv_cap = 0;
 	const char *out = NULL, *file = NULL;
+	const char *rng_compat[RNG_COMPAT_MAX];
+	unsigned int nrng_compat = 0;
+	int want_devices = 0;
 	struct kb_memmap m;
 	struct kb_diag d;
 	size_t len, cap;
@@ -139,15 +268,19 @@ int main(int argc, char **argv)
 			name_len = number(a, argv[++i], KB_REGION_NAME_LEN);
 		else if (i + 1 < argc && !strcmp(a, "--label"))
 			label = argv[++i];
+		else if (!strcmp(a, "--devices"))
+			want_devices = 1;
+		else if (i + 1 < argc && !strcmp(a, "--rng-compat") && nrng_compat < RNG_COMPAT_MAX)
+			rng_compat[nrng_compat++] = argv[++i];
 		else if (i + 1 < argc && !strcmp(a, "-o"))
 			out = argv[++i];
 		else if (a[0] != '-' && file == NULL)
 			file = a;
 		else
-			die(EXIT_USAGE, "usage: " PROG " --dtb-max-size N --mem-cap N --resv-cap N [--name-len N] [--label L] -o OUT.c FILE.dtb");
+			die(EXIT_USAGE, "usage: " PROG " --dtb-max-size N --mem-cap N --resv-cap N [--name-len N] [--devices [--rng-compat C]...] [--label L] -o OUT.c FILE.dtb");
 	}
 	if (!max_size || !mem_cap || !resv_cap || !out || !file)
-		die(EXIT_USAGE, "usage: " PROG " --dtb-max-size N --mem-cap N --resv-cap N [--name-len N] [--label L] -o OUT.c FILE.dtb");
+		die(EXIT_USAGE, "usage: " PROG " --dtb-max-size N --mem-cap N --resv-cap N [--name-len N] [--devices [--rng-compat C]...] [--label L] -o OUT.c FILE.dtb");
 
 	if (name_len < 16)
 		die(EXIT_USAGE, "--name-len: %lu, below CONFIG_REGION_NAME_LEN's least (16)", name_len);
@@ -208,6 +341,8 @@ int main(int argc, char **argv)
 	fprintf(f, "\nconst struct kb_memmap_build kb_dt_memmap = {\n"
 		 "\t.mem = mem, .resv = resv, .nmem = %u, .nresv = %u, .nclipped = %u,\n};\n",
 		m.nmem, m.nresv, kb_memmap_clipped(&m));
+	if (want_devices)
+		devices(f, buf, rng_compat, nrng_compat);
 	if (fclose(f) != 0)
 		die(EXIT_USAGE, "%s: write failed", out);
 	free(mem);

@@ -18,6 +18,7 @@
 
 #include <libfdt.h>
 
+#include <kaslrboot/dt_build.h>
 #include <kaslrboot/error.h>
 #include <kaslrboot/fdt_util.h>
 #include <kaslrboot/rng.h>
@@ -66,6 +67,42 @@ static void nrf_rng_release(struct kb_rng *rng)
 	wr(rng->base, NRF_RNG_CONFIG, 0);
 }
 
+/* The node found, its reg translated: the checks and the start. */
+static int nrf_rng_setup(uint64_t addr, uint64_t size, struct kb_rng *rng,
+		 struct kb_diag *d)
+{
+	if (size < NRF_RNG_VALUE + 4 || addr > UINTPTR_MAX - NRF_RNG_VALUE)
+		return kb_diag_set(d, KB_EINVAL, "nrf-rng: reg too small or out of reach");
+	rng->base = (uintptr_t)addr;
+	wr(rng->base, NRF_RNG_TASKS_STOP, 1);
+	wr(rng->base, NRF_RNG_EVENTS_VALRDY, 0);
+	wr(rng->base, NRF_RNG_CONFIG, NRF_RNG_CONFIG_DERCEN);
+	wr(rng->base, NRF_RNG_TASKS_START, 1);
+	rng->name = "nrf-rng";
+	rng->health = KB_HEALTH_PARAMS(4000);
+	rng->sample_bytes = 1;
+	rng->read = nrf_rng_read;
+	rng->release = nrf_rng_release;
+	return 0;
+}
+
+#ifdef CONFIG_DT_DEVICES_AT_BUILD
+/* The first enabled node, as read at build time (tools/kbdtmap
+ * --rng-compat nordic,nrf-rng; CONFIG_DT_DEVICES_AT_BUILD). */
+static int nrf_rng_probe(const void *fdt, const struct kb_boot_info *bi,
+			 struct kb_rng *rng, struct kb_diag *d)
+{
+	const struct kb_dt_dev_build *dev = kb_dt_rng_find(&kb_dt_devices, "nordic,nrf-rng");
+
+	(void)fdt;
+	(void)bi;
+	if (dev == NULL)
+		return KB_ENODEV;
+	strncpy(rng->where, dev->path, sizeof(rng->where) - 1);
+	rng->where[sizeof(rng->where) - 1] = '\0';
+	return nrf_rng_setup(dev->addr, dev->size, rng, d);
+}
+#else
 static int nrf_rng_probe(const void *fdt, const struct kb_boot_info *bi,
 			 struct kb_rng *rng, struct kb_diag *d)
 {
@@ -80,26 +117,15 @@ static int nrf_rng_probe(const void *fdt, const struct kb_boot_info *bi,
 		err = kb_fdt_reg_cpu_walk(fdt, &w, 0, &addr, &size, d);
 		if (err)
 			return err;
-		if (size < NRF_RNG_VALUE + 4 || addr > UINTPTR_MAX - NRF_RNG_VALUE)
-			return kb_diag_set(d, KB_EINVAL, "nrf-rng: reg too small or out of reach");
-		rng->base = (uintptr_t)addr;
 		kb_fdt_path(fdt, w.node, rng->where, sizeof(rng->where));
-		wr(rng->base, NRF_RNG_TASKS_STOP, 1);
-		wr(rng->base, NRF_RNG_EVENTS_VALRDY, 0);
-		wr(rng->base, NRF_RNG_CONFIG, NRF_RNG_CONFIG_DERCEN);
-		wr(rng->base, NRF_RNG_TASKS_START, 1);
-		rng->name = "nrf-rng";
-		rng->health = KB_HEALTH_PARAMS(4000);
-		rng->sample_bytes = 1;
-		rng->read = nrf_rng_read;
-		rng->release = nrf_rng_release;
-		return 0;
+		return nrf_rng_setup(addr, size, rng, d);
 	}
 	if (err != KB_ENOENT)
 		return err;
 	kb_diag_clear(d);
 	return KB_ENODEV;
 }
+#endif
 
 KB_RNG_DRIVER(40, nrf_rng_driver) = {
 	.name = "nrf-rng",

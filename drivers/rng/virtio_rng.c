@@ -20,6 +20,10 @@
 #include <kaslrboot/fdt_util.h>
 #include <kaslrboot/rng.h>
 
+#ifdef CONFIG_DT_DEVICES_AT_BUILD
+#error "virtio-rng: reads its node from the tree at boot; CONFIG_DT_DEVICES_AT_BUILD gives it none (tools/kbdtmap, docs/device-tree.md)"
+#endif
+
 #define VIRTIO_MMIO_MAGIC		0x000
 #define VIRTIO_MMIO_VERSION		0x004
 #define VIRTIO_MMIO_DEVICE_ID		0x008

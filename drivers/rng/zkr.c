@@ -18,6 +18,10 @@
 #include <kaslrboot/riscv.h>
 #include <kaslrboot/rng.h>
 
+#ifdef CONFIG_DT_DEVICES_AT_BUILD
+#error "zkr: reads its node from the tree at boot; CONFIG_DT_DEVICES_AT_BUILD gives it none (tools/kbdtmap, docs/device-tree.md)"
+#endif
+
 #define SEED_OPST_SHIFT	30
 #define SEED_OPST_BIST	0
 #define SEED_OPST_WAIT	1

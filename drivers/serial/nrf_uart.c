@@ -39,15 +39,9 @@ static void nrf_uart_putc(const struct kb_console *con, char c)
 			break;
 }
 
-static int nrf_uart_probe(const void *fdt, int node, struct kb_console *con,
+static int nrf_uart_setup(uint64_t addr, uint64_t size, struct kb_console *con,
 			  struct kb_diag *d)
 {
-	uint64_t addr, size;
-	int err;
-
-	err = kb_fdt_reg_cpu(fdt, node, 0, &addr, &size, d);
-	if (err)
-		return err;
 	if (size < NRF_UART_TXD + 4 || addr > UINTPTR_MAX - NRF_UART_TXD)
 		return kb_diag_set(d, KB_EINVAL, "console: nordic,nrf-uart reg too small or out of reach");
 	con->phys = addr;
@@ -59,6 +53,27 @@ static int nrf_uart_probe(const void *fdt, int node, struct kb_console *con,
 	wr(con->base, NRF_UART_TASKS_STARTTX, 1);
 	return 0;
 }
+
+#ifdef CONFIG_DT_DEVICES_AT_BUILD
+/* The node's reg as read at build time (CONFIG_DT_DEVICES_AT_BUILD). */
+static int nrf_uart_probe(const struct kb_dt_dev_build *dev, struct kb_console *con,
+			  struct kb_diag *d)
+{
+	return nrf_uart_setup(dev->addr, dev->size, con, d);
+}
+#else
+static int nrf_uart_probe(const void *fdt, int node, struct kb_console *con,
+			  struct kb_diag *d)
+{
+	uint64_t addr, size;
+	int err;
+
+	err = kb_fdt_reg_cpu(fdt, node, 0, &addr, &size, d);
+	if (err)
+		return err;
+	return nrf_uart_setup(addr, size, con, d);
+}
+#endif
 
 static const char *const nrf_uart_compat[] = { "nordic,nrf-uart", NULL };
 

@@ -12,6 +12,10 @@
 #include <kaslrboot/error.h>
 #include <kaslrboot/fdt_util.h>
 
+#ifdef CONFIG_DT_DEVICES_AT_BUILD
+#error "ns16550: reads its node from the tree at boot; CONFIG_DT_DEVICES_AT_BUILD gives it none (tools/kbdtmap, docs/device-tree.md)"
+#endif
+
 #define UART_THR	0	/* transmit holding register */
 #define UART_LSR	5	/* line status register */
 #define UART_LSR_THRE	0x20	/* THR empty */

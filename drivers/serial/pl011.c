@@ -13,6 +13,10 @@
 #include <kaslrboot/error.h>
 #include <kaslrboot/fdt_util.h>
 
+#ifdef CONFIG_DT_DEVICES_AT_BUILD
+#error "pl011: reads its node from the tree at boot; CONFIG_DT_DEVICES_AT_BUILD gives it none (tools/kbdtmap, docs/device-tree.md)"
+#endif
+
 #define UART01x_DR	0x00	/* data register */
 #define UART01x_FR	0x18	/* flag register */
 #define UART01x_FR_TXFF	0x20	/* transmit FIFO full */

@@ -94,4 +94,40 @@ check "a tree larger than DTB_MAX_SIZE: the build fails with the loader's line" 
 	refused big 'dtb: totalsize'
 show big
 
+# CONFIG_DT_DEVICES_AT_BUILD (on with the board): the console and TRNG
+# lookups run at build time too; a console the loader could not find, or
+# a reg it could not translate, fails the build with the loader's line.
+devices_ok() {
+	local f=$TMP/good-o/gen/kb_dt_memmap.c
+	grep -qF '.console = { .path = "/soc/uart@40002000", .compat = "nordic,nrf-uart\000", .compat_len = 16, .addr = 0x40002000, .size = 0x1000,' "$f" &&
+		grep -qF '{ .path = "/soc/rng@4000d000", .compat = "nordic,nrf-rng\000", .compat_len = 15, .addr = 0x4000d000, .size = 0x1000,' "$f" &&
+		grep -q '\.nrng = 1,' "$f"
+}
+check "good tree: the generated data hold its console and its TRNG, regs translated" devices_ok
+
+variant nocons 's|stdout-path = "/soc/uart@40002000";|stdout-path = "/soc/uart@40003000";|'
+gen nocons all
+check "stdout-path naming a missing node: the build fails with the loader's line" \
+	refused nocons "dtb: /chosen: stdout-path '/soc/uart@40003000' does not name a node"
+check "stdout-path naming a missing node: no kaslrboot.bin" [ ! -e "$TMP/nocons-o/kaslrboot.bin" ]
+show nocons
+
+variant offcons '/uart@40002000 {/,/};/s/status = "okay";/status = "disabled";/'
+gen offcons
+check "stdout-path naming a disabled node: the build fails with the loader's line" \
+	refused offcons 'console: /soc/uart@40002000 is disabled'
+show offcons
+
+variant badreg 's/reg = <0x40002000 0x1000>;/reg = <0x40002000>;/'
+gen badreg
+check "a UART with a 4-byte reg: the build fails with the loader's line" \
+	refused badreg 'dtb: /soc/uart@40002000: reg length 4 is not a multiple of 8'
+show badreg
+
+variant badrng 's/reg = <0x4000d000 0x1000>;/reg = <0x4000d000 0x1000 0x0>;/'
+gen badrng
+check "a TRNG with a 12-byte reg: the build fails with the loader's line" \
+	refused badrng 'dtb: /soc/rng@4000d000: reg length 12 is not a multiple of 8'
+show badrng
+
 done_testing

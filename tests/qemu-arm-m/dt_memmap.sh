@@ -55,6 +55,22 @@ same_map() { [ -s "$TMP/built.map" ] && cmp -s "$TMP/built.map" "$TMP/runtime.ma
 check "$board: the same memory map from the tables as from the walk ($(wc -l < "$TMP/built.map") lines)" same_map
 diff "$TMP/built.map" "$TMP/runtime.map" | sed 's/^/# /'
 
+# CONFIG_DT_DEVICES_AT_BUILD (on with the board's DT_MEMMAP_AT_BUILD, off
+# with it): the console and the TRNG found from the data tools/kbdtmap
+# wrote print the same lines as the drivers' walks of the tree at boot.
+check "$board verbose: DT_DEVICES_AT_BUILD on" grep -qx 'CONFIG_DT_DEVICES_AT_BUILD=y' "$TMP/bt-o/.config"
+devs_off() { ! grep -q '^CONFIG_DT_DEVICES_AT_BUILD=y' "$TMP/rt-o/.config"; }
+check "$board without DT_MEMMAP_AT_BUILD: DT_DEVICES_AT_BUILD off" devs_off
+devs_of() { grep -E '^kaslrboot: (console|entropy): ' "$(log_of "$1")" | sed -E 's/ over [0-9]+ samples/ over N samples/'; }
+devs_ok() {
+	[ "$(devs_of built | grep -c '^kaslrboot: console: nrf-uart at 0x40002000 (/soc/uart@40002000)$')" = 1 ] &&
+		[ "$(devs_of built | grep -c '^kaslrboot: entropy: nrf-rng at /soc/rng@4000d000, ')" = 1 ] &&
+		[ "$(devs_of built)" = "$(devs_of runtime)" ]
+}
+devs_of built | sed 's/^/# /'
+check "$board: the console and TRNG lines from the build-time data are the walk's" devs_ok
+diff <(devs_of built) <(devs_of runtime) | sed 's/^/# /'
+
 # The blob's reservation is the blob: at the address and size of the dtb line.
 blob_resv() {	# NAME
 	local a n

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <kaslrboot/diag.h>
+#include <kaslrboot/dt_build.h>
 
 struct kb_console {
 	const char *driver;	/* driver name, for the log */
@@ -23,9 +24,17 @@ struct kb_console {
 struct kb_serial_driver {
 	const char *name;
 	const char *const *compatible;	/* NULL-terminated */
-	/* Fill con from the node; no output, no side effects on failure. */
+	/* Fill con from the node; no output, no side effects on failure.
+	 * CONFIG_DT_DEVICES_AT_BUILD: from the node as tools/kbdtmap read
+	 * it at build time (kaslrboot/dt_build.h); a driver that still
+	 * needs the tree does not compile. */
+#ifdef CONFIG_DT_DEVICES_AT_BUILD
+	int (*probe)(const struct kb_dt_dev_build *dev, struct kb_console *con,
+		     struct kb_diag *d);
+#else
 	int (*probe)(const void *fdt, int node, struct kb_console *con,
 		     struct kb_diag *d);
+#endif
 };
 
 /* Register a driver in the table the linker script collects. */
