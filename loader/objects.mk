@@ -48,7 +48,8 @@ KBDTMAP := $(HOST_O)/kbdtmap$(if $(filter y,$(CONFIG_PHYS_ADDR_32BIT)),_phys32)
 # compatibles are those of the build's TRNG drivers.
 ifeq ($(CONFIG_DT_DEVICES_AT_BUILD),y)
 loader-objs-y += loader/lib/dt_build.o
-KBDTMAP_DEVICES = --devices $(if $(filter y,$(CONFIG_RNG_NRF)),--rng-compat nordic$(comma)nrf-rng)
+KBDTMAP_DEVICES = --devices $(if $(filter y,$(CONFIG_RNG_NRF)),--rng-compat nordic$(comma)nrf-rng) \
+	$(if $(filter y,$(CONFIG_RNG_ZKR)),--zkr)
 endif
 $(O)/gen/kb_dt_memmap.c: $(O)/builtin.dtb $(KBDTMAP) $(O)/auto.conf
 	$(vecho) "  DTMAP   $(notdir $@)"

@@ -3,7 +3,7 @@
  * kbdtmap: the memory map of a device tree linked into the loader, read at
  * build time (CONFIG_DT_MEMMAP_AT_BUILD, docs/device-tree.md).
  *
- *   kbdtmap --dtb-max-size N --mem-cap N --resv-cap N [--name-len N] [--devices [--rng-compat C]...] [--label L] -o OUT.c FILE.dtb
+ *   kbdtmap --dtb-max-size N --mem-cap N --resv-cap N [--name-len N] [--devices [--rng-compat C]... [--zkr]] [--label L] -o OUT.c FILE.dtb
  *
  * Built for the host from the very sources the loader links (fdt/memmap.c,
  * fdt/fdt_util.c, libfdt; the Makefile builds it per board, with the
@@ -29,7 +29,8 @@
  * (kb_fdt_stdout_node()), that it is enabled, its compatible list, reg[0]
  * translated to a CPU address (kb_fdt_reg_cpu()), reg-shift and
  * reg-io-width; every enabled node compatible with a TRNG given by
- * --rng-compat, with its translated reg; and writes them as kb_dt_devices
+ * --rng-compat, with its translated reg; with --zkr, the hart ids 0..31
+ * whose riscv,isa lists zkr; /chosen's offset; and writes them as kb_dt_devices
  * (kaslrboot/dt_build.h).  A console the loader could not find fails the
  * build with the loader's line, as does a TRNG node whose reg it could
  * not translate.
@@ -144,28 +145,32 @@ static void c_bytes(FILE *f, const char *p, int len)
 	fputc('"', f);
 }
 
-/* An optional u32 property: 0 if absent; one that is not 4 bytes is
- * refused (the loader's line). */
-static uint32_t opt_u32(const void *fdt, int node, const char *path, const char *prop)
+/* An optional u32 property: 0 if absent (its bit in *has clear); one
+ * that is not 4 bytes is refused (ns16550's line, "console: bad
+ * reg-shift"). */
+static uint32_t opt_u32(const void *fdt, int node, const char *prop,
+			uint32_t bit, uint32_t *has)
 {
 	struct kb_diag d;
 	const fdt32_t *v;
 	int len;
 
 	v = fdt_getprop(fdt, node, prop, &len);
-	if (v == NULL)
+	if (v == NULL || len < 0)
 		return 0;
 	if (len != 4) {
 		kb_diag_clear(&d);
-		kb_diag_set(&d, KB_EINVAL, "console: %s: %s is not one cell", path, prop);
+		kb_diag_set(&d, KB_EINVAL, "console: bad %s", prop);
 		refuse(KB_EINVAL, &d);
 	}
+	*has |= bit;
 	return fdt32_to_cpu(*v);
 }
 
 /* One device's entry: path, compatible, reg[0] translated. */
 static void device(FILE *f, const void *fdt, int node, const char *path,
-		   uint64_t addr, uint64_t size, uint32_t shift, uint32_t width)
+		   uint64_t addr, uint64_t size, uint32_t shift, uint32_t width,
+		   uint32_t has)
 {
 	const char *compat;
 	int clen;
@@ -181,8 +186,8 @@ static void device(FILE *f, const void *fdt, int node, const char *path,
 		fprintf(f, ", .compat_len = %d", clen);
 	}
 	fprintf(f, ", .addr = 0x%" PRIx64 ", .size = 0x%" PRIx64
-		", .reg_shift = %" PRIu32 ", .reg_io_width = %" PRIu32 " }",
-		addr, size, shift, width);
+		", .reg_shift = %" PRIu32 ", .reg_io_width = %" PRIu32 ", .has = %" PRIu32 " }",
+		addr, size, shift, width, has);
 }
 
 #define RNG_COMPAT_MAX 8
@@ -190,12 +195,12 @@ static void device(FILE *f, const void *fdt, int node, const char *path,
 /* The console and the TRNG nodes (--devices): the loader's lookups
  * (loader/console.c, drivers/rng/), up to the driver's own checks. */
 static void devices(FILE *f, const void *fdt, const char *const *rng_compat,
-		    unsigned int nrng_compat)
+		    unsigned int nrng_compat, int zkr)
 {
 	char path[256], cpath[256];
 	struct kb_diag d;
 	uint64_t addr, size, caddr, csize;
-	uint32_t shift, width;
+	uint32_t shift, width, has = 0, zkr_harts = 0;
 	unsigned int n = 0;
 	int node, err;
 
@@ -211,8 +216,13 @@ static void devices(FILE *f, const void *fdt, const char *const *rng_compat,
 	err = kb_fdt_reg_cpu(fdt, node, 0, &caddr, &csize, &d);
 	if (err)
 		refuse(err, &d);
-	shift = opt_u32(fdt, node, cpath, "reg-shift");
-	width = opt_u32(fdt, node, cpath, "reg-io-width");
+	shift = opt_u32(fdt, node, "reg-shift", KB_DT_HAS_REG_SHIFT, &has);
+	width = opt_u32(fdt, node, "reg-io-width", KB_DT_HAS_REG_IO_WIDTH, &has);
+	/* Zkr (drivers/rng/zkr.c): the boot hart is known at boot only;
+	 * every hart id an MCU has is recorded. */
+	for (unsigned int h = 0; zkr && h < KB_DT_ZKR_HARTS; h++)
+		if (kb_fdt_hart_has_isa_ext(fdt, h, "zkr"))
+			zkr_harts |= 1u << h;
 
 	fprintf(f, "\n#include <kaslrboot/dt_build.h>\n\n");
 	fprintf(f, "static const struct kb_dt_dev_build rng[] = {\n");
@@ -227,7 +237,7 @@ static void devices(FILE *f, const void *fdt, const char *const *rng_compat,
 			if (err)
 				refuse(err, &d);
 			fprintf(f, "\t");
-			device(f, fdt, w.node, path, addr, size, 0, 0);
+			device(f, fdt, w.node, path, addr, size, 0, 0, 0);
 			fprintf(f, ",\n");
 			n++;
 		}
@@ -237,9 +247,9 @@ static void devices(FILE *f, const void *fdt, const char *const *rng_compat,
 	if (n == 0)
 		fprintf(f, "\t{ .path = \"\" },\t/* none (never read) */\n");
 	fprintf(f, "};\n\nconst struct kb_dt_devices_build kb_dt_devices = {\n\t.console = ");
-	device(f, fdt, node, cpath, caddr, csize, shift, width);
-	fprintf(f, ",\n\t.rng = rng, .nrng = %u,\n\t.chosen = %d,\n};\n", n,
-		fdt_path_offset(fdt, "/chosen"));
+	device(f, fdt, node, cpath, caddr, csize, shift, width, has);
+	fprintf(f, ",\n\t.rng = rng, .nrng = %u,\n\t.chosen = %d,\n\t.zkr_harts = 0x%" PRIx32 ",\n};\n",
+		n, fdt_path_offset(fdt, "/chosen"), zkr_harts);
 }
 
 int main(int argc, char **argv)
@@ -248,7 +258,7 @@ int main(int argc, char **argv)
 	const char *out = NULL, *file = NULL;
 	const char *rng_compat[RNG_COMPAT_MAX];
 	unsigned int nrng_compat = 0;
-	int want_devices = 0;
+	int want_devices = 0, zkr = 0;
 	struct kb_memmap m;
 	struct kb_diag d;
 	size_t len, cap;
@@ -270,6 +280,8 @@ int main(int argc, char **argv)
 			label = argv[++i];
 		else if (!strcmp(a, "--devices"))
 			want_devices = 1;
+		else if (!strcmp(a, "--zkr"))
+			zkr = 1;
 		else if (i + 1 < argc && !strcmp(a, "--rng-compat") && nrng_compat < RNG_COMPAT_MAX)
 			rng_compat[nrng_compat++] = argv[++i];
 		else if (i + 1 < argc && !strcmp(a, "-o"))
@@ -277,10 +289,10 @@ int main(int argc, char **argv)
 		else if (a[0] != '-' && file == NULL)
 			file = a;
 		else
-			die(EXIT_USAGE, "usage: " PROG " --dtb-max-size N --mem-cap N --resv-cap N [--name-len N] [--devices [--rng-compat C]...] [--label L] -o OUT.c FILE.dtb");
+			die(EXIT_USAGE, "usage: " PROG " --dtb-max-size N --mem-cap N --resv-cap N [--name-len N] [--devices [--rng-compat C]... [--zkr]] [--label L] -o OUT.c FILE.dtb");
 	}
 	if (!max_size || !mem_cap || !resv_cap || !out || !file)
-		die(EXIT_USAGE, "usage: " PROG " --dtb-max-size N --mem-cap N --resv-cap N [--name-len N] [--devices [--rng-compat C]...] [--label L] -o OUT.c FILE.dtb");
+		die(EXIT_USAGE, "usage: " PROG " --dtb-max-size N --mem-cap N --resv-cap N [--name-len N] [--devices [--rng-compat C]... [--zkr]] [--label L] -o OUT.c FILE.dtb");
 
 	if (name_len < 16)
 		die(EXIT_USAGE, "--name-len: %lu, below CONFIG_REGION_NAME_LEN's least (16)", name_len);
@@ -342,7 +354,7 @@ int main(int argc, char **argv)
 		 "\t.mem = mem, .resv = resv, .nmem = %u, .nresv = %u, .nclipped = %u,\n};\n",
 		m.nmem, m.nresv, kb_memmap_clipped(&m));
 	if (want_devices)
-		devices(f, buf, rng_compat, nrng_compat);
+		devices(f, buf, rng_compat, nrng_compat, zkr);
 	if (fclose(f) != 0)
 		die(EXIT_USAGE, "%s: write failed", out);
 	free(mem);

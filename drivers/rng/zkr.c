@@ -14,13 +14,11 @@
 #include <libfdt.h>
 
 #include <kaslrboot/error.h>
+#include <kaslrboot/dt_build.h>
 #include <kaslrboot/fdt_util.h>
 #include <kaslrboot/riscv.h>
 #include <kaslrboot/rng.h>
 
-#ifdef CONFIG_DT_DEVICES_AT_BUILD
-#error "zkr: reads its node from the tree at boot; CONFIG_DT_DEVICES_AT_BUILD gives it none (tools/kbdtmap, docs/device-tree.md)"
-#endif
 
 #define SEED_OPST_SHIFT	30
 #define SEED_OPST_BIST	0
@@ -65,8 +63,16 @@ static int zkr_probe(const void *fdt, const struct kb_boot_info *bi,
 	uint32_t v;
 
 	(void)d;
+#ifdef CONFIG_DT_DEVICES_AT_BUILD
+	/* The harts whose riscv,isa lists zkr, read at build time
+	 * (tools/kbdtmap --zkr; hart ids 0..31). */
+	(void)fdt;
+	if (bi->hartid >= KB_DT_ZKR_HARTS || !(kb_dt_devices.zkr_harts >> bi->hartid & 1))
+		return KB_ENODEV;
+#else
 	if (!kb_fdt_hart_has_isa_ext(fdt, bi->hartid, "zkr"))
 		return KB_ENODEV;
+#endif
 	/* Listed in the tree but the firmware may not let us read it. */
 	if (kb_riscv_seed_try(&v) != 0)
 		return kb_diag_set(d, KB_ENODEV,

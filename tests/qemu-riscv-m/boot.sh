@@ -128,6 +128,31 @@ if [ -f "$mo/kaslrboot.bin" ]; then
 		[ -n "$h" ] && [ $((h)) -ge $((0x20000000)) ] && [ $((h)) -lt $((0x22000000)) ]
 	}
 	check "mcu profile: a1 is the linked tree's source in flash (the RAM copy is wiped)" dtb_in_flash mcu1
+	# CONFIG_DT_DEVICES_AT_BUILD (docs/device-tree.md): the console, Zkr
+	# and /chosen from the data tools/kbdtmap wrote.  Verbose copies of
+	# the profile with it on and off print the same console and entropy
+	# lines, and both boot the payload.
+	check "mcu profile: DT_DEVICES_AT_BUILD on" grep -qx 'CONFIG_DT_DEVICES_AT_BUILD=y' "$mo/.config"
+	mcu_variant() {	# NAME DEFCONFIG-LINE...
+		local n=$1; shift
+		cp -r "$top/boards/qemu-virt-riscv32-m-mcu" "$TMP/$n"
+		printf '%s\n' '# CONFIG_LOG_QUIET is not set' "$@" >> "$TMP/$n/defconfig"
+		make -s -C "$top" BOARD_DIR="$TMP/$n" O="$TMP/$n-o" all > "$TMP/$n.build" 2>&1 ||
+			{ notok "mcu profile variant $n: build"; sed 's/^/# /' "$TMP/$n.build" | tail -n 5; }
+	}
+	mcu_variant mcu-bt
+	mcu_variant mcu-rt '# CONFIG_DT_DEVICES_AT_BUILD is not set'
+	O=$TMP/mcu-bt-o boot mcu-bt BOARD_DIR="$TMP/mcu-bt"
+	O=$TMP/mcu-rt-o boot mcu-rt BOARD_DIR="$TMP/mcu-rt"
+	mcu_devs() { grep -E '^kaslrboot: (console|entropy): ' "$(log_of "$1")" | sed -E 's/ over [0-9]+ samples/ over N samples/'; }
+	mcu_devs_ok() {
+		[ "$(mcu_devs mcu-bt | grep -c '^kaslrboot: console: ns16550 at 0x10000000 (/soc/serial@10000000)$')" = 1 ] &&
+			[ "$(mcu_devs mcu-bt | grep -c '^kaslrboot: entropy: zkr at seed CSR, ')" = 1 ] &&
+			[ "$(mcu_devs mcu-bt)" = "$(mcu_devs mcu-rt)" ] && mcu_ok mcu-bt && mcu_ok mcu-rt
+	}
+	mcu_devs mcu-bt | sed 's/^/# /'
+	check "mcu profile verbose: the console and Zkr lines from the build-time data are the walk's; both boot" mcu_devs_ok
+	diff <(mcu_devs mcu-bt) <(mcu_devs mcu-rt) | sed 's/^/# /'
 else
 	notok "mcu profile not built ($mo)"
 fi

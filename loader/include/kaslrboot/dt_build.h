@@ -22,13 +22,20 @@ struct kb_dt_dev_build {
 	uint64_t addr, size;	/* reg[0], as a CPU physical address */
 	uint32_t reg_shift;	/* "reg-shift", 0 if absent */
 	uint32_t reg_io_width;	/* "reg-io-width", 0 if absent */
+	uint32_t has;		/* KB_DT_HAS_*: which of the two are present */
 };
+
+#define KB_DT_HAS_REG_SHIFT	1u
+#define KB_DT_HAS_REG_IO_WIDTH	2u
+/* Hart ids whose riscv,isa lists zkr, as bits of zkr_harts: 0..31. */
+#define KB_DT_ZKR_HARTS		32u
 
 struct kb_dt_devices_build {
 	struct kb_dt_dev_build console;	/* the stdout-path node, enabled */
 	const struct kb_dt_dev_build *rng;	/* enabled TRNG nodes, tree order */
 	unsigned int nrng;
 	int chosen;	/* fdt_path_offset(blob, "/chosen") (a negative FDT_ERR_*) */
+	uint32_t zkr_harts;	/* bit h: hart h's riscv,isa lists zkr (--zkr) */
 };
 
 /* Whether the compatible list of dev holds compat (as
