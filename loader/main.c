@@ -180,7 +180,7 @@ static kb_phys_t phys(uint64_t v, const char *what)
 static int chosen_node = -FDT_ERR_NOTFOUND;
 
 /* /chosen/bootargs, or NULL if absent or not a terminated string. */
-static const char *bootargs(const void *fdt, int chosen, int *lenp)
+static __attribute__((unused)) const char *bootargs(const void *fdt, int chosen, int *lenp)
 {
 	const char *args = NULL;
 	int len = -1;
@@ -195,10 +195,28 @@ static const char *bootargs(const void *fdt, int chosen, int *lenp)
 	return args;
 }
 
+/* The same for the tree as handed over: with CONFIG_DT_DEVICES_AT_BUILD
+ * it is the linked one (step 1 refuses any other), whose property
+ * kbdtmap found at build time; the same checks on its bytes. */
+static const char *tree_bootargs(const void *fdt, int *lenp)
+{
+#ifdef CONFIG_DT_DEVICES_AT_BUILD
+	const char *args = (const char *)fdt + kb_dt_devices.bootargs_off;
+	int len = kb_dt_devices.bootargs_len;
+
+	if (kb_dt_devices.bootargs_off < 0 || len <= 0 || args[len - 1] != '\0')
+		return NULL;
+	*lenp = len;
+	return args;
+#else
+	return bootargs(fdt, chosen_node, lenp);
+#endif
+}
+
 static void log_bootargs(const void *fdt)
 {
 	int len;
-	const char *args = bootargs(fdt, chosen_node, &len);
+	const char *args = tree_bootargs(fdt, &len);
 
 	if (args)
 		kb_log("bootargs in the dtb: \"%s\"", args);
@@ -641,7 +659,7 @@ static const char *effective_bootargs(const void *fdt, size_t *len)
 		*len = ctr.part[KB_PART_BOOTARGS].size;
 		return ctr_bootargs;
 	}
-	a = bootargs(fdt, chosen_node, &l);
+	a = tree_bootargs(fdt, &l);
 	*len = a ? (size_t)l : 0;
 	return a;
 }
@@ -791,8 +809,12 @@ static void step_dtb_room(const struct kb_boot_info *bi, const void *fdt)
 	 * rng-seed) is erased where it lies, its bytes turned into NOP tags
 	 * (fdt_nop_property: the tree keeps its size and offsets), under the
 	 * one write rule. */
+#ifdef CONFIG_DT_DEVICES_AT_BUILD
+	if (kb_dt_devices.chosen_seed) {	/* the linked tree, read at build time */
+#else
 	if (chosen_node >= 0 && (fdt_getprop(fdt, chosen_node, "kaslr-seed", NULL) ||
 				 fdt_getprop(fdt, chosen_node, "rng-seed", NULL))) {
+#endif
 		/* Cortex-M: no boot ROM passes a tree, it is always the
 		 * linked one (and the erasure's code stays out). */
 		if (IS_ENABLED(CONFIG_ARCH_ARM_M) || bi->dtb == (uintptr_t)kb_builtin_dtb())

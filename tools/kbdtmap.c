@@ -248,8 +248,15 @@ static void devices(FILE *f, const void *fdt, const char *const *rng_compat,
 		fprintf(f, "\t{ .path = \"\" },\t/* none (never read) */\n");
 	fprintf(f, "};\n\nconst struct kb_dt_devices_build kb_dt_devices = {\n\t.console = ");
 	device(f, fdt, node, cpath, caddr, csize, shift, width, has);
-	fprintf(f, ",\n\t.rng = rng, .nrng = %u,\n\t.chosen = %d,\n\t.zkr_harts = 0x%" PRIx32 ",\n};\n",
-		n, fdt_path_offset(fdt, "/chosen"), zkr_harts);
+	int chosen = fdt_path_offset(fdt, "/chosen"), blen = -1;
+	const char *bargs = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", &blen) : NULL;
+	bool seed = chosen >= 0 && (fdt_getprop(fdt, chosen, "kaslr-seed", NULL) ||
+				    fdt_getprop(fdt, chosen, "rng-seed", NULL));
+
+	fprintf(f, ",\n\t.rng = rng, .nrng = %u,\n\t.chosen = %d,\n\t.zkr_harts = 0x%" PRIx32 ",\n",
+		n, chosen, zkr_harts);
+	fprintf(f, "\t.bootargs_off = %ld, .bootargs_len = %d, .chosen_seed = %d,\n};\n",
+		bargs ? (long)(bargs - (const char *)fdt) : -1L, bargs ? blen : -1, seed);
 }
 
 int main(int argc, char **argv)

@@ -166,6 +166,18 @@ O=$TMP/stale-o boot_img stale "$TMP/stale-o/kaslrboot.bin" "$TMP/fw.img"
 check "$board: a linked tree with /chosen/kaslr-seed: refused (the boot-info handoff would pass it on)" \
 	fw_refused stale 'dtb: /chosen has a kaslr-seed or rng-seed, which the boot-info handoff would pass on unchanged, the same every boot: remove it or choose CONFIG_HANDOFF_DTB'
 
+# 5d. The linked tree's own /chosen/bootargs (found at build time, its
+# bytes checked at boot as for any tree): "nokaslr" there turns KASLR
+# off and reaches the firmware; the same bytes without their NUL are not
+# a string and are ignored (KASLR stays on).
+tree_variant dtargs 's|stdout-path = "/soc/uart@40002000";|&\n\t\tbootargs = "nokaslr";|'
+O=$TMP/dtargs-o boot_img dtargs "$TMP/dtargs-o/kaslrboot.bin" "$TMP/fw.img"
+check "$board: nokaslr in the linked tree's /chosen/bootargs: KASLR off" nokaslr_ok dtargs
+check "$board: the linked tree's bootargs reach the firmware" has dtargs 'fw: bootargs "nokaslr"'
+tree_variant dtbad 's|stdout-path = "/soc/uart@40002000";|&\n\t\tbootargs = [6e 6f 6b 61 73 6c 72];|'
+O=$TMP/dtbad-o boot_img dtbad "$TMP/dtbad-o/kaslrboot.bin" "$TMP/fw.img"
+check "$board: unterminated bootargs in the linked tree: ignored, KASLR on" has dtbad 'kaslrboot: KASLR: on'
+
 # 5c. A container with an initrd: the boot-info block has no field for it.
 head -c 64 /dev/urandom > "$TMP/initrd"
 boot initrd INITRD="$TMP/initrd"

@@ -35,6 +35,13 @@ struct kb_dt_devices_build {
 	const struct kb_dt_dev_build *rng;	/* enabled TRNG nodes, tree order */
 	unsigned int nrng;
 	int chosen;	/* fdt_path_offset(blob, "/chosen") (a negative FDT_ERR_*) */
+	/* /chosen/bootargs: its value's offset in the blob and its length as
+	 * fdt_getprop() gives them (offset -1: absent); the loader checks it
+	 * is a terminated string exactly as for a tree read at boot. */
+	int bootargs_off, bootargs_len;
+	/* /chosen holds a kaslr-seed or an rng-seed (the boot-info handoff
+	 * refuses such a tree: docs/bootinfo.md). */
+	bool chosen_seed;
 	uint32_t zkr_harts;	/* bit h: hart h's riscv,isa lists zkr (--zkr) */
 };
 
