@@ -179,6 +179,17 @@ static kb_phys_t phys(uint64_t v, const char *what)
  */
 static int chosen_node = -FDT_ERR_NOTFOUND;
 
+/* A bootargs property's value, or NULL if absent or not a terminated
+ * string.  Check NULL and the length's sign before using it as a size,
+ * and never use a property that is not a terminated string. */
+static const char *bootargs_string(const char *args, int len, int *lenp)
+{
+	if (args == NULL || len <= 0 || args[len - 1] != '\0')
+		return NULL;
+	*lenp = len;
+	return args;
+}
+
 /* /chosen/bootargs, or NULL if absent or not a terminated string. */
 static __attribute__((unused)) const char *bootargs(const void *fdt, int chosen, int *lenp)
 {
@@ -187,12 +198,7 @@ static __attribute__((unused)) const char *bootargs(const void *fdt, int chosen,
 
 	if (chosen >= 0)
 		args = fdt_getprop(fdt, chosen, "bootargs", &len);
-	/* Check NULL and the length's sign before using it as a size, and
-	 * never use a property that is not a terminated string. */
-	if (args == NULL || len <= 0 || args[len - 1] != '\0')
-		return NULL;
-	*lenp = len;
-	return args;
+	return bootargs_string(args, len, lenp);
 }
 
 /* The same for the tree as handed over: with CONFIG_DT_DEVICES_AT_BUILD
@@ -201,13 +207,10 @@ static __attribute__((unused)) const char *bootargs(const void *fdt, int chosen,
 static const char *tree_bootargs(const void *fdt, int *lenp)
 {
 #ifdef CONFIG_DT_DEVICES_AT_BUILD
-	const char *args = (const char *)fdt + kb_dt_devices.bootargs_off;
-	int len = kb_dt_devices.bootargs_len;
-
-	if (kb_dt_devices.bootargs_off < 0 || len <= 0 || args[len - 1] != '\0')
+	if (kb_dt_devices.bootargs_off < 0)
 		return NULL;
-	*lenp = len;
-	return args;
+	return bootargs_string((const char *)fdt + kb_dt_devices.bootargs_off,
+			       kb_dt_devices.bootargs_len, lenp);
 #else
 	return bootargs(fdt, chosen_node, lenp);
 #endif
